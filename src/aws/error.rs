@@ -1,0 +1,175 @@
+//! Errors classified at the seam, in words an on-call engineer can act on.
+
+use std::fmt;
+
+/// What went wrong, broadly: decides backoff and what the pane says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ErrorKind {
+    Throttled,
+    AccessDenied,
+    CredentialsExpired,
+    CredentialsMissing,
+    CredentialsInvalid,
+    NotFound,
+    Network,
+    Other,
+}
+
+impl ErrorKind {
+    /// Stable snake_case name (snapshot JSON, logs).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Throttled => "throttled",
+            Self::AccessDenied => "access_denied",
+            Self::CredentialsExpired => "credentials_expired",
+            Self::CredentialsMissing => "credentials_missing",
+            Self::CredentialsInvalid => "credentials_invalid",
+            Self::NotFound => "not_found",
+            Self::Network => "network",
+            Self::Other => "other",
+        }
+    }
+
+    /// Credentials problems do not heal by retrying quickly.
+    pub fn is_credentials(self) -> bool {
+        matches!(self, Self::CredentialsExpired | Self::CredentialsMissing | Self::CredentialsInvalid)
+    }
+}
+
+/// An error from one AWS operation, already turned into advice.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub struct AwsError {
+    pub kind: ErrorKind,
+    /// `service:Operation`, e.g. `glue:GetJobRuns`.
+    pub operation: String,
+    /// The full, actionable message.
+    pub message: String,
+}
+
+impl fmt::Display for AwsError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+/// What the seam knows when it explains an error.
+#[derive(Debug, Clone, Default)]
+pub struct ErrorContext {
+    pub profile: Option<String>,
+    pub region: String,
+    pub endpoint: Option<String>,
+}
+
+impl ErrorContext {
+    fn profile_flag(&self) -> String {
+        match &self.profile {
+            Some(p) => format!(" --profile {p}"),
+            None => String::new(),
+        }
+    }
+
+    fn profile_name(&self) -> &str {
+        self.profile.as_deref().unwrap_or("default")
+    }
+
+    /// Build the message for `kind` from the service's own `detail`.
+    pub fn explain(&self, kind: ErrorKind, operation: &str, detail: &str) -> AwsError {
+        let detail = detail.trim();
+        let message = match kind {
+            ErrorKind::Throttled => format!("{operation} throttled by AWS ({detail}); backing off"),
+            ErrorKind::AccessDenied => format!(
+                "access denied for {operation} in {}: {detail}. Ask for the permission or use another --profile",
+                self.region
+            ),
+            ErrorKind::CredentialsExpired => format!(
+                "credentials for profile {} expired: run aws sso login{} (or refresh them) ({detail})",
+                self.profile_name(),
+                self.profile_flag()
+            ),
+            ErrorKind::CredentialsMissing => format!(
+                "no AWS credentials found for profile {}: set AWS_PROFILE or --profile, run aws configure{} or aws sso login{} ({detail})",
+                self.profile_name(),
+                self.profile_flag(),
+                self.profile_flag()
+            ),
+            ErrorKind::CredentialsInvalid => format!(
+                "credentials for profile {} were rejected by AWS: check the access key and the account ({detail})",
+                self.profile_name()
+            ),
+            ErrorKind::NotFound => format!("{operation}: not found: {detail}"),
+            ErrorKind::Network => {
+                let target = self.endpoint.clone().unwrap_or_else(|| format!("AWS in {}", self.region));
+                format!("cannot reach {target} for {operation}: {detail}. Check the network, VPN or proxy")
+            }
+            ErrorKind::Other => format!("{operation} failed: {detail}"),
+        };
+        AwsError { kind, operation: operation.to_string(), message }
+    }
+}
+
+/// Classify by the service's error code (the `__type` / `Code` of the answer).
+pub fn kind_from_code(code: &str) -> Option<ErrorKind> {
+    let kind = match code {
+        "ThrottlingException" | "Throttling" | "TooManyRequestsException" | "RequestLimitExceeded"
+        | "ProvisionedThroughputExceededException" | "SlowDown" | "RequestThrottled" | "RequestThrottledException" => {
+            ErrorKind::Throttled
+        }
+        "AccessDeniedException" | "AccessDenied" | "UnauthorizedOperation" | "UnauthorizedException" => {
+            ErrorKind::AccessDenied
+        }
+        "ExpiredTokenException" | "ExpiredToken" | "RequestExpired" | "TokenRefreshRequired" => {
+            ErrorKind::CredentialsExpired
+        }
+        "UnrecognizedClientException" | "InvalidClientTokenId" | "InvalidSignatureException"
+        | "SignatureDoesNotMatch" | "InvalidAccessKeyId" | "IncompleteSignature" => ErrorKind::CredentialsInvalid,
+        "EntityNotFoundException" | "ResourceNotFoundException" | "NoSuchEntity" | "NoSuchKey" | "NoSuchBucket" => {
+            ErrorKind::NotFound
+        }
+        _ => return None,
+    };
+    Some(kind)
+}
+
+/// Classify errors raised before any answer arrived (credential providers, connectors),
+/// from the text of their source chain.
+pub fn kind_from_local_text(text: &str) -> ErrorKind {
+    let t = text.to_ascii_lowercase();
+    if t.contains("expired") && (t.contains("token") || t.contains("sso") || t.contains("credential")) {
+        ErrorKind::CredentialsExpired
+    } else if t.contains("credential") || t.contains("no providers in chain") || t.contains("identity") {
+        ErrorKind::CredentialsMissing
+    } else {
+        ErrorKind::Network
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ctx() -> ErrorContext {
+        ErrorContext { profile: Some("prod".into()), region: "eu-west-1".into(), endpoint: None }
+    }
+
+    #[test]
+    fn expired_credentials_tell_how_to_log_in() {
+        let e = ctx().explain(ErrorKind::CredentialsExpired, "glue:GetJobs", "The security token included in the request is expired");
+        assert!(e.message.starts_with("credentials for profile prod expired: run aws sso login --profile prod"), "{}", e.message);
+    }
+
+    #[test]
+    fn codes_classify() {
+        assert_eq!(kind_from_code("ThrottlingException"), Some(ErrorKind::Throttled));
+        assert_eq!(kind_from_code("AccessDeniedException"), Some(ErrorKind::AccessDenied));
+        assert_eq!(kind_from_code("ExpiredTokenException"), Some(ErrorKind::CredentialsExpired));
+        assert_eq!(kind_from_code("EntityNotFoundException"), Some(ErrorKind::NotFound));
+        assert_eq!(kind_from_code("InternalServiceException"), None);
+    }
+
+    #[test]
+    fn local_errors_classify_from_text() {
+        assert_eq!(kind_from_local_text("the SSO session has expired or is invalid"), ErrorKind::CredentialsExpired);
+        assert_eq!(kind_from_local_text("no credentials in the property bag"), ErrorKind::CredentialsMissing);
+        assert_eq!(kind_from_local_text("connection refused (os error 111)"), ErrorKind::Network);
+    }
+}

@@ -1,0 +1,90 @@
+//! The seam around AWS: the only place that knows the SDK exists.
+//!
+//! Reads and writes are separate traits. Pollers hold read traits only; only
+//! `actions/` (later issues) will hold write traits, so `--read-only` is a matter
+//! of never constructing them.
+
+pub mod demo;
+mod error;
+pub mod sdk;
+mod stats;
+
+use std::collections::{BTreeMap, HashSet};
+use std::future::Future;
+use std::pin::Pin;
+
+use chrono::{DateTime, Utc};
+
+pub use error::{AwsError, ErrorKind};
+pub use stats::{ApiStats, StatsSnapshot};
+
+use crate::model::{Job, JobRun};
+
+/// A boxed future, so the traits stay object safe (`Arc<dyn GlueRead>`).
+pub type BoxFut<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+pub type AwsResult<T> = Result<T, AwsError>;
+
+/// Where to stop paging a job's run history (runs come newest first).
+#[derive(Debug, Clone, Default)]
+pub struct StopAt {
+    /// Run ids already known in a final state: once a page holds one, older pages are known too.
+    pub known_final: HashSet<String>,
+    /// Runs started before this instant are not wanted: stop after a page that reaches it.
+    pub started_before: Option<DateTime<Utc>>,
+}
+
+impl StopAt {
+    pub fn everything() -> Self {
+        Self::default()
+    }
+
+    /// True when nothing older than this page is needed.
+    pub fn reached(&self, page: &[JobRun]) -> bool {
+        let known = page.iter().any(|r| self.known_final.contains(&r.id));
+        let too_old = match self.started_before {
+            Some(cut) => page.iter().any(|r| r.started_on.is_some_and(|s| s < cut)),
+            None => false,
+        };
+        known || too_old
+    }
+}
+
+/// Who the credentials belong to (STS GetCallerIdentity).
+#[derive(Debug, Clone, PartialEq)]
+pub struct CallerIdentity {
+    pub account: String,
+    pub arn: String,
+}
+
+/// Read side of Glue.
+pub trait GlueRead: Send + Sync {
+    /// Every job definition (GetJobs, paginated).
+    fn jobs(&self) -> BoxFut<'_, AwsResult<Vec<Job>>>;
+    /// Tags of one job (GetTags on its ARN).
+    fn job_tags<'a>(&'a self, job_name: &'a str) -> BoxFut<'a, AwsResult<BTreeMap<String, String>>>;
+    /// Runs of one job, newest first (GetJobRuns, paginated until `stop` is reached).
+    fn job_runs<'a>(&'a self, job_name: &'a str, stop: &'a StopAt) -> BoxFut<'a, AwsResult<Vec<JobRun>>>;
+    /// One run (GetJobRun).
+    fn job_run<'a>(&'a self, job_name: &'a str, run_id: &'a str) -> BoxFut<'a, AwsResult<JobRun>>;
+}
+
+/// Write side of Glue. Constructed only when not read-only.
+pub trait GlueWrite: Send + Sync {
+    /// StartJobRun with these arguments; returns the new run id.
+    fn start_job_run<'a>(&'a self, job_name: &'a str, arguments: &'a BTreeMap<String, String>) -> BoxFut<'a, AwsResult<String>>;
+}
+
+/// Identity of the caller, shown in the status bar and written to the audit log.
+pub trait IdentityRead: Send + Sync {
+    fn caller_identity(&self) -> BoxFut<'_, AwsResult<CallerIdentity>>;
+}
+
+/// Everything the read side of an account offers, for the app and `snapshot`.
+#[derive(Clone)]
+pub struct Account {
+    pub glue: std::sync::Arc<dyn GlueRead>,
+    pub identity: std::sync::Arc<dyn IdentityRead>,
+    pub stats: std::sync::Arc<ApiStats>,
+    pub profile: Option<String>,
+    pub region: String,
+}

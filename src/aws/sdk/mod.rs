@@ -1,0 +1,94 @@
+//! The real AWS SDK clients behind the seam's traits.
+
+mod error;
+mod glue;
+mod sts;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use aws_config::BehaviorVersion;
+use aws_config::retry::RetryConfig;
+use aws_config::timeout::TimeoutConfig;
+
+pub use glue::SdkGlue;
+pub use sts::SdkIdentity;
+
+use super::error::ErrorContext;
+use super::{Account, ApiStats};
+
+/// How to reach AWS: the same knobs as the AWS CLI.
+#[derive(Debug, Clone, Default)]
+pub struct AwsOptions {
+    pub profile: Option<String>,
+    pub region: Option<String>,
+    pub endpoint_url: Option<String>,
+    /// SDK attempts per call (1 disables SDK retries; the pollers back off themselves).
+    pub max_attempts: Option<u32>,
+    /// Limit for one attempt and for the whole call (retries included).
+    pub attempt_timeout: Option<Duration>,
+    pub operation_timeout: Option<Duration>,
+}
+
+/// Error raised before any client exists (no region, bad profile).
+#[derive(Debug, thiserror::Error)]
+pub enum SetupError {
+    #[error(
+        "no AWS region configured{0}: pass --region, set AWS_REGION, or add region to the profile in ~/.aws/config"
+    )]
+    NoRegion(String),
+}
+
+/// The loaded shared config plus what error messages need to know.
+pub struct Loaded {
+    pub sdk: aws_config::SdkConfig,
+    pub ctx: ErrorContext,
+}
+
+/// Load the standard credential chain (env, profiles, SSO, IMDS) with the CLI's overrides.
+pub async fn load(opts: &AwsOptions) -> Result<Loaded, SetupError> {
+    let mut loader = aws_config::defaults(BehaviorVersion::latest());
+    if let Some(p) = &opts.profile {
+        loader = loader.profile_name(p);
+    }
+    if let Some(r) = &opts.region {
+        loader = loader.region(aws_config::Region::new(r.clone()));
+    }
+    if let Some(u) = &opts.endpoint_url {
+        loader = loader.endpoint_url(u);
+    }
+    let retry = RetryConfig::standard().with_max_attempts(opts.max_attempts.unwrap_or(3).max(1));
+    loader = loader.retry_config(retry);
+    loader = loader.timeout_config(
+        TimeoutConfig::builder()
+            .connect_timeout(Duration::from_secs(5))
+            .operation_attempt_timeout(opts.attempt_timeout.unwrap_or(Duration::from_secs(20)))
+            .operation_timeout(opts.operation_timeout.unwrap_or(Duration::from_secs(60)))
+            .build(),
+    );
+    let sdk = loader.load().await;
+    let region = match sdk.region() {
+        Some(r) => r.to_string(),
+        None => {
+            let which = opts.profile.as_ref().map(|p| format!(" for profile {p}")).unwrap_or_default();
+            return Err(SetupError::NoRegion(which));
+        }
+    };
+    let ctx = ErrorContext { profile: opts.profile.clone(), region, endpoint: opts.endpoint_url.clone() };
+    Ok(Loaded { sdk, ctx })
+}
+
+/// Build every read client of the account from the shared config.
+pub fn account(loaded: &Loaded) -> Account {
+    let glue = aws_sdk_glue::Client::new(&loaded.sdk);
+    let sts = aws_sdk_sts::Client::new(&loaded.sdk);
+    from_clients(glue, sts, loaded.ctx.clone())
+}
+
+/// Assemble an account from already built clients (tests add interceptors to theirs).
+pub fn from_clients(glue: aws_sdk_glue::Client, sts: aws_sdk_sts::Client, ctx: ErrorContext) -> Account {
+    let stats = Arc::new(ApiStats::new());
+    let identity = Arc::new(SdkIdentity::new(sts, ctx.clone(), stats.clone()));
+    let glue = Arc::new(SdkGlue::new(glue, identity.clone(), ctx.clone(), stats.clone()));
+    Account { glue, identity, stats, profile: ctx.profile.clone(), region: ctx.region.clone() }
+}

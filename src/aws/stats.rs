@@ -1,0 +1,82 @@
+//! API call accounting shared by every client: calls per minute and throttles seen.
+
+use std::collections::VecDeque;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+#[derive(Debug, Default)]
+pub struct ApiStats {
+    total: AtomicU64,
+    throttles: AtomicU64,
+    recent: Mutex<VecDeque<Instant>>,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct StatsSnapshot {
+    pub total_calls: u64,
+    pub calls_last_minute: u64,
+    pub throttles: u64,
+}
+
+const WINDOW: Duration = Duration::from_secs(60);
+
+impl ApiStats {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// One API call went out.
+    pub fn record_call(&self) {
+        self.total.fetch_add(1, Ordering::Relaxed);
+        let now = Instant::now();
+        if let Ok(mut q) = self.recent.lock() {
+            q.push_back(now);
+            prune(&mut q, now);
+        }
+    }
+
+    /// AWS answered with throttling.
+    pub fn record_throttle(&self) {
+        self.throttles.fetch_add(1, Ordering::Relaxed);
+    }
+
+    pub fn snapshot(&self) -> StatsSnapshot {
+        let now = Instant::now();
+        let calls_last_minute = match self.recent.lock() {
+            Ok(mut q) => {
+                prune(&mut q, now);
+                q.len() as u64
+            }
+            Err(_) => 0,
+        };
+        StatsSnapshot {
+            total_calls: self.total.load(Ordering::Relaxed),
+            calls_last_minute,
+            throttles: self.throttles.load(Ordering::Relaxed),
+        }
+    }
+}
+
+fn prune(q: &mut VecDeque<Instant>, now: Instant) {
+    while q.front().is_some_and(|t| now.duration_since(*t) > WINDOW) {
+        q.pop_front();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_calls_and_throttles() {
+        let s = ApiStats::new();
+        s.record_call();
+        s.record_call();
+        s.record_throttle();
+        let snap = s.snapshot();
+        assert_eq!(snap.total_calls, 2);
+        assert_eq!(snap.calls_last_minute, 2);
+        assert_eq!(snap.throttles, 1);
+    }
+}

@@ -1,0 +1,4 @@
+//! batchtop: a terminal operations console for AWS batch data pipelines.
+
+pub mod aws;
+pub mod model;

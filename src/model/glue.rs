@@ -1,0 +1,214 @@
+//! Glue jobs and job runs as batchtop sees them.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
+/// The state of a Glue job run (JobRunState in the API model).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum RunState {
+    Starting,
+    Running,
+    Stopping,
+    Stopped,
+    Succeeded,
+    Failed,
+    Timeout,
+    Error,
+    Waiting,
+    Expired,
+    /// A state this build does not know yet.
+    Unknown,
+}
+
+impl RunState {
+    pub fn parse(s: &str) -> Self {
+        match s.to_ascii_uppercase().as_str() {
+            "STARTING" => Self::Starting,
+            "RUNNING" => Self::Running,
+            "STOPPING" => Self::Stopping,
+            "STOPPED" => Self::Stopped,
+            "SUCCEEDED" => Self::Succeeded,
+            "FAILED" => Self::Failed,
+            "TIMEOUT" => Self::Timeout,
+            "ERROR" => Self::Error,
+            "WAITING" => Self::Waiting,
+            "EXPIRED" => Self::Expired,
+            _ => Self::Unknown,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Starting => "STARTING",
+            Self::Running => "RUNNING",
+            Self::Stopping => "STOPPING",
+            Self::Stopped => "STOPPED",
+            Self::Succeeded => "SUCCEEDED",
+            Self::Failed => "FAILED",
+            Self::Timeout => "TIMEOUT",
+            Self::Error => "ERROR",
+            Self::Waiting => "WAITING",
+            Self::Expired => "EXPIRED",
+            Self::Unknown => "UNKNOWN",
+        }
+    }
+
+    /// Still going: the poller watches these at the fast cadence.
+    pub fn is_active(self) -> bool {
+        matches!(self, Self::Starting | Self::Running | Self::Stopping | Self::Waiting)
+    }
+
+    /// A run that ended badly.
+    pub fn is_failure(self) -> bool {
+        matches!(self, Self::Failed | Self::Timeout | Self::Error | Self::Expired)
+    }
+
+    /// Ordering used by the "state" sort: failures first, then active, then the rest.
+    pub fn severity(self) -> u8 {
+        match self {
+            Self::Failed | Self::Error => 0,
+            Self::Timeout | Self::Expired => 1,
+            Self::Running | Self::Starting | Self::Stopping | Self::Waiting => 2,
+            Self::Stopped => 3,
+            Self::Unknown => 4,
+            Self::Succeeded => 5,
+        }
+    }
+}
+
+impl std::fmt::Display for RunState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A Glue job definition, with the fields the panes show.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Job {
+    pub name: String,
+    pub description: Option<String>,
+    pub glue_version: Option<String>,
+    pub worker_type: Option<String>,
+    pub number_of_workers: Option<i32>,
+    pub max_capacity: Option<f64>,
+    pub tags: BTreeMap<String, String>,
+}
+
+/// One Glue job run (the JobRun structure), mapped to batchtop's types.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct JobRun {
+    pub id: String,
+    pub job_name: String,
+    pub attempt: i32,
+    pub previous_run_id: Option<String>,
+    pub trigger_name: Option<String>,
+    pub state: Option<RunState>,
+    pub started_on: Option<DateTime<Utc>>,
+    pub last_modified_on: Option<DateTime<Utc>>,
+    pub completed_on: Option<DateTime<Utc>>,
+    pub arguments: BTreeMap<String, String>,
+    pub error_message: Option<String>,
+    /// ExecutionTime in seconds, as reported by Glue.
+    pub execution_time_s: i64,
+    pub timeout_min: Option<i32>,
+    pub max_capacity: Option<f64>,
+    pub worker_type: Option<String>,
+    pub number_of_workers: Option<i32>,
+    pub dpu_seconds: Option<f64>,
+    pub glue_version: Option<String>,
+    pub log_group_name: Option<String>,
+    pub execution_class: Option<String>,
+    pub security_configuration: Option<String>,
+}
+
+impl JobRun {
+    pub fn state(&self) -> RunState {
+        self.state.unwrap_or(RunState::Unknown)
+    }
+
+    /// Wall duration: completed - started, or now - started while running,
+    /// falling back to ExecutionTime.
+    pub fn duration_s(&self, now: DateTime<Utc>) -> Option<i64> {
+        match (self.started_on, self.completed_on) {
+            (Some(s), Some(c)) => Some((c - s).num_seconds().max(0)),
+            (Some(s), None) if self.state().is_active() => Some((now - s).num_seconds().max(0)),
+            _ if self.execution_time_s > 0 => Some(self.execution_time_s),
+            _ => None,
+        }
+    }
+
+    /// DPU-hours: DPUSeconds when Glue reports it (Flex, auto scaling), otherwise
+    /// ExecutionTime x capacity (MaxCapacity, or workers x DPU per worker type).
+    pub fn dpu_hours(&self) -> Option<f64> {
+        if let Some(s) = self.dpu_seconds {
+            return Some(s / 3600.0);
+        }
+        let capacity = self.capacity_dpu()?;
+        if self.execution_time_s <= 0 {
+            return None;
+        }
+        Some(self.execution_time_s as f64 * capacity / 3600.0)
+    }
+
+    /// Whether the DPU-hours figure is Glue's own (false: an estimate).
+    pub fn dpu_hours_reported(&self) -> bool {
+        self.dpu_seconds.is_some()
+    }
+
+    fn capacity_dpu(&self) -> Option<f64> {
+        if let (Some(wt), Some(n)) = (&self.worker_type, self.number_of_workers) {
+            return Some(dpu_per_worker(wt) * f64::from(n));
+        }
+        self.max_capacity
+    }
+
+    /// First line of the error message, for tables.
+    pub fn error_first_line(&self) -> Option<&str> {
+        self.error_message.as_deref().and_then(|m| m.lines().map(str::trim).find(|l| !l.is_empty()))
+    }
+}
+
+/// DPUs per worker for Glue worker types (G.1X = 1 DPU, G.2X = 2, ...; Standard = 1; G.025X = 0.25).
+pub fn dpu_per_worker(worker_type: &str) -> f64 {
+    match worker_type {
+        "G.025X" => 0.25,
+        "G.1X" | "Standard" => 1.0,
+        "G.2X" | "R.1X" => 2.0,
+        "G.4X" | "R.2X" => 4.0,
+        "G.8X" | "R.4X" => 8.0,
+        "G.12X" => 12.0,
+        "G.16X" | "R.8X" => 16.0,
+        "Z.2X" => 2.0,
+        _ => 1.0,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    #[test]
+    fn dpu_hours_prefers_reported_then_estimates() {
+        let mut run = JobRun { execution_time_s: 1800, worker_type: Some("G.2X".into()), number_of_workers: Some(10), ..Default::default() };
+        assert_eq!(run.dpu_hours(), Some(10.0));
+        run.dpu_seconds = Some(7200.0);
+        assert_eq!(run.dpu_hours(), Some(2.0));
+        assert!(run.dpu_hours_reported());
+    }
+
+    #[test]
+    fn duration_of_running_run_grows_with_now() {
+        let start = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).single().expect("valid");
+        let run = JobRun { started_on: Some(start), state: Some(RunState::Running), ..Default::default() };
+        assert_eq!(run.duration_s(start + chrono::Duration::seconds(90)), Some(90));
+    }
+
+    #[test]
+    fn state_parse_round_trips() {
+        for s in ["STARTING", "RUNNING", "FAILED", "TIMEOUT", "ERROR", "WAITING", "EXPIRED", "STOPPED"] {
+            assert_eq!(RunState::parse(s).as_str(), s);
+        }
+        assert_eq!(RunState::parse("NEW_STATE").as_str(), "UNKNOWN");
+    }
+}
