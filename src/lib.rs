@@ -1,4 +1,13 @@
 //! batchtop: a terminal operations console for AWS batch data pipelines.
 
 pub mod aws;
+pub mod cli;
+pub mod config;
+pub mod duration;
+pub mod keymap;
 pub mod model;
+pub mod paths;
+pub mod app;
+pub mod poll;
+pub mod state;
+pub mod ui;

@@ -212,3 +212,27 @@ mod tests {
         assert_eq!(RunState::parse("NEW_STATE").as_str(), "UNKNOWN");
     }
 }
+
+/// A job with its stream and its runs (newest first): one row of the jobs pane.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct JobEntry {
+    pub job: Job,
+    pub stream: Option<String>,
+    pub runs: Vec<JobRun>,
+}
+
+impl JobEntry {
+    pub fn last_run(&self) -> Option<&JobRun> {
+        self.runs.first()
+    }
+
+    pub fn has_active_run(&self) -> bool {
+        self.runs.iter().any(|r| r.state().is_active())
+    }
+}
+
+/// Everything the Glue source knows after one poll.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GlueData {
+    pub jobs: Vec<JobEntry>,
+}

@@ -2,4 +2,4 @@
 
 pub mod glue;
 
-pub use glue::{Job, JobRun, RunState};
+pub use glue::{GlueData, Job, JobEntry, JobRun, RunState};

@@ -1,0 +1,48 @@
+//! Command line: the AWS CLI's connection flags plus batchtop's own.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+#[derive(Debug, Parser)]
+#[command(name = "batchtop", version, about = "A live terminal console for AWS Glue and EMR Serverless pipelines")]
+pub struct Cli {
+    /// AWS profile from ~/.aws/config (SSO, assume-role and credential_process work as in the AWS CLI).
+    #[arg(long, global = true, env = "AWS_PROFILE")]
+    pub profile: Option<String>,
+    /// AWS Region, e.g. eu-west-1.
+    #[arg(long, global = true)]
+    pub region: Option<String>,
+    /// Send every AWS call to this endpoint (a local emulator, a VPC endpoint).
+    #[arg(long, global = true, value_name = "URL")]
+    pub endpoint_url: Option<String>,
+    /// Config file (default: $BATCHTOP_CONFIG, then $XDG_CONFIG_HOME/batchtop/config.toml).
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Never offer or run anything that changes AWS.
+    #[arg(long, global = true)]
+    pub read_only: bool,
+    /// Run on the built-in simulated account instead of AWS.
+    #[arg(long, global = true)]
+    pub demo: bool,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Poll every source once, print what came back, and exit (non-zero if any source failed).
+    Snapshot {
+        /// Only runs started within this window (e.g. 90m, 24h, 7d).
+        #[arg(long, default_value = "24h")]
+        since: String,
+        #[arg(long, value_enum, default_value_t = Format::Json)]
+        format: Format,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Json,
+    Table,
+}

@@ -1,0 +1,262 @@
+//! config.toml: every option batchtop reads, validated with file, line and column.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use regex::Regex;
+use serde::Deserialize;
+use toml::Spanned;
+
+use crate::keymap::{KeyList, Keymap};
+
+/// The whole file. Unknown keys are errors, not silently ignored.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Config {
+    pub read_only: bool,
+    pub theme: ThemeName,
+    pub aws: AwsSection,
+    pub poll: PollSection,
+    pub streams: StreamsSection,
+    pub keymap: BTreeMap<String, Spanned<KeyList>>,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ThemeName {
+    #[default]
+    Dark,
+    Light,
+    Mono,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct AwsSection {
+    pub profile: Option<String>,
+    pub region: Option<String>,
+    pub endpoint_url: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct PollSection {
+    /// Job definitions and tags.
+    pub glue_jobs: HumanDuration,
+    /// Run history of every job.
+    pub glue_runs: HumanDuration,
+    /// Run history of jobs that have a run in flight.
+    pub glue_runs_active: HumanDuration,
+    /// Calls in flight at once during the per-job fan-out.
+    pub max_concurrency: usize,
+    /// How far back the TUI reads run history.
+    pub history: HumanDuration,
+    /// Longest wait between retries when a source keeps failing.
+    pub max_backoff: HumanDuration,
+}
+
+impl Default for PollSection {
+    fn default() -> Self {
+        Self {
+            glue_jobs: HumanDuration(Duration::from_secs(300)),
+            glue_runs: HumanDuration(Duration::from_secs(30)),
+            glue_runs_active: HumanDuration(Duration::from_secs(5)),
+            max_concurrency: 8,
+            history: HumanDuration(Duration::from_secs(48 * 3600)),
+            max_backoff: HumanDuration(Duration::from_secs(300)),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct StreamsSection {
+    /// Tag whose value names a job's data stream.
+    pub tag_key: String,
+    /// Fallback when the tag is absent: a regex on the job name; its `stream` group
+    /// (or first group, or whole match) is the stream.
+    pub name_regex: Option<Spanned<String>>,
+}
+
+impl Default for StreamsSection {
+    fn default() -> Self {
+        Self { tag_key: "stream".into(), name_regex: None }
+    }
+}
+
+/// A duration written as text: `30s`, `5m`, `48h`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct HumanDuration(pub Duration);
+
+impl<'de> Deserialize<'de> for HumanDuration {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        crate::duration::parse(&s).map(HumanDuration).map_err(serde::de::Error::custom)
+    }
+}
+
+/// A config problem, located.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{path}:{line}:{column}: {key}: {message}")]
+pub struct ConfigError {
+    pub path: String,
+    pub line: usize,
+    pub column: usize,
+    /// Dotted key, e.g. `poll.glue_runs`.
+    pub key: String,
+    pub message: String,
+}
+
+/// What the rest of the program uses: the parsed file plus derived, validated parts.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub config: Config,
+    pub keymap: Keymap,
+    pub stream_regex: Option<Regex>,
+    pub source: Option<PathBuf>,
+}
+
+impl Settings {
+    pub fn defaults() -> Settings {
+        Settings { config: Config::default(), keymap: Keymap::defaults(), stream_regex: None, source: None }
+    }
+
+    /// The stream a job belongs to: its tag first, then the name regex.
+    pub fn stream_of(&self, job_name: &str, tags: &BTreeMap<String, String>) -> Option<String> {
+        if let Some(v) = tags.get(&self.config.streams.tag_key) {
+            return Some(v.clone());
+        }
+        let re = self.stream_regex.as_ref()?;
+        let caps = re.captures(job_name)?;
+        caps.name("stream").or_else(|| caps.get(1)).or_else(|| caps.get(0)).map(|m| m.as_str().to_string())
+    }
+}
+
+/// Which file to read: `--config`, then `$BATCHTOP_CONFIG`, then the XDG default.
+/// The default may be absent; an explicitly named file must exist.
+pub fn locate(flag: Option<&Path>) -> (PathBuf, bool) {
+    if let Some(p) = flag {
+        return (p.to_path_buf(), true);
+    }
+    if let Some(p) = std::env::var_os("BATCHTOP_CONFIG").filter(|v| !v.is_empty()) {
+        return (PathBuf::from(p), true);
+    }
+    (crate::paths::config_dir().join("config.toml"), false)
+}
+
+/// Load and validate the config file named by the CLI/env, or the defaults.
+pub fn load(flag: Option<&Path>) -> Result<Settings, ConfigError> {
+    let (path, required) = locate(flag);
+    match std::fs::read_to_string(&path) {
+        Ok(text) => parse(&text, &path.display().to_string()).map(|mut s| {
+            s.source = Some(path);
+            s
+        }),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound && !required => Ok(Settings::defaults()),
+        Err(e) => Err(ConfigError {
+            path: path.display().to_string(),
+            line: 0,
+            column: 0,
+            key: "-".into(),
+            message: format!("cannot read config file: {e}"),
+        }),
+    }
+}
+
+/// Parse config text; `path` only labels errors.
+pub fn parse(text: &str, path: &str) -> Result<Settings, ConfigError> {
+    let located = |span: std::ops::Range<usize>, key: Option<String>, message: String| {
+        let (line, column) = line_col(text, span.start);
+        let key = key.unwrap_or_else(|| key_at(text, span.start));
+        ConfigError { path: path.to_string(), line, column, key, message }
+    };
+    let config: Config = toml::from_str(text).map_err(|e| {
+        let span = e.span().unwrap_or(0..0);
+        let message = e.message().trim().to_string();
+        let key = unknown_field(&message).map(|f| qualify(text, span.start, f));
+        located(span, key, message)
+    })?;
+    let stream_regex = match &config.streams.name_regex {
+        Some(re) => Some(Regex::new(re.get_ref()).map_err(|e| {
+            let msg = e.to_string().lines().last().unwrap_or("invalid regex").trim().to_string();
+            located(re.span(), Some("streams.name_regex".into()), format!("invalid regex: {msg}"))
+        })?),
+        None => None,
+    };
+    let mut plain = BTreeMap::new();
+    for (action, keys) in &config.keymap {
+        if crate::keymap::Action::from_name(action).is_none() {
+            return Err(located(keys.span(), Some(format!("keymap.{action}")), crate::keymap::unknown_action(action)));
+        }
+        plain.insert(action.clone(), keys.get_ref().clone());
+    }
+    let keymap = Keymap::build(&plain).map_err(|m| {
+        let first = config.keymap.values().next().map(|k| k.span()).unwrap_or(0..0);
+        located(first, Some("keymap".into()), m)
+    })?;
+    if config.poll.max_concurrency == 0 {
+        let at = text.find("max_concurrency").unwrap_or(0);
+        return Err(located(at..at, Some("poll.max_concurrency".into()), "must be at least 1".into()));
+    }
+    Ok(Settings { config, keymap, stream_regex, source: None })
+}
+
+fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let upto = &text[..offset.min(text.len())];
+    let line = upto.matches('\n').count() + 1;
+    let column = upto.rsplit('\n').next().map(|l| l.chars().count()).unwrap_or(0) + 1;
+    (line, column)
+}
+
+/// The section (`[poll]`) that holds `offset`, if any.
+fn section_at(text: &str, offset: usize) -> Option<String> {
+    let upto = &text[..offset.min(text.len())];
+    upto.lines().rev().find_map(|l| {
+        let t = l.trim();
+        (t.starts_with('[') && t.ends_with(']')).then(|| t.trim_matches(|c| c == '[' || c == ']').trim().to_string())
+    })
+}
+
+fn qualify(text: &str, offset: usize, key: &str) -> String {
+    match section_at(text, offset) {
+        Some(s) if !s.is_empty() => format!("{s}.{key}"),
+        _ => key.to_string(),
+    }
+}
+
+/// The dotted key written on the line at `offset`.
+fn key_at(text: &str, offset: usize) -> String {
+    let start = text[..offset.min(text.len())].rfind('\n').map(|i| i + 1).unwrap_or(0);
+    let line = text[start..].lines().next().unwrap_or("");
+    match line.split_once('=') {
+        Some((k, _)) => qualify(text, start, k.trim().trim_matches('"')),
+        None => section_at(text, offset + 1).unwrap_or_else(|| "-".into()),
+    }
+}
+
+fn unknown_field(message: &str) -> Option<&str> {
+    let rest = message.strip_prefix("unknown field `")?;
+    rest.split('`').next()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stream_from_tag_then_regex() {
+        let s = parse("[streams]\ntag_key = \"stream\"\nname_regex = \"^(?P<stream>[a-z]+)_\"\n", "t").expect("valid");
+        let mut tags = BTreeMap::new();
+        assert_eq!(s.stream_of("orders_curate", &tags).as_deref(), Some("orders"));
+        tags.insert("stream".into(), "payments".into());
+        assert_eq!(s.stream_of("orders_curate", &tags).as_deref(), Some("payments"));
+        assert_eq!(Settings::defaults().stream_of("orders_curate", &BTreeMap::new()), None);
+    }
+
+    #[test]
+    fn line_and_column_are_one_based() {
+        assert_eq!(line_col("a\nbc", 3), (2, 2));
+        assert_eq!(line_col("abc", 0), (1, 1));
+    }
+}

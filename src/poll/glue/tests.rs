@@ -1,0 +1,71 @@
+use super::*;
+use crate::aws::demo::DemoAccount;
+use crate::model::RunState;
+use chrono::TimeZone;
+
+fn at(h: u32) -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 24, h, 0, 0).single().expect("valid")
+}
+
+fn run(id: &str, h: u32, state: RunState) -> JobRun {
+    JobRun { id: id.into(), started_on: Some(at(h)), state: Some(state), ..Default::default() }
+}
+
+#[test]
+fn merge_prefers_fetched_keeps_older_and_cuts_history() {
+    let previous = vec![run("b", 10, RunState::Running), run("a", 8, RunState::Succeeded), run("old", 1, RunState::Failed)];
+    let fetched = vec![run("c", 11, RunState::Running), run("b", 10, RunState::Failed)];
+    let merged = merge(&previous, fetched, at(5));
+    let ids: Vec<&str> = merged.iter().map(|r| r.id.as_str()).collect();
+    assert_eq!(ids, ["c", "b", "a"]);
+    assert_eq!(merged[1].state(), RunState::Failed);
+}
+
+#[test]
+fn merge_always_keeps_the_newest_run() {
+    let merged = merge(&[], vec![run("x", 1, RunState::Succeeded), run("y", 0, RunState::Succeeded)], at(5));
+    assert_eq!(merged.len(), 1);
+    assert_eq!(merged[0].id, "x");
+}
+
+fn collector(d: &DemoAccount) -> GlueCollector {
+    let settings = Arc::new(Settings::defaults());
+    GlueCollector::new(Arc::new(d.clone()), StreamMapper::new(settings), 4, Duration::from_secs(300))
+}
+
+#[tokio::test]
+async fn collector_reads_all_then_only_active_jobs() {
+    let d = DemoAccount::fixed();
+    let mut c = collector(&d);
+    let stats = d.account().stats;
+    let cycle = c.poll(Scope::All, d.now(), Duration::from_secs(48 * 3600)).await.expect("poll");
+    assert_eq!(cycle.data.jobs.len(), 30);
+    assert!(cycle.errors.is_empty());
+    assert_eq!(cycle.data.jobs.iter().find(|j| j.job.name == "orders_curate").and_then(|j| j.stream.as_deref()), Some("orders"));
+    // GetJobs + 30 GetTags + 30 GetJobRuns.
+    assert_eq!(stats.snapshot().total_calls, 61);
+    let active = c.active_jobs();
+    assert!(active >= 3);
+    c.poll(Scope::ActiveOnly, d.now(), Duration::from_secs(48 * 3600)).await.expect("poll");
+    assert_eq!(stats.snapshot().total_calls, 61 + active as u64);
+}
+
+#[tokio::test]
+async fn failed_job_list_keeps_previous_data_as_partial_error() {
+    let d = DemoAccount::fixed();
+    let mut c = collector(&d);
+    c.poll(Scope::All, d.now(), Duration::from_secs(3600)).await.expect("first poll");
+    d.set_failure(Some(AwsError { kind: crate::aws::ErrorKind::Throttled, operation: "glue:GetJobRuns".into(), message: "Rate exceeded".into() }));
+    let cycle = c.poll(Scope::All, d.now(), Duration::from_secs(3600)).await.expect("degrades, not fails");
+    assert_eq!(cycle.data.jobs.len(), 30);
+    assert!(!cycle.errors.is_empty());
+    assert!(cycle.data.jobs.iter().all(|j| !j.runs.is_empty()));
+}
+
+#[tokio::test]
+async fn first_poll_failure_is_an_error() {
+    let d = DemoAccount::fixed();
+    d.set_failure(Some(AwsError { kind: crate::aws::ErrorKind::AccessDenied, operation: "glue:GetJobs".into(), message: "no".into() }));
+    let mut c = collector(&d);
+    assert!(c.poll(Scope::All, d.now(), Duration::from_secs(3600)).await.is_err());
+}

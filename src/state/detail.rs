@@ -1,0 +1,103 @@
+//! The run detail as labelled fields: every JobRun field, secrets masked.
+
+use chrono::{DateTime, Utc};
+
+use crate::duration::short;
+use crate::model::JobRun;
+
+pub const MASK: &str = "********";
+const SECRET_WORDS: &[&str] = &["password", "passwd", "secret", "token", "key", "credential", "pwd"];
+
+/// Whether an argument's key looks like it holds a secret.
+pub fn is_secret_key(key: &str) -> bool {
+    let k = key.to_ascii_lowercase();
+    SECRET_WORDS.iter().any(|w| k.contains(w))
+}
+
+/// The value to show for argument `key`.
+pub fn shown_value<'a>(key: &str, value: &'a str) -> &'a str {
+    if is_secret_key(key) { MASK } else { value }
+}
+
+fn time(t: Option<DateTime<Utc>>) -> String {
+    t.map(|t| t.format("%Y-%m-%d %H:%M:%S UTC").to_string()).unwrap_or_else(|| "-".into())
+}
+
+fn opt<T: ToString>(v: Option<T>) -> String {
+    v.map(|v| v.to_string()).unwrap_or_else(|| "-".into())
+}
+
+/// (label, value) rows; an empty label continues the previous value.
+pub fn fields(run: &JobRun, now: DateTime<Utc>) -> Vec<(String, String)> {
+    let mut f: Vec<(String, String)> = vec![
+        ("Job".into(), run.job_name.clone()),
+        ("Run ID".into(), run.id.clone()),
+        ("State".into(), run.state().to_string()),
+        ("Attempt".into(), run.attempt.to_string()),
+        ("Previous run".into(), opt(run.previous_run_id.as_deref())),
+        ("Trigger".into(), opt(run.trigger_name.as_deref())),
+        ("Started".into(), time(run.started_on)),
+        ("Completed".into(), time(run.completed_on)),
+        ("Last modified".into(), time(run.last_modified_on)),
+        ("Duration".into(), run.duration_s(now).map(short).unwrap_or_else(|| "-".into())),
+        ("Execution time".into(), format!("{} s", run.execution_time_s)),
+        (
+            "DPU-hours".into(),
+            match run.dpu_hours() {
+                Some(h) if run.dpu_hours_reported() => format!("{h:.2} (DPUSeconds from Glue)"),
+                Some(h) => format!("{h:.2} (estimate: execution time x capacity)"),
+                None => "-".into(),
+            },
+        ),
+        ("Worker type".into(), opt(run.worker_type.as_deref())),
+        ("Workers".into(), opt(run.number_of_workers)),
+        ("Max capacity".into(), opt(run.max_capacity)),
+        ("Timeout".into(), run.timeout_min.map(|m| format!("{m} min")).unwrap_or_else(|| "-".into())),
+        ("Glue version".into(), opt(run.glue_version.as_deref())),
+        ("Execution class".into(), opt(run.execution_class.as_deref())),
+        ("Log group".into(), opt(run.log_group_name.as_deref())),
+        ("Security config".into(), opt(run.security_configuration.as_deref())),
+    ];
+    match &run.error_message {
+        Some(m) => {
+            let mut lines = m.lines();
+            f.push(("Error".into(), lines.next().unwrap_or("").to_string()));
+            f.extend(lines.map(|l| (String::new(), l.to_string())));
+        }
+        None => f.push(("Error".into(), "-".into())),
+    }
+    if run.arguments.is_empty() {
+        f.push(("Arguments".into(), "-".into()));
+    } else {
+        f.push(("Arguments".into(), String::new()));
+        for (k, v) in &run.arguments {
+            f.push((String::new(), format!("{k} = {}", shown_value(k, v))));
+        }
+    }
+    f
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn secrets_are_masked_others_shown() {
+        let mut run = JobRun { id: "jr_1".into(), ..Default::default() };
+        for (k, v) in [("--db_password", "hunter2"), ("--API_TOKEN", "abc"), ("--aws_secret", "s"), ("--source_path", "s3://b/")] {
+            run.arguments.insert(k.into(), v.into());
+        }
+        let text: Vec<String> = fields(&run, Utc::now()).into_iter().map(|(_, v)| v).collect();
+        let all = text.join("\n");
+        assert!(!all.contains("hunter2") && !all.contains("abc\n") && !all.contains("= s\n"), "{all}");
+        assert!(all.contains("--db_password = ********"));
+        assert!(all.contains("--source_path = s3://b/"));
+    }
+
+    #[test]
+    fn secret_words() {
+        assert!(is_secret_key("--Credentials-File"));
+        assert!(is_secret_key("--s3-key"));
+        assert!(!is_secret_key("--job-bookmark-option"));
+    }
+}

@@ -1,0 +1,195 @@
+//! The Glue jobs pane and its drill-downs (run history, run detail): plain data plus
+//! the sort and filter indexes, rebuilt when data, sort or filter change, never per frame.
+
+use chrono::{DateTime, Utc};
+
+use super::cursor::Cursor;
+use super::filter::{Fields, Filter};
+use crate::model::{GlueData, JobEntry, JobRun};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum JobSort {
+    /// Last run started, newest first.
+    #[default]
+    Recent,
+    Name,
+    /// Failures first.
+    State,
+    /// Longest last run first.
+    Duration,
+    Stream,
+}
+
+impl JobSort {
+    pub fn next(self) -> Self {
+        match self {
+            Self::Recent => Self::Name,
+            Self::Name => Self::State,
+            Self::State => Self::Duration,
+            Self::Duration => Self::Stream,
+            Self::Stream => Self::Recent,
+        }
+    }
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Recent => "started",
+            Self::Name => "name",
+            Self::State => "state",
+            Self::Duration => "duration",
+            Self::Stream => "stream",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum RunSort {
+    #[default]
+    Started,
+    Duration,
+    State,
+}
+
+impl RunSort {
+    pub fn next(self) -> Self {
+        match self {
+            Self::Started => Self::Duration,
+            Self::Duration => Self::State,
+            Self::State => Self::Started,
+        }
+    }
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Started => "started",
+            Self::Duration => "duration",
+            Self::State => "state",
+        }
+    }
+}
+
+/// The jobs table.
+#[derive(Debug, Clone, Default)]
+pub struct JobsPane {
+    pub visible: Vec<usize>,
+    pub cursor: Cursor,
+    pub sort: JobSort,
+    pub filter: Filter,
+}
+
+impl JobsPane {
+    /// Recompute the visible index, keeping the selected job selected.
+    pub fn rebuild(&mut self, data: &GlueData, now: DateTime<Utc>, rows: usize) {
+        let keep = self.selected(data).map(|j| j.job.name.clone());
+        let mut visible: Vec<usize> = (0..data.jobs.len()).filter(|&i| job_matches(&self.filter, &data.jobs[i])).collect();
+        let key_dur = |j: &JobEntry| j.last_run().and_then(|r| r.duration_s(now)).unwrap_or(-1);
+        match self.sort {
+            JobSort::Recent => visible.sort_by(|&a, &b| {
+                let s = |j: &JobEntry| j.last_run().and_then(|r| r.started_on);
+                s(&data.jobs[b]).cmp(&s(&data.jobs[a])).then_with(|| data.jobs[a].job.name.cmp(&data.jobs[b].job.name))
+            }),
+            JobSort::Name => visible.sort_by(|&a, &b| data.jobs[a].job.name.cmp(&data.jobs[b].job.name)),
+            JobSort::State => visible.sort_by_key(|&i| {
+                let j = &data.jobs[i];
+                (j.last_run().map(|r| r.state().severity()).unwrap_or(9), j.job.name.clone())
+            }),
+            JobSort::Duration => visible.sort_by_key(|&i| (std::cmp::Reverse(key_dur(&data.jobs[i])), data.jobs[i].job.name.clone())),
+            JobSort::Stream => visible.sort_by_key(|&i| (data.jobs[i].stream.clone(), data.jobs[i].job.name.clone())),
+        }
+        self.visible = visible;
+        if let Some(name) = keep {
+            if let Some(pos) = self.visible.iter().position(|&i| data.jobs[i].job.name == name) {
+                self.cursor.selected = pos;
+            }
+        }
+        self.cursor.follow(self.visible.len(), rows);
+    }
+
+    pub fn selected<'a>(&self, data: &'a GlueData) -> Option<&'a JobEntry> {
+        self.visible.get(self.cursor.selected).and_then(|&i| data.jobs.get(i))
+    }
+}
+
+fn job_matches(filter: &Filter, j: &JobEntry) -> bool {
+    if filter.is_empty() {
+        return true;
+    }
+    let last = j.last_run();
+    let state = last.map(|r| r.state().as_str()).unwrap_or("");
+    let stream = j.stream.as_deref().unwrap_or("");
+    let error = last.and_then(|r| r.error_first_line()).unwrap_or("");
+    let cells = [j.job.name.as_str(), stream, state, error];
+    filter.matches(&Fields { state, stream, cells: &cells })
+}
+
+/// Run history of one job.
+#[derive(Debug, Clone, Default)]
+pub struct RunsPane {
+    pub job: String,
+    pub visible: Vec<usize>,
+    pub cursor: Cursor,
+    pub sort: RunSort,
+    pub filter: Filter,
+    /// Durations (seconds) of the newest runs, oldest first, for the sparkline.
+    pub durations: Vec<u64>,
+}
+
+/// How many runs the sparkline covers.
+pub const SPARK_RUNS: usize = 240;
+
+impl RunsPane {
+    pub fn new(job: &str) -> Self {
+        Self { job: job.to_string(), ..Default::default() }
+    }
+
+    pub fn entry<'a>(&self, data: &'a GlueData) -> Option<&'a JobEntry> {
+        data.jobs.iter().find(|j| j.job.name == self.job)
+    }
+
+    pub fn rebuild(&mut self, data: &GlueData, now: DateTime<Utc>, rows: usize) {
+        let keep = self.selected(data).map(|r| r.id.clone());
+        let runs: &[JobRun] = self.entry(data).map(|e| e.runs.as_slice()).unwrap_or(&[]);
+        let mut visible: Vec<usize> = (0..runs.len()).filter(|&i| run_matches(&self.filter, &runs[i])).collect();
+        match self.sort {
+            // Runs arrive newest first already.
+            RunSort::Started => {}
+            RunSort::Duration => visible.sort_by_key(|&i| std::cmp::Reverse(runs[i].duration_s(now).unwrap_or(-1))),
+            RunSort::State => visible.sort_by_key(|&i| runs[i].state().severity()),
+        }
+        self.visible = visible;
+        self.durations =
+            runs.iter().take(SPARK_RUNS).rev().map(|r| r.duration_s(now).unwrap_or(0).max(0) as u64).collect();
+        if let Some(id) = keep {
+            if let Some(pos) = self.visible.iter().position(|&i| runs[i].id == id) {
+                self.cursor.selected = pos;
+            }
+        }
+        self.cursor.follow(self.visible.len(), rows);
+    }
+
+    pub fn selected<'a>(&self, data: &'a GlueData) -> Option<&'a JobRun> {
+        let runs = &self.entry(data)?.runs;
+        self.visible.get(self.cursor.selected).and_then(|&i| runs.get(i))
+    }
+}
+
+fn run_matches(filter: &Filter, r: &JobRun) -> bool {
+    if filter.is_empty() {
+        return true;
+    }
+    let state = r.state().as_str();
+    let cells = [r.id.as_str(), state, r.trigger_name.as_deref().unwrap_or(""), r.error_message.as_deref().unwrap_or("")];
+    filter.matches(&Fields { state, stream: "", cells: &cells })
+}
+
+/// Every field of one run.
+#[derive(Debug, Clone, Default)]
+pub struct DetailPane {
+    pub job: String,
+    pub run_id: String,
+    pub scroll: usize,
+}
+
+impl DetailPane {
+    pub fn run<'a>(&self, data: &'a GlueData) -> Option<&'a JobRun> {
+        data.jobs.iter().find(|j| j.job.name == self.job)?.runs.iter().find(|r| r.id == self.run_id)
+    }
+}

@@ -1,0 +1,144 @@
+//! Everything the UI shows, as plain data. `app::update` changes it; `ui` draws it.
+
+pub mod cursor;
+pub mod detail;
+pub mod filter;
+pub mod jobs;
+
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+
+use crate::aws::{AwsError, StatsSnapshot};
+use crate::config::Settings;
+use crate::model::GlueData;
+pub use jobs::{DetailPane, JobSort, JobsPane, RunSort, RunsPane};
+
+/// Smallest terminal batchtop draws into.
+pub const MIN_WIDTH: u16 = 40;
+pub const MIN_HEIGHT: u16 = 10;
+/// Height of the sparkline block above the run history table.
+pub const SPARK_HEIGHT: u16 = 5;
+
+/// A pane pushed on top of the jobs table; `Esc` pops it.
+#[derive(Debug, Clone)]
+pub enum View {
+    Runs(RunsPane),
+    Detail(DetailPane),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Mode {
+    Normal,
+    /// Typing a filter; `before` is restored on `Esc`.
+    Filter { input: String, before: String },
+    /// Typing a `:` command.
+    Command { input: String },
+    Help { scroll: usize },
+}
+
+/// Health of one polled source.
+#[derive(Debug, Clone, Default)]
+pub struct SourceStatus {
+    pub generation: u64,
+    pub polling: bool,
+    /// When data last arrived (whole or partial).
+    pub last_ok: Option<DateTime<Utc>>,
+    /// The error of the last cycle, if it failed or partly failed.
+    pub error: Option<AwsError>,
+    /// How many calls of the last cycle failed while others answered.
+    pub partial_failures: usize,
+}
+
+/// Who and where: shown in the status bar.
+#[derive(Debug, Clone, Default)]
+pub struct Context {
+    pub profile: Option<String>,
+    pub region: String,
+    pub account: Option<String>,
+    pub read_only: bool,
+    pub demo: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct AppState {
+    pub settings: Arc<Settings>,
+    pub context: Context,
+    pub now: DateTime<Utc>,
+    pub stats: StatsSnapshot,
+    pub glue: SourceStatus,
+    pub data: GlueData,
+    pub jobs: JobsPane,
+    pub stack: Vec<View>,
+    pub mode: Mode,
+    /// A one-line message (unknown command, filter warning) until the next key.
+    pub flash: Option<String>,
+    pub width: u16,
+    pub height: u16,
+    pub quit: bool,
+}
+
+impl AppState {
+    pub fn new(settings: Arc<Settings>, context: Context, now: DateTime<Utc>) -> Self {
+        Self {
+            settings,
+            context,
+            now,
+            stats: StatsSnapshot::default(),
+            glue: SourceStatus::default(),
+            data: GlueData::default(),
+            jobs: JobsPane::default(),
+            stack: Vec::new(),
+            mode: Mode::Normal,
+            flash: None,
+            width: 120,
+            height: 40,
+            quit: false,
+        }
+    }
+
+    pub fn too_small(&self) -> bool {
+        self.width < MIN_WIDTH || self.height < MIN_HEIGHT
+    }
+
+    /// Whether the error line is shown (it takes one row from the body).
+    pub fn shows_error_line(&self) -> bool {
+        self.glue.error.is_some()
+    }
+
+    /// Table rows that fit in the body of the current view: the layout's arithmetic,
+    /// shared with `ui` so scrolling and drawing agree.
+    pub fn table_rows(&self) -> usize {
+        // top bar + status bar, plus the error line when shown.
+        let chrome = 2 + u16::from(self.shows_error_line());
+        // block borders (2) + header row (1).
+        let mut body = self.height.saturating_sub(chrome).saturating_sub(3);
+        if matches!(self.stack.last(), Some(View::Runs(_))) {
+            body = body.saturating_sub(SPARK_HEIGHT);
+        }
+        usize::from(body.max(1))
+    }
+
+    /// Rebuild every index from the data (after data, sort, filter or size changed).
+    pub fn rebuild(&mut self) {
+        let rows = self.table_rows();
+        self.jobs.rebuild(&self.data, self.now, rows);
+        for v in &mut self.stack {
+            if let View::Runs(r) = v {
+                r.rebuild(&self.data, self.now, rows);
+            }
+        }
+    }
+
+    /// Title of the current view, for the top bar.
+    pub fn breadcrumb(&self) -> String {
+        let mut parts = vec!["jobs".to_string()];
+        for v in &self.stack {
+            match v {
+                View::Runs(r) => parts.push(r.job.clone()),
+                View::Detail(d) => parts.push(d.run_id.clone()),
+            }
+        }
+        parts.join(" › ")
+    }
+}

@@ -1,0 +1,50 @@
+//! Pure render functions of `AppState`: layout, panes, widgets. No I/O, no state changes.
+
+mod panes;
+pub mod theme;
+mod widgets;
+
+use ratatui::Frame;
+use ratatui::layout::{Alignment, Constraint, Layout, Rect};
+use ratatui::text::Line;
+use ratatui::widgets::Paragraph;
+
+use crate::state::{AppState, MIN_HEIGHT, MIN_WIDTH, Mode, View};
+use theme::Theme;
+
+/// Draw the whole screen.
+pub fn render(frame: &mut Frame<'_>, state: &AppState) {
+    let area = frame.area();
+    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+        too_small(frame, area);
+        return;
+    }
+    let theme = Theme::of(state.settings.config.theme);
+    let error_rows = u16::from(state.shows_error_line());
+    let [top, body, error, bottom] =
+        Layout::vertical([Constraint::Length(1), Constraint::Min(1), Constraint::Length(error_rows), Constraint::Length(1)])
+            .areas(area);
+    widgets::bars::top(frame, top, state, &theme);
+    match state.stack.last() {
+        None => panes::jobs::render(frame, body, state, &theme),
+        Some(View::Runs(r)) => panes::runs::render(frame, body, state, r, &theme),
+        Some(View::Detail(d)) => panes::detail::render(frame, body, state, d, &theme),
+    }
+    if error_rows > 0 {
+        widgets::bars::error(frame, error, state, &theme);
+    }
+    widgets::bars::bottom(frame, bottom, state, &theme);
+    if let Mode::Help { scroll } = state.mode {
+        widgets::help::render(frame, body, state, scroll, &theme);
+    }
+}
+
+fn too_small(frame: &mut Frame<'_>, area: Rect) {
+    let text = vec![
+        Line::from("terminal too small"),
+        Line::from(format!("{}x{}, need {MIN_WIDTH}x{MIN_HEIGHT}", area.width, area.height)),
+    ];
+    let y = area.height.saturating_sub(2) / 2;
+    let rect = Rect { x: area.x, y: area.y + y, width: area.width, height: area.height.saturating_sub(y).min(2) };
+    frame.render_widget(Paragraph::new(text).alignment(Alignment::Center), rect);
+}

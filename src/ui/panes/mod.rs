@@ -1,0 +1,21 @@
+//! One module per pane. A new pane goes here, plus its state in `state/` and its command in `app::update`.
+
+pub mod detail;
+pub mod jobs;
+pub mod runs;
+
+use chrono::{DateTime, Utc};
+
+/// `MM-DD HH:MM` in UTC, or `-`.
+pub fn when(t: Option<DateTime<Utc>>) -> String {
+    t.map(|t| t.format("%m-%d %H:%M").to_string()).unwrap_or_else(|| "-".into())
+}
+
+/// DPU-hours with one decimal; `~` marks an estimate.
+pub fn dpu(run: &crate::model::JobRun) -> String {
+    match run.dpu_hours() {
+        Some(h) if run.dpu_hours_reported() => format!("{h:.1}"),
+        Some(h) => format!("~{h:.1}"),
+        None => "-".into(),
+    }
+}

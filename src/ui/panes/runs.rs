@@ -1,0 +1,107 @@
+//! Run history of one job: a sparkline of durations above the runs table.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Cell, Row, Sparkline, Table, TableState};
+
+use super::{dpu, when};
+use crate::duration::short;
+use crate::model::JobRun;
+use crate::state::{AppState, RunsPane, SPARK_HEIGHT};
+use crate::ui::theme::Theme;
+
+/// `jr_0123456789ab…_attempt_1`: enough to tell runs apart in a table.
+fn short_id(id: &str, width: usize) -> String {
+    if id.chars().count() <= width {
+        return id.to_string();
+    }
+    let suffix = id.find("_attempt_").map(|i| &id[i..]).unwrap_or("");
+    let keep = width.saturating_sub(suffix.len() + 1).max(4);
+    format!("{}…{suffix}", id.chars().take(keep).collect::<String>())
+}
+
+pub fn render(frame: &mut Frame<'_>, area: Rect, state: &AppState, pane: &RunsPane, theme: &Theme) {
+    let [spark_area, table_area] = Layout::vertical([Constraint::Length(SPARK_HEIGHT), Constraint::Min(3)]).areas(area);
+    let inner_w = usize::from(spark_area.width.saturating_sub(2));
+    let data = &pane.durations[pane.durations.len().saturating_sub(inner_w)..];
+    let max = data.iter().copied().max().unwrap_or(0);
+    let spark_title = Line::from(vec![
+        Span::styled(" durations ", theme.title),
+        Span::styled(format!("last {} runs, oldest left, max {} ", data.len(), short(max as i64)), theme.dim),
+    ]);
+    frame.render_widget(
+        Sparkline::default()
+            .block(Block::default().borders(Borders::ALL).border_style(theme.border).title(spark_title))
+            .data(data)
+            .style(theme.spark),
+        spark_area,
+    );
+    let runs: &[JobRun] = pane.entry(&state.data).map(|e| e.runs.as_slice()).unwrap_or(&[]);
+    let wide = table_area.width >= 100;
+    let title = Line::from(vec![
+        Span::styled(format!(" runs of {} ", pane.job), theme.title),
+        Span::styled(format!("[{}/{}] ", pane.visible.len(), runs.len()), theme.dim),
+    ]);
+    let rows_fit = usize::from(table_area.height.saturating_sub(3));
+    let start = pane.cursor.offset.min(pane.visible.len());
+    let end = (start + rows_fit).min(pane.visible.len());
+    let id_w: u16 = if wide { 28 } else { 16 };
+    let rows: Vec<Row<'_>> = pane.visible[start..end]
+        .iter()
+        .filter_map(|&i| runs.get(i))
+        .map(|r| {
+            let s = r.state();
+            let mut cells = vec![
+                Cell::from(short_id(&r.id, usize::from(id_w))),
+                Cell::from(Span::styled(s.as_str(), theme.state(s))),
+                Cell::from(r.attempt.to_string()),
+                Cell::from(when(r.started_on)),
+                Cell::from(r.duration_s(state.now).map(short).unwrap_or_else(|| "-".into())),
+            ];
+            if wide {
+                cells.push(Cell::from(dpu(r)));
+                cells.push(Cell::from(r.trigger_name.as_deref().unwrap_or("-")));
+            }
+            cells.push(Cell::from(Span::styled(r.error_first_line().unwrap_or(""), theme.warn)));
+            Row::new(cells)
+        })
+        .collect();
+    let mut header = vec!["RUN ID", "STATE", "ATT", "STARTED", "DURATION"];
+    let mut widths = vec![
+        Constraint::Length(id_w),
+        Constraint::Length(9),
+        Constraint::Length(3),
+        Constraint::Length(11),
+        Constraint::Length(8),
+    ];
+    if wide {
+        header.extend(["DPU-H", "TRIGGER"]);
+        widths.extend([Constraint::Length(6), Constraint::Length(16)]);
+    }
+    header.push("ERROR");
+    widths.push(Constraint::Fill(1));
+    let table = Table::new(rows, widths)
+        .header(Row::new(header).style(theme.header))
+        .block(Block::default().borders(Borders::ALL).border_style(theme.border).title(title))
+        .row_highlight_style(theme.selected);
+    let mut ts = TableState::default();
+    if !pane.visible.is_empty() {
+        ts.select(Some(pane.cursor.selected.saturating_sub(start)));
+    }
+    frame.render_stateful_widget(table, table_area, &mut ts);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::short_id;
+
+    #[test]
+    fn ids_keep_their_attempt_suffix() {
+        let id = format!("jr_{}_attempt_1", "a".repeat(64));
+        let s = short_id(&id, 28);
+        assert!(s.ends_with("_attempt_1") && s.starts_with("jr_aaa"), "{s}");
+        assert_eq!(s.chars().count(), 28);
+        assert_eq!(short_id("jr_1", 28), "jr_1");
+    }
+}

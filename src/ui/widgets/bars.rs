@@ -1,0 +1,107 @@
+//! The top bar (where am I), the error line, and the status bar (who, where, how fresh).
+
+use ratatui::Frame;
+use ratatui::layout::{Alignment, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+use crate::duration::short;
+use crate::keymap::Action;
+use crate::state::{AppState, Mode, View};
+use crate::ui::theme::Theme;
+
+pub fn top(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: &Theme) {
+    let (sort, filter) = match state.stack.last() {
+        None => (Some(state.jobs.sort.label()), state.jobs.filter.text.as_str()),
+        Some(View::Runs(r)) => (Some(r.sort.label()), r.filter.text.as_str()),
+        Some(View::Detail(_)) => (None, ""),
+    };
+    let mut spans = vec![Span::styled(" batchtop ", theme.title), Span::raw(state.breadcrumb())];
+    if let Some(s) = sort {
+        spans.push(Span::styled(format!("  sort:{s}"), theme.dim));
+    }
+    if !filter.is_empty() {
+        spans.push(Span::styled(format!("  filter:{filter}"), theme.warn));
+    }
+    if state.glue.polling {
+        spans.push(Span::styled("  ⟳", theme.dim));
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+/// Age of the source's data, as text.
+fn age(state: &AppState) -> String {
+    match state.glue.last_ok {
+        Some(t) => format!("{} ago", short((state.now - t).num_seconds())),
+        None => "never".into(),
+    }
+}
+
+pub fn error(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: &Theme) {
+    let Some(e) = &state.glue.error else { return };
+    let what = if state.glue.partial_failures > 1 {
+        format!(" ({} calls failed)", state.glue.partial_failures)
+    } else {
+        String::new()
+    };
+    let line = Line::from(vec![
+        Span::styled(format!(" ✖ glue{what}: {} ", e.message), theme.error),
+        Span::styled(format!("· showing data from {}", age(state)), theme.warn),
+    ]);
+    frame.render_widget(Paragraph::new(line), area);
+}
+
+pub fn bottom(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: &Theme) {
+    let line = match &state.mode {
+        Mode::Filter { input, .. } => Line::from(vec![Span::styled("/", theme.title), Span::raw(input.as_str()), Span::raw("▏")]),
+        Mode::Command { input } => Line::from(vec![Span::styled(":", theme.title), Span::raw(input.as_str()), Span::raw("▏")]),
+        _ => match &state.flash {
+            Some(f) => Line::from(Span::styled(format!(" {f}"), theme.warn)),
+            None => status(state, theme),
+        },
+    };
+    frame.render_widget(Paragraph::new(line), area);
+}
+
+fn status(state: &AppState, theme: &Theme) -> Line<'static> {
+    let c = &state.context;
+    let sep = || Span::styled(" │ ", theme.dim);
+    let mut spans = Vec::new();
+    if c.demo {
+        spans.push(Span::styled(" DEMO ", theme.badge));
+        spans.push(Span::raw(" "));
+    }
+    if c.read_only {
+        spans.push(Span::styled(" READ-ONLY ", theme.badge));
+        spans.push(Span::raw(" "));
+    }
+    spans.push(Span::raw(format!("profile {}", c.profile.as_deref().unwrap_or("default"))));
+    spans.push(sep());
+    spans.push(Span::raw(c.region.clone()));
+    spans.push(sep());
+    spans.push(Span::raw(format!("acct {}", c.account.as_deref().unwrap_or("?"))));
+    spans.push(sep());
+    spans.push(Span::raw(format!("refreshed {}", age(state))));
+    spans.push(sep());
+    spans.push(Span::raw(format!("{} calls/min", state.stats.calls_last_minute)));
+    spans.push(sep());
+    let throttles = format!("{} throttled", state.stats.throttles);
+    spans.push(if state.stats.throttles > 0 { Span::styled(throttles, theme.warn) } else { Span::raw(throttles) });
+    spans.push(sep());
+    spans.push(Span::styled(format!("{} help", state.settings.keymap.hint(Action::Help)), theme.dim));
+    Line::from(spans)
+}
+
+/// Shown in an empty table: why it is empty.
+pub fn empty_note(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: &Theme) {
+    let text = match (&state.glue.error, state.glue.last_ok) {
+        (Some(e), _) => format!("no data: {}", e.message),
+        (None, None) => "loading Glue jobs…".to_string(),
+        (None, Some(_)) => "no Glue jobs in this account and region".to_string(),
+    };
+    let y = area.y + area.height / 2;
+    let rect = Rect { x: area.x + 2, y, width: area.width.saturating_sub(4), height: 1 };
+    let style = if state.glue.error.is_some() { theme.error } else { Style::default() };
+    frame.render_widget(Paragraph::new(text).style(style).alignment(Alignment::Center), rect);
+}

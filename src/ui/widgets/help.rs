@@ -1,0 +1,56 @@
+//! `?`: help generated from the keymap, so it can never disagree with the keys.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph};
+
+use crate::app::update::COMMANDS;
+use crate::state::AppState;
+use crate::ui::theme::Theme;
+
+pub fn lines(state: &AppState, theme: &Theme) -> Vec<Line<'static>> {
+    let mut out = vec![Line::from(Span::styled("Keys", theme.header))];
+    for (keys, name, help) in state.settings.keymap.help_rows() {
+        out.push(Line::from(vec![
+            Span::styled(format!("  {keys:<14}"), theme.title),
+            Span::raw(format!("{help}")),
+            Span::styled(format!("  ({name})"), theme.dim),
+        ]));
+    }
+    out.push(Line::from(""));
+    out.push(Line::from(Span::styled("Commands (:)", theme.header)));
+    for (name, what) in COMMANDS {
+        out.push(Line::from(vec![Span::styled(format!("  :{name:<13}"), theme.title), Span::raw(*what)]));
+    }
+    out.push(Line::from(""));
+    out.push(Line::from(Span::styled("Filter (/)", theme.header)));
+    for (t, what) in [
+        ("text", "substring of any column, case-insensitive"),
+        ("^orders.*raw", "regex, when the term has regex characters"),
+        ("state:FAILED", "last run state (prefix)"),
+        ("stream:orders", "data stream"),
+    ] {
+        out.push(Line::from(vec![Span::styled(format!("  {t:<14}"), theme.title), Span::raw(what)]));
+    }
+    out
+}
+
+pub fn render(frame: &mut Frame<'_>, area: Rect, state: &AppState, scroll: usize, theme: &Theme) {
+    let text = lines(state, theme);
+    let width = area.width.saturating_sub(4).min(78);
+    let height = area.height.saturating_sub(2).min(text.len() as u16 + 2);
+    let rect = Rect {
+        x: area.x + (area.width.saturating_sub(width)) / 2,
+        y: area.y + (area.height.saturating_sub(height)) / 2,
+        width,
+        height,
+    };
+    let max_scroll = text.len().saturating_sub(usize::from(height.saturating_sub(2)));
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(theme.border)
+        .title(Span::styled(" help — any key closes ", theme.title));
+    frame.render_widget(Clear, rect);
+    frame.render_widget(Paragraph::new(text).block(block).scroll((scroll.min(max_scroll) as u16, 0)), rect);
+}

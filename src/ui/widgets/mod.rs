@@ -1,0 +1,4 @@
+//! Pieces shared by every pane: top and status bars, error line, help overlay.
+
+pub mod bars;
+pub mod help;

@@ -1,0 +1,87 @@
+//! config.example.toml parses; each invalid fixture names file, line, column and key.
+
+use std::path::PathBuf;
+
+use batchtop::config::{self, ConfigError};
+
+fn fixture(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/config").join(name)
+}
+
+fn error_of(name: &str) -> ConfigError {
+    match config::load(Some(&fixture(name))) {
+        Ok(_) => panic!("{name} should be rejected"),
+        Err(e) => e,
+    }
+}
+
+#[test]
+fn example_parses_and_matches_defaults() {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("config.example.toml");
+    let s = config::load(Some(&path)).expect("config.example.toml must parse");
+    let d = config::Config::default();
+    assert_eq!(s.config.poll.glue_runs, d.poll.glue_runs);
+    assert_eq!(s.config.poll.glue_jobs, d.poll.glue_jobs);
+    assert_eq!(s.config.poll.glue_runs_active, d.poll.glue_runs_active);
+    assert_eq!(s.config.poll.history, d.poll.history);
+    assert_eq!(s.config.poll.max_concurrency, d.poll.max_concurrency);
+    assert_eq!(s.config.streams.tag_key, d.streams.tag_key);
+    assert!(!s.config.read_only);
+}
+
+#[test]
+fn example_documents_every_key() {
+    let text = std::fs::read_to_string(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("config.example.toml")).expect("read");
+    for key in [
+        "read_only", "theme", "[aws]", "profile", "region", "endpoint_url", "[poll]", "glue_jobs", "glue_runs",
+        "glue_runs_active", "max_concurrency", "history", "max_backoff", "[streams]", "tag_key", "name_regex", "[keymap]",
+    ] {
+        assert!(text.contains(key), "config.example.toml does not mention {key}");
+    }
+    for action in batchtop::keymap::Action::ALL {
+        assert!(text.contains(action.name()), "config.example.toml does not list action {}", action.name());
+    }
+}
+
+#[test]
+fn unknown_key_is_located() {
+    let e = error_of("unknown_key.toml");
+    assert!(e.path.ends_with("unknown_key.toml"), "{e}");
+    assert_eq!((e.line, e.column), (5, 1), "{e}");
+    assert_eq!(e.key, "poll.glue_run", "{e}");
+    assert!(e.message.contains("unknown field"), "{e}");
+}
+
+#[test]
+fn wrong_type_is_located() {
+    let e = error_of("wrong_type.toml");
+    assert_eq!(e.line, 3, "{e}");
+    assert_eq!(e.column, 19, "{e}");
+    assert_eq!(e.key, "poll.max_concurrency", "{e}");
+    assert!(e.message.contains("invalid type"), "{e}");
+}
+
+#[test]
+fn bad_regex_is_located() {
+    let e = error_of("bad_regex.toml");
+    assert_eq!((e.line, e.column), (3, 14), "{e}");
+    assert_eq!(e.key, "streams.name_regex", "{e}");
+    assert!(e.message.starts_with("invalid regex"), "{e}");
+}
+
+#[test]
+fn unknown_action_and_bad_duration_are_located() {
+    let e = error_of("unknown_action.toml");
+    assert_eq!((e.line, e.key.as_str()), (3, "keymap.explode"), "{e}");
+    let e = error_of("bad_duration.toml");
+    assert_eq!((e.line, e.key.as_str()), (2, "poll.glue_runs"), "{e}");
+    assert!(e.message.contains("needs a unit") || e.message.contains("unknown unit"), "{e}");
+}
+
+#[test]
+fn missing_explicit_file_is_an_error_and_display_has_location() {
+    let e = error_of("does_not_exist.toml");
+    assert!(e.message.contains("cannot read"), "{e}");
+    let shown = error_of("unknown_key.toml").to_string();
+    assert!(shown.contains("unknown_key.toml:5:1: poll.glue_run:"), "{shown}");
+}
