@@ -11,3 +11,7 @@ pub mod app;
 pub mod poll;
 pub mod state;
 pub mod ui;
+pub mod logging;
+pub mod session;
+pub mod snapshot;
+pub mod terminal;

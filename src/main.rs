@@ -1,1 +1,87 @@
-fn main() {}
+//! batchtop: parse the command line, set up errors and logging, dispatch.
+
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use clap::Parser;
+
+use batchtop::cli::{Cli, Command, Format};
+use batchtop::{app, config, duration, logging, session, snapshot, terminal};
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    if let Err(e) = terminal::install_hooks() {
+        eprintln!("batchtop: cannot install error hooks: {e}");
+    }
+    let settings = match config::load(cli.config.as_deref()) {
+        Ok(s) => Arc::new(s),
+        Err(e) => {
+            eprintln!("batchtop: config error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let (_log_guard, _log_path) = logging::init();
+    let runtime = match tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build() {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("batchtop: cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match &cli.command {
+        None => runtime.block_on(tui(&cli, settings)),
+        Some(Command::Snapshot { since, format }) => {
+            let since = match duration::parse(since) {
+                Ok(d) => d,
+                Err(e) => {
+                    eprintln!("batchtop: --since: {e}");
+                    return ExitCode::from(2);
+                }
+            };
+            runtime.block_on(snapshot_cmd(&cli, settings, since, *format))
+        }
+    }
+}
+
+async fn tui(cli: &Cli, settings: Arc<config::Settings>) -> ExitCode {
+    let session = match session::connect(cli, &settings).await {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("batchtop: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let (mut term, guard) = match terminal::enter() {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("batchtop: cannot set up the terminal: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let result = app::run::run(&mut term, session.account, settings, session.context, session.clock).await;
+    drop(guard);
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("batchtop: {e:?}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn snapshot_cmd(cli: &Cli, settings: Arc<config::Settings>, since: std::time::Duration, format: Format) -> ExitCode {
+    let session = match session::connect(cli, &settings).await {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("batchtop: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let snap = snapshot::take(&session.account, settings, &session.clock, since).await;
+    let text = match format {
+        Format::Json => serde_json::to_string_pretty(&snapshot::to_json(&snap)).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}")),
+        Format::Table => snapshot::to_table(&snap),
+    };
+    println!("{text}");
+    if snap.ok() { ExitCode::SUCCESS } else { ExitCode::FAILURE }
+}

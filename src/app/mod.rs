@@ -2,3 +2,4 @@
 
 pub mod msg;
 pub mod update;
+pub mod run;

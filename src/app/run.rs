@@ -1,0 +1,130 @@
+//! The loop itself: select over input, messages, a one-second tick and the frame deadline.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use futures_util::StreamExt;
+use ratatui::crossterm::event::{Event, EventStream};
+use tokio::sync::{Notify, mpsc};
+
+use super::msg::{Effect, Msg};
+use super::update::update;
+use crate::aws::Account;
+use crate::config::Settings;
+use crate::poll::{self, Clock, GlueCadence, GlueCollector, StreamMapper};
+use crate::state::{AppState, Context};
+use crate::terminal::Tui;
+use crate::ui;
+
+/// At most ~60 frames a second.
+const FRAME: Duration = Duration::from_millis(16);
+
+/// Start the pollers for `account` and run the TUI until the user quits.
+pub async fn run(terminal: &mut Tui, account: Account, settings: Arc<Settings>, context: Context, clock: Clock) -> color_eyre::Result<()> {
+    let (tx, mut rx) = mpsc::channel::<Msg>(256);
+    let wake = Arc::new(Notify::new());
+    let poll_cfg = &settings.config.poll;
+    let collector =
+        GlueCollector::new(account.glue.clone(), StreamMapper::new(settings.clone()), poll_cfg.max_concurrency, poll_cfg.glue_jobs.0);
+    let poller = tokio::spawn(poll::run_glue(collector, GlueCadence::from(poll_cfg), clock.clone(), tx.clone(), wake.clone()));
+    let identity = account.identity.clone();
+    let id_tx = tx.clone();
+    let who = tokio::spawn(async move {
+        let r = identity.caller_identity().await;
+        let _ = id_tx.send(Msg::Identity(r)).await;
+    });
+
+    let mut state = AppState::new(settings, context, clock());
+    let size = terminal.size()?;
+    update(&mut state, Msg::Resize { width: size.width, height: size.height });
+    let mut events = EventStream::new();
+    let mut tick = tokio::time::interval(Duration::from_secs(1));
+    let mut term_signal = Signals::new();
+    let mut dirty = true;
+    let mut last_draw: Option<Instant> = None;
+
+    let result = loop {
+        let wait = last_draw.map(|t| FRAME.saturating_sub(t.elapsed())).unwrap_or_default();
+        if dirty && wait.is_zero() {
+            if let Err(e) = terminal.draw(|f| ui::render(f, &state)) {
+                break Err(e.into());
+            }
+            dirty = false;
+            last_draw = Some(Instant::now());
+        }
+        let first = tokio::select! {
+            ev = events.next() => match ev {
+                Some(Ok(Event::Key(k))) => Some(Msg::Key(k)),
+                Some(Ok(Event::Resize(width, height))) => Some(Msg::Resize { width, height }),
+                Some(Ok(_)) => None,
+                Some(Err(e)) => break Err(e.into()),
+                None => break Ok(()),
+            },
+            m = rx.recv() => m,
+            _ = tick.tick() => Some(Msg::Tick { now: clock(), stats: account.stats.snapshot() }),
+            _ = tokio::time::sleep(wait), if dirty => None,
+            _ = term_signal.recv() => break Ok(()),
+        };
+        // Fold everything already queued into this one frame.
+        let mut batch: Vec<Msg> = first.into_iter().collect();
+        while let Ok(m) = rx.try_recv() {
+            batch.push(m);
+        }
+        for m in batch {
+            for effect in update(&mut state, m) {
+                match effect {
+                    Effect::Redraw => dirty = true,
+                    Effect::Quit => {}
+                    Effect::PollNow(_) => wake.notify_one(),
+                }
+            }
+        }
+        if state.quit {
+            break Ok(());
+        }
+    };
+    poller.abort();
+    who.abort();
+    result
+}
+
+/// SIGTERM and SIGHUP (the SSH session went away) end the loop cleanly, so the terminal is restored.
+struct Signals {
+    #[cfg(unix)]
+    term: Option<tokio::signal::unix::Signal>,
+    #[cfg(unix)]
+    hup: Option<tokio::signal::unix::Signal>,
+}
+
+impl Signals {
+    fn new() -> Self {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{SignalKind, signal};
+            Self { term: signal(SignalKind::terminate()).ok(), hup: signal(SignalKind::hangup()).ok() }
+        }
+        #[cfg(not(unix))]
+        Self {}
+    }
+
+    async fn recv(&mut self) {
+        #[cfg(unix)]
+        {
+            let term = async {
+                match &mut self.term {
+                    Some(s) => s.recv().await,
+                    None => std::future::pending().await,
+                }
+            };
+            let hup = async {
+                match &mut self.hup {
+                    Some(s) => s.recv().await,
+                    None => std::future::pending().await,
+                }
+            };
+            tokio::select! { _ = term => {}, _ = hup => {} }
+        }
+        #[cfg(not(unix))]
+        std::future::pending::<()>().await
+    }
+}
