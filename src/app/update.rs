@@ -53,8 +53,7 @@ fn on_loaded(state: &mut AppState, loaded: Loaded) -> Vec<Effect> {
             status.last_ok = Some(loaded.at);
             status.partial_failures = cycle.errors.len();
             status.error = cycle.errors.into_iter().next();
-            state.data = cycle.data;
-            state.rebuild();
+            state.set_data(cycle.data);
         }
         Err(e) => {
             status.error = Some(e);
@@ -132,7 +131,8 @@ fn step(state: &mut AppState, delta: isize) {
         Some(View::Runs(r)) => r.cursor.step(delta, r.visible.len(), rows),
         Some(View::Detail(d)) => {
             let len = d.run(&state.data).map(|r| crate::state::detail::fields(r, state.now).len()).unwrap_or(0);
-            d.scroll = d.scroll.saturating_add_signed(delta).min(len.saturating_sub(1));
+            // The detail has no header row: one more line than a table shows.
+            d.scroll = d.scroll.saturating_add_signed(delta).min(len.saturating_sub(rows + 1));
         }
     }
 }

@@ -76,9 +76,8 @@ pub struct JobsPane {
 }
 
 impl JobsPane {
-    /// Recompute the visible index, keeping the selected job selected.
-    pub fn rebuild(&mut self, data: &GlueData, now: DateTime<Utc>, rows: usize) {
-        let keep = self.selected(data).map(|j| j.job.name.clone());
+    /// Recompute the visible index, keeping job `keep` selected when it is still there.
+    pub fn rebuild(&mut self, data: &GlueData, now: DateTime<Utc>, rows: usize, keep: Option<String>) {
         let mut visible: Vec<usize> = (0..data.jobs.len()).filter(|&i| job_matches(&self.filter, &data.jobs[i])).collect();
         let key_dur = |j: &JobEntry| j.last_run().and_then(|r| r.duration_s(now)).unwrap_or(-1);
         match self.sort {
@@ -144,8 +143,8 @@ impl RunsPane {
         data.jobs.iter().find(|j| j.job.name == self.job)
     }
 
-    pub fn rebuild(&mut self, data: &GlueData, now: DateTime<Utc>, rows: usize) {
-        let keep = self.selected(data).map(|r| r.id.clone());
+    /// Recompute the visible index, keeping run `keep` selected when it is still there.
+    pub fn rebuild(&mut self, data: &GlueData, now: DateTime<Utc>, rows: usize, keep: Option<String>) {
         let runs: &[JobRun] = self.entry(data).map(|e| e.runs.as_slice()).unwrap_or(&[]);
         let mut visible: Vec<usize> = (0..runs.len()).filter(|&i| run_matches(&self.filter, &runs[i])).collect();
         match self.sort {

@@ -119,15 +119,41 @@ impl AppState {
         usize::from(body.max(1))
     }
 
-    /// Rebuild every index from the data (after data, sort, filter or size changed).
-    pub fn rebuild(&mut self) {
+    /// What is selected now (job name, run id per runs view), to select again after a rebuild.
+    fn selection(&self) -> (Option<String>, Vec<Option<String>>) {
+        let job = self.jobs.selected(&self.data).map(|j| j.job.name.clone());
+        let runs = self
+            .stack
+            .iter()
+            .map(|v| match v {
+                View::Runs(r) => r.selected(&self.data).map(|run| run.id.clone()),
+                View::Detail(_) => None,
+            })
+            .collect();
+        (job, runs)
+    }
+
+    fn rebuild_keeping(&mut self, (job, runs): (Option<String>, Vec<Option<String>>)) {
         let rows = self.table_rows();
-        self.jobs.rebuild(&self.data, self.now, rows);
-        for v in &mut self.stack {
+        self.jobs.rebuild(&self.data, self.now, rows, job);
+        for (v, keep) in self.stack.iter_mut().zip(runs) {
             if let View::Runs(r) = v {
-                r.rebuild(&self.data, self.now, rows);
+                r.rebuild(&self.data, self.now, rows, keep);
             }
         }
+    }
+
+    /// Rebuild every index (after sort, filter or size changed).
+    pub fn rebuild(&mut self) {
+        let keep = self.selection();
+        self.rebuild_keeping(keep);
+    }
+
+    /// Replace the data, keeping the selected job and runs selected.
+    pub fn set_data(&mut self, data: GlueData) {
+        let keep = self.selection();
+        self.data = data;
+        self.rebuild_keeping(keep);
     }
 
     /// Title of the current view, for the top bar.

@@ -46,8 +46,8 @@ pub fn error(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: &Theme)
         String::new()
     };
     let line = Line::from(vec![
-        Span::styled(format!(" ✖ glue{what}: {} ", e.message), theme.error),
-        Span::styled(format!("· showing data from {}", age(state)), theme.warn),
+        Span::styled(format!(" ✖ glue{what} · showing data from {} · ", age(state)), theme.warn),
+        Span::styled(e.message.clone(), theme.error),
     ]);
     frame.render_widget(Paragraph::new(line), area);
 }
@@ -58,31 +58,39 @@ pub fn bottom(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: &Theme
         Mode::Command { input } => Line::from(vec![Span::styled(":", theme.title), Span::raw(input.as_str()), Span::raw("▏")]),
         _ => match &state.flash {
             Some(f) => Line::from(Span::styled(format!(" {f}"), theme.warn)),
-            None => status(state, theme),
+            None => status(state, theme, area.width),
         },
     };
     frame.render_widget(Paragraph::new(line), area);
 }
 
-fn status(state: &AppState, theme: &Theme) -> Line<'static> {
+fn status(state: &AppState, theme: &Theme, width: u16) -> Line<'static> {
+    let long = status_spans(state, theme, false);
+    let len: usize = long.iter().map(|s| s.content.chars().count()).sum();
+    if len <= usize::from(width) { Line::from(long) } else { Line::from(status_spans(state, theme, true)) }
+}
+
+/// The status bar's parts; `compact` drops the labels so it fits 80 columns.
+fn status_spans(state: &AppState, theme: &Theme, compact: bool) -> Vec<Span<'static>> {
     let c = &state.context;
-    let sep = || Span::styled(" │ ", theme.dim);
+    let sep = || Span::styled(if compact { "│" } else { " │ " }, theme.dim);
+    let label = |l: &str| if compact { String::new() } else { format!("{l} ") };
     let mut spans = Vec::new();
     if c.demo {
         spans.push(Span::styled(" DEMO ", theme.badge));
         spans.push(Span::raw(" "));
     }
     if c.read_only {
-        spans.push(Span::styled(" READ-ONLY ", theme.badge));
+        spans.push(Span::styled(if compact { " RO " } else { " READ-ONLY " }, theme.badge));
         spans.push(Span::raw(" "));
     }
-    spans.push(Span::raw(format!("profile {}", c.profile.as_deref().unwrap_or("default"))));
+    spans.push(Span::raw(format!("{}{}", label("profile"), c.profile.as_deref().unwrap_or("default"))));
     spans.push(sep());
     spans.push(Span::raw(c.region.clone()));
     spans.push(sep());
-    spans.push(Span::raw(format!("acct {}", c.account.as_deref().unwrap_or("?"))));
+    spans.push(Span::raw(format!("{}{}", label("acct"), c.account.as_deref().unwrap_or("?"))));
     spans.push(sep());
-    spans.push(Span::raw(format!("refreshed {}", age(state))));
+    spans.push(Span::raw(format!("{}{}", label("refreshed"), age(state))));
     spans.push(sep());
     spans.push(Span::raw(format!("{} calls/min", state.stats.calls_last_minute)));
     spans.push(sep());
@@ -90,7 +98,7 @@ fn status(state: &AppState, theme: &Theme) -> Line<'static> {
     spans.push(if state.stats.throttles > 0 { Span::styled(throttles, theme.warn) } else { Span::raw(throttles) });
     spans.push(sep());
     spans.push(Span::styled(format!("{} help", state.settings.keymap.hint(Action::Help)), theme.dim));
-    Line::from(spans)
+    spans
 }
 
 /// Shown in an empty table: why it is empty.

@@ -1,0 +1,64 @@
+//! Shared test helpers: a state loaded from the seeded demo account, key events, rendering.
+#![allow(dead_code)]
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use batchtop::app::msg::{Loaded, Msg, Source};
+use batchtop::app::update::update;
+use batchtop::aws::demo::DemoAccount;
+use batchtop::config::Settings;
+use batchtop::poll::{GlueCollector, Scope, StreamMapper};
+use batchtop::state::{AppState, Context};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+pub fn context() -> Context {
+    Context { profile: Some("demo".into()), region: "eu-west-1".into(), account: Some("000000000000".into()), read_only: false, demo: true }
+}
+
+/// One full poll of the fixed demo account, applied to a fresh state of `width` x `height`.
+pub async fn loaded_state(width: u16, height: u16) -> (AppState, DemoAccount) {
+    let demo = DemoAccount::fixed();
+    let settings = Arc::new(Settings::defaults());
+    let mut collector = GlueCollector::new(Arc::new(demo.clone()), StreamMapper::new(settings.clone()), 4, Duration::from_secs(300));
+    let cycle = collector.poll(Scope::All, demo.now(), Duration::from_secs(48 * 3600)).await.expect("demo poll");
+    let mut state = AppState::new(settings, context(), demo.now());
+    update(&mut state, Msg::Resize { width, height });
+    update(&mut state, Msg::Loaded(Loaded { source: Source::Glue, generation: 1, at: demo.now(), result: Ok(Box::new(cycle)) }));
+    (state, demo)
+}
+
+pub fn key(code: KeyCode) -> Msg {
+    Msg::Key(KeyEvent::new(code, KeyModifiers::NONE))
+}
+
+pub fn ch(c: char) -> Msg {
+    key(KeyCode::Char(c))
+}
+
+/// Send each character of `text` as a key.
+pub fn typed(state: &mut AppState, text: &str) {
+    for c in text.chars() {
+        update(state, ch(c));
+    }
+}
+
+pub fn send(state: &mut AppState, msgs: impl IntoIterator<Item = Msg>) {
+    for m in msgs {
+        update(state, m);
+    }
+}
+
+/// Render the state into a test terminal of its own size.
+pub fn render(state: &AppState) -> Terminal<TestBackend> {
+    let mut term = Terminal::new(TestBackend::new(state.width, state.height)).expect("test terminal");
+    term.draw(|f| batchtop::ui::render(f, state)).expect("draw");
+    term
+}
+
+/// The rendered screen as text.
+pub fn screen(state: &AppState) -> String {
+    render(state).backend().to_string()
+}
