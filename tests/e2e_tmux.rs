@@ -1,0 +1,115 @@
+//! The real binary in a real terminal: start `--demo` in tmux, type like a person,
+//! read the screen, quit, and check the terminal was given back.
+
+use std::path::PathBuf;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+struct Tmux {
+    socket: String,
+    dir: PathBuf,
+}
+
+impl Tmux {
+    fn run(&self, args: &[&str]) -> String {
+        let out = Command::new("tmux").arg("-L").arg(&self.socket).args(args).output().expect("tmux must be installed for this test");
+        assert!(out.status.success(), "tmux {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    fn screen(&self) -> String {
+        self.run(&["capture-pane", "-p", "-t", "e2e"])
+    }
+
+    fn keys(&self, keys: &[&str]) {
+        let mut args = vec!["send-keys", "-t", "e2e"];
+        args.extend_from_slice(keys);
+        self.run(&args);
+    }
+
+    fn text(&self, text: &str) {
+        self.run(&["send-keys", "-t", "e2e", "-l", text]);
+    }
+
+    /// Wait until the screen satisfies `pred`; panic with the screen after 15 s.
+    fn wait_for(&self, what: &str, pred: impl Fn(&str) -> bool) -> String {
+        let start = Instant::now();
+        loop {
+            let s = self.screen();
+            if pred(&s) {
+                return s;
+            }
+            if start.elapsed() > Duration::from_secs(15) {
+                panic!("timed out waiting for {what}; screen:\n{s}");
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = Command::new("tmux").args(["-L", &self.socket, "kill-server"]).output();
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+/// Table rows of the jobs pane: lines between the borders that carry a state.
+fn state_cells(screen: &str) -> Vec<String> {
+    const STATES: [&str; 8] = ["SUCCEEDED", "FAILED", "TIMEOUT", "RUNNING", "STARTING", "STOPPED", "ERROR", "WAITING"];
+    screen
+        .lines()
+        .filter(|l| l.starts_with('│') && !l.contains("NAME"))
+        .filter_map(|l| l.split_whitespace().find(|w| STATES.contains(w)).map(str::to_string))
+        .collect()
+}
+
+#[test]
+fn demo_in_a_real_terminal() {
+    let dir = std::env::temp_dir().join(format!("batchtop-e2e-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let tmux = Tmux { socket: format!("batchtop-e2e-{}", std::process::id()), dir: dir.clone() };
+    let bin = env!("CARGO_BIN_EXE_batchtop");
+    let script = format!(
+        "XDG_STATE_HOME={d} XDG_CONFIG_HOME={d} BATCHTOP_CONFIG= {bin} --demo; echo BATCHTOP_EXIT=$?; stty -a | tr ' ' '\\n' | grep -x -- '-\\?icanon'; sleep 30",
+        d = dir.display()
+    );
+    tmux.run(&["new-session", "-d", "-s", "e2e", "-x", "120", "-y", "40", &script]);
+
+    let s = tmux.wait_for("the jobs table", |s| s.contains("Glue jobs [30/30]"));
+    assert!(s.contains("DEMO") && s.contains("eu-west-1"), "status bar:\n{s}");
+    assert_eq!(tmux.run(&["display", "-p", "-t", "e2e", "#{alternate_on}"]).trim(), "1", "TUI uses the alternate screen");
+
+    // Filter to failures: every row left shows a failure state.
+    tmux.keys(&["/"]);
+    tmux.text("state:fail");
+    tmux.keys(&["Enter"]);
+    let s = tmux.wait_for("the filtered table", |s| s.contains("filter:state:fail") && !s.contains("[30/30]"));
+    let states = state_cells(&s);
+    assert!(!states.is_empty(), "some failed jobs:\n{s}");
+    assert!(states.iter().all(|st| st == "FAILED"), "only failed jobs: {states:?}\n{s}");
+
+    // Open the first failed job's runs, then come back.
+    tmux.keys(&["Enter"]);
+    let s = tmux.wait_for("the run history", |s| s.contains("runs of ") && s.contains("durations"));
+    assert!(s.contains("FAILED"), "{s}");
+    tmux.keys(&["Escape"]);
+    tmux.wait_for("the jobs table again", |s| s.contains("Glue jobs [") && !s.contains("runs of "));
+
+    // Help lists the bindings, any key closes it.
+    tmux.keys(&["?"]);
+    let s = tmux.wait_for("help", |s| s.contains("help — any key closes"));
+    assert!(s.contains("quit batchtop") && s.contains(":jobs"), "{s}");
+    tmux.keys(&["Escape"]);
+    tmux.wait_for("help closed", |s| !s.contains("help — any key closes"));
+
+    // Quit: exit 0, normal screen back, cooked mode (icanon) back.
+    tmux.keys(&["q"]);
+    let s = tmux.wait_for("exit", |s| s.contains("BATCHTOP_EXIT="));
+    assert!(s.contains("BATCHTOP_EXIT=0"), "{s}");
+    assert!(!s.contains("Glue jobs"), "the alternate screen was left:\n{s}");
+    let after = s.lines().skip_while(|l| !l.contains("BATCHTOP_EXIT")).nth(1).unwrap_or("").trim().to_string();
+    assert_eq!(after, "icanon", "terminal is back in canonical (cooked) mode:\n{s}");
+    assert_eq!(tmux.run(&["display", "-p", "-t", "e2e", "#{alternate_on}"]).trim(), "0");
+    assert!(dir.join("batchtop/batchtop.log").exists(), "tracing writes to the XDG state dir");
+}
