@@ -133,7 +133,11 @@ impl Key {
             KeyCode::F(n) => KeyCodeOrd::F(n),
             _ => return None,
         };
-        Some(Key { code, ctrl: ev.modifiers.contains(KeyModifiers::CONTROL), alt: ev.modifiers.contains(KeyModifiers::ALT) })
+        Some(Key {
+            code,
+            ctrl: ev.modifiers.contains(KeyModifiers::CONTROL),
+            alt: ev.modifiers.contains(KeyModifiers::ALT),
+        })
     }
 }
 
@@ -239,9 +243,8 @@ impl Keymap {
             .iter()
             .filter_map(|a| {
                 let keys = self.keys(*a);
-                (!keys.is_empty()).then(|| {
-                    (keys.iter().map(|k| k.to_string()).collect::<Vec<_>>().join(", "), a.name(), a.help())
-                })
+                (!keys.is_empty())
+                    .then(|| (keys.iter().map(|k| k.to_string()).collect::<Vec<_>>().join(", "), a.name(), a.help()))
             })
             .collect()
     }

@@ -69,7 +69,12 @@ async fn tui(cli: &Cli, settings: Arc<config::Settings>) -> ExitCode {
     }
 }
 
-async fn snapshot_cmd(cli: &Cli, settings: Arc<config::Settings>, since: std::time::Duration, format: Format) -> ExitCode {
+async fn snapshot_cmd(
+    cli: &Cli,
+    settings: Arc<config::Settings>,
+    since: std::time::Duration,
+    format: Format,
+) -> ExitCode {
     let session = match session::connect(cli, &settings).await {
         Ok(s) => s,
         Err(e) => {
@@ -79,7 +84,8 @@ async fn snapshot_cmd(cli: &Cli, settings: Arc<config::Settings>, since: std::ti
     };
     let snap = snapshot::take(&session.account, settings, &session.clock, since).await;
     let text = match format {
-        Format::Json => serde_json::to_string_pretty(&snapshot::to_json(&snap)).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}")),
+        Format::Json => serde_json::to_string_pretty(&snapshot::to_json(&snap))
+            .unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}")),
         Format::Table => snapshot::to_table(&snap),
     };
     println!("{text}");

@@ -4,9 +4,9 @@ use std::sync::Arc;
 
 use chrono::Utc;
 
+use crate::aws::Account;
 use crate::aws::demo::DemoAccount;
 use crate::aws::sdk::{self, AwsOptions, SetupError};
-use crate::aws::Account;
 use crate::cli::Cli;
 use crate::config::Settings;
 use crate::poll::Clock;
@@ -46,7 +46,12 @@ pub async fn connect(cli: &Cli, settings: &Settings) -> Result<Session, SetupErr
     }
     let loaded = sdk::load(&aws_options(cli, settings)).await?;
     let account = sdk::account(&loaded);
-    let context =
-        Context { profile: account.profile.clone(), region: account.region.clone(), account: None, read_only, demo: false };
+    let context = Context {
+        profile: account.profile.clone(),
+        region: account.region.clone(),
+        account: None,
+        read_only,
+        demo: false,
+    };
     Ok(Session { account, clock: Arc::new(Utc::now), context })
 }

@@ -132,7 +132,11 @@ pub fn to_table(s: &Snapshot) -> String {
             let _ = writeln!(out, "{:<32} {:<12} {:<24}", j.job.name, stream, "(no runs in window)");
         }
         for r in &j.runs {
-            let id: String = if r.id.chars().count() > 24 { format!("{}…", r.id.chars().take(23).collect::<String>()) } else { r.id.clone() };
+            let id: String = if r.id.chars().count() > 24 {
+                format!("{}…", r.id.chars().take(23).collect::<String>())
+            } else {
+                r.id.clone()
+            };
             let _ = writeln!(
                 out,
                 "{:<32} {:<12} {:<24} {:<9} {:>3} {:<20} {:>9} {:>8}  {}",

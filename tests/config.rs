@@ -31,10 +31,26 @@ fn example_parses_and_matches_defaults() {
 
 #[test]
 fn example_documents_every_key() {
-    let text = std::fs::read_to_string(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("config.example.toml")).expect("read");
+    let text =
+        std::fs::read_to_string(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("config.example.toml")).expect("read");
     for key in [
-        "read_only", "theme", "[aws]", "profile", "region", "endpoint_url", "[poll]", "glue_jobs", "glue_runs",
-        "glue_runs_active", "max_concurrency", "history", "max_backoff", "[streams]", "tag_key", "name_regex", "[keymap]",
+        "read_only",
+        "theme",
+        "[aws]",
+        "profile",
+        "region",
+        "endpoint_url",
+        "[poll]",
+        "glue_jobs",
+        "glue_runs",
+        "glue_runs_active",
+        "max_concurrency",
+        "history",
+        "max_backoff",
+        "[streams]",
+        "tag_key",
+        "name_regex",
+        "[keymap]",
     ] {
         assert!(text.contains(key), "config.example.toml does not mention {key}");
     }

@@ -12,7 +12,12 @@ struct Tmux {
 
 impl Tmux {
     fn run(&self, args: &[&str]) -> String {
-        let out = Command::new("tmux").arg("-L").arg(&self.socket).args(args).output().expect("tmux must be installed for this test");
+        let out = Command::new("tmux")
+            .arg("-L")
+            .arg(&self.socket)
+            .args(args)
+            .output()
+            .expect("tmux must be installed for this test");
         assert!(out.status.success(), "tmux {args:?}: {}", String::from_utf8_lossy(&out.stderr));
         String::from_utf8_lossy(&out.stdout).into_owned()
     }
@@ -78,7 +83,11 @@ fn demo_in_a_real_terminal() {
 
     let s = tmux.wait_for("the jobs table", |s| s.contains("Glue jobs [30/30]"));
     assert!(s.contains("DEMO") && s.contains("eu-west-1"), "status bar:\n{s}");
-    assert_eq!(tmux.run(&["display", "-p", "-t", "e2e", "#{alternate_on}"]).trim(), "1", "TUI uses the alternate screen");
+    assert_eq!(
+        tmux.run(&["display", "-p", "-t", "e2e", "#{alternate_on}"]).trim(),
+        "1",
+        "TUI uses the alternate screen"
+    );
 
     // Filter to failures: every row left shows a failure state.
     tmux.keys(&["/"]);

@@ -99,7 +99,15 @@ async fn selection_follows_the_job_when_data_reorders() {
     let mut data = fresh.data.clone();
     data.jobs.reverse();
     let now = s.now;
-    update(&mut s, Msg::Loaded(Loaded { source: Source::Glue, generation: 2, at: now, result: Ok(Box::new(batchtop::poll::Cycle { data, errors: vec![] })) }));
+    update(
+        &mut s,
+        Msg::Loaded(Loaded {
+            source: Source::Glue,
+            generation: 2,
+            at: now,
+            result: Ok(Box::new(batchtop::poll::Cycle { data, errors: vec![] })),
+        }),
+    );
     assert_eq!(s.jobs.selected(&s.data).expect("selected").job.name, job);
 }
 
@@ -150,7 +158,13 @@ async fn help_opens_and_any_key_closes_it() {
 async fn quit_and_refresh_are_effects() {
     let (mut s, _) = loaded_state(120, 40).await;
     assert!(update(&mut s, ch('r')).is_empty(), "unbound key does nothing");
-    let fx = update(&mut s, Msg::Key(ratatui::crossterm::event::KeyEvent::new(KeyCode::Char('r'), ratatui::crossterm::event::KeyModifiers::CONTROL)));
+    let fx = update(
+        &mut s,
+        Msg::Key(ratatui::crossterm::event::KeyEvent::new(
+            KeyCode::Char('r'),
+            ratatui::crossterm::event::KeyModifiers::CONTROL,
+        )),
+    );
     assert!(fx.contains(&Effect::PollNow(Source::Glue)));
     let fx = update(&mut s, ch('q'));
     assert!(fx.contains(&Effect::Quit) && s.quit);
@@ -159,13 +173,25 @@ async fn quit_and_refresh_are_effects() {
 #[tokio::test]
 async fn failure_keeps_data_and_stale_generations_are_dropped() {
     let (mut s, _) = loaded_state(120, 40).await;
-    let err = AwsError { kind: ErrorKind::Throttled, operation: "glue:GetJobs".into(), message: "glue:GetJobs throttled".into() };
+    let err = AwsError {
+        kind: ErrorKind::Throttled,
+        operation: "glue:GetJobs".into(),
+        message: "glue:GetJobs throttled".into(),
+    };
     let now = s.now;
     update(&mut s, Msg::Loaded(Loaded { source: Source::Glue, generation: 3, at: now, result: Err(err) }));
     assert_eq!(s.data.jobs.len(), 30);
     assert_eq!(s.glue.error.as_ref().map(|e| e.kind), Some(ErrorKind::Throttled));
     // An older cycle arriving late changes nothing.
-    let fx = update(&mut s, Msg::Loaded(Loaded { source: Source::Glue, generation: 2, at: now, result: Ok(Box::new(batchtop::poll::Cycle { data: Default::default(), errors: vec![] })) }));
+    let fx = update(
+        &mut s,
+        Msg::Loaded(Loaded {
+            source: Source::Glue,
+            generation: 2,
+            at: now,
+            result: Ok(Box::new(batchtop::poll::Cycle { data: Default::default(), errors: vec![] })),
+        }),
+    );
     assert!(fx.is_empty());
     assert_eq!(s.data.jobs.len(), 30);
     assert!(s.glue.error.is_some());

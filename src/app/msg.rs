@@ -32,11 +32,19 @@ pub struct Loaded {
 #[derive(Debug, Clone)]
 pub enum Msg {
     Key(KeyEvent),
-    Resize { width: u16, height: u16 },
+    Resize {
+        width: u16,
+        height: u16,
+    },
     /// Once a second: the clock and the API counters.
-    Tick { now: DateTime<Utc>, stats: StatsSnapshot },
+    Tick {
+        now: DateTime<Utc>,
+        stats: StatsSnapshot,
+    },
     /// A poll cycle started.
-    Polling { source: Source },
+    Polling {
+        source: Source,
+    },
     Loaded(Loaded),
     Identity(Result<CallerIdentity, AwsError>),
 }

@@ -20,13 +20,24 @@ use crate::ui;
 const FRAME: Duration = Duration::from_millis(16);
 
 /// Start the pollers for `account` and run the TUI until the user quits.
-pub async fn run(terminal: &mut Tui, account: Account, settings: Arc<Settings>, context: Context, clock: Clock) -> color_eyre::Result<()> {
+pub async fn run(
+    terminal: &mut Tui,
+    account: Account,
+    settings: Arc<Settings>,
+    context: Context,
+    clock: Clock,
+) -> color_eyre::Result<()> {
     let (tx, mut rx) = mpsc::channel::<Msg>(256);
     let wake = Arc::new(Notify::new());
     let poll_cfg = &settings.config.poll;
-    let collector =
-        GlueCollector::new(account.glue.clone(), StreamMapper::new(settings.clone()), poll_cfg.max_concurrency, poll_cfg.glue_jobs.0);
-    let poller = tokio::spawn(poll::run_glue(collector, GlueCadence::from(poll_cfg), clock.clone(), tx.clone(), wake.clone()));
+    let collector = GlueCollector::new(
+        account.glue.clone(),
+        StreamMapper::new(settings.clone()),
+        poll_cfg.max_concurrency,
+        poll_cfg.glue_jobs.0,
+    );
+    let poller =
+        tokio::spawn(poll::run_glue(collector, GlueCadence::from(poll_cfg), clock.clone(), tx.clone(), wake.clone()));
     let identity = account.identity.clone();
     let id_tx = tx.clone();
     let who = tokio::spawn(async move {

@@ -8,7 +8,8 @@ use crate::state::filter::Filter;
 use crate::state::{AppState, DetailPane, Mode, RunsPane, View};
 
 /// Panes the command bar knows; later issues add theirs here.
-pub const COMMANDS: &[(&str, &str)] = &[("jobs", "Glue jobs and their runs"), ("help", "key bindings"), ("quit", "leave batchtop")];
+pub const COMMANDS: &[(&str, &str)] =
+    &[("jobs", "Glue jobs and their runs"), ("help", "key bindings"), ("quit", "leave batchtop")];
 
 pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
     match msg {
@@ -152,11 +153,11 @@ fn open(state: &mut AppState) {
 }
 
 fn back(state: &mut AppState) {
-    if let Some(f) = current_filter(state) {
-        if !f.is_empty() {
-            set_filter(state, "");
-            return;
-        }
+    if let Some(f) = current_filter(state)
+        && !f.is_empty()
+    {
+        set_filter(state, "");
+        return;
     }
     if state.stack.pop().is_some() {
         state.rebuild();

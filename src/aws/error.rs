@@ -110,18 +110,26 @@ impl ErrorContext {
 /// Classify by the service's error code (the `__type` / `Code` of the answer).
 pub fn kind_from_code(code: &str) -> Option<ErrorKind> {
     let kind = match code {
-        "ThrottlingException" | "Throttling" | "TooManyRequestsException" | "RequestLimitExceeded"
-        | "ProvisionedThroughputExceededException" | "SlowDown" | "RequestThrottled" | "RequestThrottledException" => {
-            ErrorKind::Throttled
-        }
+        "ThrottlingException"
+        | "Throttling"
+        | "TooManyRequestsException"
+        | "RequestLimitExceeded"
+        | "ProvisionedThroughputExceededException"
+        | "SlowDown"
+        | "RequestThrottled"
+        | "RequestThrottledException" => ErrorKind::Throttled,
         "AccessDeniedException" | "AccessDenied" | "UnauthorizedOperation" | "UnauthorizedException" => {
             ErrorKind::AccessDenied
         }
         "ExpiredTokenException" | "ExpiredToken" | "RequestExpired" | "TokenRefreshRequired" => {
             ErrorKind::CredentialsExpired
         }
-        "UnrecognizedClientException" | "InvalidClientTokenId" | "InvalidSignatureException"
-        | "SignatureDoesNotMatch" | "InvalidAccessKeyId" | "IncompleteSignature" => ErrorKind::CredentialsInvalid,
+        "UnrecognizedClientException"
+        | "InvalidClientTokenId"
+        | "InvalidSignatureException"
+        | "SignatureDoesNotMatch"
+        | "InvalidAccessKeyId"
+        | "IncompleteSignature" => ErrorKind::CredentialsInvalid,
         "EntityNotFoundException" | "ResourceNotFoundException" | "NoSuchEntity" | "NoSuchKey" | "NoSuchBucket" => {
             ErrorKind::NotFound
         }
@@ -153,8 +161,16 @@ mod tests {
 
     #[test]
     fn expired_credentials_tell_how_to_log_in() {
-        let e = ctx().explain(ErrorKind::CredentialsExpired, "glue:GetJobs", "The security token included in the request is expired");
-        assert!(e.message.starts_with("credentials for profile prod expired: run aws sso login --profile prod"), "{}", e.message);
+        let e = ctx().explain(
+            ErrorKind::CredentialsExpired,
+            "glue:GetJobs",
+            "The security token included in the request is expired",
+        );
+        assert!(
+            e.message.starts_with("credentials for profile prod expired: run aws sso login --profile prod"),
+            "{}",
+            e.message
+        );
     }
 
     #[test]

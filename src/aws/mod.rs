@@ -71,7 +71,11 @@ pub trait GlueRead: Send + Sync {
 /// Write side of Glue. Constructed only when not read-only.
 pub trait GlueWrite: Send + Sync {
     /// StartJobRun with these arguments; returns the new run id.
-    fn start_job_run<'a>(&'a self, job_name: &'a str, arguments: &'a BTreeMap<String, String>) -> BoxFut<'a, AwsResult<String>>;
+    fn start_job_run<'a>(
+        &'a self,
+        job_name: &'a str,
+        arguments: &'a BTreeMap<String, String>,
+    ) -> BoxFut<'a, AwsResult<String>>;
 }
 
 /// Identity of the caller, shown in the status bar and written to the audit log.

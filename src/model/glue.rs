@@ -190,7 +190,12 @@ mod tests {
 
     #[test]
     fn dpu_hours_prefers_reported_then_estimates() {
-        let mut run = JobRun { execution_time_s: 1800, worker_type: Some("G.2X".into()), number_of_workers: Some(10), ..Default::default() };
+        let mut run = JobRun {
+            execution_time_s: 1800,
+            worker_type: Some("G.2X".into()),
+            number_of_workers: Some(10),
+            ..Default::default()
+        };
         assert_eq!(run.dpu_hours(), Some(10.0));
         run.dpu_seconds = Some(7200.0);
         assert_eq!(run.dpu_hours(), Some(2.0));

@@ -42,6 +42,8 @@ impl StreamMapper {
     }
 }
 
+type TagsResult = Result<BTreeMap<String, String>, AwsError>;
+
 pub struct GlueCollector {
     glue: Arc<dyn GlueRead>,
     streams: StreamMapper,
@@ -91,7 +93,9 @@ impl GlueCollector {
         let targets: Vec<String> = self
             .jobs
             .iter()
-            .filter(|j| scope == Scope::All || self.runs.get(&j.name).is_some_and(|rs| rs.iter().any(|r| r.state().is_active())))
+            .filter(|j| {
+                scope == Scope::All || self.runs.get(&j.name).is_some_and(|rs| rs.iter().any(|r| r.state().is_active()))
+            })
             .map(|j| j.name.clone())
             .collect();
         let glue = self.glue.clone();
@@ -125,7 +129,11 @@ impl GlueCollector {
         let mut jobs: Vec<JobEntry> = self
             .jobs
             .iter()
-            .map(|j| JobEntry { stream: self.streams.stream_of(j), runs: self.runs.get(&j.name).cloned().unwrap_or_default(), job: j.clone() })
+            .map(|j| JobEntry {
+                stream: self.streams.stream_of(j),
+                runs: self.runs.get(&j.name).cloned().unwrap_or_default(),
+                job: j.clone(),
+            })
             .collect();
         jobs.sort_by(|a, b| a.job.name.cmp(&b.job.name));
         GlueData { jobs }
@@ -133,7 +141,8 @@ impl GlueCollector {
 
     /// GetJobs does not return tags: carry over the ones already fetched.
     fn keep_tags(&self, jobs: Vec<Job>) -> Vec<Job> {
-        let old: HashMap<&str, &BTreeMap<String, String>> = self.jobs.iter().map(|j| (j.name.as_str(), &j.tags)).collect();
+        let old: HashMap<&str, &BTreeMap<String, String>> =
+            self.jobs.iter().map(|j| (j.name.as_str(), &j.tags)).collect();
         jobs.into_iter()
             .map(|mut j| {
                 if let Some(t) = old.get(j.name.as_str()) {
@@ -145,9 +154,10 @@ impl GlueCollector {
     }
 
     async fn fetch_missing_tags(&mut self, errors: &mut Vec<AwsError>) {
-        let missing: Vec<String> = self.jobs.iter().filter(|j| !self.tagged.contains(&j.name)).map(|j| j.name.clone()).collect();
+        let missing: Vec<String> =
+            self.jobs.iter().filter(|j| !self.tagged.contains(&j.name)).map(|j| j.name.clone()).collect();
         let glue = self.glue.clone();
-        let fetched: Vec<(String, Result<BTreeMap<String, String>, AwsError>)> = stream::iter(missing)
+        let fetched: Vec<(String, TagsResult)> = stream::iter(missing)
             .map(|name| {
                 let glue = glue.clone();
                 async move {
@@ -175,7 +185,12 @@ impl GlueCollector {
 }
 
 /// Read what is new for one job and merge it with what was known.
-async fn refresh_job(glue: &dyn GlueRead, name: &str, previous: &[JobRun], cutoff: DateTime<Utc>) -> Result<Vec<JobRun>, AwsError> {
+async fn refresh_job(
+    glue: &dyn GlueRead,
+    name: &str,
+    previous: &[JobRun],
+    cutoff: DateTime<Utc>,
+) -> Result<Vec<JobRun>, AwsError> {
     let stop = StopAt {
         known_final: previous.iter().filter(|r| !r.state().is_active()).map(|r| r.id.clone()).collect(),
         started_before: Some(cutoff),
@@ -184,8 +199,11 @@ async fn refresh_job(glue: &dyn GlueRead, name: &str, previous: &[JobRun], cutof
     // Runs that were in flight but lie beyond the pages read (a long run overtaken by
     // a newer finished one): ask for each, so its state does not freeze.
     let fetched_ids: HashSet<&str> = fetched.iter().map(|r| r.id.as_str()).collect();
-    let stale: Vec<String> =
-        previous.iter().filter(|r| r.state().is_active() && !fetched_ids.contains(r.id.as_str())).map(|r| r.id.clone()).collect();
+    let stale: Vec<String> = previous
+        .iter()
+        .filter(|r| r.state().is_active() && !fetched_ids.contains(r.id.as_str()))
+        .map(|r| r.id.clone())
+        .collect();
     let mut merged = merge(previous, fetched, cutoff);
     for id in stale {
         let fresh = glue.job_run(name, &id).await?;

@@ -34,7 +34,13 @@ impl From<&PollSection> for GlueCadence {
 }
 
 /// The Glue poller task. Runs until the receiver is gone. `wake` forces a full poll now.
-pub async fn run_glue(mut collector: GlueCollector, cadence: GlueCadence, clock: Clock, tx: mpsc::Sender<Msg>, wake: Arc<Notify>) {
+pub async fn run_glue(
+    mut collector: GlueCollector,
+    cadence: GlueCadence,
+    clock: Clock,
+    tx: mpsc::Sender<Msg>,
+    wake: Arc<Notify>,
+) {
     let mut generation = 0u64;
     let seed = clock().timestamp_nanos_opt().unwrap_or(7) as u64;
     let mut backoff = Backoff::new(cadence.max_backoff, seed);
@@ -46,22 +52,20 @@ pub async fn run_glue(mut collector: GlueCollector, cadence: GlueCadence, clock:
         let _ = tx.send(Msg::Polling { source: Source::Glue }).await;
         let result = collector.poll(scope, clock(), cadence.history).await;
         let delay = match &result {
-            Ok(cycle) => {
-                match cycle.errors.first() {
-                    Some(e) => {
-                        let d = backoff.next_delay(e.kind);
-                        next_full = tokio::time::Instant::now() + d;
-                        d
-                    }
-                    None => {
-                        backoff.reset();
-                        if scope == Scope::All {
-                            next_full = tokio::time::Instant::now() + cadence.all;
-                        }
-                        if collector.active_jobs() > 0 { cadence.active.min(cadence.all) } else { cadence.all }
-                    }
+            Ok(cycle) => match cycle.errors.first() {
+                Some(e) => {
+                    let d = backoff.next_delay(e.kind);
+                    next_full = tokio::time::Instant::now() + d;
+                    d
                 }
-            }
+                None => {
+                    backoff.reset();
+                    if scope == Scope::All {
+                        next_full = tokio::time::Instant::now() + cadence.all;
+                    }
+                    if collector.active_jobs() > 0 { cadence.active.min(cadence.all) } else { cadence.all }
+                }
+            },
             Err(e) => {
                 let d = backoff.next_delay(e.kind);
                 next_full = tokio::time::Instant::now() + d;

@@ -84,7 +84,9 @@ mod tests {
     #[test]
     fn secrets_are_masked_others_shown() {
         let mut run = JobRun { id: "jr_1".into(), ..Default::default() };
-        for (k, v) in [("--db_password", "hunter2"), ("--API_TOKEN", "abc"), ("--aws_secret", "s"), ("--source_path", "s3://b/")] {
+        for (k, v) in
+            [("--db_password", "hunter2"), ("--API_TOKEN", "abc"), ("--aws_secret", "s"), ("--source_path", "s3://b/")]
+        {
             run.arguments.insert(k.into(), v.into());
         }
         let text: Vec<String> = fields(&run, Utc::now()).into_iter().map(|(_, v)| v).collect();

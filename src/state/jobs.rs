@@ -78,7 +78,8 @@ pub struct JobsPane {
 impl JobsPane {
     /// Recompute the visible index, keeping job `keep` selected when it is still there.
     pub fn rebuild(&mut self, data: &GlueData, now: DateTime<Utc>, rows: usize, keep: Option<String>) {
-        let mut visible: Vec<usize> = (0..data.jobs.len()).filter(|&i| job_matches(&self.filter, &data.jobs[i])).collect();
+        let mut visible: Vec<usize> =
+            (0..data.jobs.len()).filter(|&i| job_matches(&self.filter, &data.jobs[i])).collect();
         let key_dur = |j: &JobEntry| j.last_run().and_then(|r| r.duration_s(now)).unwrap_or(-1);
         match self.sort {
             JobSort::Recent => visible.sort_by(|&a, &b| {
@@ -90,14 +91,16 @@ impl JobsPane {
                 let j = &data.jobs[i];
                 (j.last_run().map(|r| r.state().severity()).unwrap_or(9), j.job.name.clone())
             }),
-            JobSort::Duration => visible.sort_by_key(|&i| (std::cmp::Reverse(key_dur(&data.jobs[i])), data.jobs[i].job.name.clone())),
+            JobSort::Duration => {
+                visible.sort_by_key(|&i| (std::cmp::Reverse(key_dur(&data.jobs[i])), data.jobs[i].job.name.clone()))
+            }
             JobSort::Stream => visible.sort_by_key(|&i| (data.jobs[i].stream.clone(), data.jobs[i].job.name.clone())),
         }
         self.visible = visible;
-        if let Some(name) = keep {
-            if let Some(pos) = self.visible.iter().position(|&i| data.jobs[i].job.name == name) {
-                self.cursor.selected = pos;
-            }
+        if let Some(name) = keep
+            && let Some(pos) = self.visible.iter().position(|&i| data.jobs[i].job.name == name)
+        {
+            self.cursor.selected = pos;
         }
         self.cursor.follow(self.visible.len(), rows);
     }
@@ -156,10 +159,10 @@ impl RunsPane {
         self.visible = visible;
         self.durations =
             runs.iter().take(SPARK_RUNS).rev().map(|r| r.duration_s(now).unwrap_or(0).max(0) as u64).collect();
-        if let Some(id) = keep {
-            if let Some(pos) = self.visible.iter().position(|&i| runs[i].id == id) {
-                self.cursor.selected = pos;
-            }
+        if let Some(id) = keep
+            && let Some(pos) = self.visible.iter().position(|&i| runs[i].id == id)
+        {
+            self.cursor.selected = pos;
         }
         self.cursor.follow(self.visible.len(), rows);
     }
@@ -175,7 +178,8 @@ fn run_matches(filter: &Filter, r: &JobRun) -> bool {
         return true;
     }
     let state = r.state().as_str();
-    let cells = [r.id.as_str(), state, r.trigger_name.as_deref().unwrap_or(""), r.error_message.as_deref().unwrap_or("")];
+    let cells =
+        [r.id.as_str(), state, r.trigger_name.as_deref().unwrap_or(""), r.error_message.as_deref().unwrap_or("")];
     filter.matches(&Fields { state, stream: "", cells: &cells })
 }
 

@@ -31,10 +31,17 @@ pub enum View {
 pub enum Mode {
     Normal,
     /// Typing a filter; `before` is restored on `Esc`.
-    Filter { input: String, before: String },
+    Filter {
+        input: String,
+        before: String,
+    },
     /// Typing a `:` command.
-    Command { input: String },
-    Help { scroll: usize },
+    Command {
+        input: String,
+    },
+    Help {
+        scroll: usize,
+    },
 }
 
 /// Health of one polled source.

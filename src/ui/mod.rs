@@ -21,9 +21,13 @@ pub fn render(frame: &mut Frame<'_>, state: &AppState) {
     }
     let theme = Theme::of(state.settings.config.theme);
     let error_rows = u16::from(state.shows_error_line());
-    let [top, body, error, bottom] =
-        Layout::vertical([Constraint::Length(1), Constraint::Min(1), Constraint::Length(error_rows), Constraint::Length(1)])
-            .areas(area);
+    let [top, body, error, bottom] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Min(1),
+        Constraint::Length(error_rows),
+        Constraint::Length(1),
+    ])
+    .areas(area);
     widgets::bars::top(frame, top, state, &theme);
     match state.stack.last() {
         None => panes::jobs::render(frame, body, state, &theme),

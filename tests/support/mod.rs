@@ -1,6 +1,8 @@
 //! Shared test helpers: a state loaded from the seeded demo account, key events, rendering.
 #![allow(dead_code)]
 
+pub mod emu;
+
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -15,18 +17,28 @@ use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 pub fn context() -> Context {
-    Context { profile: Some("demo".into()), region: "eu-west-1".into(), account: Some("000000000000".into()), read_only: false, demo: true }
+    Context {
+        profile: Some("demo".into()),
+        region: "eu-west-1".into(),
+        account: Some("000000000000".into()),
+        read_only: false,
+        demo: true,
+    }
 }
 
 /// One full poll of the fixed demo account, applied to a fresh state of `width` x `height`.
 pub async fn loaded_state(width: u16, height: u16) -> (AppState, DemoAccount) {
     let demo = DemoAccount::fixed();
     let settings = Arc::new(Settings::defaults());
-    let mut collector = GlueCollector::new(Arc::new(demo.clone()), StreamMapper::new(settings.clone()), 4, Duration::from_secs(300));
+    let mut collector =
+        GlueCollector::new(Arc::new(demo.clone()), StreamMapper::new(settings.clone()), 4, Duration::from_secs(300));
     let cycle = collector.poll(Scope::All, demo.now(), Duration::from_secs(48 * 3600)).await.expect("demo poll");
     let mut state = AppState::new(settings, context(), demo.now());
     update(&mut state, Msg::Resize { width, height });
-    update(&mut state, Msg::Loaded(Loaded { source: Source::Glue, generation: 1, at: demo.now(), result: Ok(Box::new(cycle)) }));
+    update(
+        &mut state,
+        Msg::Loaded(Loaded { source: Source::Glue, generation: 1, at: demo.now(), result: Ok(Box::new(cycle)) }),
+    );
     (state, demo)
 }
 

@@ -11,7 +11,9 @@ use chrono::{DateTime, Duration, TimeZone, Utc};
 
 pub use seed::STREAMS;
 
-use super::{Account, ApiStats, AwsError, AwsResult, BoxFut, CallerIdentity, GlueRead, GlueWrite, IdentityRead, StopAt};
+use super::{
+    Account, ApiStats, AwsError, AwsResult, BoxFut, CallerIdentity, GlueRead, GlueWrite, IdentityRead, StopAt,
+};
 use crate::model::{Job, JobRun, RunState};
 use seed::PlannedRun;
 
@@ -93,10 +95,10 @@ impl DemoAccount {
 
     /// Move a fixed clock (tests): runs finish, new runs appear.
     pub fn advance(&self, by: Duration) {
-        if let Ok(mut c) = self.clock.lock() {
-            if let Clock::Fixed(t) = &mut *c {
-                *t += by;
-            }
+        if let Ok(mut c) = self.clock.lock()
+            && let Clock::Fixed(t) = &mut *c
+        {
+            *t += by;
         }
     }
 
@@ -132,11 +134,19 @@ impl DemoAccount {
 }
 
 fn poisoned() -> AwsError {
-    AwsError { kind: super::ErrorKind::Other, operation: "demo".into(), message: "demo account state is unavailable".into() }
+    AwsError {
+        kind: super::ErrorKind::Other,
+        operation: "demo".into(),
+        message: "demo account state is unavailable".into(),
+    }
 }
 
 fn not_found(op: &str, what: String) -> AwsError {
-    super::error::ErrorContext { region: DEMO_REGION.into(), ..Default::default() }.explain(super::ErrorKind::NotFound, op, &what)
+    super::error::ErrorContext { region: DEMO_REGION.into(), ..Default::default() }.explain(
+        super::ErrorKind::NotFound,
+        op,
+        &what,
+    )
 }
 
 /// How a planned run looks at `now` (None: not started yet).
@@ -198,7 +208,8 @@ impl GlueRead for DemoAccount {
 
     fn job_runs<'a>(&'a self, job_name: &'a str, stop: &'a StopAt) -> BoxFut<'a, AwsResult<Vec<JobRun>>> {
         let r = self.read(|i, now| {
-            let planned = i.runs.get(job_name).ok_or_else(|| not_found("glue:GetJobRuns", format!("job {job_name}")))?;
+            let planned =
+                i.runs.get(job_name).ok_or_else(|| not_found("glue:GetJobRuns", format!("job {job_name}")))?;
             let mut out = Vec::new();
             // Newest first, in pages of 200 like GetJobRuns, stopping where the caller asks.
             let visible: Vec<JobRun> = planned.iter().rev().filter_map(|p| observe(p, now)).collect();
@@ -226,15 +237,21 @@ impl GlueRead for DemoAccount {
 }
 
 impl GlueWrite for DemoAccount {
-    fn start_job_run<'a>(&'a self, job_name: &'a str, arguments: &'a BTreeMap<String, String>) -> BoxFut<'a, AwsResult<String>> {
+    fn start_job_run<'a>(
+        &'a self,
+        job_name: &'a str,
+        arguments: &'a BTreeMap<String, String>,
+    ) -> BoxFut<'a, AwsResult<String>> {
         self.stats.record_call();
         let now = self.now();
         let r = (|| {
             let mut inner = self.inner.lock().map_err(|_| poisoned())?;
             inner.started += 1;
             let n = inner.started;
-            let list = inner.runs.get_mut(job_name).ok_or_else(|| not_found("glue:StartJobRun", format!("job {job_name}")))?;
-            let mut run = list.last().cloned().ok_or_else(|| not_found("glue:StartJobRun", format!("job {job_name}")))?;
+            let list =
+                inner.runs.get_mut(job_name).ok_or_else(|| not_found("glue:StartJobRun", format!("job {job_name}")))?;
+            let mut run =
+                list.last().cloned().ok_or_else(|| not_found("glue:StartJobRun", format!("job {job_name}")))?;
             run.id = format!("jr_{:064x}", n);
             run.start = now;
             run.end = now + Duration::minutes(3);
@@ -256,7 +273,10 @@ impl GlueWrite for DemoAccount {
 impl IdentityRead for DemoAccount {
     fn caller_identity(&self) -> BoxFut<'_, AwsResult<CallerIdentity>> {
         let r = self.read(|_, _| {
-            Ok(CallerIdentity { account: DEMO_ACCOUNT_ID.into(), arn: format!("arn:aws:iam::{DEMO_ACCOUNT_ID}:user/demo") })
+            Ok(CallerIdentity {
+                account: DEMO_ACCOUNT_ID.into(),
+                arn: format!("arn:aws:iam::{DEMO_ACCOUNT_ID}:user/demo"),
+            })
         });
         Box::pin(async move { r })
     }

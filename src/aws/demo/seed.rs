@@ -134,33 +134,35 @@ fn plan_job(
 /// The cases every demo must show: a TIMEOUT, a retried run, runs RUNNING at the epoch.
 fn add_specials(rng: &mut Rng, runs: &mut BTreeMap<String, Vec<PlannedRun>>, epoch: DateTime<Utc>) {
     // A timeout 5 hours ago on payments_curate.
-    if let Some(list) = runs.get_mut("payments_curate") {
-        if let Some(r) = list.iter_mut().rev().find(|r| r.end < epoch - Duration::hours(5)) {
-            r.final_state = RunState::Timeout;
-            r.end = r.start + Duration::minutes(i64::from(r.timeout_min));
-            r.error = Some(TIMEOUT_MESSAGE.to_string());
-        }
+    if let Some(list) = runs.get_mut("payments_curate")
+        && let Some(r) = list.iter_mut().rev().find(|r| r.end < epoch - Duration::hours(5))
+    {
+        r.final_state = RunState::Timeout;
+        r.end = r.start + Duration::minutes(i64::from(r.timeout_min));
+        r.error = Some(TIMEOUT_MESSAGE.to_string());
     }
     // A failed run retried once (`_attempt_1`) on orders_curate.
-    if let Some(list) = runs.get_mut("orders_curate") {
-        if let Some(pos) = list.iter().rposition(|r| r.end < epoch - Duration::hours(3)) {
-            let first = &mut list[pos];
-            first.final_state = RunState::Failed;
-            first.error = Some(GLUE_ERRORS[3].to_string());
-            let mut retry = first.clone();
-            retry.id = format!("{}_attempt_1", first.id);
-            retry.attempt = 1;
-            retry.previous_run_id = Some(first.id.clone());
-            retry.trigger_name = None;
-            retry.start = first.end + Duration::seconds(45);
-            retry.end = retry.start + Duration::minutes(14);
-            retry.final_state = RunState::Succeeded;
-            retry.error = None;
-            list.insert(pos + 1, retry);
-        }
+    if let Some(list) = runs.get_mut("orders_curate")
+        && let Some(pos) = list.iter().rposition(|r| r.end < epoch - Duration::hours(3))
+    {
+        let first = &mut list[pos];
+        first.final_state = RunState::Failed;
+        first.error = Some(GLUE_ERRORS[3].to_string());
+        let mut retry = first.clone();
+        retry.id = format!("{}_attempt_1", first.id);
+        retry.attempt = 1;
+        retry.previous_run_id = Some(first.id.clone());
+        retry.trigger_name = None;
+        retry.start = first.end + Duration::seconds(45);
+        retry.end = retry.start + Duration::minutes(14);
+        retry.final_state = RunState::Succeeded;
+        retry.error = None;
+        list.insert(pos + 1, retry);
     }
     // Runs in flight at the epoch, finishing 1 to 6 minutes later.
-    for (i, job) in ["orders_ingest_raw", "inventory_enrich", "shipments_publish", "customers_validate"].iter().enumerate() {
+    for (i, job) in
+        ["orders_ingest_raw", "inventory_enrich", "shipments_publish", "customers_validate"].iter().enumerate()
+    {
         let Some(list) = runs.get_mut(*job) else { continue };
         let start = epoch - Duration::minutes(rng.range(3, 20));
         let end = epoch + Duration::seconds(60 + 75 * i as i64);

@@ -47,7 +47,11 @@ fn running_runs_finish_as_the_clock_moves() {
 #[test]
 fn failure_injection_makes_reads_fail() {
     let d = DemoAccount::fixed();
-    d.set_failure(Some(AwsError { kind: crate::aws::ErrorKind::Throttled, operation: "glue:GetJobs".into(), message: "slow down".into() }));
+    d.set_failure(Some(AwsError {
+        kind: crate::aws::ErrorKind::Throttled,
+        operation: "glue:GetJobs".into(),
+        message: "slow down".into(),
+    }));
     assert!(block(d.jobs()).is_err());
     assert_eq!(d.stats.snapshot().throttles, 1);
     d.set_failure(None);

@@ -12,23 +12,47 @@ use crate::aws::error::ErrorContext;
 use crate::aws::{ApiStats, AwsResult, BoxFut, GlueRead, GlueWrite, StopAt};
 use crate::model::{Job, JobRun, RunState};
 
-/// GetJobRuns accepts at most 200 per page; GetJobs at most 1000.
-const RUNS_PAGE: i32 = 200;
-const JOBS_PAGE: i32 = 1000;
+/// MaxResults per page. GetJobs accepts up to 1000, GetJobRuns up to 200 (the defaults).
+#[derive(Debug, Clone, Copy)]
+pub struct Pages {
+    pub jobs: i32,
+    pub runs: i32,
+}
+
+impl Default for Pages {
+    fn default() -> Self {
+        Self { jobs: 1000, runs: 200 }
+    }
+}
 
 pub struct SdkGlue {
     client: aws_sdk_glue::Client,
+    pages: Pages,
     identity: Arc<SdkIdentity>,
     ctx: ErrorContext,
     stats: Arc<ApiStats>,
 }
 
 impl SdkGlue {
-    pub fn new(client: aws_sdk_glue::Client, identity: Arc<SdkIdentity>, ctx: ErrorContext, stats: Arc<ApiStats>) -> Self {
-        Self { client, identity, ctx, stats }
+    pub fn new(
+        client: aws_sdk_glue::Client,
+        identity: Arc<SdkIdentity>,
+        ctx: ErrorContext,
+        stats: Arc<ApiStats>,
+    ) -> Self {
+        Self { client, pages: Pages::default(), identity, ctx, stats }
     }
 
-    fn fail<E>(&self, op: &str, e: &aws_sdk_glue::error::SdkError<E, aws_sdk_glue::config::http::HttpResponse>) -> crate::aws::AwsError
+    pub fn with_pages(mut self, pages: Pages) -> Self {
+        self.pages = pages;
+        self
+    }
+
+    fn fail<E>(
+        &self,
+        op: &str,
+        e: &aws_sdk_glue::error::SdkError<E, aws_sdk_glue::config::http::HttpResponse>,
+    ) -> crate::aws::AwsError
     where
         E: aws_sdk_glue::error::ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
     {
@@ -43,7 +67,7 @@ impl SdkGlue {
             let out = self
                 .client
                 .get_jobs()
-                .max_results(JOBS_PAGE)
+                .max_results(self.pages.jobs)
                 .set_next_token(token.take())
                 .send()
                 .await
@@ -61,13 +85,7 @@ impl SdkGlue {
         let account = self.identity.get().await?.account;
         let arn = format!("arn:{}:glue:{}:{account}:job/{job_name}", partition(&self.ctx.region), self.ctx.region);
         self.stats.record_call();
-        let out = self
-            .client
-            .get_tags()
-            .resource_arn(arn)
-            .send()
-            .await
-            .map_err(|e| self.fail("glue:GetTags", &e))?;
+        let out = self.client.get_tags().resource_arn(arn).send().await.map_err(|e| self.fail("glue:GetTags", &e))?;
         Ok(out.tags().map(|t| t.iter().map(|(k, v)| (k.clone(), v.clone())).collect()).unwrap_or_default())
     }
 
@@ -80,7 +98,7 @@ impl SdkGlue {
                 .client
                 .get_job_runs()
                 .job_name(job_name)
-                .max_results(RUNS_PAGE)
+                .max_results(self.pages.runs)
                 .set_next_token(token.take())
                 .send()
                 .await
@@ -108,7 +126,11 @@ impl SdkGlue {
             .map_err(|e| self.fail("glue:GetJobRun", &e))?;
         match out.job_run() {
             Some(r) => Ok(map_run(job_name, r)),
-            None => Err(self.ctx.explain(crate::aws::ErrorKind::NotFound, "glue:GetJobRun", &format!("run {run_id} of {job_name}"))),
+            None => Err(self.ctx.explain(
+                crate::aws::ErrorKind::NotFound,
+                "glue:GetJobRun",
+                &format!("run {run_id} of {job_name}"),
+            )),
         }
     }
 
@@ -143,7 +165,11 @@ impl GlueRead for SdkGlue {
 }
 
 impl GlueWrite for SdkGlue {
-    fn start_job_run<'a>(&'a self, job_name: &'a str, arguments: &'a BTreeMap<String, String>) -> BoxFut<'a, AwsResult<String>> {
+    fn start_job_run<'a>(
+        &'a self,
+        job_name: &'a str,
+        arguments: &'a BTreeMap<String, String>,
+    ) -> BoxFut<'a, AwsResult<String>> {
         Box::pin(self.start(job_name, arguments))
     }
 }

@@ -11,7 +11,7 @@ use aws_config::BehaviorVersion;
 use aws_config::retry::RetryConfig;
 use aws_config::timeout::TimeoutConfig;
 
-pub use glue::SdkGlue;
+pub use glue::{Pages, SdkGlue};
 pub use sts::SdkIdentity;
 
 use super::error::ErrorContext;
@@ -87,8 +87,18 @@ pub fn account(loaded: &Loaded) -> Account {
 
 /// Assemble an account from already built clients (tests add interceptors to theirs).
 pub fn from_clients(glue: aws_sdk_glue::Client, sts: aws_sdk_sts::Client, ctx: ErrorContext) -> Account {
+    from_clients_with(glue, sts, ctx, Pages::default())
+}
+
+/// As `from_clients`, with explicit page sizes.
+pub fn from_clients_with(
+    glue: aws_sdk_glue::Client,
+    sts: aws_sdk_sts::Client,
+    ctx: ErrorContext,
+    pages: Pages,
+) -> Account {
     let stats = Arc::new(ApiStats::new());
     let identity = Arc::new(SdkIdentity::new(sts, ctx.clone(), stats.clone()));
-    let glue = Arc::new(SdkGlue::new(glue, identity.clone(), ctx.clone(), stats.clone()));
+    let glue = Arc::new(SdkGlue::new(glue, identity.clone(), ctx.clone(), stats.clone()).with_pages(pages));
     Account { glue, identity, stats, profile: ctx.profile.clone(), region: ctx.region.clone() }
 }

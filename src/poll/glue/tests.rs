@@ -13,7 +13,8 @@ fn run(id: &str, h: u32, state: RunState) -> JobRun {
 
 #[test]
 fn merge_prefers_fetched_keeps_older_and_cuts_history() {
-    let previous = vec![run("b", 10, RunState::Running), run("a", 8, RunState::Succeeded), run("old", 1, RunState::Failed)];
+    let previous =
+        vec![run("b", 10, RunState::Running), run("a", 8, RunState::Succeeded), run("old", 1, RunState::Failed)];
     let fetched = vec![run("c", 11, RunState::Running), run("b", 10, RunState::Failed)];
     let merged = merge(&previous, fetched, at(5));
     let ids: Vec<&str> = merged.iter().map(|r| r.id.as_str()).collect();
@@ -41,7 +42,10 @@ async fn collector_reads_all_then_only_active_jobs() {
     let cycle = c.poll(Scope::All, d.now(), Duration::from_secs(48 * 3600)).await.expect("poll");
     assert_eq!(cycle.data.jobs.len(), 30);
     assert!(cycle.errors.is_empty());
-    assert_eq!(cycle.data.jobs.iter().find(|j| j.job.name == "orders_curate").and_then(|j| j.stream.as_deref()), Some("orders"));
+    assert_eq!(
+        cycle.data.jobs.iter().find(|j| j.job.name == "orders_curate").and_then(|j| j.stream.as_deref()),
+        Some("orders")
+    );
     // GetJobs + 30 GetTags + 30 GetJobRuns.
     assert_eq!(stats.snapshot().total_calls, 61);
     let active = c.active_jobs();
@@ -55,7 +59,11 @@ async fn failed_job_list_keeps_previous_data_as_partial_error() {
     let d = DemoAccount::fixed();
     let mut c = collector(&d);
     c.poll(Scope::All, d.now(), Duration::from_secs(3600)).await.expect("first poll");
-    d.set_failure(Some(AwsError { kind: crate::aws::ErrorKind::Throttled, operation: "glue:GetJobRuns".into(), message: "Rate exceeded".into() }));
+    d.set_failure(Some(AwsError {
+        kind: crate::aws::ErrorKind::Throttled,
+        operation: "glue:GetJobRuns".into(),
+        message: "Rate exceeded".into(),
+    }));
     let cycle = c.poll(Scope::All, d.now(), Duration::from_secs(3600)).await.expect("degrades, not fails");
     assert_eq!(cycle.data.jobs.len(), 30);
     assert!(!cycle.errors.is_empty());
@@ -65,7 +73,11 @@ async fn failed_job_list_keeps_previous_data_as_partial_error() {
 #[tokio::test]
 async fn first_poll_failure_is_an_error() {
     let d = DemoAccount::fixed();
-    d.set_failure(Some(AwsError { kind: crate::aws::ErrorKind::AccessDenied, operation: "glue:GetJobs".into(), message: "no".into() }));
+    d.set_failure(Some(AwsError {
+        kind: crate::aws::ErrorKind::AccessDenied,
+        operation: "glue:GetJobs".into(),
+        message: "no".into(),
+    }));
     let mut c = collector(&d);
     assert!(c.poll(Scope::All, d.now(), Duration::from_secs(3600)).await.is_err());
 }

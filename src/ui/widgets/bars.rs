@@ -54,8 +54,12 @@ pub fn error(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: &Theme)
 
 pub fn bottom(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: &Theme) {
     let line = match &state.mode {
-        Mode::Filter { input, .. } => Line::from(vec![Span::styled("/", theme.title), Span::raw(input.as_str()), Span::raw("▏")]),
-        Mode::Command { input } => Line::from(vec![Span::styled(":", theme.title), Span::raw(input.as_str()), Span::raw("▏")]),
+        Mode::Filter { input, .. } => {
+            Line::from(vec![Span::styled("/", theme.title), Span::raw(input.as_str()), Span::raw("▏")])
+        }
+        Mode::Command { input } => {
+            Line::from(vec![Span::styled(":", theme.title), Span::raw(input.as_str()), Span::raw("▏")])
+        }
         _ => match &state.flash {
             Some(f) => Line::from(Span::styled(format!(" {f}"), theme.warn)),
             None => status(state, theme, area.width),

@@ -14,7 +14,7 @@ pub fn lines(state: &AppState, theme: &Theme) -> Vec<Line<'static>> {
     for (keys, name, help) in state.settings.keymap.help_rows() {
         out.push(Line::from(vec![
             Span::styled(format!("  {keys:<14}"), theme.title),
-            Span::raw(format!("{help}")),
+            Span::raw(help.to_string()),
             Span::styled(format!("  ({name})"), theme.dim),
         ]));
     }

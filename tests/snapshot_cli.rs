@@ -1,0 +1,196 @@
+//! `batchtop snapshot`, the real binary: exact against the seeded emulator, with the
+//! standard credential chain (environment variables) and `--endpoint-url`.
+
+mod support;
+
+use std::process::{Command, Output};
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use serde_json::{Value, json};
+use support::emu::{self, control, fault, fresh_account};
+
+struct Env {
+    dir: std::path::PathBuf,
+}
+
+impl Env {
+    fn new(tag: &str) -> Self {
+        let dir = std::env::temp_dir().join(format!("batchtop-snap-{tag}-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        Self { dir }
+    }
+
+    /// Run the binary with a clean environment: only what the test gives it.
+    fn run(&self, args: &[&str], creds: Option<(&str, &str)>) -> Output {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_batchtop"));
+        cmd.env_clear()
+            .env("HOME", &self.dir)
+            .env("XDG_STATE_HOME", self.dir.join("state"))
+            .env("XDG_CONFIG_HOME", self.dir.join("config"))
+            .env("AWS_CONFIG_FILE", self.dir.join("aws-config"))
+            .env("AWS_SHARED_CREDENTIALS_FILE", self.dir.join("aws-credentials"))
+            .env("AWS_EC2_METADATA_DISABLED", "true")
+            .args(args);
+        if let Some((id, secret)) = creds {
+            cmd.env("AWS_ACCESS_KEY_ID", id).env("AWS_SECRET_ACCESS_KEY", secret);
+        }
+        cmd.output().expect("run batchtop")
+    }
+}
+
+impl Drop for Env {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+fn rfc3339(epoch: f64) -> Value {
+    DateTime::<Utc>::from_timestamp(epoch as i64, 0)
+        .map(|t| json!(t.to_rfc3339_opts(SecondsFormat::Secs, true)))
+        .unwrap_or(Value::Null)
+}
+
+#[test]
+fn snapshot_json_equals_what_the_emulator_holds() {
+    let acct = fresh_account();
+    let now = Utc::now().timestamp() as f64;
+    let h = 3600.0;
+    let jobs = json!([
+        {"name": "orders_curate", "tags": {"stream": "orders", "team": "commerce"}, "runs": [
+            {"id": format!("jr_{:064x}", 1), "state": "SUCCEEDED", "started_on": now - 30.0 * h, "completed_on": now - 29.0 * h, "execution_time": 3600},
+            {"id": format!("jr_{:064x}", 2), "state": "FAILED", "started_on": now - 5.0 * h, "completed_on": now - 5.0 * h + 95.0,
+             "execution_time": 95, "error_message": "Command Failed with Exit Code 1", "worker_type": "G.1X", "number_of_workers": 10},
+            {"id": format!("jr_{:064x}_attempt_1", 2), "state": "SUCCEEDED", "started_on": now - 4.0 * h, "completed_on": now - 3.5 * h,
+             "execution_time": 1800, "attempt": 1, "previous_run_id": format!("jr_{:064x}", 2), "dpu_seconds": 7200.5},
+            {"id": format!("jr_{:064x}", 3), "state": "RUNNING", "started_on": now - 120.0, "execution_time": 120}
+        ]},
+        {"name": "payments_ingest", "tags": {}, "runs": [
+            {"id": format!("jr_{:064x}", 4), "state": "TIMEOUT", "started_on": now - 10.0 * h, "completed_on": now - 9.0 * h,
+             "execution_time": 3600, "error_message": "Job run timed out"}
+        ]},
+        {"name": "quiet_job", "tags": {"stream": "misc"}, "runs": []}
+    ]);
+    control("/batchtop/glue/seed", &json!({"account_id": acct, "region": emu::REGION, "jobs": jobs}));
+    let key = control("/batchtop/access-key", &json!({"account_id": acct}));
+    let creds = (key["access_key_id"].as_str().expect("key id"), key["secret_access_key"].as_str().expect("secret"));
+
+    let env = Env::new("exact");
+    let url = emu::url();
+    let out = env.run(
+        &["snapshot", "--since", "24h", "--format", "json", "--endpoint-url", &url, "--region", emu::REGION],
+        Some(creds),
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "exit {:?}: {stderr}", out.status);
+    let snap: Value = serde_json::from_slice(&out.stdout).expect("JSON on stdout");
+    assert_eq!(snap["region"], emu::REGION);
+    assert_eq!(snap["account"], acct.as_str(), "the access key's account (STS GetCallerIdentity)");
+    assert_eq!(snap["errors"], json!([]));
+    let generated: DateTime<Utc> =
+        snap["generated_at"].as_str().and_then(|s| s.parse().ok()).expect("generated_at RFC 3339");
+    assert!((generated.timestamp() as f64 - now).abs() < 120.0);
+
+    let got = snap["glue"]["jobs"].as_array().expect("jobs");
+    let names: Vec<&str> = got.iter().filter_map(|j| j["name"].as_str()).collect();
+    assert_eq!(names, ["orders_curate", "payments_ingest", "quiet_job"]);
+    for (g, seeded) in got.iter().zip(jobs.as_array().expect("seeded")) {
+        assert_eq!(g["tags"], seeded["tags"], "tags of {}", g["name"]);
+        let stream = seeded["tags"].get("stream").cloned().unwrap_or(Value::Null);
+        assert_eq!(g["stream"], stream, "stream of {}", g["name"]);
+        let mut want: Vec<&Value> = seeded["runs"]
+            .as_array()
+            .expect("runs")
+            .iter()
+            .filter(|r| r["started_on"].as_f64().is_some_and(|s| s >= now - 24.0 * h))
+            .collect();
+        want.sort_by(|a, b| b["started_on"].as_f64().partial_cmp(&a["started_on"].as_f64()).expect("numbers"));
+        let runs = g["runs"].as_array().expect("runs");
+        assert_eq!(runs.len(), want.len(), "runs of {} within 24h", g["name"]);
+        for (r, w) in runs.iter().zip(want) {
+            assert_eq!(r["id"], w["id"]);
+            assert_eq!(r["state"], w["state"]);
+            assert_eq!(r["attempt"], w.get("attempt").cloned().unwrap_or(json!(0)), "{}", r["id"]);
+            assert_eq!(r["previous_run_id"], w.get("previous_run_id").cloned().unwrap_or(Value::Null));
+            assert_eq!(r["started_on"], rfc3339(w["started_on"].as_f64().expect("start")));
+            let completed = w.get("completed_on").and_then(Value::as_f64).map(rfc3339).unwrap_or(Value::Null);
+            assert_eq!(r["completed_on"], completed, "{}", r["id"]);
+            assert_eq!(r["execution_time_s"], w["execution_time"]);
+            assert_eq!(r["dpu_seconds"], w.get("dpu_seconds").cloned().unwrap_or(Value::Null));
+            assert_eq!(r["error_message"], w.get("error_message").cloned().unwrap_or(Value::Null));
+        }
+    }
+
+    // The same, for people.
+    let out = env.run(&["snapshot", "--format", "table", "--endpoint-url", &url, "--region", emu::REGION], Some(creds));
+    assert!(out.status.success());
+    let table = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        table.contains("orders_curate")
+            && table.contains("TIMEOUT")
+            && table.contains("Command Failed with Exit Code 1"),
+        "{table}"
+    );
+
+    // A failing source: still prints what it got, plus errors, and exits non-zero.
+    fault(&acct, "GetJobRuns", "access_denied", 1, 0);
+    let out = env.run(&["snapshot", "--endpoint-url", &url, "--region", emu::REGION], Some(creds));
+    assert!(!out.status.success());
+    let snap: Value = serde_json::from_slice(&out.stdout).expect("JSON even on failure");
+    assert_eq!(snap["glue"]["jobs"].as_array().map(Vec::len), Some(3));
+    let errors = snap["errors"].as_array().expect("errors");
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert_eq!(errors[0]["source"], "glue");
+    assert_eq!(errors[0]["kind"], "access_denied");
+}
+
+#[test]
+fn snapshot_without_credentials_or_network_fails_clearly() {
+    let env = Env::new("nocreds");
+    let out = env.run(&["snapshot", "--endpoint-url", "http://127.0.0.1:9", "--region", "eu-west-1"], None);
+    assert!(!out.status.success());
+    let snap: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let kinds: Vec<&str> =
+        snap["errors"].as_array().expect("errors").iter().filter_map(|e| e["kind"].as_str()).collect();
+    assert!(kinds.contains(&"credentials_missing"), "{kinds:?}");
+    assert_eq!(snap["glue"]["jobs"], json!([]));
+    assert_eq!(snap["region"], "eu-west-1");
+
+    let out = env.run(
+        &["snapshot", "--region", "eu-west-1", "--endpoint-url", "http://127.0.0.1:9"],
+        Some(("AKIDEXAMPLE", "secret")),
+    );
+    let snap: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(snap["errors"][0]["kind"], "network", "{snap}");
+
+    let out = env.run(&["snapshot"], Some(("AKIDEXAMPLE", "secret")));
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no AWS region configured"));
+}
+
+#[test]
+fn snapshot_of_the_demo_account() {
+    let env = Env::new("demo");
+    let out = env.run(&["--demo", "snapshot", "--since", "48h"], None);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let snap: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let jobs = snap["glue"]["jobs"].as_array().expect("jobs");
+    assert_eq!(jobs.len(), 30);
+    let runs: Vec<&Value> = jobs.iter().flat_map(|j| j["runs"].as_array().into_iter().flatten()).collect();
+    assert!(runs.iter().any(|r| r["state"] == "TIMEOUT"));
+    assert!(runs.iter().any(|r| r["state"] == "RUNNING"));
+    assert!(runs.iter().all(|r| r["started_on"].is_string()));
+    let out = env.run(&["--demo", "snapshot", "--since", "soon"], None);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--since"));
+}
+
+#[test]
+fn bad_config_is_refused_before_anything_starts() {
+    let env = Env::new("cfg");
+    let bad = env.dir.join("bad.toml");
+    std::fs::write(&bad, "[poll]\nglue_runs = 5\n").expect("write");
+    let out = env.run(&["--demo", "--config", bad.to_str().expect("utf8"), "snapshot"], None);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("bad.toml:2:13: poll.glue_runs:"), "{err}");
+}

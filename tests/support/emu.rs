@@ -1,0 +1,163 @@
+//! The local AWS emulator (pinned moto + tests/emulator/launcher.py), started by
+//! scripts/test, reached by the real SDK clients. Each test works in its own account.
+#![allow(dead_code)]
+
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::Duration;
+
+use aws_sdk_glue::config::interceptors::BeforeTransmitInterceptorContextMut;
+use aws_sdk_glue::config::{ConfigBag, Intercept, RuntimeComponents};
+use aws_sdk_glue::error::BoxError;
+use batchtop::aws::Account;
+use batchtop::aws::sdk::{self, AwsOptions};
+use serde_json::Value;
+
+pub const REGION: &str = "us-east-1";
+
+/// `http://127.0.0.1:<port>` of the running emulator.
+pub fn url() -> String {
+    std::env::var("BATCHTOP_EMULATOR_URL")
+        .expect("BATCHTOP_EMULATOR_URL is not set: run the tests with ./scripts/test, which starts the emulator")
+}
+
+/// A 12-digit account id no other test in this run uses.
+pub fn fresh_account() -> String {
+    static NEXT: AtomicU32 = AtomicU32::new(0);
+    let n = NEXT.fetch_add(1, Ordering::Relaxed);
+    let pid = std::process::id() % 100_000;
+    let nanos =
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.subsec_nanos()).unwrap_or(0)
+            % 1000;
+    format!("9{pid:05}{nanos:03}{n:03}")
+}
+
+/// Puts every call in the test's own emulator account.
+#[derive(Debug)]
+struct AccountHeader(String);
+
+impl Intercept for AccountHeader {
+    fn name(&self) -> &'static str {
+        "MotoAccountHeader"
+    }
+    fn modify_before_signing(
+        &self,
+        ctx: &mut BeforeTransmitInterceptorContextMut<'_>,
+        _rc: &RuntimeComponents,
+        _cfg: &mut ConfigBag,
+    ) -> Result<(), BoxError> {
+        ctx.request_mut().headers_mut().insert("x-moto-account-id", self.0.clone());
+        Ok(())
+    }
+}
+
+/// Options for the real SDK path against the emulator: no SDK retries, short timeouts.
+pub fn options(endpoint: &str) -> AwsOptions {
+    AwsOptions {
+        profile: None,
+        region: Some(REGION.into()),
+        endpoint_url: Some(endpoint.into()),
+        max_attempts: Some(1),
+        attempt_timeout: Some(Duration::from_secs(3)),
+        operation_timeout: Some(Duration::from_secs(5)),
+    }
+}
+
+/// batchtop's account seam over real SDK clients that talk to the emulator as `account_id`.
+pub async fn account(account_id: &str) -> Account {
+    account_at(&url(), account_id).await
+}
+
+pub async fn account_at(endpoint: &str, account_id: &str) -> Account {
+    account_with_pages(endpoint, account_id, sdk::Pages::default()).await
+}
+
+pub async fn account_with_pages(endpoint: &str, account_id: &str, pages: sdk::Pages) -> Account {
+    let loaded = sdk::load(&options(endpoint)).await.expect("sdk config");
+    // Static dummy credentials: the test must not depend on the machine's AWS setup.
+    let creds = aws_sdk_glue::config::Credentials::new("testing", "testing", None, None, "batchtop-tests");
+    let glue_conf = aws_sdk_glue::config::Builder::from(&loaded.sdk)
+        .credentials_provider(creds.clone())
+        .interceptor(AccountHeader(account_id.to_string()))
+        .build();
+    let sts_conf = aws_sdk_sts::config::Builder::from(&loaded.sdk)
+        .credentials_provider(creds)
+        .interceptor(AccountHeader(account_id.to_string()))
+        .build();
+    sdk::from_clients_with(
+        aws_sdk_glue::Client::from_conf(glue_conf),
+        aws_sdk_sts::Client::from_conf(sts_conf),
+        loaded.ctx,
+        pages,
+    )
+}
+
+/// POST a JSON body to a control endpoint of the launcher; returns the JSON answer.
+pub fn control(path: &str, body: &Value) -> Value {
+    let (status, text) = http("POST", path, Some(body));
+    assert!((200..300).contains(&status), "POST {path} -> {status}: {text}");
+    serde_json::from_str(&text).unwrap_or(Value::Null)
+}
+
+pub fn get(path: &str) -> Value {
+    let (status, text) = http("GET", path, None);
+    assert!((200..300).contains(&status), "GET {path} -> {status}: {text}");
+    serde_json::from_str(&text).unwrap_or(Value::Null)
+}
+
+/// API calls this account made, by operation (counted by the launcher).
+pub fn calls(account_id: &str) -> Value {
+    get(&format!("/batchtop/calls?account_id={account_id}"))
+}
+
+pub fn calls_of(account_id: &str, op: &str) -> u64 {
+    calls(account_id).get(op).and_then(Value::as_u64).unwrap_or(0)
+}
+
+pub fn reset_calls(account_id: &str) {
+    control("/batchtop/calls/reset", &serde_json::json!({ "account_id": account_id }));
+}
+
+/// The next `count` calls of `operation` from `account_id` answer with `kind`.
+pub fn fault(account_id: &str, operation: &str, kind: &str, count: u32, delay_ms: u64) {
+    control(
+        "/batchtop/faults",
+        &serde_json::json!({"account_id": account_id, "operation": operation, "kind": kind, "count": count, "delay_ms": delay_ms}),
+    );
+}
+
+/// Minimal HTTP/1.1 client for the control endpoints (keeps test dependencies small).
+fn http(method: &str, path: &str, body: Option<&Value>) -> (u16, String) {
+    let base = url();
+    let host = base.trim_start_matches("http://").trim_end_matches('/');
+    let mut stream = TcpStream::connect(host).expect("emulator reachable");
+    stream.set_read_timeout(Some(Duration::from_secs(60))).expect("timeout");
+    let payload = body.map(|b| b.to_string()).unwrap_or_default();
+    let req = format!(
+        "{method} {path} HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{payload}",
+        payload.len()
+    );
+    stream.write_all(req.as_bytes()).expect("send");
+    let mut raw = Vec::new();
+    stream.read_to_end(&mut raw).expect("read");
+    let text = String::from_utf8_lossy(&raw).into_owned();
+    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+    let status = head.split_whitespace().nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
+    let body =
+        if head.to_ascii_lowercase().contains("transfer-encoding: chunked") { dechunk(body) } else { body.to_string() };
+    (status, body)
+}
+
+fn dechunk(mut body: &str) -> String {
+    let mut out = String::new();
+    while let Some((size, rest)) = body.split_once("\r\n") {
+        let n = usize::from_str_radix(size.trim(), 16).unwrap_or(0);
+        if n == 0 || rest.len() < n {
+            break;
+        }
+        out.push_str(&rest[..n]);
+        body = rest[n..].trim_start_matches("\r\n");
+    }
+    out
+}
