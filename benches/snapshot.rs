@@ -2,7 +2,6 @@
 //! wall seconds and API calls made. Run with `scripts/with-emulator cargo bench --bench snapshot`.
 
 #[path = "../tests/support/emu.rs"]
-#[allow(dead_code)]
 mod emu;
 
 use std::process::Command;
