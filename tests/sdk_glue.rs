@@ -288,3 +288,34 @@ async fn fan_out_is_bounded() {
     let max = peak.get("GetJobRuns").and_then(Value::as_u64).expect("peak recorded");
     assert!((1..=3).contains(&max), "at most 3 GetJobRuns at once, saw {max}");
 }
+
+#[tokio::test]
+async fn missing_tag_permission_does_not_slow_runs_down() {
+    let acct = fresh_account();
+    seed(&acct, vec![job("t", json!({"stream": "orders"}), vec![run(run_id(1), now_s() - 100.0, "SUCCEEDED")])]);
+    fault(&acct, "GetTags", "access_denied", 1000, 0);
+    let account = emu::account(&acct).await;
+    let cadence = GlueCadence {
+        all: Duration::from_millis(200),
+        active: Duration::from_millis(200),
+        history: MONTH,
+        max_backoff: Duration::from_secs(60),
+    };
+    let (tx, mut rx) = tokio::sync::mpsc::channel(64);
+    let clock: poll::Clock = Arc::new(Utc::now);
+    let task = tokio::spawn(poll::run_glue(collector(&account, 2), cadence, clock, tx, Arc::new(tokio::sync::Notify::new())));
+    let mut cycles = Vec::new();
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    while cycles.len() < 2 {
+        let msg = tokio::time::timeout_at(deadline, rx.recv()).await.expect("second cycle at the normal cadence").expect("open");
+        if let Msg::Loaded(l) = msg {
+            cycles.push(l.result.expect("runs still load"));
+        }
+    }
+    task.abort();
+    let first = &cycles[0];
+    assert_eq!(first.errors.first().map(|e| e.kind), Some(ErrorKind::AccessDenied));
+    assert!(first.errors[0].message.contains("glue:GetTags"), "{}", first.errors[0]);
+    assert_eq!(first.data.jobs[0].runs.len(), 1);
+    assert_eq!(first.data.jobs[0].stream, None, "no tags, no regex: no stream");
+}

@@ -230,7 +230,9 @@ fn on_filter_key(state: &mut AppState, key: KeyEvent, mut input: String, before:
 }
 
 fn on_command_key(state: &mut AppState, key: KeyEvent, mut input: String) -> Vec<Effect> {
+    let ctrl_c = key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL);
     match key.code {
+        _ if ctrl_c => state.mode = Mode::Normal,
         KeyCode::Esc => state.mode = Mode::Normal,
         KeyCode::Enter => {
             state.mode = Mode::Normal;

@@ -52,7 +52,8 @@ pub async fn run_glue(
         let _ = tx.send(Msg::Polling { source: Source::Glue }).await;
         let result = collector.poll(scope, clock(), cadence.history).await;
         let delay = match &result {
-            Ok(cycle) => match cycle.errors.first() {
+            // Tags only name the stream: a missing glue:GetTags permission must not slow the runs down.
+            Ok(cycle) => match cycle.errors.iter().find(|e| e.operation != "glue:GetTags") {
                 Some(e) => {
                     let d = backoff.next_delay(e.kind);
                     next_full = tokio::time::Instant::now() + d;
