@@ -303,11 +303,15 @@ async fn missing_tag_permission_does_not_slow_runs_down() {
     };
     let (tx, mut rx) = tokio::sync::mpsc::channel(64);
     let clock: poll::Clock = Arc::new(Utc::now);
-    let task = tokio::spawn(poll::run_glue(collector(&account, 2), cadence, clock, tx, Arc::new(tokio::sync::Notify::new())));
+    let task =
+        tokio::spawn(poll::run_glue(collector(&account, 2), cadence, clock, tx, Arc::new(tokio::sync::Notify::new())));
     let mut cycles = Vec::new();
     let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
     while cycles.len() < 2 {
-        let msg = tokio::time::timeout_at(deadline, rx.recv()).await.expect("second cycle at the normal cadence").expect("open");
+        let msg = tokio::time::timeout_at(deadline, rx.recv())
+            .await
+            .expect("second cycle at the normal cadence")
+            .expect("open");
         if let Msg::Loaded(l) = msg {
             cycles.push(l.result.expect("runs still load"));
         }

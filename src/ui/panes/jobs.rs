@@ -3,12 +3,13 @@
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Cell, Row, Table, TableState};
+use ratatui::widgets::{Cell, Row};
 
 use super::{dpu, when};
 use crate::duration::short;
 use crate::state::AppState;
 use crate::ui::theme::Theme;
+use crate::ui::widgets::{bars, table};
 
 pub fn render(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: &Theme) {
     let pane = &state.jobs;
@@ -18,21 +19,17 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: &Theme
         Span::styled(" Glue jobs ", theme.title),
         Span::styled(format!("[{}/{}] ", pane.visible.len(), state.data.jobs.len()), theme.dim),
     ]);
-    let block = Block::default().borders(Borders::ALL).border_style(theme.border).title(title);
-    let rows_fit = usize::from(area.height.saturating_sub(3));
-    let start = pane.cursor.offset.min(pane.visible.len());
-    let end = (start + rows_fit).min(pane.visible.len());
-    let rows: Vec<Row<'_>> = pane.visible[start..end]
+    let in_view = table::window(&pane.cursor, pane.visible.len(), area);
+    let rows: Vec<Row<'_>> = pane.visible[in_view]
         .iter()
         .map(|&i| {
             let j = &state.data.jobs[i];
             let last = j.last_run();
-            let st = last.map(|r| r.state());
             let mut cells = vec![Cell::from(j.job.name.as_str())];
             if medium {
                 cells.push(Cell::from(j.stream.as_deref().unwrap_or("-")));
             }
-            cells.push(match st {
+            cells.push(match last.map(|r| r.state()) {
                 Some(s) => Cell::from(Span::styled(s.as_str(), theme.state(s))),
                 None => Cell::from(Span::styled("no runs", theme.dim)),
             });
@@ -48,36 +45,22 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: &Theme
             Row::new(cells)
         })
         .collect();
-    let mut header = vec!["NAME"];
-    let mut widths = vec![Constraint::Length(26)];
+    let mut columns = vec![("NAME", Constraint::Length(26))];
     if medium {
-        header.push("STREAM");
-        widths.push(Constraint::Length(10));
+        columns.push(("STREAM", Constraint::Length(10)));
     }
-    header.push("STATE");
-    widths.push(Constraint::Length(9));
+    columns.push(("STATE", Constraint::Length(9)));
     if medium {
-        header.push("STARTED");
-        widths.push(Constraint::Length(11));
+        columns.push(("STARTED", Constraint::Length(11)));
     }
-    header.push("DURATION");
-    widths.push(Constraint::Length(8));
+    columns.push(("DURATION", Constraint::Length(8)));
     if wide {
-        header.extend(["DPU-H", "ATT"]);
-        widths.extend([Constraint::Length(6), Constraint::Length(3)]);
+        columns.extend([("DPU-H", Constraint::Length(6)), ("ATT", Constraint::Length(3))]);
     }
-    header.push("ERROR");
-    widths.push(Constraint::Fill(1));
-    let table = Table::new(rows, widths)
-        .header(Row::new(header).style(theme.header))
-        .block(block)
-        .row_highlight_style(theme.selected);
-    let mut ts = TableState::default();
-    if !pane.visible.is_empty() {
-        ts.select(Some(pane.cursor.selected.saturating_sub(start)));
-    }
-    frame.render_stateful_widget(table, area, &mut ts);
+    columns.push(("ERROR", Constraint::Fill(1)));
+    let spec = table::Spec { title, columns: &columns, cursor: &pane.cursor, len: pane.visible.len() };
+    table::draw(frame, area, spec, rows, theme);
     if state.data.jobs.is_empty() {
-        crate::ui::widgets::bars::empty_note(frame, area, state, theme);
+        bars::empty_note(frame, area, state, theme);
     }
 }

@@ -3,13 +3,14 @@
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Cell, Row, Sparkline, Table, TableState};
+use ratatui::widgets::{Block, Borders, Cell, Row, Sparkline};
 
 use super::{dpu, when};
 use crate::duration::short;
 use crate::model::JobRun;
 use crate::state::{AppState, RunsPane, SPARK_HEIGHT};
 use crate::ui::theme::Theme;
+use crate::ui::widgets::table;
 
 /// `jr_0123456789ab…_attempt_1`: enough to tell runs apart in a table.
 fn short_id(id: &str, width: usize) -> String {
@@ -43,11 +44,9 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, state: &AppState, pane: &RunsPa
         Span::styled(format!(" runs of {} ", pane.job), theme.title),
         Span::styled(format!("[{}/{}] ", pane.visible.len(), runs.len()), theme.dim),
     ]);
-    let rows_fit = usize::from(table_area.height.saturating_sub(3));
-    let start = pane.cursor.offset.min(pane.visible.len());
-    let end = (start + rows_fit).min(pane.visible.len());
+    let in_view = table::window(&pane.cursor, pane.visible.len(), table_area);
     let id_w: u16 = if wide { 28 } else { 16 };
-    let rows: Vec<Row<'_>> = pane.visible[start..end]
+    let rows: Vec<Row<'_>> = pane.visible[in_view]
         .iter()
         .filter_map(|&i| runs.get(i))
         .map(|r| {
@@ -67,29 +66,19 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, state: &AppState, pane: &RunsPa
             Row::new(cells)
         })
         .collect();
-    let mut header = vec!["RUN ID", "STATE", "ATT", "STARTED", "DURATION"];
-    let mut widths = vec![
-        Constraint::Length(id_w),
-        Constraint::Length(9),
-        Constraint::Length(3),
-        Constraint::Length(11),
-        Constraint::Length(8),
+    let mut columns = vec![
+        ("RUN ID", Constraint::Length(id_w)),
+        ("STATE", Constraint::Length(9)),
+        ("ATT", Constraint::Length(3)),
+        ("STARTED", Constraint::Length(11)),
+        ("DURATION", Constraint::Length(8)),
     ];
     if wide {
-        header.extend(["DPU-H", "TRIGGER"]);
-        widths.extend([Constraint::Length(6), Constraint::Length(16)]);
+        columns.extend([("DPU-H", Constraint::Length(6)), ("TRIGGER", Constraint::Length(18))]);
     }
-    header.push("ERROR");
-    widths.push(Constraint::Fill(1));
-    let table = Table::new(rows, widths)
-        .header(Row::new(header).style(theme.header))
-        .block(Block::default().borders(Borders::ALL).border_style(theme.border).title(title))
-        .row_highlight_style(theme.selected);
-    let mut ts = TableState::default();
-    if !pane.visible.is_empty() {
-        ts.select(Some(pane.cursor.selected.saturating_sub(start)));
-    }
-    frame.render_stateful_widget(table, table_area, &mut ts);
+    columns.push(("ERROR", Constraint::Fill(1)));
+    let spec = table::Spec { title, columns: &columns, cursor: &pane.cursor, len: pane.visible.len() };
+    table::draw(frame, table_area, spec, rows, theme);
 }
 
 #[cfg(test)]

@@ -2,3 +2,4 @@
 
 pub mod bars;
 pub mod help;
+pub mod table;
