@@ -194,3 +194,50 @@ fn bad_config_is_refused_before_anything_starts() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("bad.toml:2:13: poll.glue_runs:"), "{err}");
 }
+
+#[test]
+fn version_and_help() {
+    let env = Env::new("help");
+    let out = env.run(&["--version"], None);
+    assert!(out.status.success());
+    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), format!("batchtop {}", env!("CARGO_PKG_VERSION")));
+    let out = env.run(&["--help"], None);
+    let help = String::from_utf8_lossy(&out.stdout);
+    for flag in ["--profile", "--region", "--endpoint-url", "--config", "--read-only", "--demo", "snapshot"] {
+        assert!(help.contains(flag), "--help lists {flag}:\n{help}");
+    }
+    let out = env.run(&["snapshot", "--help"], None);
+    let help = String::from_utf8_lossy(&out.stdout);
+    assert!(help.contains("--since") && help.contains("--format"), "{help}");
+    let out = env.run(&["--no-such-flag"], None);
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn config_is_found_by_env_and_xdg() {
+    let env = Env::new("cfgpaths");
+    // $XDG_CONFIG_HOME/batchtop/config.toml is read by default ...
+    let xdg = env.dir.join("config/batchtop");
+    std::fs::create_dir_all(&xdg).expect("dir");
+    std::fs::write(xdg.join("config.toml"), "bogus_key = 1\n").expect("write");
+    let out = env.run(&["--demo", "snapshot"], None);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("config.toml:1:1: bogus_key:"));
+    // ... BATCHTOP_CONFIG wins over it ...
+    let other = env.dir.join("other.toml");
+    std::fs::write(&other, "read_only = true\n").expect("write");
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_batchtop"));
+    let out = cmd
+        .env_clear()
+        .env("HOME", &env.dir)
+        .env("XDG_CONFIG_HOME", env.dir.join("config"))
+        .env("XDG_STATE_HOME", env.dir.join("state"))
+        .env("BATCHTOP_CONFIG", &other)
+        .args(["--demo", "snapshot"])
+        .output()
+        .expect("run");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    // ... and --config wins over both.
+    let out = env.run(&["--demo", "--config", other.to_str().expect("utf8"), "snapshot"], None);
+    assert!(out.status.success());
+}

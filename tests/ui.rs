@@ -123,3 +123,29 @@ async fn failed_state_is_red() {
     }
     assert!(found, "the demo shows failed jobs");
 }
+
+#[tokio::test]
+async fn smallest_terminal_and_read_only_badge() {
+    let (mut s, _) = loaded_state(40, 10).await;
+    s.context.read_only = true;
+    let text = screen(&s);
+    assert!(text.contains("Glue jobs"), "{text}");
+    assert!(text.contains("RO"), "read-only badge even when compact:\n{text}");
+    assert_snapshot!("jobs_40x10_read_only", text);
+    update(&mut s, Msg::Resize { width: 120, height: 40 });
+    assert!(screen(&s).contains(" READ-ONLY "));
+}
+
+#[tokio::test]
+async fn mono_theme_has_no_colour() {
+    let (mut s, _) = loaded_state(120, 40).await;
+    let mut settings = (*s.settings).clone();
+    settings.config.theme = batchtop::config::ThemeName::Mono;
+    s.settings = std::sync::Arc::new(settings);
+    let term = render(&s);
+    let buf = term.backend().buffer();
+    for cell in buf.content() {
+        assert_eq!(cell.fg, Color::Reset, "mono theme sets no foreground colour");
+        assert_eq!(cell.bg, Color::Reset, "mono theme sets no background colour");
+    }
+}

@@ -209,3 +209,15 @@ async fn runs_view_filters_by_state() {
     assert!(r.visible.iter().all(|&i| runs[i].state() == RunState::Succeeded));
     assert!(r.visible.len() < runs.len() || runs.iter().all(|x| x.state() == RunState::Succeeded));
 }
+
+#[tokio::test]
+async fn keymap_overrides_from_config_apply() {
+    let (mut s, _) = loaded_state(120, 40).await;
+    let settings = batchtop::config::parse("[keymap]\nquit = \"x\"\nfilter = \"f\"\n", "test.toml").expect("valid");
+    s.settings = std::sync::Arc::new(settings);
+    assert!(update(&mut s, ch('q')).is_empty(), "q is no longer quit");
+    update(&mut s, ch('f'));
+    assert!(matches!(s.mode, Mode::Filter { .. }));
+    update(&mut s, key(KeyCode::Esc));
+    assert!(update(&mut s, ch('x')).contains(&Effect::Quit));
+}

@@ -1,0 +1,72 @@
+//! The Glue poller task on the demo account: full cycles at the slow cadence, jobs with
+//! a run in flight at the fast one, a refresh on demand.
+
+mod support;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use batchtop::app::msg::Msg;
+use batchtop::aws::demo::DemoAccount;
+use batchtop::config::Settings;
+use batchtop::poll::{self, GlueCadence, GlueCollector, StreamMapper};
+use tokio::sync::{Notify, mpsc};
+
+fn start(
+    demo: &DemoAccount,
+    all: Duration,
+    active: Duration,
+) -> (mpsc::Receiver<Msg>, Arc<Notify>, tokio::task::JoinHandle<()>) {
+    let settings = Arc::new(Settings::defaults());
+    let collector =
+        GlueCollector::new(Arc::new(demo.clone()), StreamMapper::new(settings), 4, Duration::from_secs(3600));
+    let cadence =
+        GlueCadence { all, active, history: Duration::from_secs(48 * 3600), max_backoff: Duration::from_secs(1) };
+    let (tx, rx) = mpsc::channel(64);
+    let wake = Arc::new(Notify::new());
+    let d = demo.clone();
+    let clock: poll::Clock = Arc::new(move || d.now());
+    let task = tokio::spawn(poll::run_glue(collector, cadence, clock, tx, wake.clone()));
+    (rx, wake, task)
+}
+
+async fn next_loaded(rx: &mut mpsc::Receiver<Msg>) -> u64 {
+    loop {
+        let msg =
+            tokio::time::timeout(Duration::from_secs(10), rx.recv()).await.expect("a cycle in time").expect("open");
+        if let Msg::Loaded(l) = msg {
+            assert!(l.result.is_ok());
+            return l.generation;
+        }
+    }
+}
+
+#[tokio::test]
+async fn jobs_with_running_runs_are_polled_at_the_fast_cadence() {
+    let demo = DemoAccount::fixed();
+    let stats = demo.account().stats;
+    let (mut rx, _wake, task) = start(&demo, Duration::from_secs(3600), Duration::from_millis(50));
+    next_loaded(&mut rx).await;
+    let after_full = stats.snapshot().total_calls;
+    assert_eq!(after_full, 61, "GetJobs, 30 GetTags, 30 GetJobRuns");
+    next_loaded(&mut rx).await;
+    next_loaded(&mut rx).await;
+    task.abort();
+    let active_calls = stats.snapshot().total_calls - after_full;
+    // Two fast cycles, each one GetJobRuns per job with a run in flight (5 in the seeded demo).
+    assert_eq!(active_calls % 2, 0, "{active_calls}");
+    assert!((2..=20).contains(&active_calls), "only active jobs, not all 30: {active_calls}");
+}
+
+#[tokio::test]
+async fn refresh_wakes_a_sleeping_poller() {
+    let demo = DemoAccount::fixed();
+    // Let every run finish: nothing active, so the poller sleeps for the full hour.
+    demo.advance(chrono::Duration::hours(3));
+    let (mut rx, wake, task) = start(&demo, Duration::from_secs(3600), Duration::from_secs(3600));
+    let first = next_loaded(&mut rx).await;
+    wake.notify_one();
+    let second = next_loaded(&mut rx).await;
+    task.abort();
+    assert_eq!(second, first + 1);
+}
