@@ -5,6 +5,7 @@ pub mod aws;
 pub mod cli;
 pub mod config;
 pub mod duration;
+pub mod eventlog;
 pub mod keymap;
 pub mod logging;
 pub mod model;
