@@ -1,5 +1,6 @@
 //! batchtop: a terminal operations console for AWS batch data pipelines.
 
+pub mod actions;
 pub mod app;
 pub mod aws;
 pub mod cli;

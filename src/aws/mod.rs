@@ -18,7 +18,7 @@ use chrono::{DateTime, Utc};
 pub use error::{AwsError, ErrorKind};
 pub use stats::{ApiStats, StatsSnapshot};
 
-use crate::model::{Job, JobRun};
+use crate::model::{Bookmark, Crawler, Job, JobRun, Workflow, WorkflowRun};
 
 /// A boxed future, so the traits stay object safe (`Arc<dyn GlueRead>`).
 pub type BoxFut<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
@@ -66,9 +66,33 @@ pub trait GlueRead: Send + Sync {
     fn job_runs<'a>(&'a self, job_name: &'a str, stop: &'a StopAt) -> BoxFut<'a, AwsResult<Vec<JobRun>>>;
     /// One run (GetJobRun).
     fn job_run<'a>(&'a self, job_name: &'a str, run_id: &'a str) -> BoxFut<'a, AwsResult<JobRun>>;
+    /// The job's bookmark (GetJobBookmark).
+    fn job_bookmark<'a>(&'a self, job_name: &'a str) -> BoxFut<'a, AwsResult<Bookmark>>;
 }
 
-/// Write side of Glue. Constructed only when not read-only.
+/// Read side of Glue workflows.
+pub trait WorkflowRead: Send + Sync {
+    /// Every workflow with its last run (ListWorkflows + BatchGetWorkflows).
+    fn workflows(&self) -> BoxFut<'_, AwsResult<Vec<Workflow>>>;
+    /// Runs of one workflow with their graphs, newest first (GetWorkflowRuns, up to `max`).
+    fn workflow_runs<'a>(&'a self, name: &'a str, max: usize) -> BoxFut<'a, AwsResult<Vec<WorkflowRun>>>;
+}
+
+/// Read side of Glue crawlers.
+pub trait CrawlerRead: Send + Sync {
+    /// Every crawler with its metrics (GetCrawlers + GetCrawlerMetrics).
+    fn crawlers(&self) -> BoxFut<'_, AwsResult<Vec<Crawler>>>;
+}
+
+/// What BatchStopJobRun accepted and refused.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct StopResult {
+    pub submitted: Vec<String>,
+    /// (run id, reason).
+    pub errors: Vec<(String, String)>,
+}
+
+/// Write side of Glue. Constructed only when not read-only; only `actions/` holds it.
 pub trait GlueWrite: Send + Sync {
     /// StartJobRun with these arguments; returns the new run id.
     fn start_job_run<'a>(
@@ -76,6 +100,27 @@ pub trait GlueWrite: Send + Sync {
         job_name: &'a str,
         arguments: &'a BTreeMap<String, String>,
     ) -> BoxFut<'a, AwsResult<String>>;
+    /// BatchStopJobRun.
+    fn stop_job_runs<'a>(&'a self, job_name: &'a str, run_ids: &'a [String]) -> BoxFut<'a, AwsResult<StopResult>>;
+    /// ResetJobBookmark: fully, or back to the state after run `run_id`.
+    fn reset_job_bookmark<'a>(&'a self, job_name: &'a str, run_id: Option<&'a str>) -> BoxFut<'a, AwsResult<Bookmark>>;
+    /// StartWorkflowRun; returns the new run id.
+    fn start_workflow_run<'a>(
+        &'a self,
+        name: &'a str,
+        properties: &'a BTreeMap<String, String>,
+    ) -> BoxFut<'a, AwsResult<String>>;
+    /// ResumeWorkflowRun; returns the new run id and the node ids restarted.
+    fn resume_workflow_run<'a>(
+        &'a self,
+        name: &'a str,
+        run_id: &'a str,
+        node_ids: &'a [String],
+    ) -> BoxFut<'a, AwsResult<(String, Vec<String>)>>;
+    /// StopWorkflowRun.
+    fn stop_workflow_run<'a>(&'a self, name: &'a str, run_id: &'a str) -> BoxFut<'a, AwsResult<()>>;
+    /// StartCrawler.
+    fn start_crawler<'a>(&'a self, name: &'a str) -> BoxFut<'a, AwsResult<()>>;
 }
 
 /// Identity of the caller, shown in the status bar and written to the audit log.
@@ -87,6 +132,8 @@ pub trait IdentityRead: Send + Sync {
 #[derive(Clone)]
 pub struct Account {
     pub glue: std::sync::Arc<dyn GlueRead>,
+    pub workflows: std::sync::Arc<dyn WorkflowRead>,
+    pub crawlers: std::sync::Arc<dyn CrawlerRead>,
     pub identity: std::sync::Arc<dyn IdentityRead>,
     pub stats: std::sync::Arc<ApiStats>,
     pub profile: Option<String>,

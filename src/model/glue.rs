@@ -241,3 +241,29 @@ impl JobEntry {
 pub struct GlueData {
     pub jobs: Vec<JobEntry>,
 }
+
+/// JobBookmarkEntry.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Bookmark {
+    pub job_name: String,
+    pub version: i32,
+    pub run: i32,
+    pub attempt: i32,
+    pub previous_run_id: Option<String>,
+    pub run_id: Option<String>,
+    /// The bookmark document as Glue returns it (a JSON string).
+    pub json: Option<String>,
+}
+
+impl Bookmark {
+    /// The bookmark JSON pretty-printed, or as received when it is not JSON.
+    pub fn pretty(&self) -> String {
+        match &self.json {
+            None => "(empty)".into(),
+            Some(raw) => serde_json::from_str::<serde_json::Value>(raw)
+                .ok()
+                .and_then(|v| serde_json::to_string_pretty(&v).ok())
+                .unwrap_or_else(|| raw.clone()),
+        }
+    }
+}

@@ -1,5 +1,9 @@
 //! batchtop's own types. Nothing in here knows about the AWS SDK or the terminal.
 
+pub mod crawler;
 pub mod glue;
+pub mod workflow;
 
-pub use glue::{GlueData, Job, JobEntry, JobRun, RunState};
+pub use crawler::{Crawler, CrawlerMetrics, LastCrawl};
+pub use glue::{Bookmark, GlueData, Job, JobEntry, JobRun, RunState};
+pub use workflow::{Graph, Node, NodeKind, NodeState, Workflow, WorkflowEntry, WorkflowRun, WorkflowStats, WorkflowStatus};

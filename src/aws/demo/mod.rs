@@ -1,7 +1,10 @@
 //! The simulated account behind the same traits, for `--demo` and UI tests.
 
+mod catalog;
+mod reads;
 mod rng;
 mod seed;
+mod writes;
 
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
@@ -12,7 +15,7 @@ use chrono::{DateTime, Duration, TimeZone, Utc};
 pub use seed::STREAMS;
 
 use super::{
-    Account, ApiStats, AwsError, AwsResult, BoxFut, CallerIdentity, GlueRead, GlueWrite, IdentityRead, StopAt,
+    Account, ApiStats, AwsError, AwsResult, BoxFut, CallerIdentity, GlueRead, IdentityRead, StopAt,
 };
 use crate::model::{Job, JobRun, RunState};
 use seed::PlannedRun;
@@ -52,9 +55,12 @@ impl Clock {
     }
 }
 
-struct Inner {
+pub(super) struct Inner {
     jobs: Vec<Job>,
     runs: BTreeMap<String, Vec<PlannedRun>>,
+    catalog: catalog::Catalog,
+    /// Crawlers started through the demo: busy until then.
+    crawling_until: BTreeMap<String, DateTime<Utc>>,
     /// When set, every read fails with this error (tests of the stale/error state).
     failure: Option<AwsError>,
     started: u64,
@@ -71,8 +77,17 @@ pub struct DemoAccount {
 impl DemoAccount {
     pub fn new(seed: u64, clock: Clock) -> Self {
         let s = seed::generate(seed, clock.epoch());
+        let catalog = catalog::generate(seed, clock.epoch());
+        let inner = Inner {
+            jobs: s.jobs,
+            runs: s.runs,
+            catalog,
+            crawling_until: BTreeMap::new(),
+            failure: None,
+            started: 0,
+        };
         Self {
-            inner: Arc::new(Mutex::new(Inner { jobs: s.jobs, runs: s.runs, failure: None, started: 0 })),
+            inner: Arc::new(Mutex::new(inner)),
             clock: Arc::new(Mutex::new(clock)),
             stats: Arc::new(ApiStats::new()),
         }
@@ -112,6 +127,8 @@ impl DemoAccount {
     pub fn account(&self) -> Account {
         Account {
             glue: Arc::new(self.clone()),
+            workflows: Arc::new(self.clone()),
+            crawlers: Arc::new(self.clone()),
             identity: Arc::new(self.clone()),
             stats: self.stats.clone(),
             profile: Some("demo".into()),
@@ -119,7 +136,7 @@ impl DemoAccount {
         }
     }
 
-    fn read<T>(&self, f: impl FnOnce(&Inner, DateTime<Utc>) -> AwsResult<T>) -> AwsResult<T> {
+    pub(super) fn read<T>(&self, f: impl FnOnce(&Inner, DateTime<Utc>) -> AwsResult<T>) -> AwsResult<T> {
         self.stats.record_call();
         let now = self.now();
         let inner = self.inner.lock().map_err(|_| poisoned())?;
@@ -133,7 +150,7 @@ impl DemoAccount {
     }
 }
 
-fn poisoned() -> AwsError {
+pub(super) fn poisoned() -> AwsError {
     AwsError {
         kind: super::ErrorKind::Other,
         operation: "demo".into(),
@@ -141,7 +158,7 @@ fn poisoned() -> AwsError {
     }
 }
 
-fn not_found(op: &str, what: String) -> AwsError {
+pub(super) fn not_found(op: &str, what: String) -> AwsError {
     super::error::ErrorContext { region: DEMO_REGION.into(), ..Default::default() }.explain(
         super::ErrorKind::NotFound,
         op,
@@ -224,6 +241,20 @@ impl GlueRead for DemoAccount {
         Box::pin(async move { r })
     }
 
+    fn job_bookmark<'a>(&'a self, job_name: &'a str) -> BoxFut<'a, AwsResult<crate::model::Bookmark>> {
+        let r = self.read(|i, _| {
+            if !i.jobs.iter().any(|j| j.name == job_name) {
+                return Err(not_found("glue:GetJobBookmark", format!("job {job_name}")));
+            }
+            let history = i.catalog.bookmarks.get(job_name);
+            Ok(history.and_then(|h| h.last().cloned()).unwrap_or_else(|| crate::model::Bookmark {
+                job_name: job_name.to_string(),
+                ..Default::default()
+            }))
+        });
+        Box::pin(async move { r })
+    }
+
     fn job_run<'a>(&'a self, job_name: &'a str, run_id: &'a str) -> BoxFut<'a, AwsResult<JobRun>> {
         let r = self.read(|i, now| {
             i.runs
@@ -232,40 +263,6 @@ impl GlueRead for DemoAccount {
                 .and_then(|p| observe(p, now))
                 .ok_or_else(|| not_found("glue:GetJobRun", format!("run {run_id} of job {job_name}")))
         });
-        Box::pin(async move { r })
-    }
-}
-
-impl GlueWrite for DemoAccount {
-    fn start_job_run<'a>(
-        &'a self,
-        job_name: &'a str,
-        arguments: &'a BTreeMap<String, String>,
-    ) -> BoxFut<'a, AwsResult<String>> {
-        self.stats.record_call();
-        let now = self.now();
-        let r = (|| {
-            let mut inner = self.inner.lock().map_err(|_| poisoned())?;
-            inner.started += 1;
-            let n = inner.started;
-            let list =
-                inner.runs.get_mut(job_name).ok_or_else(|| not_found("glue:StartJobRun", format!("job {job_name}")))?;
-            let mut run =
-                list.last().cloned().ok_or_else(|| not_found("glue:StartJobRun", format!("job {job_name}")))?;
-            run.id = format!("jr_{:064x}", n);
-            run.start = now;
-            run.end = now + Duration::minutes(3);
-            run.final_state = RunState::Succeeded;
-            run.error = None;
-            run.attempt = 0;
-            run.previous_run_id = None;
-            run.trigger_name = None;
-            run.arguments = arguments.clone();
-            let id = run.id.clone();
-            list.push(run);
-            list.sort_by_key(|r| r.start);
-            Ok(id)
-        })();
         Box::pin(async move { r })
     }
 }

@@ -1,6 +1,6 @@
 //! Glue through the real SDK: jobs, tags, runs (paginated, incremental), one run.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use aws_sdk_glue::primitives::DateTime as SdkTime;
@@ -9,8 +9,8 @@ use chrono::{DateTime, Utc};
 use super::error::classify;
 use super::sts::SdkIdentity;
 use crate::aws::error::ErrorContext;
-use crate::aws::{ApiStats, AwsResult, BoxFut, GlueRead, GlueWrite, StopAt};
-use crate::model::{Job, JobRun, RunState};
+use crate::aws::{ApiStats, AwsResult, BoxFut, GlueRead, StopAt};
+use crate::model::{Bookmark, Job, JobRun, RunState};
 
 /// MaxResults per page. GetJobs accepts up to 1000, GetJobRuns up to 200 (the defaults).
 #[derive(Debug, Clone, Copy)]
@@ -48,7 +48,15 @@ impl SdkGlue {
         self
     }
 
-    fn fail<E>(
+    pub(super) fn client(&self) -> &aws_sdk_glue::Client {
+        &self.client
+    }
+
+    pub(super) fn stats(&self) -> &ApiStats {
+        &self.stats
+    }
+
+    pub(super) fn fail<E>(
         &self,
         op: &str,
         e: &aws_sdk_glue::error::SdkError<E, aws_sdk_glue::config::http::HttpResponse>,
@@ -133,20 +141,6 @@ impl SdkGlue {
             )),
         }
     }
-
-    async fn start(&self, job_name: &str, arguments: &BTreeMap<String, String>) -> AwsResult<String> {
-        self.stats.record_call();
-        let args: HashMap<String, String> = arguments.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
-        let out = self
-            .client
-            .start_job_run()
-            .job_name(job_name)
-            .set_arguments(if args.is_empty() { None } else { Some(args) })
-            .send()
-            .await
-            .map_err(|e| self.fail("glue:StartJobRun", &e))?;
-        Ok(out.job_run_id().unwrap_or_default().to_string())
-    }
 }
 
 impl GlueRead for SdkGlue {
@@ -162,19 +156,25 @@ impl GlueRead for SdkGlue {
     fn job_run<'a>(&'a self, job_name: &'a str, run_id: &'a str) -> BoxFut<'a, AwsResult<JobRun>> {
         Box::pin(self.run(job_name, run_id))
     }
-}
-
-impl GlueWrite for SdkGlue {
-    fn start_job_run<'a>(
-        &'a self,
-        job_name: &'a str,
-        arguments: &'a BTreeMap<String, String>,
-    ) -> BoxFut<'a, AwsResult<String>> {
-        Box::pin(self.start(job_name, arguments))
+    fn job_bookmark<'a>(&'a self, job_name: &'a str) -> BoxFut<'a, AwsResult<Bookmark>> {
+        Box::pin(async move {
+            self.stats.record_call();
+            let out = self
+                .client
+                .get_job_bookmark()
+                .job_name(job_name)
+                .send()
+                .await
+                .map_err(|e| self.fail("glue:GetJobBookmark", &e))?;
+            Ok(out.job_bookmark_entry().map(map_bookmark).unwrap_or_else(|| Bookmark {
+                job_name: job_name.to_string(),
+                ..Default::default()
+            }))
+        })
     }
 }
 
-fn partition(region: &str) -> &'static str {
+pub(super) fn partition(region: &str) -> &'static str {
     if region.starts_with("cn-") {
         "aws-cn"
     } else if region.starts_with("us-gov-") {
@@ -184,7 +184,7 @@ fn partition(region: &str) -> &'static str {
     }
 }
 
-fn time(t: Option<&SdkTime>) -> Option<DateTime<Utc>> {
+pub(super) fn time(t: Option<&SdkTime>) -> Option<DateTime<Utc>> {
     t.and_then(|t| DateTime::from_timestamp(t.secs(), t.subsec_nanos()))
 }
 
@@ -200,7 +200,7 @@ fn map_job(j: &aws_sdk_glue::types::Job) -> Job {
     }
 }
 
-fn map_run(job_name: &str, r: &aws_sdk_glue::types::JobRun) -> JobRun {
+pub(super) fn map_run(job_name: &str, r: &aws_sdk_glue::types::JobRun) -> JobRun {
     JobRun {
         id: r.id().unwrap_or_default().to_string(),
         job_name: r.job_name().unwrap_or(job_name).to_string(),
@@ -223,5 +223,17 @@ fn map_run(job_name: &str, r: &aws_sdk_glue::types::JobRun) -> JobRun {
         log_group_name: r.log_group_name().map(str::to_string),
         execution_class: r.execution_class().map(|c| c.as_str().to_string()),
         security_configuration: r.security_configuration().map(str::to_string),
+    }
+}
+
+pub(super) fn map_bookmark(b: &aws_sdk_glue::types::JobBookmarkEntry) -> Bookmark {
+    Bookmark {
+        job_name: b.job_name().unwrap_or_default().to_string(),
+        version: b.version(),
+        run: b.run(),
+        attempt: b.attempt(),
+        previous_run_id: b.previous_run_id().filter(|s| !s.is_empty()).map(str::to_string),
+        run_id: b.run_id().filter(|s| !s.is_empty()).map(str::to_string),
+        json: b.job_bookmark().filter(|s| !s.is_empty()).map(str::to_string),
     }
 }

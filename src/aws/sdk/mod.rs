@@ -1,8 +1,11 @@
 //! The real AWS SDK clients behind the seam's traits.
 
+mod crawlers;
 mod error;
 mod glue;
+mod glue_write;
 mod sts;
+mod workflows;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -12,6 +15,7 @@ use aws_config::retry::RetryConfig;
 use aws_config::timeout::TimeoutConfig;
 
 pub use glue::{Pages, SdkGlue};
+pub use glue_write::SdkGlueWrite;
 pub use sts::SdkIdentity;
 
 use super::error::ErrorContext;
@@ -100,5 +104,18 @@ pub fn from_clients_with(
     let stats = Arc::new(ApiStats::new());
     let identity = Arc::new(SdkIdentity::new(sts, ctx.clone(), stats.clone()));
     let glue = Arc::new(SdkGlue::new(glue, identity.clone(), ctx.clone(), stats.clone()).with_pages(pages));
-    Account { glue, identity, stats, profile: ctx.profile.clone(), region: ctx.region.clone() }
+    Account {
+        glue: glue.clone(),
+        workflows: glue.clone(),
+        crawlers: glue,
+        identity,
+        stats,
+        profile: ctx.profile.clone(),
+        region: ctx.region.clone(),
+    }
+}
+
+/// The write side of the account: only for `actions`, never built in read-only mode.
+pub fn writer(loaded: &Loaded, stats: Arc<ApiStats>) -> Arc<dyn crate::aws::GlueWrite> {
+    Arc::new(SdkGlueWrite::new(aws_sdk_glue::Client::new(&loaded.sdk), loaded.ctx.clone(), stats))
 }

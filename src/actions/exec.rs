@@ -1,0 +1,151 @@
+//! Running a confirmed command: intent to the audit log, the call, outcome to the log.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+
+use chrono::{SecondsFormat, Utc};
+use serde_json::{Value, json};
+
+use super::audit::{AuditLog, AuditRecord};
+use super::{Command, Confirmed};
+use crate::aws::{AwsError, ErrorKind, GlueWrite, StopResult};
+use crate::model::Bookmark;
+
+/// What a command achieved.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Outcome {
+    /// A new job or workflow run.
+    Started { run_id: String },
+    Stopped(StopResult),
+    Bookmark(Bookmark),
+    Resumed { run_id: String, node_ids: Vec<String> },
+    Done,
+}
+
+impl Outcome {
+    pub fn to_json(&self) -> Value {
+        match self {
+            Outcome::Started { run_id } => json!({"RunId": run_id}),
+            Outcome::Stopped(s) => json!({"SuccessfulSubmissions": s.submitted, "Errors": s.errors}),
+            Outcome::Bookmark(b) => {
+                json!({"Version": b.version, "Run": b.run, "Attempt": b.attempt, "RunId": b.run_id, "JobBookmark": b.json})
+            }
+            Outcome::Resumed { run_id, node_ids } => json!({"RunId": run_id, "NodeIds": node_ids}),
+            Outcome::Done => json!({}),
+        }
+    }
+
+    /// One line for the status bar.
+    pub fn summary(&self) -> String {
+        match self {
+            Outcome::Started { run_id } => format!("started run {run_id}"),
+            Outcome::Stopped(s) if s.errors.is_empty() => format!("stop requested for {} run(s)", s.submitted.len()),
+            Outcome::Stopped(s) => format!(
+                "stop requested for {} run(s); refused: {}",
+                s.submitted.len(),
+                s.errors.iter().map(|(id, why)| format!("{id} ({why})")).collect::<Vec<_>>().join(", ")
+            ),
+            Outcome::Bookmark(b) => match &b.run_id {
+                Some(id) => format!("bookmark now at version {} (run {id})", b.version),
+                None => format!("bookmark reset (version {})", b.version),
+            },
+            Outcome::Resumed { run_id, node_ids } => format!("resumed as run {run_id} ({} node(s))", node_ids.len()),
+            Outcome::Done => "done".into(),
+        }
+    }
+}
+
+/// Who is acting, for the audit log.
+#[derive(Debug, Clone, Default)]
+pub struct Caller {
+    pub arn: Option<String>,
+    pub account: Option<String>,
+    pub profile: Option<String>,
+    pub region: String,
+}
+
+/// Holds the write side. Exists only when batchtop is not read-only.
+pub struct Executor {
+    glue: Arc<dyn GlueWrite>,
+    audit: Arc<AuditLog>,
+    caller: Mutex<Caller>,
+    seq: AtomicU64,
+}
+
+impl Executor {
+    pub fn new(glue: Arc<dyn GlueWrite>, audit: Arc<AuditLog>, caller: Caller) -> Self {
+        Self { glue, audit, caller: Mutex::new(caller), seq: AtomicU64::new(0) }
+    }
+
+    /// Fill in the caller once STS answered.
+    pub fn set_identity(&self, arn: String, account: String) {
+        if let Ok(mut c) = self.caller.lock() {
+            c.arn = Some(arn);
+            c.account = Some(account);
+        }
+    }
+
+    fn record(&self, id: &str, phase: &str, cmd: &Command) -> AuditRecord {
+        let c = self.caller.lock().map(|c| c.clone()).unwrap_or_default();
+        AuditRecord {
+            time: Utc::now().to_rfc3339_opts(SecondsFormat::Millis, true),
+            phase: phase.into(),
+            id: id.into(),
+            caller: c.arn,
+            account: c.account,
+            profile: c.profile,
+            region: c.region,
+            command: cmd.api_call().into(),
+            target: cmd.target(),
+            params: cmd.params(),
+            outcome: None,
+            error: None,
+        }
+    }
+
+    /// Audit, call, audit. Refuses to call AWS when the intent cannot be written.
+    pub async fn run(&self, confirmed: Confirmed) -> Result<Outcome, AwsError> {
+        let cmd = confirmed.command();
+        let id = format!("{}-{}", Utc::now().format("%Y%m%dT%H%M%S%.3f"), self.seq.fetch_add(1, Ordering::Relaxed));
+        self.audit.write(&self.record(&id, "intent", cmd)).map_err(|e| AwsError {
+            kind: ErrorKind::Other,
+            operation: cmd.api_call().into(),
+            message: format!("not run: cannot write the audit log {}: {e}", self.audit.path().display()),
+        })?;
+        let result = self.call(cmd).await;
+        let mut done = self.record(&id, "outcome", cmd);
+        match &result {
+            Ok(o) => done.outcome = Some(o.to_json()),
+            Err(e) => done.error = Some(json!({"kind": e.kind.as_str(), "message": e.message})),
+        }
+        if let Err(e) = self.audit.write(&done) {
+            tracing::error!(error = %e, "cannot write the audit outcome");
+        }
+        result
+    }
+
+    async fn call(&self, cmd: &Command) -> Result<Outcome, AwsError> {
+        let g = &self.glue;
+        Ok(match cmd {
+            Command::RerunJob { job, arguments } => Outcome::Started { run_id: g.start_job_run(job, arguments).await? },
+            Command::StopJobRuns { job, run_ids } => Outcome::Stopped(g.stop_job_runs(job, run_ids).await?),
+            Command::ResetBookmark { job } => Outcome::Bookmark(g.reset_job_bookmark(job, None).await?),
+            Command::RewindBookmark { job, run_id } => Outcome::Bookmark(g.reset_job_bookmark(job, Some(run_id)).await?),
+            Command::StartWorkflow { workflow, properties } => {
+                Outcome::Started { run_id: g.start_workflow_run(workflow, properties).await? }
+            }
+            Command::ResumeWorkflow { workflow, run_id, node_ids } => {
+                let (run_id, node_ids) = g.resume_workflow_run(workflow, run_id, node_ids).await?;
+                Outcome::Resumed { run_id, node_ids }
+            }
+            Command::StopWorkflow { workflow, run_id } => {
+                g.stop_workflow_run(workflow, run_id).await?;
+                Outcome::Done
+            }
+            Command::StartCrawler { crawler } => {
+                g.start_crawler(crawler).await?;
+                Outcome::Done
+            }
+        })
+    }
+}

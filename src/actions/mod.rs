@@ -1,0 +1,127 @@
+//! Mutations: a key press builds a `Command`; the confirmation overlay shows it; only a
+//! `Confirmed` command runs, through the write side of the seam, audited before and after.
+//! In read-only mode no `Executor` (and no write client) exists at all.
+
+mod audit;
+mod exec;
+
+use std::collections::BTreeMap;
+
+use serde_json::{Value, json};
+
+pub use audit::{AuditLog, AuditRecord, audit_path};
+pub use exec::{Caller, Executor, Outcome};
+
+/// Everything batchtop can change in an account.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Command {
+    RerunJob { job: String, arguments: BTreeMap<String, String> },
+    StopJobRuns { job: String, run_ids: Vec<String> },
+    ResetBookmark { job: String },
+    RewindBookmark { job: String, run_id: String },
+    StartWorkflow { workflow: String, properties: BTreeMap<String, String> },
+    ResumeWorkflow { workflow: String, run_id: String, node_ids: Vec<String> },
+    StopWorkflow { workflow: String, run_id: String },
+    StartCrawler { crawler: String },
+}
+
+impl Command {
+    /// The AWS operation it calls, as IAM names it.
+    pub fn api_call(&self) -> &'static str {
+        match self {
+            Command::RerunJob { .. } => "glue:StartJobRun",
+            Command::StopJobRuns { .. } => "glue:BatchStopJobRun",
+            Command::ResetBookmark { .. } | Command::RewindBookmark { .. } => "glue:ResetJobBookmark",
+            Command::StartWorkflow { .. } => "glue:StartWorkflowRun",
+            Command::ResumeWorkflow { .. } => "glue:ResumeWorkflowRun",
+            Command::StopWorkflow { .. } => "glue:StopWorkflowRun",
+            Command::StartCrawler { .. } => "glue:StartCrawler",
+        }
+    }
+
+    /// What it acts on, for the overlay and the audit log.
+    pub fn target(&self) -> String {
+        match self {
+            Command::RerunJob { job, .. } | Command::ResetBookmark { job } => format!("job {job}"),
+            Command::StopJobRuns { job, run_ids } => format!("job {job}: {} run(s)", run_ids.len()),
+            Command::RewindBookmark { job, run_id } => format!("job {job} bookmark at run {run_id}"),
+            Command::StartWorkflow { workflow, .. } => format!("workflow {workflow}"),
+            Command::ResumeWorkflow { workflow, run_id, .. } | Command::StopWorkflow { workflow, run_id } => {
+                format!("workflow {workflow} run {run_id}")
+            }
+            Command::StartCrawler { crawler } => format!("crawler {crawler}"),
+        }
+    }
+
+    /// One line on what happens, in words.
+    pub fn effect(&self) -> String {
+        match self {
+            Command::RerunJob { arguments, .. } => format!("starts a new run with {} argument(s)", arguments.len()),
+            Command::StopJobRuns { run_ids, .. } => format!("stops {} running run(s)", run_ids.len()),
+            Command::ResetBookmark { .. } => "forgets everything the job has processed: the next run reprocesses all input".into(),
+            Command::RewindBookmark { run_id, .. } => format!("moves the bookmark back to where it was after run {run_id}"),
+            Command::StartWorkflow { .. } => "starts a new workflow run".into(),
+            Command::ResumeWorkflow { node_ids, .. } => format!("restarts {} failed node(s) in a new run", node_ids.len()),
+            Command::StopWorkflow { .. } => "stops the workflow run and its running jobs".into(),
+            Command::StartCrawler { .. } => "starts a crawl now".into(),
+        }
+    }
+
+    /// The exact request parameters, as the API names them.
+    pub fn params(&self) -> Value {
+        match self {
+            Command::RerunJob { job, arguments } => json!({"JobName": job, "Arguments": arguments}),
+            Command::StopJobRuns { job, run_ids } => json!({"JobName": job, "JobRunIds": run_ids}),
+            Command::ResetBookmark { job } => json!({"JobName": job}),
+            Command::RewindBookmark { job, run_id } => json!({"JobName": job, "RunId": run_id}),
+            Command::StartWorkflow { workflow, properties } => json!({"Name": workflow, "RunProperties": properties}),
+            Command::ResumeWorkflow { workflow, run_id, node_ids } => {
+                json!({"Name": workflow, "RunId": run_id, "NodeIds": node_ids})
+            }
+            Command::StopWorkflow { workflow, run_id } => json!({"Name": workflow, "RunId": run_id}),
+            Command::StartCrawler { crawler } => json!({"Name": crawler}),
+        }
+    }
+
+    /// Two commands with the same key must not be in flight at once.
+    pub fn key(&self) -> String {
+        format!("{} {}", self.api_call(), self.target())
+    }
+
+    /// Dangerous enough that the user types the target's name to confirm.
+    pub fn typed_confirmation(&self) -> Option<&str> {
+        match self {
+            Command::ResetBookmark { job } => Some(job),
+            _ => None,
+        }
+    }
+}
+
+/// A command the user confirmed. Only the confirmation overlay makes these.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Confirmed(Command);
+
+impl Confirmed {
+    /// Called by the overlay when the user pressed `y` (and typed the name, where asked).
+    pub(crate) fn by_user(cmd: Command) -> Self {
+        Confirmed(cmd)
+    }
+
+    pub fn command(&self) -> &Command {
+        &self.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn params_use_the_api_names() {
+        let c = Command::ResumeWorkflow { workflow: "w".into(), run_id: "wr_1".into(), node_ids: vec!["n1".into()] };
+        assert_eq!(c.api_call(), "glue:ResumeWorkflowRun");
+        assert_eq!(c.params(), json!({"Name": "w", "RunId": "wr_1", "NodeIds": ["n1"]}));
+        assert_eq!(Command::ResetBookmark { job: "j".into() }.typed_confirmation(), Some("j"));
+        assert_eq!(Command::StartCrawler { crawler: "c".into() }.typed_confirmation(), None);
+    }
+}
