@@ -39,6 +39,12 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = Format::Json)]
         format: Format,
     },
+    /// Print the audit log of every command batchtop ran (intent and outcome lines).
+    Audit {
+        /// The raw JSON lines, for jq.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -40,6 +40,19 @@ actions! {
     Top => "top", "go to the first row";
     Bottom => "bottom", "go to the last row";
     Refresh => "refresh", "poll now";
+    Bookmark => "bookmark", "show the job's bookmark (then reset or rewind it)";
+    Rerun => "rerun", "rerun the job with the selected run's arguments";
+    Stop => "stop", "stop running runs (marked ones, or the selected one)";
+    Mark => "mark", "mark or unmark a run for stop";
+    Start => "start", "start a workflow run or a crawler";
+    Resume => "resume", "resume the failed nodes of a workflow run";
+}
+
+impl Action {
+    /// Actions that change AWS (and `mark`, which only serves `stop`): absent in read-only mode.
+    pub fn is_mutating(self) -> bool {
+        matches!(self, Action::Rerun | Action::Stop | Action::Mark | Action::Start | Action::Resume)
+    }
 }
 
 /// One key with modifiers, as written in the keymap (`q`, `ctrl-c`, `enter`, `G`).
@@ -198,11 +211,19 @@ impl Keymap {
     /// The embedded defaults with `overrides` (action name -> keys) applied.
     /// An override replaces all default keys of that action.
     pub fn build(overrides: &BTreeMap<String, KeyList>) -> Result<Keymap, String> {
+        Self::build_for(overrides, false)
+    }
+
+    /// As `build`; with `read_only`, mutating actions are not bound at all.
+    pub fn build_for(overrides: &BTreeMap<String, KeyList>, read_only: bool) -> Result<Keymap, String> {
         let defaults: BTreeMap<String, KeyList> =
             toml::from_str(DEFAULT_KEYMAP).map_err(|e| format!("built-in keymap is invalid: {e}"))?;
         let mut by_action: BTreeMap<Action, Vec<Key>> = BTreeMap::new();
         for (name, keys) in defaults.iter().filter(|(n, _)| !overrides.contains_key(*n)).chain(overrides) {
             let action = Action::from_name(name).ok_or_else(|| unknown_action(name))?;
+            if read_only && action.is_mutating() {
+                continue;
+            }
             let parsed = keys.keys().into_iter().map(Key::parse).collect::<Result<Vec<_>, _>>()?;
             by_action.insert(action, parsed);
         }
@@ -215,6 +236,14 @@ impl Keymap {
             }
         }
         Ok(Keymap { by_key, by_action })
+    }
+
+    /// This keymap without its mutating actions (read-only mode).
+    pub fn read_only(&self) -> Keymap {
+        let by_action: BTreeMap<Action, Vec<Key>> =
+            self.by_action.iter().filter(|(a, _)| !a.is_mutating()).map(|(a, k)| (*a, k.clone())).collect();
+        let by_key = self.by_key.iter().filter(|(_, a)| !a.is_mutating()).map(|(k, a)| (*k, *a)).collect();
+        Keymap { by_key, by_action }
     }
 
     pub fn defaults() -> Keymap {

@@ -11,6 +11,7 @@ pub mod keymap;
 pub mod logging;
 pub mod model;
 pub mod paths;
+pub mod secrets;
 pub mod poll;
 pub mod session;
 pub mod snapshot;

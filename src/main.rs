@@ -14,6 +14,11 @@ fn main() -> ExitCode {
         eprintln!("batchtop: cannot install error hooks: {e}");
     }
     let settings = match config::load(cli.config.as_deref()) {
+        // Read-only: mutating actions are not even bound.
+        Ok(mut s) if cli.read_only || s.config.read_only => {
+            s.keymap = s.keymap.read_only();
+            Arc::new(s)
+        }
         Ok(s) => Arc::new(s),
         Err(e) => {
             eprintln!("batchtop: config error: {e}");
@@ -40,7 +45,35 @@ fn main() -> ExitCode {
             };
             runtime.block_on(snapshot_cmd(&cli, settings, since, *format))
         }
+        Some(Command::Audit { json }) => audit_cmd(*json),
     }
+}
+
+fn audit_cmd(json: bool) -> ExitCode {
+    let path = batchtop::actions::audit_path();
+    let records = match batchtop::actions::read_all(&path) {
+        Ok(r) => r,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            eprintln!("batchtop: no audit log yet at {}", path.display());
+            return ExitCode::SUCCESS;
+        }
+        Err(e) => {
+            eprintln!("batchtop: cannot read the audit log {}: {e}", path.display());
+            return ExitCode::FAILURE;
+        }
+    };
+    let mut bad = 0;
+    for r in records {
+        match r {
+            Ok(rec) if json => println!("{}", serde_json::to_string(&rec).unwrap_or_default()),
+            Ok(rec) => println!("{}", batchtop::actions::audit_line(&rec)),
+            Err(e) => {
+                bad += 1;
+                eprintln!("batchtop: audit log {}: {e}", path.display());
+            }
+        }
+    }
+    if bad > 0 { ExitCode::FAILURE } else { ExitCode::SUCCESS }
 }
 
 async fn tui(cli: &Cli, settings: Arc<config::Settings>) -> ExitCode {
@@ -58,7 +91,7 @@ async fn tui(cli: &Cli, settings: Arc<config::Settings>) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let result = app::run::run(&mut term, session.account, settings, session.context, session.clock).await;
+    let result = app::run::run(&mut term, session, settings).await;
     drop(guard);
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -4,7 +4,8 @@ use std::sync::Arc;
 
 use chrono::Utc;
 
-use crate::aws::Account;
+use crate::actions::{AuditLog, Caller, Executor, audit_path};
+use crate::aws::{Account, GlueWrite};
 use crate::aws::demo::DemoAccount;
 use crate::aws::sdk::{self, AwsOptions, SetupError};
 use crate::cli::Cli;
@@ -16,6 +17,24 @@ pub struct Session {
     pub account: Account,
     pub clock: Clock,
     pub context: Context,
+    /// The write side with its audit log; `None` in read-only mode (never built).
+    pub executor: Option<Arc<Executor>>,
+}
+
+/// Why a session could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum SessionError {
+    #[error(transparent)]
+    Setup(#[from] SetupError),
+    #[error("cannot open the audit log {0}: {1}; fix its directory or run with --read-only")]
+    Audit(String, std::io::Error),
+}
+
+fn executor(glue: Arc<dyn GlueWrite>, context: &Context) -> Result<Arc<Executor>, SessionError> {
+    let path = audit_path();
+    let log = AuditLog::open(&path).map_err(|e| SessionError::Audit(path.display().to_string(), e))?;
+    let caller = Caller { arn: None, account: None, profile: context.profile.clone(), region: context.region.clone() };
+    Ok(Arc::new(Executor::new(glue, Arc::new(log), caller)))
 }
 
 /// The AWS CLI's precedence: flags, then config `[aws]`, then the SDK's own chain.
@@ -29,7 +48,7 @@ pub fn aws_options(cli: &Cli, settings: &Settings) -> AwsOptions {
     }
 }
 
-pub async fn connect(cli: &Cli, settings: &Settings) -> Result<Session, SetupError> {
+pub async fn connect(cli: &Cli, settings: &Settings) -> Result<Session, SessionError> {
     let read_only = cli.read_only || settings.config.read_only;
     if cli.demo {
         let demo = DemoAccount::live();
@@ -41,8 +60,9 @@ pub async fn connect(cli: &Cli, settings: &Settings) -> Result<Session, SetupErr
             read_only,
             demo: true,
         };
+        let executor = if read_only { None } else { Some(executor(Arc::new(demo.clone()), &context)?) };
         let clock: Clock = Arc::new(move || demo.now());
-        return Ok(Session { account, clock, context });
+        return Ok(Session { account, clock, context, executor });
     }
     let loaded = sdk::load(&aws_options(cli, settings)).await?;
     let account = sdk::account(&loaded);
@@ -53,5 +73,6 @@ pub async fn connect(cli: &Cli, settings: &Settings) -> Result<Session, SetupErr
         read_only,
         demo: false,
     };
-    Ok(Session { account, clock: Arc::new(Utc::now), context })
+    let executor = if read_only { None } else { Some(executor(sdk::writer(&loaded, account.stats.clone()), &context)?) };
+    Ok(Session { account, clock: Arc::new(Utc::now), context, executor })
 }

@@ -82,6 +82,28 @@ impl AuditLog {
     }
 }
 
+/// One record for people: time, phase, caller, call, target, parameters, result.
+pub fn audit_line(r: &AuditRecord) -> String {
+    let who = r.caller.as_deref().or(r.account.as_deref()).unwrap_or("?");
+    let result = match (&r.outcome, &r.error) {
+        (Some(o), _) => format!(" -> {o}"),
+        (_, Some(e)) => format!(" -> ERROR {e}"),
+        _ => String::new(),
+    };
+    format!(
+        "{} {:<7} {} profile={} region={} {} {} {}{}",
+        r.time,
+        r.phase,
+        who,
+        r.profile.as_deref().unwrap_or("default"),
+        r.region,
+        r.command,
+        r.target,
+        r.params,
+        result
+    )
+}
+
 /// Every record of the log at `path`; lines that do not parse are returned as errors.
 pub fn read_all(path: &Path) -> io::Result<Vec<Result<AuditRecord, String>>> {
     let file = File::open(path)?;

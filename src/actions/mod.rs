@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 
 use serde_json::{Value, json};
 
-pub use audit::{AuditLog, AuditRecord, audit_path};
+pub use audit::{AuditLog, AuditRecord, audit_line, audit_path, read_all};
 pub use exec::{Caller, Executor, Outcome};
 
 /// Everything batchtop can change in an account.
@@ -67,10 +67,15 @@ impl Command {
         }
     }
 
-    /// The exact request parameters, as the API names them.
+    /// The exact request parameters, as the API names them; secret-looking argument
+    /// values are masked (this is what the overlay shows and the audit log keeps).
     pub fn params(&self) -> Value {
         match self {
-            Command::RerunJob { job, arguments } => json!({"JobName": job, "Arguments": arguments}),
+            Command::RerunJob { job, arguments } => {
+                let shown: BTreeMap<&str, &str> =
+                    arguments.iter().map(|(k, v)| (k.as_str(), crate::secrets::shown_value(k, v))).collect();
+                json!({"JobName": job, "Arguments": shown})
+            }
             Command::StopJobRuns { job, run_ids } => json!({"JobName": job, "JobRunIds": run_ids}),
             Command::ResetBookmark { job } => json!({"JobName": job}),
             Command::RewindBookmark { job, run_id } => json!({"JobName": job, "RunId": run_id}),

@@ -3,3 +3,4 @@
 pub mod msg;
 pub mod run;
 pub mod update;
+mod actions;

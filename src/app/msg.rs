@@ -3,7 +3,9 @@
 use chrono::{DateTime, Utc};
 use ratatui::crossterm::event::KeyEvent;
 
+use crate::actions::{Command, Confirmed, Outcome};
 use crate::aws::{AwsError, CallerIdentity, StatsSnapshot};
+use crate::model::Bookmark;
 use crate::poll::Cycle;
 
 /// A source of data, polled by its own task.
@@ -47,13 +49,21 @@ pub enum Msg {
     },
     Loaded(Loaded),
     Identity(Result<CallerIdentity, AwsError>),
+    /// A confirmed command finished.
+    ActionDone { command: Command, result: Result<Outcome, AwsError> },
+    /// GetJobBookmark answered.
+    BookmarkLoaded { job: String, result: Result<Bookmark, AwsError> },
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
     /// Something visible changed.
     Redraw,
     Quit,
     /// Poll this source now (refresh key).
     PollNow(Source),
+    /// Run a command the user confirmed.
+    Execute(Confirmed),
+    /// Read a job's bookmark.
+    LoadBookmark(String),
 }

@@ -9,24 +9,19 @@ use tokio::sync::{Notify, mpsc};
 
 use super::msg::{Effect, Msg};
 use super::update::update;
-use crate::aws::Account;
 use crate::config::Settings;
-use crate::poll::{self, Clock, GlueCadence, GlueCollector, StreamMapper};
-use crate::state::{AppState, Context};
+use crate::poll::{self, GlueCadence, GlueCollector, StreamMapper};
+use crate::session::Session;
+use crate::state::AppState;
 use crate::terminal::Tui;
 use crate::ui;
 
 /// At most ~60 frames a second.
 const FRAME: Duration = Duration::from_millis(16);
 
-/// Start the pollers for `account` and run the TUI until the user quits.
-pub async fn run(
-    terminal: &mut Tui,
-    account: Account,
-    settings: Arc<Settings>,
-    context: Context,
-    clock: Clock,
-) -> color_eyre::Result<()> {
+/// Start the pollers for the session's account and run the TUI until the user quits.
+pub async fn run(terminal: &mut Tui, session: Session, settings: Arc<Settings>) -> color_eyre::Result<()> {
+    let Session { account, clock, context, executor } = session;
     let (tx, mut rx) = mpsc::channel::<Msg>(256);
     let wake = Arc::new(Notify::new());
     let poll_cfg = &settings.config.poll;
@@ -82,11 +77,42 @@ pub async fn run(
             batch.push(m);
         }
         for m in batch {
+            if let (Msg::Identity(Ok(id)), Some(ex)) = (&m, &executor) {
+                ex.set_identity(id.arn.clone(), id.account.clone());
+            }
             for effect in update(&mut state, m) {
                 match effect {
                     Effect::Redraw => dirty = true,
                     Effect::Quit => {}
                     Effect::PollNow(_) => wake.notify_one(),
+                    Effect::Execute(confirmed) => {
+                        let command = confirmed.command().clone();
+                        let tx = tx.clone();
+                        match executor.clone() {
+                            Some(ex) => {
+                                tokio::spawn(async move {
+                                    let result = ex.run(confirmed).await;
+                                    let _ = tx.send(Msg::ActionDone { command, result }).await;
+                                });
+                            }
+                            None => {
+                                let result = Err(crate::aws::AwsError {
+                                    kind: crate::aws::ErrorKind::Other,
+                                    operation: command.api_call().into(),
+                                    message: "read-only: nothing was sent".into(),
+                                });
+                                let _ = tx.send(Msg::ActionDone { command, result }).await;
+                            }
+                        }
+                    }
+                    Effect::LoadBookmark(job) => {
+                        let glue = account.glue.clone();
+                        let tx = tx.clone();
+                        tokio::spawn(async move {
+                            let result = glue.job_bookmark(&job).await;
+                            let _ = tx.send(Msg::BookmarkLoaded { job, result }).await;
+                        });
+                    }
                 }
             }
         }

@@ -30,6 +30,8 @@ pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
             vec![Effect::Redraw]
         }
         Msg::Loaded(loaded) => on_loaded(state, loaded),
+        Msg::ActionDone { command, result } => super::actions::done(state, command, result),
+        Msg::BookmarkLoaded { job, result } => super::actions::bookmark_loaded(state, job, result),
         Msg::Identity(result) => {
             match result {
                 Ok(id) => state.context.account = Some(id.account),
@@ -71,6 +73,9 @@ fn on_key(state: &mut AppState, key: KeyEvent) -> Vec<Effect> {
         return Vec::new();
     }
     let had_flash = state.flash.take().is_some();
+    if state.overlay.is_some() {
+        return super::actions::on_overlay_key(state, key);
+    }
     let mut effects = match state.mode.clone() {
         Mode::Normal => on_normal_key(state, key),
         Mode::Help { scroll } => on_help_key(state, key, scroll),
@@ -115,6 +120,9 @@ fn on_normal_key(state: &mut AppState, key: KeyEvent) -> Vec<Effect> {
             state.flash = Some("refreshing…".into());
             return vec![Effect::PollNow(Source::Glue), Effect::Redraw];
         }
+        Action::Bookmark | Action::Rerun | Action::Stop | Action::Mark | Action::Start | Action::Resume => {
+            return super::actions::on_action(state, action);
+        }
         Action::Up => step(state, -1),
         Action::Down => step(state, 1),
         Action::PageUp => step(state, -(state.table_rows() as isize)),
@@ -125,7 +133,7 @@ fn on_normal_key(state: &mut AppState, key: KeyEvent) -> Vec<Effect> {
     vec![Effect::Redraw]
 }
 
-fn step(state: &mut AppState, delta: isize) {
+pub(super) fn step(state: &mut AppState, delta: isize) {
     let rows = state.table_rows();
     match state.stack.last_mut() {
         None => state.jobs.cursor.step(delta, state.jobs.visible.len(), rows),
@@ -143,7 +151,7 @@ fn open(state: &mut AppState) {
         None => state.jobs.selected(&state.data).map(|j| View::Runs(RunsPane::new(&j.job.name))),
         Some(View::Runs(r)) => r
             .selected(&state.data)
-            .map(|run| View::Detail(DetailPane { job: r.job.clone(), run_id: run.id.clone(), scroll: 0 })),
+            .map(|run| View::Detail(DetailPane { job: r.job.clone(), run_id: run.id.clone(), scroll: 0, snapshot: None })),
         Some(View::Detail(_)) => None,
     };
     if let Some(v) = next {

@@ -5,19 +5,7 @@ use chrono::{DateTime, Utc};
 use crate::duration::short;
 use crate::model::JobRun;
 
-pub const MASK: &str = "********";
-const SECRET_WORDS: &[&str] = &["password", "passwd", "secret", "token", "key", "credential", "pwd"];
-
-/// Whether an argument's key looks like it holds a secret.
-pub fn is_secret_key(key: &str) -> bool {
-    let k = key.to_ascii_lowercase();
-    SECRET_WORDS.iter().any(|w| k.contains(w))
-}
-
-/// The value to show for argument `key`.
-pub fn shown_value<'a>(key: &str, value: &'a str) -> &'a str {
-    if is_secret_key(key) { MASK } else { value }
-}
+pub use crate::secrets::{MASK, is_secret_key, shown_value};
 
 fn time(t: Option<DateTime<Utc>>) -> String {
     t.map(|t| t.format("%Y-%m-%d %H:%M:%S UTC").to_string()).unwrap_or_else(|| "-".into())

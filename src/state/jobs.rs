@@ -132,6 +132,8 @@ pub struct RunsPane {
     pub filter: Filter,
     /// Durations (seconds) of the newest runs, oldest first, for the sparkline.
     pub durations: Vec<u64>,
+    /// Run ids marked (space) for a stop.
+    pub marked: std::collections::BTreeSet<String>,
 }
 
 /// How many runs the sparkline covers.
@@ -189,10 +191,17 @@ pub struct DetailPane {
     pub job: String,
     pub run_id: String,
     pub scroll: usize,
+    /// The run as it was when opened from elsewhere (a workflow graph node), shown when
+    /// the jobs pane has not loaded it.
+    pub snapshot: Option<JobRun>,
 }
 
 impl DetailPane {
-    pub fn run<'a>(&self, data: &'a GlueData) -> Option<&'a JobRun> {
-        data.jobs.iter().find(|j| j.job.name == self.job)?.runs.iter().find(|r| r.id == self.run_id)
+    pub fn run<'a>(&'a self, data: &'a GlueData) -> Option<&'a JobRun> {
+        data.jobs
+            .iter()
+            .find(|j| j.job.name == self.job)
+            .and_then(|j| j.runs.iter().find(|r| r.id == self.run_id))
+            .or(self.snapshot.as_ref())
     }
 }

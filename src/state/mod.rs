@@ -4,6 +4,7 @@ pub mod cursor;
 pub mod detail;
 pub mod filter;
 pub mod jobs;
+pub mod overlay;
 
 use std::sync::Arc;
 
@@ -78,6 +79,10 @@ pub struct AppState {
     pub jobs: JobsPane,
     pub stack: Vec<View>,
     pub mode: Mode,
+    /// A confirmation or bookmark box over the pane; keys go to it first.
+    pub overlay: Option<overlay::Overlay>,
+    /// Keys (`Command::key`) of commands in flight: the same one cannot be issued twice.
+    pub pending: std::collections::BTreeSet<String>,
     /// A one-line message (unknown command, filter warning) until the next key.
     pub flash: Option<String>,
     pub width: u16,
@@ -97,6 +102,8 @@ impl AppState {
             jobs: JobsPane::default(),
             stack: Vec::new(),
             mode: Mode::Normal,
+            overlay: None,
+            pending: Default::default(),
             flash: None,
             width: 120,
             height: 40,

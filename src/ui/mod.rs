@@ -38,6 +38,7 @@ pub fn render(frame: &mut Frame<'_>, state: &AppState) {
         widgets::bars::error(frame, error, state, &theme);
     }
     widgets::bars::bottom(frame, bottom, state, &theme);
+    widgets::overlay::render(frame, body, state, &theme);
     if let Mode::Help { scroll } = state.mode {
         widgets::help::render(frame, body, state, scroll, &theme);
     }

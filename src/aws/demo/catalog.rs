@@ -149,6 +149,28 @@ fn pipeline_run(rng: &mut Rng, stream: &str, start: DateTime<Utc>, outcome: Outc
     }
 }
 
+/// Bookmarks of the incremental jobs (ingest and curate): one entry per succeeded run.
+pub fn bookmarks(runs: &BTreeMap<String, Vec<super::seed::PlannedRun>>, epoch: DateTime<Utc>) -> BTreeMap<String, Vec<Bookmark>> {
+    let mut out = BTreeMap::new();
+    for (job, planned) in runs.iter().filter(|(j, _)| j.ends_with("_ingest_raw") || j.ends_with("_curate")) {
+        let mut history: Vec<Bookmark> = Vec::new();
+        for p in planned.iter().filter(|p| p.end <= epoch && p.final_state == RunState::Succeeded) {
+            let v = history.len() as i32 + 1;
+            history.push(Bookmark {
+                job_name: job.clone(),
+                version: v,
+                run: v,
+                attempt: p.attempt,
+                previous_run_id: history.last().and_then(|b| b.run_id.clone()),
+                run_id: Some(p.id.clone()),
+                json: Some(bookmark_json(job, v, p.start)),
+            });
+        }
+        out.insert(job.clone(), history);
+    }
+    out
+}
+
 fn bookmark_json(job: &str, version: i32, day: DateTime<Utc>) -> String {
     format!(
         r#"{{"jobName":"{job}","version":{version},"run":{version},"attempt":0,"jsonBookmark":{{"datasource0":{{"timestamp":{},"partitions":["ingest_date={}"]}}}}}}"#,
@@ -161,7 +183,6 @@ pub fn generate(seed: u64, epoch: DateTime<Utc>) -> Catalog {
     let mut rng = Rng::new(seed ^ 0x5EED_CA7A_1065);
     let mut workflows = Vec::new();
     let mut crawlers = Vec::new();
-    let mut bookmarks = BTreeMap::new();
     for stream in STREAMS {
         let mut runs = Vec::new();
         for day in (0..3).rev() {
@@ -182,29 +203,6 @@ pub fn generate(seed: u64, epoch: DateTime<Utc>) -> Catalog {
             default_properties: defaults,
             last_run: runs.first().cloned(),
         };
-        for job in ["ingest_raw", "curate"] {
-            let name = format!("{stream}_{job}");
-            let history: Vec<Bookmark> = runs
-                .iter()
-                .rev()
-                .enumerate()
-                .filter_map(|(i, r)| {
-                    let node = r.graph.as_ref()?.node(&format!("j_{job}"))?;
-                    let run = node.job_run.as_ref().filter(|j| j.state() == RunState::Succeeded)?;
-                    let v = i as i32 + 1;
-                    Some(Bookmark {
-                        job_name: name.clone(),
-                        version: v,
-                        run: v,
-                        attempt: 0,
-                        previous_run_id: None,
-                        run_id: Some(run.id.clone()),
-                        json: Some(bookmark_json(&name, v, run.started_on.unwrap_or(epoch))),
-                    })
-                })
-                .collect();
-            bookmarks.insert(name, history);
-        }
         workflows.push((wf, runs));
         let stale = stream == "customers";
         let failed = stream == "inventory";
@@ -231,5 +229,5 @@ pub fn generate(seed: u64, epoch: DateTime<Utc>) -> Catalog {
             }),
         });
     }
-    Catalog { workflows, crawlers, bookmarks }
+    Catalog { workflows, crawlers, bookmarks: BTreeMap::new() }
 }

@@ -77,7 +77,8 @@ pub struct DemoAccount {
 impl DemoAccount {
     pub fn new(seed: u64, clock: Clock) -> Self {
         let s = seed::generate(seed, clock.epoch());
-        let catalog = catalog::generate(seed, clock.epoch());
+        let mut catalog = catalog::generate(seed, clock.epoch());
+        catalog.bookmarks = catalog::bookmarks(&s.runs, clock.epoch());
         let inner = Inner {
             jobs: s.jobs,
             runs: s.runs,

@@ -51,7 +51,9 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, state: &AppState, pane: &RunsPa
         .filter_map(|&i| runs.get(i))
         .map(|r| {
             let s = r.state();
+            let mark = if pane.marked.contains(&r.id) { "*" } else { " " };
             let mut cells = vec![
+                Cell::from(Span::styled(mark, theme.warn)),
                 Cell::from(short_id(&r.id, usize::from(id_w))),
                 Cell::from(Span::styled(s.as_str(), theme.state(s))),
                 Cell::from(r.attempt.to_string()),
@@ -67,6 +69,7 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, state: &AppState, pane: &RunsPa
         })
         .collect();
     let mut columns = vec![
+        ("", Constraint::Length(1)),
         ("RUN ID", Constraint::Length(id_w)),
         ("STATE", Constraint::Length(9)),
         ("ATT", Constraint::Length(3)),

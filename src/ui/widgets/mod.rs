@@ -2,4 +2,5 @@
 
 pub mod bars;
 pub mod help;
+pub mod overlay;
 pub mod table;

@@ -1,0 +1,247 @@
+//! The update side of mutations: keys that build commands, the overlay's keys, outcomes.
+//! Nothing here calls AWS: confirmed commands leave as `Effect::Execute`.
+
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+use super::msg::{Effect, Source};
+use crate::actions::{Command, Confirmed, Outcome};
+use crate::aws::AwsError;
+use crate::keymap::Action;
+use crate::model::Bookmark;
+use crate::state::overlay::{BookmarkView, Confirm, Overlay};
+use crate::state::{AppState, View};
+
+/// A key bound to a mutating action (or `bookmark`) in the normal mode.
+pub fn on_action(state: &mut AppState, action: Action) -> Vec<Effect> {
+    if action.is_mutating() && state.context.read_only {
+        // The keymap has no such keys in read-only mode; this is the second lock.
+        return Vec::new();
+    }
+    let command = match action {
+        Action::Bookmark => return open_bookmark(state),
+        Action::Mark => {
+            toggle_mark(state);
+            return vec![Effect::Redraw];
+        }
+        Action::Rerun => rerun(state),
+        Action::Stop => stop(state),
+        Action::Start | Action::Resume => Err("nothing to start or resume here: use :workflows or :crawlers".into()),
+        _ => return Vec::new(),
+    };
+    match command {
+        Ok(cmd) => ask(state, cmd),
+        Err(why) => state.flash = Some(why),
+    }
+    vec![Effect::Redraw]
+}
+
+/// Open the confirmation of `cmd`, unless the same command is already in flight.
+pub fn ask(state: &mut AppState, cmd: Command) {
+    if state.pending.contains(&cmd.key()) {
+        state.flash = Some(format!("{} is already in flight for {}", cmd.api_call(), cmd.target()));
+        return;
+    }
+    state.overlay = Some(Overlay::Confirm(Confirm::new(cmd)));
+}
+
+/// The job (and run) the cursor is on, in the jobs pane or a run history.
+fn selection(state: &AppState) -> Option<(String, Option<&crate::model::JobRun>)> {
+    match state.stack.last() {
+        None => state.jobs.selected(&state.data).map(|j| (j.job.name.clone(), j.last_run())),
+        Some(View::Runs(r)) => Some((r.job.clone(), r.selected(&state.data))),
+        Some(View::Detail(d)) => Some((d.job.clone(), d.run(&state.data))),
+    }
+}
+
+fn rerun(state: &AppState) -> Result<Command, String> {
+    let (job, run) = selection(state).ok_or("no job selected")?;
+    let arguments = run.map(|r| r.arguments.clone()).unwrap_or_default();
+    Ok(Command::RerunJob { job, arguments })
+}
+
+fn stop(state: &AppState) -> Result<Command, String> {
+    let (job, selected) = selection(state).ok_or("no job selected")?;
+    let entry = state.data.jobs.iter().find(|j| j.job.name == job);
+    let active: Vec<&crate::model::JobRun> =
+        entry.map(|e| e.runs.iter().filter(|r| r.state().is_active()).collect()).unwrap_or_default();
+    let marked = match state.stack.last() {
+        Some(View::Runs(r)) => r.marked.clone(),
+        _ => Default::default(),
+    };
+    let run_ids: Vec<String> = if !marked.is_empty() {
+        active.iter().filter(|r| marked.contains(&r.id)).map(|r| r.id.clone()).collect()
+    } else if let Some(run) = selected.filter(|r| r.state().is_active()) {
+        vec![run.id.clone()]
+    } else if state.stack.is_empty() {
+        active.iter().map(|r| r.id.clone()).collect()
+    } else {
+        Vec::new()
+    };
+    if run_ids.is_empty() {
+        return Err(format!("no running run of {job} to stop (mark runs with space)"));
+    }
+    Ok(Command::StopJobRuns { job, run_ids })
+}
+
+fn toggle_mark(state: &mut AppState) {
+    let data = &state.data;
+    if let Some(View::Runs(r)) = state.stack.last_mut() {
+        if let Some(id) = r.selected(data).map(|run| run.id.clone()) {
+            if !r.marked.remove(&id) {
+                r.marked.insert(id);
+            }
+        }
+        let rows = usize::from(state.height);
+        r.cursor.step(1, r.visible.len(), rows.max(1));
+    } else {
+        state.flash = Some("open a job's runs (enter) to mark them".into());
+    }
+}
+
+fn open_bookmark(state: &mut AppState) -> Vec<Effect> {
+    let Some((job, run)) = selection(state) else {
+        return Vec::new();
+    };
+    let rewind_to = match state.stack.last() {
+        Some(View::Runs(_)) | Some(View::Detail(_)) => run.map(|r| r.id.clone()),
+        None => None,
+    };
+    state.overlay = Some(Overlay::Bookmark(BookmarkView { job: job.clone(), entry: None, rewind_to }));
+    vec![Effect::LoadBookmark(job), Effect::Redraw]
+}
+
+pub fn bookmark_loaded(state: &mut AppState, job: String, result: Result<Bookmark, AwsError>) -> Vec<Effect> {
+    if let Some(Overlay::Bookmark(b)) = &mut state.overlay {
+        if b.job == job {
+            b.entry = Some(result.map_err(|e| e.message));
+            return vec![Effect::Redraw];
+        }
+    }
+    Vec::new()
+}
+
+/// Keys while an overlay is open.
+pub fn on_overlay_key(state: &mut AppState, key: KeyEvent) -> Vec<Effect> {
+    match state.overlay.take() {
+        Some(Overlay::Confirm(c)) => on_confirm_key(state, key, c),
+        Some(Overlay::Bookmark(b)) => on_bookmark_key(state, key, b),
+        None => Vec::new(),
+    }
+}
+
+fn on_bookmark_key(state: &mut AppState, key: KeyEvent, b: BookmarkView) -> Vec<Effect> {
+    let loaded = matches!(b.entry, Some(Ok(_)));
+    match key.code {
+        KeyCode::Char('r') if loaded && !state.context.read_only => {
+            ask(state, Command::ResetBookmark { job: b.job });
+        }
+        KeyCode::Char('w') if loaded && !state.context.read_only => match b.rewind_to.clone() {
+            Some(run_id) => ask(state, Command::RewindBookmark { job: b.job, run_id }),
+            None => {
+                state.flash = Some("open the job's runs and select the run to rewind to, then press b".into());
+                state.overlay = Some(Overlay::Bookmark(b));
+            }
+        },
+        KeyCode::Esc | KeyCode::Char('q') | KeyCode::Enter => {}
+        _ => state.overlay = Some(Overlay::Bookmark(b)),
+    }
+    vec![Effect::Redraw]
+}
+
+fn on_confirm_key(state: &mut AppState, key: KeyEvent, mut c: Confirm) -> Vec<Effect> {
+    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+    // Editing a rerun argument: the text box owns the keys.
+    if let Some(mut buf) = c.editing.take() {
+        match key.code {
+            KeyCode::Enter => {
+                if let Command::RerunJob { arguments, .. } = &mut c.command {
+                    if let Some(k) = arguments.keys().nth(c.selected_arg).cloned() {
+                        arguments.insert(k, buf);
+                    }
+                }
+            }
+            KeyCode::Esc => {}
+            KeyCode::Backspace => {
+                buf.pop();
+                c.editing = Some(buf);
+            }
+            KeyCode::Char('u') if ctrl => c.editing = Some(String::new()),
+            KeyCode::Char(ch) if !ctrl => {
+                buf.push(ch);
+                c.editing = Some(buf);
+            }
+            _ => c.editing = Some(buf),
+        }
+        state.overlay = Some(Overlay::Confirm(c));
+        return vec![Effect::Redraw];
+    }
+    // Commands that ask for the target's name: type it, then Enter.
+    if let Some(name) = c.command.typed_confirmation().map(str::to_string) {
+        match key.code {
+            KeyCode::Enter if c.typed == name => return confirm(state, c.command),
+            KeyCode::Enter => {
+                state.flash = Some(format!("type {name} exactly to confirm, or esc to cancel"));
+                state.overlay = Some(Overlay::Confirm(c));
+            }
+            KeyCode::Backspace => {
+                c.typed.pop();
+                state.overlay = Some(Overlay::Confirm(c));
+            }
+            KeyCode::Char(ch) if !ctrl => {
+                c.typed.push(ch);
+                state.overlay = Some(Overlay::Confirm(c));
+            }
+            _ => state.flash = Some("cancelled".into()),
+        }
+        return vec![Effect::Redraw];
+    }
+    let args = match &c.command {
+        Command::RerunJob { arguments, .. } => arguments.len(),
+        _ => 0,
+    };
+    match key.code {
+        KeyCode::Char('y') if !ctrl => return confirm(state, c.command),
+        KeyCode::Down if args > 0 => {
+            c.selected_arg = (c.selected_arg + 1).min(args - 1);
+            state.overlay = Some(Overlay::Confirm(c));
+        }
+        KeyCode::Up if args > 0 => {
+            c.selected_arg = c.selected_arg.saturating_sub(1);
+            state.overlay = Some(Overlay::Confirm(c));
+        }
+        KeyCode::Char('e') if args > 0 => {
+            if let Command::RerunJob { arguments, .. } = &c.command {
+                // A secret is never shown: editing it starts from an empty value.
+                c.editing = arguments
+                    .iter()
+                    .nth(c.selected_arg)
+                    .map(|(k, v)| if crate::secrets::is_secret_key(k) { String::new() } else { v.clone() });
+            }
+            state.overlay = Some(Overlay::Confirm(c));
+        }
+        _ => state.flash = Some("cancelled: nothing was changed".into()),
+    }
+    vec![Effect::Redraw]
+}
+
+fn confirm(state: &mut AppState, cmd: Command) -> Vec<Effect> {
+    let key = cmd.key();
+    if !state.pending.insert(key) {
+        state.flash = Some(format!("{} is already in flight for {}", cmd.api_call(), cmd.target()));
+        return vec![Effect::Redraw];
+    }
+    state.flash = Some(format!("⏳ {} {} …", cmd.api_call(), cmd.target()));
+    vec![Effect::Execute(Confirmed::by_user(cmd)), Effect::Redraw]
+}
+
+pub fn done(state: &mut AppState, command: Command, result: Result<Outcome, AwsError>) -> Vec<Effect> {
+    state.pending.remove(&command.key());
+    state.flash = Some(match &result {
+        Ok(o) => format!("✔ {} {}: {}", command.api_call(), command.target(), o.summary()),
+        Err(e) => format!("✖ {} {}: {}", command.api_call(), command.target(), e.message),
+    });
+    if let (Ok(Outcome::Stopped(_)), Some(View::Runs(r))) = (&result, state.stack.last_mut()) {
+        r.marked.clear();
+    }
+    vec![Effect::PollNow(Source::Glue), Effect::Redraw]
+}

@@ -1,0 +1,38 @@
+//! Overlays on top of a pane: the confirmation of a command, the job bookmark.
+
+use crate::actions::Command;
+use crate::model::Bookmark;
+
+/// The confirmation of one command. `y` runs it (or Enter after typing the target's
+/// name, for the dangerous ones); anything else cancels.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Confirm {
+    pub command: Command,
+    /// What the user typed, for commands that ask for the target's name.
+    pub typed: String,
+    /// Rerun only: the argument selected for editing, and the value being edited.
+    pub selected_arg: usize,
+    pub editing: Option<String>,
+}
+
+impl Confirm {
+    pub fn new(command: Command) -> Self {
+        Self { command, typed: String::new(), selected_arg: 0, editing: None }
+    }
+}
+
+/// A job's bookmark, loading or loaded, with what it can be rewound to.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BookmarkView {
+    pub job: String,
+    /// None while GetJobBookmark is in flight.
+    pub entry: Option<Result<Bookmark, String>>,
+    /// The run selected when the overlay opened: the rewind target.
+    pub rewind_to: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Overlay {
+    Confirm(Confirm),
+    Bookmark(BookmarkView),
+}

@@ -1,0 +1,112 @@
+//! The confirmation overlay (who, where, the exact call) and the bookmark overlay.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
+
+use crate::actions::Command;
+use crate::state::AppState;
+use crate::state::overlay::{BookmarkView, Confirm, Overlay};
+use crate::ui::theme::Theme;
+
+pub fn render(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: &Theme) {
+    match &state.overlay {
+        Some(Overlay::Confirm(c)) => confirm(frame, area, state, c, theme),
+        Some(Overlay::Bookmark(b)) => bookmark(frame, area, state, b, theme),
+        None => {}
+    }
+}
+
+fn boxed(frame: &mut Frame<'_>, area: Rect, title: &str, lines: Vec<Line<'_>>, theme: &Theme) {
+    let width = area.width.saturating_sub(4).min(100);
+    let height = (lines.len() as u16 + 2).min(area.height);
+    let rect = Rect {
+        x: area.x + (area.width.saturating_sub(width)) / 2,
+        y: area.y + (area.height.saturating_sub(height)) / 2,
+        width,
+        height,
+    };
+    let block = Block::default().borders(Borders::ALL).border_style(theme.error).title(Span::styled(title.to_string(), theme.title));
+    frame.render_widget(Clear, rect);
+    frame.render_widget(Paragraph::new(lines).block(block).wrap(Wrap { trim: false }), rect);
+}
+
+fn field<'a>(label: &str, value: String, theme: &Theme) -> Line<'a> {
+    Line::from(vec![Span::styled(format!("{label:<9}"), theme.header), Span::raw(value)])
+}
+
+fn confirm(frame: &mut Frame<'_>, area: Rect, state: &AppState, c: &Confirm, theme: &Theme) {
+    let ctx = &state.context;
+    let cmd = &c.command;
+    let mut lines = vec![
+        field("account", ctx.account.clone().unwrap_or_else(|| "?".into()), theme),
+        field("region", ctx.region.clone(), theme),
+        field("profile", ctx.profile.clone().unwrap_or_else(|| "default".into()), theme),
+        field("target", cmd.target(), theme),
+        field("call", cmd.api_call().to_string(), theme),
+        field("effect", cmd.effect(), theme),
+        Line::from(Span::styled("parameters", theme.header)),
+    ];
+    match cmd {
+        Command::RerunJob { job, arguments } => {
+            lines.push(Line::from(format!("  JobName: {job}")));
+            lines.push(Line::from("  Arguments:"));
+            for (i, (k, v)) in arguments.iter().enumerate() {
+                let selected = i == c.selected_arg;
+                let value = match (&c.editing, selected) {
+                    (Some(buf), true) if crate::secrets::is_secret_key(k) => format!("{}▏", "*".repeat(buf.len())),
+                    (Some(buf), true) => format!("{buf}▏"),
+                    _ => crate::secrets::shown_value(k, v).to_string(),
+                };
+                let style = if selected { theme.selected } else { ratatui::style::Style::default() };
+                lines.push(Line::from(Span::styled(format!("    {k} = {value}"), style)));
+            }
+        }
+        _ => {
+            let pretty = serde_json::to_string_pretty(&cmd.params()).unwrap_or_default();
+            lines.extend(pretty.lines().map(|l| Line::from(format!("  {l}"))));
+        }
+    }
+    lines.push(Line::from(""));
+    let hint = match cmd.typed_confirmation() {
+        Some(name) => format!("type {name} and press enter to confirm: {}▏   esc cancels", c.typed),
+        None if matches!(cmd, Command::RerunJob { arguments, .. } if !arguments.is_empty()) => {
+            "y runs it · ↑↓ select an argument, e edits it (enter keeps) · any other key cancels".into()
+        }
+        None => "y runs it · any other key cancels".into(),
+    };
+    lines.push(Line::from(Span::styled(hint, theme.warn)));
+    boxed(frame, area, " confirm ", lines, theme);
+}
+
+fn bookmark(frame: &mut Frame<'_>, area: Rect, state: &AppState, b: &BookmarkView, theme: &Theme) {
+    let mut lines = vec![field("job", b.job.clone(), theme)];
+    match &b.entry {
+        None => lines.push(Line::from("loading GetJobBookmark…")),
+        Some(Err(e)) => lines.push(Line::from(Span::styled(e.clone(), theme.error))),
+        Some(Ok(e)) => {
+            lines.push(field("version", e.version.to_string(), theme));
+            lines.push(field("run", e.run.to_string(), theme));
+            lines.push(field("attempt", e.attempt.to_string(), theme));
+            lines.push(field("run id", e.run_id.clone().unwrap_or_else(|| "-".into()), theme));
+            lines.push(field("previous", e.previous_run_id.clone().unwrap_or_else(|| "-".into()), theme));
+            lines.push(Line::from(Span::styled("bookmark", theme.header)));
+            lines.extend(e.pretty().lines().map(|l| Line::from(format!("  {l}"))));
+        }
+    }
+    lines.push(Line::from(""));
+    let hint = if state.context.read_only {
+        "esc closes (read-only: no reset or rewind)".to_string()
+    } else {
+        match &b.rewind_to {
+            Some(run) => {
+                let short: String = run.chars().take(16).collect();
+                format!("r resets fully · w rewinds to run {short}… · esc closes")
+            }
+            None => "r resets fully · to rewind, select a run in the job's runs and press b · esc closes".into(),
+        }
+    };
+    lines.push(Line::from(Span::styled(hint, theme.warn)));
+    boxed(frame, area, " job bookmark ", lines, theme);
+}
