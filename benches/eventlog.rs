@@ -1,1 +1,3 @@
-fn main() { println!("eventlog bench: not written yet"); }
+fn main() {
+    println!("eventlog bench: not written yet");
+}

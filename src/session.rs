@@ -5,9 +5,9 @@ use std::sync::Arc;
 use chrono::Utc;
 
 use crate::actions::{AuditLog, Caller, Executor, audit_path};
-use crate::aws::{Account, GlueWrite};
 use crate::aws::demo::DemoAccount;
 use crate::aws::sdk::{self, AwsOptions, SetupError};
+use crate::aws::{Account, GlueWrite};
 use crate::cli::Cli;
 use crate::config::Settings;
 use crate::poll::Clock;
@@ -73,6 +73,7 @@ pub async fn connect(cli: &Cli, settings: &Settings) -> Result<Session, SessionE
         read_only,
         demo: false,
     };
-    let executor = if read_only { None } else { Some(executor(sdk::writer(&loaded, account.stats.clone()), &context)?) };
+    let executor =
+        if read_only { None } else { Some(executor(sdk::writer(&loaded, account.stats.clone()), &context)?) };
     Ok(Session { account, clock: Arc::new(Utc::now), context, executor })
 }

@@ -142,8 +142,12 @@ mod tests {
             error: None,
         };
         log.write(&rec).expect("write");
-        log.write(&AuditRecord { phase: "outcome".into(), outcome: Some(serde_json::json!({"JobRunId": "jr_1"})), ..rec.clone() })
-            .expect("write");
+        log.write(&AuditRecord {
+            phase: "outcome".into(),
+            outcome: Some(serde_json::json!({"JobRunId": "jr_1"})),
+            ..rec.clone()
+        })
+        .expect("write");
         let back = read_all(&path).expect("read");
         assert_eq!(back.len(), 2);
         assert_eq!(back[0].as_ref().expect("parses"), &rec);

@@ -15,10 +15,15 @@ use crate::model::Bookmark;
 #[derive(Debug, Clone, PartialEq)]
 pub enum Outcome {
     /// A new job or workflow run.
-    Started { run_id: String },
+    Started {
+        run_id: String,
+    },
     Stopped(StopResult),
     Bookmark(Bookmark),
-    Resumed { run_id: String, node_ids: Vec<String> },
+    Resumed {
+        run_id: String,
+        node_ids: Vec<String>,
+    },
     Done,
 }
 
@@ -130,7 +135,9 @@ impl Executor {
             Command::RerunJob { job, arguments } => Outcome::Started { run_id: g.start_job_run(job, arguments).await? },
             Command::StopJobRuns { job, run_ids } => Outcome::Stopped(g.stop_job_runs(job, run_ids).await?),
             Command::ResetBookmark { job } => Outcome::Bookmark(g.reset_job_bookmark(job, None).await?),
-            Command::RewindBookmark { job, run_id } => Outcome::Bookmark(g.reset_job_bookmark(job, Some(run_id)).await?),
+            Command::RewindBookmark { job, run_id } => {
+                Outcome::Bookmark(g.reset_job_bookmark(job, Some(run_id)).await?)
+            }
             Command::StartWorkflow { workflow, properties } => {
                 Outcome::Started { run_id: g.start_workflow_run(workflow, properties).await? }
             }

@@ -58,10 +58,16 @@ impl Command {
         match self {
             Command::RerunJob { arguments, .. } => format!("starts a new run with {} argument(s)", arguments.len()),
             Command::StopJobRuns { run_ids, .. } => format!("stops {} running run(s)", run_ids.len()),
-            Command::ResetBookmark { .. } => "forgets everything the job has processed: the next run reprocesses all input".into(),
-            Command::RewindBookmark { run_id, .. } => format!("moves the bookmark back to where it was after run {run_id}"),
+            Command::ResetBookmark { .. } => {
+                "forgets everything the job has processed: the next run reprocesses all input".into()
+            }
+            Command::RewindBookmark { run_id, .. } => {
+                format!("moves the bookmark back to where it was after run {run_id}")
+            }
             Command::StartWorkflow { .. } => "starts a new workflow run".into(),
-            Command::ResumeWorkflow { node_ids, .. } => format!("restarts {} failed node(s) in a new run", node_ids.len()),
+            Command::ResumeWorkflow { node_ids, .. } => {
+                format!("restarts {} failed node(s) in a new run", node_ids.len())
+            }
             Command::StopWorkflow { .. } => "stops the workflow run and its running jobs".into(),
             Command::StartCrawler { .. } => "starts a crawl now".into(),
         }
@@ -109,6 +115,12 @@ pub struct Confirmed(Command);
 impl Confirmed {
     /// Called by the overlay when the user pressed `y` (and typed the name, where asked).
     pub(crate) fn by_user(cmd: Command) -> Self {
+        Confirmed(cmd)
+    }
+
+    /// For tests of the executor itself (tests are their own confirmation).
+    #[doc(hidden)]
+    pub fn for_tests(cmd: Command) -> Self {
         Confirmed(cmd)
     }
 

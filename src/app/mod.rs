@@ -1,6 +1,6 @@
 //! The event loop: input, messages and a frame tick; redraws only when state changed.
 
+mod actions;
 pub mod msg;
 pub mod run;
 pub mod update;
-mod actions;

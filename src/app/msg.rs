@@ -50,9 +50,15 @@ pub enum Msg {
     Loaded(Loaded),
     Identity(Result<CallerIdentity, AwsError>),
     /// A confirmed command finished.
-    ActionDone { command: Command, result: Result<Outcome, AwsError> },
+    ActionDone {
+        command: Command,
+        result: Result<Outcome, AwsError>,
+    },
     /// GetJobBookmark answered.
-    BookmarkLoaded { job: String, result: Result<Bookmark, AwsError> },
+    BookmarkLoaded {
+        job: String,
+        result: Result<Bookmark, AwsError>,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -149,9 +149,9 @@ pub(super) fn step(state: &mut AppState, delta: isize) {
 fn open(state: &mut AppState) {
     let next = match state.stack.last() {
         None => state.jobs.selected(&state.data).map(|j| View::Runs(RunsPane::new(&j.job.name))),
-        Some(View::Runs(r)) => r
-            .selected(&state.data)
-            .map(|run| View::Detail(DetailPane { job: r.job.clone(), run_id: run.id.clone(), scroll: 0, snapshot: None })),
+        Some(View::Runs(r)) => r.selected(&state.data).map(|run| {
+            View::Detail(DetailPane { job: r.job.clone(), run_id: run.id.clone(), scroll: 0, snapshot: None })
+        }),
         Some(View::Detail(_)) => None,
     };
     if let Some(v) = next {

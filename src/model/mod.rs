@@ -6,4 +6,6 @@ pub mod workflow;
 
 pub use crawler::{Crawler, CrawlerMetrics, LastCrawl};
 pub use glue::{Bookmark, GlueData, Job, JobEntry, JobRun, RunState};
-pub use workflow::{Graph, Node, NodeKind, NodeState, Workflow, WorkflowEntry, WorkflowRun, WorkflowStats, WorkflowStatus};
+pub use workflow::{
+    Graph, Node, NodeKind, NodeState, Workflow, WorkflowEntry, WorkflowRun, WorkflowStats, WorkflowStatus,
+};

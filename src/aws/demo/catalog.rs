@@ -40,7 +40,8 @@ fn skeleton(stream: &str) -> Graph {
         node("j_ingest_raw", &format!("{stream}_ingest_raw"), NodeKind::Job, None),
         node("t_after_ingest", &format!("{stream}_after_ingest"), NodeKind::Trigger, Some("CONDITIONAL")),
     ];
-    let mut edges = vec![("t_start".to_string(), "j_ingest_raw".to_string()), ("j_ingest_raw".into(), "t_after_ingest".into())];
+    let mut edges =
+        vec![("t_start".to_string(), "j_ingest_raw".to_string()), ("j_ingest_raw".into(), "t_after_ingest".into())];
     for step in FAN {
         let id = format!("j_{step}");
         nodes.push(node(&id, &format!("{stream}_{step}"), NodeKind::Job, None));
@@ -88,7 +89,13 @@ fn job_run(rng: &mut Rng, name: &str, start: DateTime<Utc>, mins: i64, state: Ru
     }
 }
 
-fn pipeline_run(rng: &mut Rng, stream: &str, start: DateTime<Utc>, outcome: Outcome, now: DateTime<Utc>) -> WorkflowRun {
+fn pipeline_run(
+    rng: &mut Rng,
+    stream: &str,
+    start: DateTime<Utc>,
+    outcome: Outcome,
+    now: DateTime<Utc>,
+) -> WorkflowRun {
     let mut graph = skeleton(stream);
     let mut t = start;
     let mut stats = WorkflowStats::default();
@@ -150,7 +157,10 @@ fn pipeline_run(rng: &mut Rng, stream: &str, start: DateTime<Utc>, outcome: Outc
 }
 
 /// Bookmarks of the incremental jobs (ingest and curate): one entry per succeeded run.
-pub fn bookmarks(runs: &BTreeMap<String, Vec<super::seed::PlannedRun>>, epoch: DateTime<Utc>) -> BTreeMap<String, Vec<Bookmark>> {
+pub fn bookmarks(
+    runs: &BTreeMap<String, Vec<super::seed::PlannedRun>>,
+    epoch: DateTime<Utc>,
+) -> BTreeMap<String, Vec<Bookmark>> {
     let mut out = BTreeMap::new();
     for (job, planned) in runs.iter().filter(|(j, _)| j.ends_with("_ingest_raw") || j.ends_with("_curate")) {
         let mut history: Vec<Bookmark> = Vec::new();

@@ -14,9 +14,7 @@ use chrono::{DateTime, Duration, TimeZone, Utc};
 
 pub use seed::STREAMS;
 
-use super::{
-    Account, ApiStats, AwsError, AwsResult, BoxFut, CallerIdentity, GlueRead, IdentityRead, StopAt,
-};
+use super::{Account, ApiStats, AwsError, AwsResult, BoxFut, CallerIdentity, GlueRead, IdentityRead, StopAt};
 use crate::model::{Job, JobRun, RunState};
 use seed::PlannedRun;
 
@@ -79,14 +77,8 @@ impl DemoAccount {
         let s = seed::generate(seed, clock.epoch());
         let mut catalog = catalog::generate(seed, clock.epoch());
         catalog.bookmarks = catalog::bookmarks(&s.runs, clock.epoch());
-        let inner = Inner {
-            jobs: s.jobs,
-            runs: s.runs,
-            catalog,
-            crawling_until: BTreeMap::new(),
-            failure: None,
-            started: 0,
-        };
+        let inner =
+            Inner { jobs: s.jobs, runs: s.runs, catalog, crawling_until: BTreeMap::new(), failure: None, started: 0 };
         Self {
             inner: Arc::new(Mutex::new(inner)),
             clock: Arc::new(Mutex::new(clock)),
@@ -248,10 +240,9 @@ impl GlueRead for DemoAccount {
                 return Err(not_found("glue:GetJobBookmark", format!("job {job_name}")));
             }
             let history = i.catalog.bookmarks.get(job_name);
-            Ok(history.and_then(|h| h.last().cloned()).unwrap_or_else(|| crate::model::Bookmark {
-                job_name: job_name.to_string(),
-                ..Default::default()
-            }))
+            Ok(history
+                .and_then(|h| h.last().cloned())
+                .unwrap_or_else(|| crate::model::Bookmark { job_name: job_name.to_string(), ..Default::default() }))
         });
         Box::pin(async move { r })
     }

@@ -102,7 +102,11 @@ impl GlueWrite for DemoAccount {
         Box::pin(async move { r })
     }
 
-    fn start_workflow_run<'a>(&'a self, name: &'a str, props: &'a BTreeMap<String, String>) -> BoxFut<'a, AwsResult<String>> {
+    fn start_workflow_run<'a>(
+        &'a self,
+        name: &'a str,
+        props: &'a BTreeMap<String, String>,
+    ) -> BoxFut<'a, AwsResult<String>> {
         let r = self.write(|i, now| {
             let n = i.started;
             let (w, runs) = i

@@ -166,10 +166,10 @@ impl GlueRead for SdkGlue {
                 .send()
                 .await
                 .map_err(|e| self.fail("glue:GetJobBookmark", &e))?;
-            Ok(out.job_bookmark_entry().map(map_bookmark).unwrap_or_else(|| Bookmark {
-                job_name: job_name.to_string(),
-                ..Default::default()
-            }))
+            Ok(out
+                .job_bookmark_entry()
+                .map(map_bookmark)
+                .unwrap_or_else(|| Bookmark { job_name: job_name.to_string(), ..Default::default() }))
         })
     }
 }

@@ -20,7 +20,11 @@ impl SdkGlueWrite {
         Self { client, ctx, stats }
     }
 
-    fn fail<E>(&self, op: &str, e: &aws_sdk_glue::error::SdkError<E, aws_sdk_glue::config::http::HttpResponse>) -> AwsError
+    fn fail<E>(
+        &self,
+        op: &str,
+        e: &aws_sdk_glue::error::SdkError<E, aws_sdk_glue::config::http::HttpResponse>,
+    ) -> AwsError
     where
         E: aws_sdk_glue::error::ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
     {
@@ -60,13 +64,18 @@ impl GlueWrite for SdkGlueWrite {
                 .await
                 .map_err(|e| self.fail("glue:BatchStopJobRun", &e))?;
             Ok(StopResult {
-                submitted: out.successful_submissions().iter().filter_map(|s| s.job_run_id().map(str::to_string)).collect(),
+                submitted: out
+                    .successful_submissions()
+                    .iter()
+                    .filter_map(|s| s.job_run_id().map(str::to_string))
+                    .collect(),
                 errors: out
                     .errors()
                     .iter()
                     .map(|e| {
                         let detail = e.error_detail();
-                        let reason = match (detail.and_then(|d| d.error_code()), detail.and_then(|d| d.error_message())) {
+                        let reason = match (detail.and_then(|d| d.error_code()), detail.and_then(|d| d.error_message()))
+                        {
                             (Some(c), Some(m)) => format!("{c}: {m}"),
                             (Some(c), None) => c.to_string(),
                             (None, Some(m)) => m.to_string(),
@@ -97,7 +106,11 @@ impl GlueWrite for SdkGlueWrite {
         })
     }
 
-    fn start_workflow_run<'a>(&'a self, name: &'a str, props: &'a BTreeMap<String, String>) -> BoxFut<'a, AwsResult<String>> {
+    fn start_workflow_run<'a>(
+        &'a self,
+        name: &'a str,
+        props: &'a BTreeMap<String, String>,
+    ) -> BoxFut<'a, AwsResult<String>> {
         Box::pin(async move {
             self.stats.record_call();
             let out = self

@@ -148,7 +148,8 @@ fn map_node(n: &aws_sdk_glue::types::Node) -> Node {
         .job_details()
         .and_then(|d| d.job_runs().iter().max_by_key(|r| r.started_on().map(|t| t.secs())))
         .map(|r| map_run(&name, r));
-    let newest_crawl = n.crawler_details().and_then(|d| d.crawls().iter().max_by_key(|c| c.started_on().map(|t| t.secs())));
+    let newest_crawl =
+        n.crawler_details().and_then(|d| d.crawls().iter().max_by_key(|c| c.started_on().map(|t| t.secs())));
     let trigger = n.trigger_details().and_then(|d| d.trigger());
     let state = match kind {
         Some(NodeKind::Job) => newest_job.as_ref().map(|r| NodeState::Job(r.state())).unwrap_or_default(),

@@ -27,7 +27,10 @@ fn boxed(frame: &mut Frame<'_>, area: Rect, title: &str, lines: Vec<Line<'_>>, t
         width,
         height,
     };
-    let block = Block::default().borders(Borders::ALL).border_style(theme.error).title(Span::styled(title.to_string(), theme.title));
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(theme.error)
+        .title(Span::styled(title.to_string(), theme.title));
     frame.render_widget(Clear, rect);
     frame.render_widget(Paragraph::new(lines).block(block).wrap(Wrap { trim: false }), rect);
 }

@@ -1,0 +1,215 @@
+//! Mutations at the update level and through the executor on the demo account:
+//! confirm or cancel, no double submission, read-only, audit lines.
+
+mod support;
+
+use std::sync::Arc;
+
+use batchtop::actions::{AuditLog, Caller, Command, Executor, Outcome, read_all};
+use batchtop::app::msg::{Effect, Msg};
+use batchtop::app::update::update;
+use batchtop::aws::GlueWrite;
+use batchtop::keymap::Action;
+use batchtop::state::overlay::Overlay;
+use ratatui::crossterm::event::KeyCode;
+use support::{ch, key, loaded_state, typed};
+
+fn executes(fx: &[Effect]) -> Vec<Command> {
+    fx.iter()
+        .filter_map(|e| match e {
+            Effect::Execute(c) => Some(c.command().clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+async fn on_runs_of(job: &str) -> batchtop::state::AppState {
+    let (mut s, _) = loaded_state(120, 40).await;
+    update(&mut s, ch('/'));
+    typed(&mut s, job);
+    update(&mut s, key(KeyCode::Enter));
+    update(&mut s, key(KeyCode::Enter));
+    s
+}
+
+#[tokio::test]
+async fn rerun_asks_first_and_y_executes_with_the_runs_arguments() {
+    let mut s = on_runs_of("orders_curate").await;
+    let args = match s.stack.last() {
+        Some(batchtop::state::View::Runs(r)) => r.selected(&s.data).expect("a run").arguments.clone(),
+        _ => panic!("runs view"),
+    };
+    let fx = update(&mut s, ch('r'));
+    assert!(executes(&fx).is_empty(), "nothing runs before confirmation");
+    assert!(matches!(s.overlay, Some(Overlay::Confirm(_))));
+    let fx = update(&mut s, ch('y'));
+    assert_eq!(executes(&fx), vec![Command::RerunJob { job: "orders_curate".into(), arguments: args }]);
+    assert!(s.overlay.is_none());
+    assert_eq!(s.pending.len(), 1);
+}
+
+#[tokio::test]
+async fn any_other_key_cancels_and_nothing_runs() {
+    let mut s = on_runs_of("orders_curate").await;
+    for k in [ch('n'), key(KeyCode::Esc), ch('Y'), key(KeyCode::Enter)] {
+        update(&mut s, ch('r'));
+        let fx = update(&mut s, k);
+        assert!(executes(&fx).is_empty());
+        assert!(s.overlay.is_none());
+    }
+    assert!(s.pending.is_empty());
+}
+
+#[tokio::test]
+async fn a_second_press_while_in_flight_sends_nothing() {
+    let mut s = on_runs_of("orders_curate").await;
+    update(&mut s, ch('r'));
+    assert_eq!(executes(&update(&mut s, ch('y'))).len(), 1);
+    let fx = update(&mut s, ch('r'));
+    assert!(executes(&fx).is_empty());
+    assert!(s.overlay.is_none(), "no overlay for a command in flight");
+    assert!(s.flash.as_deref().is_some_and(|f| f.contains("already in flight")));
+    // The outcome frees it again.
+    let cmd = Command::RerunJob { job: "orders_curate".into(), arguments: Default::default() };
+    let fx = update(&mut s, Msg::ActionDone { command: cmd, result: Ok(Outcome::Started { run_id: "jr_new".into() }) });
+    assert!(fx.contains(&Effect::PollNow(batchtop::app::msg::Source::Glue)));
+    assert!(s.pending.is_empty());
+    assert!(s.flash.as_deref().is_some_and(|f| f.contains("started run jr_new")));
+}
+
+#[tokio::test]
+async fn rerun_arguments_can_be_edited_first() {
+    let mut s = on_runs_of("orders_curate").await;
+    update(&mut s, ch('r'));
+    // Arguments are sorted: --db_password, --enable-continuous..., --job-bookmark-option, --source_path, ...
+    for _ in 0..3 {
+        update(&mut s, key(KeyCode::Down));
+    }
+    update(&mut s, ch('e'));
+    update(
+        &mut s,
+        batchtop::app::msg::Msg::Key(ratatui::crossterm::event::KeyEvent::new(
+            KeyCode::Char('u'),
+            ratatui::crossterm::event::KeyModifiers::CONTROL,
+        )),
+    );
+    typed(&mut s, "s3://landing-zone-prod/orders/2026-11-23/");
+    update(&mut s, key(KeyCode::Enter));
+    let fx = update(&mut s, ch('y'));
+    let Some(Command::RerunJob { arguments, .. }) = executes(&fx).pop() else { panic!("rerun expected") };
+    assert_eq!(arguments.get("--source_path").map(String::as_str), Some("s3://landing-zone-prod/orders/2026-11-23/"));
+    assert_eq!(arguments.get("--db_password").map(String::as_str), Some("hunter2-demo-only"), "untouched");
+}
+
+#[tokio::test]
+async fn stop_needs_a_running_run_and_takes_marked_ones() {
+    let mut s = on_runs_of("orders_ingest_raw").await;
+    // The newest run of orders_ingest_raw is running at the demo's epoch.
+    update(&mut s, ch('x'));
+    let fx = update(&mut s, ch('y'));
+    let Some(Command::StopJobRuns { job, run_ids }) = executes(&fx).pop() else { panic!("stop expected") };
+    assert_eq!(job, "orders_ingest_raw");
+    assert_eq!(run_ids.len(), 1);
+    // A finished run cannot be stopped.
+    let mut s = on_runs_of("orders_curate").await;
+    update(&mut s, ch('j'));
+    update(&mut s, ch('x'));
+    assert!(s.overlay.is_none());
+    assert!(s.flash.as_deref().is_some_and(|f| f.contains("no running run")));
+}
+
+#[tokio::test]
+async fn bookmark_reset_requires_typing_the_job_name() {
+    let mut s = on_runs_of("orders_curate").await;
+    let fx = update(&mut s, ch('b'));
+    assert!(fx.contains(&Effect::LoadBookmark("orders_curate".into())));
+    let bm = batchtop::model::Bookmark { job_name: "orders_curate".into(), version: 3, ..Default::default() };
+    update(&mut s, Msg::BookmarkLoaded { job: "orders_curate".into(), result: Ok(bm) });
+    update(&mut s, ch('r'));
+    assert!(matches!(s.overlay, Some(Overlay::Confirm(_))));
+    // `y` is just a letter of the name here, Enter with a wrong name does nothing.
+    typed(&mut s, "orders_cur");
+    assert!(executes(&update(&mut s, key(KeyCode::Enter))).is_empty());
+    typed(&mut s, "ate");
+    let fx = update(&mut s, key(KeyCode::Enter));
+    assert_eq!(executes(&fx), vec![Command::ResetBookmark { job: "orders_curate".into() }]);
+}
+
+#[tokio::test]
+async fn bookmark_rewinds_to_the_selected_run() {
+    let mut s = on_runs_of("orders_curate").await;
+    update(&mut s, ch('j'));
+    let run_id = match s.stack.last() {
+        Some(batchtop::state::View::Runs(r)) => r.selected(&s.data).expect("run").id.clone(),
+        _ => panic!("runs view"),
+    };
+    update(&mut s, ch('b'));
+    update(&mut s, Msg::BookmarkLoaded { job: "orders_curate".into(), result: Ok(Default::default()) });
+    update(&mut s, ch('w'));
+    let fx = update(&mut s, ch('y'));
+    assert_eq!(executes(&fx), vec![Command::RewindBookmark { job: "orders_curate".into(), run_id }]);
+}
+
+#[tokio::test]
+async fn read_only_has_no_mutating_keys_anywhere() {
+    let mut s = on_runs_of("orders_ingest_raw").await;
+    s.context.read_only = true;
+    let mut settings = (*s.settings).clone();
+    settings.keymap = settings.keymap.read_only();
+    s.settings = Arc::new(settings);
+    for a in Action::ALL.iter().filter(|a| a.is_mutating()) {
+        assert!(s.settings.keymap.keys(*a).is_empty(), "{} is bound in read-only", a.name());
+    }
+    for c in ['r', 'x', ' ', 'n', 'R', 'y'] {
+        let fx = update(&mut s, ch(c));
+        assert!(executes(&fx).is_empty());
+    }
+    update(&mut s, ch('b'));
+    update(&mut s, Msg::BookmarkLoaded { job: "orders_ingest_raw".into(), result: Ok(Default::default()) });
+    for c in ['r', 'w'] {
+        update(&mut s, ch(c));
+        assert!(!matches!(s.overlay, Some(Overlay::Confirm(_))), "no reset or rewind in read-only");
+    }
+    let help = support::screen(&{
+        let mut h = s.clone();
+        h.overlay = None;
+        update(&mut h, ch('?'));
+        h
+    });
+    assert!(!help.contains("rerun the job") && !help.contains("(stop)"), "{help}");
+    assert!(help.contains("bookmark"), "{help}");
+}
+
+#[tokio::test]
+async fn executor_audits_intent_and_outcome_also_on_failure() {
+    let demo = batchtop::aws::demo::DemoAccount::fixed();
+    let dir = std::env::temp_dir().join(format!("batchtop-exec-{}", std::process::id()));
+    let path = dir.join("audit.jsonl");
+    let log = Arc::new(AuditLog::open(&path).expect("audit log"));
+    let caller = Caller { arn: None, account: None, profile: Some("demo".into()), region: "eu-west-1".into() };
+    let glue: Arc<dyn GlueWrite> = Arc::new(demo.clone());
+    let ex = Executor::new(glue, log, caller);
+    ex.set_identity("arn:aws:iam::000000000000:user/demo".into(), "000000000000".into());
+    let ok = ex.run(confirmed(Command::ResetBookmark { job: "orders_curate".into() })).await.expect("reset");
+    assert!(matches!(ok, Outcome::Bookmark(ref b) if b.run_id.is_none()));
+    let err = ex.run(confirmed(Command::StartCrawler { crawler: "nope".into() })).await.expect_err("unknown crawler");
+    assert_eq!(err.kind, batchtop::aws::ErrorKind::NotFound);
+    let lines: Vec<_> = read_all(&path).expect("read").into_iter().map(|r| r.expect("parses")).collect();
+    assert_eq!(lines.len(), 4);
+    assert_eq!(lines.iter().map(|l| l.phase.as_str()).collect::<Vec<_>>(), ["intent", "outcome", "intent", "outcome"]);
+    assert_eq!(lines[0].id, lines[1].id);
+    assert_eq!(lines[0].caller.as_deref(), Some("arn:aws:iam::000000000000:user/demo"));
+    assert_eq!(lines[0].command, "glue:ResetJobBookmark");
+    assert!(lines[1].outcome.is_some());
+    assert!(lines[3].error.as_ref().is_some_and(|e| e["kind"] == "not_found"));
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(std::fs::metadata(&path).expect("meta").permissions().mode() & 0o777, 0o600);
+    }
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+fn confirmed(cmd: Command) -> batchtop::actions::Confirmed {
+    batchtop::actions::Confirmed::for_tests(cmd)
+}
