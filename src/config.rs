@@ -19,6 +19,7 @@ pub struct Config {
     pub aws: AwsSection,
     pub poll: PollSection,
     pub streams: StreamsSection,
+    pub crawlers: CrawlersSection,
     pub keymap: BTreeMap<String, Spanned<KeyList>>,
 }
 
@@ -54,6 +55,10 @@ pub struct PollSection {
     pub history: HumanDuration,
     /// Longest wait between retries when a source keeps failing.
     pub max_backoff: HumanDuration,
+    /// Workflows and their last runs.
+    pub workflows: HumanDuration,
+    /// Crawlers and their metrics.
+    pub crawlers: HumanDuration,
 }
 
 impl Default for PollSection {
@@ -65,6 +70,8 @@ impl Default for PollSection {
             max_concurrency: 8,
             history: HumanDuration(Duration::from_secs(48 * 3600)),
             max_backoff: HumanDuration(Duration::from_secs(300)),
+            workflows: HumanDuration(Duration::from_secs(60)),
+            crawlers: HumanDuration(Duration::from_secs(300)),
         }
     }
 }
@@ -82,6 +89,19 @@ pub struct StreamsSection {
 impl Default for StreamsSection {
     fn default() -> Self {
         Self { tag_key: "stream".into(), name_regex: None }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct CrawlersSection {
+    /// A catalog last refreshed longer ago than this is highlighted as stale.
+    pub stale_after: HumanDuration,
+}
+
+impl Default for CrawlersSection {
+    fn default() -> Self {
+        Self { stale_after: HumanDuration(Duration::from_secs(26 * 3600)) }
     }
 }
 

@@ -25,6 +25,9 @@ fn example_parses_and_matches_defaults() {
     assert_eq!(s.config.poll.glue_runs_active, d.poll.glue_runs_active);
     assert_eq!(s.config.poll.history, d.poll.history);
     assert_eq!(s.config.poll.max_concurrency, d.poll.max_concurrency);
+    assert_eq!(s.config.poll.workflows, d.poll.workflows);
+    assert_eq!(s.config.poll.crawlers, d.poll.crawlers);
+    assert_eq!(s.config.crawlers.stale_after, d.crawlers.stale_after);
     assert_eq!(s.config.streams.tag_key, d.streams.tag_key);
     assert!(!s.config.read_only);
 }
@@ -47,6 +50,10 @@ fn example_documents_every_key() {
         "max_concurrency",
         "history",
         "max_backoff",
+        "workflows",
+        "crawlers",
+        "[crawlers]",
+        "stale_after",
         "[streams]",
         "tag_key",
         "name_regex",

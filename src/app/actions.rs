@@ -7,9 +7,9 @@ use super::msg::{Effect, Source};
 use crate::actions::{Command, Confirmed, Outcome};
 use crate::aws::AwsError;
 use crate::keymap::Action;
-use crate::model::Bookmark;
+use crate::model::{Bookmark, NodeKind, WorkflowRun};
 use crate::state::overlay::{BookmarkView, Confirm, Overlay};
-use crate::state::{AppState, View};
+use crate::state::{AppState, Pane, View};
 
 /// A key bound to a mutating action (or `bookmark`) in the normal mode.
 pub fn on_action(state: &mut AppState, action: Action) -> Vec<Effect> {
@@ -24,8 +24,17 @@ pub fn on_action(state: &mut AppState, action: Action) -> Vec<Effect> {
             return vec![Effect::Redraw];
         }
         Action::Rerun => rerun(state),
-        Action::Stop => stop(state),
-        Action::Start | Action::Resume => Err("nothing to start or resume here: use :workflows or :crawlers".into()),
+        Action::Stop => match workflow_run(state) {
+            // In a graph, a running job node stops that job run; anything else stops the workflow run.
+            Some(_) if graph_job_running(state) => stop(state),
+            Some(run) if run.status.is_active() => {
+                Ok(Command::StopWorkflow { workflow: run.workflow.clone(), run_id: run.id.clone() })
+            }
+            Some(run) => Err(format!("run {} is {}: nothing to stop", run.id, run.status.as_str())),
+            None => stop(state),
+        },
+        Action::Start => start(state),
+        Action::Resume => resume(state),
         _ => return Vec::new(),
     };
     match command {
@@ -44,13 +53,57 @@ pub fn ask(state: &mut AppState, cmd: Command) {
     state.overlay = Some(Overlay::Confirm(Confirm::new(cmd)));
 }
 
-/// The job (and run) the cursor is on, in the jobs pane or a run history.
+/// The job (and run) the cursor is on: in the jobs pane, a run history, a run detail,
+/// or a job node of a workflow graph.
 fn selection(state: &AppState) -> Option<(String, Option<&crate::model::JobRun>)> {
-    match state.stack.last() {
-        None => state.jobs.selected(&state.data).map(|j| (j.job.name.clone(), j.last_run())),
-        Some(View::Runs(r)) => Some((r.job.clone(), r.selected(&state.data))),
-        Some(View::Detail(d)) => Some((d.job.clone(), d.run(&state.data))),
+    match (state.root, state.stack.last()) {
+        (Pane::Jobs, None) => state.jobs.selected(&state.data).map(|j| (j.job.name.clone(), j.last_run())),
+        (_, Some(View::Runs(r))) => Some((r.job.clone(), r.selected(&state.data))),
+        (_, Some(View::Detail(d))) => Some((d.job.clone(), d.run(&state.data))),
+        (_, Some(View::Graph(g))) => {
+            g.selected_node().filter(|n| n.kind == Some(NodeKind::Job)).map(|n| (n.name.clone(), n.job_run.as_ref()))
+        }
+        _ => None,
     }
+}
+
+/// The workflow run the cursor is on (run history or graph).
+fn workflow_run(state: &AppState) -> Option<&WorkflowRun> {
+    match state.stack.last() {
+        Some(View::WorkflowRuns(w)) => w.selected(),
+        Some(View::Graph(g)) => Some(&g.run),
+        _ => None,
+    }
+}
+
+fn start(state: &AppState) -> Result<Command, String> {
+    match (state.root, state.stack.last()) {
+        (Pane::Crawlers, None) => {
+            let c = state.cr_pane.selected().and_then(|i| state.crawlers.get(i)).ok_or("no crawler selected")?;
+            Ok(Command::StartCrawler { crawler: c.name.clone() })
+        }
+        (Pane::Workflows, None) => {
+            let w = state.wf_pane.selected().and_then(|i| state.workflows.get(i)).ok_or("no workflow selected")?;
+            Ok(Command::StartWorkflow { workflow: w.name.clone(), properties: w.default_properties.clone() })
+        }
+        (_, Some(View::WorkflowRuns(w))) => {
+            let props = state.workflows.iter().find(|x| x.name == w.workflow).map(|x| x.default_properties.clone());
+            Ok(Command::StartWorkflow { workflow: w.workflow.clone(), properties: props.unwrap_or_default() })
+        }
+        _ => Err("start works on a workflow or a crawler (:workflows, :crawlers)".into()),
+    }
+}
+
+fn resume(state: &AppState) -> Result<Command, String> {
+    let run = workflow_run(state).ok_or("open a workflow's runs (:workflows, enter) to resume one")?;
+    if run.status.is_active() {
+        return Err(format!("run {} is still {}: stop it or wait", run.id, run.status.as_str()));
+    }
+    let node_ids = run.failed_nodes();
+    if node_ids.is_empty() {
+        return Err(format!("run {} has no failed node to resume", run.id));
+    }
+    Ok(Command::ResumeWorkflow { workflow: run.workflow.clone(), run_id: run.id.clone(), node_ids })
 }
 
 fn rerun(state: &AppState) -> Result<Command, String> {
@@ -62,8 +115,11 @@ fn rerun(state: &AppState) -> Result<Command, String> {
 fn stop(state: &AppState) -> Result<Command, String> {
     let (job, selected) = selection(state).ok_or("no job selected")?;
     let entry = state.data.jobs.iter().find(|j| j.job.name == job);
-    let active: Vec<&crate::model::JobRun> =
+    let mut active: Vec<&crate::model::JobRun> =
         entry.map(|e| e.runs.iter().filter(|r| r.state().is_active()).collect()).unwrap_or_default();
+    if let Some(run) = selected.filter(|r| r.state().is_active() && !active.iter().any(|a| a.id == r.id)) {
+        active.push(run);
+    }
     let marked = match state.stack.last() {
         Some(View::Runs(r)) => r.marked.clone(),
         _ => Default::default(),
@@ -72,7 +128,7 @@ fn stop(state: &AppState) -> Result<Command, String> {
         active.iter().filter(|r| marked.contains(&r.id)).map(|r| r.id.clone()).collect()
     } else if let Some(run) = selected.filter(|r| r.state().is_active()) {
         vec![run.id.clone()]
-    } else if state.stack.is_empty() {
+    } else if state.stack.is_empty() && state.root == Pane::Jobs {
         active.iter().map(|r| r.id.clone()).collect()
     } else {
         Vec::new()
@@ -83,13 +139,18 @@ fn stop(state: &AppState) -> Result<Command, String> {
     Ok(Command::StopJobRuns { job, run_ids })
 }
 
+fn graph_job_running(state: &AppState) -> bool {
+    let Some(View::Graph(g)) = state.stack.last() else { return false };
+    g.selected_node().is_some_and(|n| matches!(n.state, crate::model::NodeState::Job(s) if s.is_active()))
+}
+
 fn toggle_mark(state: &mut AppState) {
     let data = &state.data;
     if let Some(View::Runs(r)) = state.stack.last_mut() {
-        if let Some(id) = r.selected(data).map(|run| run.id.clone()) {
-            if !r.marked.remove(&id) {
-                r.marked.insert(id);
-            }
+        if let Some(id) = r.selected(data).map(|run| run.id.clone())
+            && !r.marked.remove(&id)
+        {
+            r.marked.insert(id);
         }
         let rows = usize::from(state.height);
         r.cursor.step(1, r.visible.len(), rows.max(1));
@@ -103,19 +164,19 @@ fn open_bookmark(state: &mut AppState) -> Vec<Effect> {
         return Vec::new();
     };
     let rewind_to = match state.stack.last() {
-        Some(View::Runs(_)) | Some(View::Detail(_)) => run.map(|r| r.id.clone()),
-        None => None,
+        Some(View::Runs(_)) | Some(View::Detail(_)) | Some(View::Graph(_)) => run.map(|r| r.id.clone()),
+        _ => None,
     };
     state.overlay = Some(Overlay::Bookmark(BookmarkView { job: job.clone(), entry: None, rewind_to }));
     vec![Effect::LoadBookmark(job), Effect::Redraw]
 }
 
 pub fn bookmark_loaded(state: &mut AppState, job: String, result: Result<Bookmark, AwsError>) -> Vec<Effect> {
-    if let Some(Overlay::Bookmark(b)) = &mut state.overlay {
-        if b.job == job {
-            b.entry = Some(result.map_err(|e| e.message));
-            return vec![Effect::Redraw];
-        }
+    if let Some(Overlay::Bookmark(b)) = &mut state.overlay
+        && b.job == job
+    {
+        b.entry = Some(result.map_err(|e| e.message));
+        return vec![Effect::Redraw];
     }
     Vec::new()
 }
@@ -154,10 +215,10 @@ fn on_confirm_key(state: &mut AppState, key: KeyEvent, mut c: Confirm) -> Vec<Ef
     if let Some(mut buf) = c.editing.take() {
         match key.code {
             KeyCode::Enter => {
-                if let Command::RerunJob { arguments, .. } = &mut c.command {
-                    if let Some(k) = arguments.keys().nth(c.selected_arg).cloned() {
-                        arguments.insert(k, buf);
-                    }
+                if let Command::RerunJob { arguments, .. } = &mut c.command
+                    && let Some(k) = arguments.keys().nth(c.selected_arg).cloned()
+                {
+                    arguments.insert(k, buf);
                 }
             }
             KeyCode::Esc => {}
@@ -243,5 +304,11 @@ pub fn done(state: &mut AppState, command: Command, result: Result<Outcome, AwsE
     if let (Ok(Outcome::Stopped(_)), Some(View::Runs(r))) = (&result, state.stack.last_mut()) {
         r.marked.clear();
     }
-    vec![Effect::PollNow(Source::Glue), Effect::Redraw]
+    let mut fx =
+        vec![Effect::PollNow(Source::Glue), Effect::PollNow(Source::Workflows), Effect::PollNow(Source::Crawlers)];
+    if let Some(View::WorkflowRuns(w)) = state.stack.last() {
+        fx.push(Effect::LoadWorkflowRuns(w.workflow.clone()));
+    }
+    fx.push(Effect::Redraw);
+    fx
 }

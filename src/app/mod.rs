@@ -2,5 +2,6 @@
 
 mod actions;
 pub mod msg;
+mod nav;
 pub mod run;
 pub mod update;

@@ -5,19 +5,30 @@ use ratatui::crossterm::event::KeyEvent;
 
 use crate::actions::{Command, Confirmed, Outcome};
 use crate::aws::{AwsError, CallerIdentity, StatsSnapshot};
-use crate::model::Bookmark;
+use crate::model::{Bookmark, Crawler, Workflow, WorkflowRun};
+
+/// What the workflows and crawlers pollers bring.
+#[derive(Debug, Clone)]
+pub enum CatalogData {
+    Workflows(Vec<Workflow>),
+    Crawlers(Vec<Crawler>),
+}
 use crate::poll::Cycle;
 
 /// A source of data, polled by its own task.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Source {
     Glue,
+    Workflows,
+    Crawlers,
 }
 
 impl Source {
     pub fn name(self) -> &'static str {
         match self {
             Source::Glue => "glue",
+            Source::Workflows => "workflows",
+            Source::Crawlers => "crawlers",
         }
     }
 }
@@ -54,6 +65,18 @@ pub enum Msg {
         command: Command,
         result: Result<Outcome, AwsError>,
     },
+    /// A workflows or crawlers poll cycle ended.
+    Catalog {
+        source: Source,
+        generation: u64,
+        at: DateTime<Utc>,
+        result: Result<CatalogData, AwsError>,
+    },
+    /// GetWorkflowRuns answered for the run history view.
+    WorkflowRunsLoaded {
+        workflow: String,
+        result: Result<Vec<WorkflowRun>, AwsError>,
+    },
     /// GetJobBookmark answered.
     BookmarkLoaded {
         job: String,
@@ -72,4 +95,6 @@ pub enum Effect {
     Execute(Confirmed),
     /// Read a job's bookmark.
     LoadBookmark(String),
+    /// Read a workflow's run history.
+    LoadWorkflowRuns(String),
 }

@@ -7,7 +7,7 @@ use futures_util::StreamExt;
 use ratatui::crossterm::event::{Event, EventStream};
 use tokio::sync::{Notify, mpsc};
 
-use super::msg::{Effect, Msg};
+use super::msg::{Effect, Msg, Source};
 use super::update::update;
 use crate::config::Settings;
 use crate::poll::{self, GlueCadence, GlueCollector, StreamMapper};
@@ -15,6 +15,9 @@ use crate::session::Session;
 use crate::state::AppState;
 use crate::terminal::Tui;
 use crate::ui;
+
+/// Runs of a workflow read for its history view.
+const WORKFLOW_RUNS: usize = 50;
 
 /// At most ~60 frames a second.
 const FRAME: Duration = Duration::from_millis(16);
@@ -33,6 +36,27 @@ pub async fn run(terminal: &mut Tui, session: Session, settings: Arc<Settings>) 
     );
     let poller =
         tokio::spawn(poll::run_glue(collector, GlueCadence::from(poll_cfg), clock.clone(), tx.clone(), wake.clone()));
+    let wake_wf = Arc::new(Notify::new());
+    let wake_cr = Arc::new(Notify::new());
+    let backoff = poll_cfg.max_backoff.0;
+    let workflows = poll::Lister::Workflows(account.workflows.clone());
+    let crawlers = poll::Lister::Crawlers(account.crawlers.clone());
+    let wf_poller = tokio::spawn(poll::run_catalog(
+        workflows,
+        poll_cfg.workflows.0,
+        backoff,
+        clock.clone(),
+        tx.clone(),
+        wake_wf.clone(),
+    ));
+    let cr_poller = tokio::spawn(poll::run_catalog(
+        crawlers,
+        poll_cfg.crawlers.0,
+        backoff,
+        clock.clone(),
+        tx.clone(),
+        wake_cr.clone(),
+    ));
     let identity = account.identity.clone();
     let id_tx = tx.clone();
     let who = tokio::spawn(async move {
@@ -84,7 +108,17 @@ pub async fn run(terminal: &mut Tui, session: Session, settings: Arc<Settings>) 
                 match effect {
                     Effect::Redraw => dirty = true,
                     Effect::Quit => {}
-                    Effect::PollNow(_) => wake.notify_one(),
+                    Effect::PollNow(Source::Glue) => wake.notify_one(),
+                    Effect::PollNow(Source::Workflows) => wake_wf.notify_one(),
+                    Effect::PollNow(Source::Crawlers) => wake_cr.notify_one(),
+                    Effect::LoadWorkflowRuns(workflow) => {
+                        let reader = account.workflows.clone();
+                        let tx = tx.clone();
+                        tokio::spawn(async move {
+                            let result = reader.workflow_runs(&workflow, WORKFLOW_RUNS).await;
+                            let _ = tx.send(Msg::WorkflowRunsLoaded { workflow, result }).await;
+                        });
+                    }
                     Effect::Execute(confirmed) => {
                         let command = confirmed.command().clone();
                         let tx = tx.clone();
@@ -121,6 +155,8 @@ pub async fn run(terminal: &mut Tui, session: Session, settings: Arc<Settings>) 
         }
     };
     poller.abort();
+    wf_poller.abort();
+    cr_poller.abort();
     who.abort();
     result
 }

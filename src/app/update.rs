@@ -3,13 +3,24 @@
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 use super::msg::{Effect, Loaded, Msg, Source};
+use super::nav::{back, current_filter, open, set_filter, step};
 use crate::keymap::Action;
-use crate::state::filter::Filter;
-use crate::state::{AppState, DetailPane, Mode, RunsPane, View};
+use crate::state::{AppState, Mode, Pane, View};
 
 /// Panes the command bar knows; later issues add theirs here.
-pub const COMMANDS: &[(&str, &str)] =
-    &[("jobs", "Glue jobs and their runs"), ("help", "key bindings"), ("quit", "leave batchtop")];
+pub const COMMANDS: &[(&str, &str)] = &[
+    ("jobs", "Glue jobs and their runs"),
+    ("workflows", "Glue workflows, their runs and graphs"),
+    ("crawlers", "Glue crawlers and catalog freshness"),
+    ("help", "key bindings"),
+    ("quit", "leave batchtop"),
+];
+
+fn switch(state: &mut AppState, pane: Pane) {
+    state.root = pane;
+    state.stack.clear();
+    state.rebuild();
+}
 
 pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
     match msg {
@@ -25,11 +36,29 @@ pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
             state.stats = stats;
             vec![Effect::Redraw]
         }
-        Msg::Polling { source: Source::Glue } => {
-            state.glue.polling = true;
+        Msg::Polling { source } => {
+            match source {
+                Source::Glue => state.glue.polling = true,
+                Source::Workflows => state.wf_status.polling = true,
+                Source::Crawlers => state.cr_status.polling = true,
+            }
             vec![Effect::Redraw]
         }
         Msg::Loaded(loaded) => on_loaded(state, loaded),
+        Msg::Catalog { source, generation, at, result } => on_catalog(state, source, generation, at, result),
+        Msg::WorkflowRunsLoaded { workflow, result } => {
+            let rows = state.table_rows();
+            for v in &mut state.stack {
+                if let View::WorkflowRuns(w) = v
+                    && w.workflow == workflow
+                {
+                    let len = result.as_ref().map(Vec::len).unwrap_or(0);
+                    w.runs = Some(result.clone().map_err(|e| e.message));
+                    w.cursor.follow(len, rows);
+                }
+            }
+            vec![Effect::Redraw]
+        }
         Msg::ActionDone { command, result } => super::actions::done(state, command, result),
         Msg::BookmarkLoaded { job, result } => super::actions::bookmark_loaded(state, job, result),
         Msg::Identity(result) => {
@@ -45,6 +74,8 @@ pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
 fn on_loaded(state: &mut AppState, loaded: Loaded) -> Vec<Effect> {
     let status = match loaded.source {
         Source::Glue => &mut state.glue,
+        Source::Workflows => &mut state.wf_status,
+        Source::Crawlers => &mut state.cr_status,
     };
     if loaded.generation < status.generation {
         return Vec::new();
@@ -65,6 +96,38 @@ fn on_loaded(state: &mut AppState, loaded: Loaded) -> Vec<Effect> {
             state.rebuild();
         }
     }
+    vec![Effect::Redraw]
+}
+
+fn on_catalog(
+    state: &mut AppState,
+    source: Source,
+    generation: u64,
+    at: chrono::DateTime<chrono::Utc>,
+    result: Result<super::msg::CatalogData, crate::aws::AwsError>,
+) -> Vec<Effect> {
+    let status = match source {
+        Source::Workflows => &mut state.wf_status,
+        Source::Crawlers => &mut state.cr_status,
+        Source::Glue => return Vec::new(),
+    };
+    if generation < status.generation {
+        return Vec::new();
+    }
+    status.generation = generation;
+    status.polling = false;
+    match result {
+        Ok(data) => {
+            status.last_ok = Some(at);
+            status.error = None;
+            match data {
+                super::msg::CatalogData::Workflows(w) => state.workflows = w,
+                super::msg::CatalogData::Crawlers(c) => state.crawlers = c,
+            }
+        }
+        Err(e) => status.error = Some(e),
+    }
+    state.rebuild();
     vec![Effect::Redraw]
 }
 
@@ -107,18 +170,25 @@ fn on_normal_key(state: &mut AppState, key: KeyEvent) -> Vec<Effect> {
             None => state.flash = Some("this view has no filter".into()),
         },
         Action::Sort => {
-            match state.stack.last_mut() {
-                None => state.jobs.sort = state.jobs.sort.next(),
-                Some(View::Runs(r)) => r.sort = r.sort.next(),
-                Some(View::Detail(_)) => return Vec::new(),
+            match (state.root, state.stack.last_mut()) {
+                (Pane::Jobs, None) => state.jobs.sort = state.jobs.sort.next(),
+                (_, Some(View::Runs(r))) => r.sort = r.sort.next(),
+                _ => {
+                    state.flash = Some("this view is sorted by name".into());
+                    return vec![Effect::Redraw];
+                }
             }
             state.rebuild();
         }
-        Action::Open => open(state),
+        Action::Open => return open(state),
         Action::Back => back(state),
         Action::Refresh => {
             state.flash = Some("refreshing…".into());
-            return vec![Effect::PollNow(Source::Glue), Effect::Redraw];
+            let mut fx = vec![Effect::PollNow(Source::Glue), Effect::Redraw];
+            if let Some(View::WorkflowRuns(w)) = state.stack.last() {
+                fx.push(Effect::LoadWorkflowRuns(w.workflow.clone()));
+            }
+            return fx;
         }
         Action::Bookmark | Action::Rerun | Action::Stop | Action::Mark | Action::Start | Action::Resume => {
             return super::actions::on_action(state, action);
@@ -131,70 +201,6 @@ fn on_normal_key(state: &mut AppState, key: KeyEvent) -> Vec<Effect> {
         Action::Bottom => step(state, isize::MAX / 2),
     }
     vec![Effect::Redraw]
-}
-
-pub(super) fn step(state: &mut AppState, delta: isize) {
-    let rows = state.table_rows();
-    match state.stack.last_mut() {
-        None => state.jobs.cursor.step(delta, state.jobs.visible.len(), rows),
-        Some(View::Runs(r)) => r.cursor.step(delta, r.visible.len(), rows),
-        Some(View::Detail(d)) => {
-            let len = d.run(&state.data).map(|r| crate::state::detail::fields(r, state.now).len()).unwrap_or(0);
-            // The detail has no header row: one more line than a table shows.
-            d.scroll = d.scroll.saturating_add_signed(delta).min(len.saturating_sub(rows + 1));
-        }
-    }
-}
-
-fn open(state: &mut AppState) {
-    let next = match state.stack.last() {
-        None => state.jobs.selected(&state.data).map(|j| View::Runs(RunsPane::new(&j.job.name))),
-        Some(View::Runs(r)) => r.selected(&state.data).map(|run| {
-            View::Detail(DetailPane { job: r.job.clone(), run_id: run.id.clone(), scroll: 0, snapshot: None })
-        }),
-        Some(View::Detail(_)) => None,
-    };
-    if let Some(v) = next {
-        state.stack.push(v);
-        state.rebuild();
-    }
-}
-
-fn back(state: &mut AppState) {
-    if let Some(f) = current_filter(state)
-        && !f.is_empty()
-    {
-        set_filter(state, "");
-        return;
-    }
-    if state.stack.pop().is_some() {
-        state.rebuild();
-    }
-}
-
-fn current_filter(state: &AppState) -> Option<&Filter> {
-    match state.stack.last() {
-        None => Some(&state.jobs.filter),
-        Some(View::Runs(r)) => Some(&r.filter),
-        Some(View::Detail(_)) => None,
-    }
-}
-
-fn set_filter(state: &mut AppState, text: &str) {
-    let f = Filter::parse(text);
-    state.flash = f.warning.clone();
-    match state.stack.last_mut() {
-        None => {
-            state.jobs.filter = f;
-            state.jobs.cursor.top();
-        }
-        Some(View::Runs(r)) => {
-            r.filter = f;
-            r.cursor.top();
-        }
-        Some(View::Detail(_)) => return,
-    }
-    state.rebuild();
 }
 
 /// Text editing shared by the filter and command inputs. Returns false if the key is not an edit.
@@ -265,10 +271,9 @@ fn on_command_key(state: &mut AppState, key: KeyEvent, mut input: String) -> Vec
 fn run_command(state: &mut AppState, cmd: &str) -> Vec<Effect> {
     match cmd {
         "" => {}
-        "jobs" | "job" | "j" => {
-            state.stack.clear();
-            state.rebuild();
-        }
+        "jobs" | "job" | "j" => switch(state, Pane::Jobs),
+        "workflows" | "workflow" | "wf" | "w" => switch(state, Pane::Workflows),
+        "crawlers" | "crawler" | "cr" | "c" => switch(state, Pane::Crawlers),
         "q" | "quit" | "q!" => {
             state.quit = true;
             return vec![Effect::Quit];

@@ -1,6 +1,7 @@
 //! Pollers: one task per source, its own cadence, backoff with jitter, one cycle in flight.
 
 mod backoff;
+pub mod catalog;
 pub mod glue;
 
 use std::sync::Arc;
@@ -10,6 +11,7 @@ use chrono::{DateTime, Utc};
 use tokio::sync::{Notify, mpsc};
 
 pub use backoff::Backoff;
+pub use catalog::{Lister, run_catalog};
 pub use glue::{Cycle, GlueCollector, Scope, StreamMapper};
 
 use crate::app::msg::{Loaded, Msg, Source};

@@ -1,8 +1,10 @@
 //! Everything the UI shows, as plain data. `app::update` changes it; `ui` draws it.
 
+pub mod catalog;
 pub mod cursor;
 pub mod detail;
 pub mod filter;
+pub mod graph;
 pub mod jobs;
 pub mod overlay;
 
@@ -21,11 +23,32 @@ pub const MIN_HEIGHT: u16 = 10;
 /// Height of the sparkline block above the run history table.
 pub const SPARK_HEIGHT: u16 = 5;
 
-/// A pane pushed on top of the jobs table; `Esc` pops it.
+/// The pane at the bottom of the stack, chosen with `:`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Pane {
+    #[default]
+    Jobs,
+    Workflows,
+    Crawlers,
+}
+
+impl Pane {
+    pub fn name(self) -> &'static str {
+        match self {
+            Pane::Jobs => "jobs",
+            Pane::Workflows => "workflows",
+            Pane::Crawlers => "crawlers",
+        }
+    }
+}
+
+/// A pane pushed on top of the root pane; `Esc` pops it.
 #[derive(Debug, Clone)]
 pub enum View {
     Runs(RunsPane),
     Detail(DetailPane),
+    WorkflowRuns(catalog::WorkflowRunsPane),
+    Graph(catalog::GraphPane),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -77,6 +100,13 @@ pub struct AppState {
     pub glue: SourceStatus,
     pub data: GlueData,
     pub jobs: JobsPane,
+    pub root: Pane,
+    pub workflows: Vec<crate::model::Workflow>,
+    pub wf_pane: catalog::ListPane,
+    pub wf_status: SourceStatus,
+    pub crawlers: Vec<crate::model::Crawler>,
+    pub cr_pane: catalog::ListPane,
+    pub cr_status: SourceStatus,
     pub stack: Vec<View>,
     pub mode: Mode,
     /// A confirmation or bookmark box over the pane; keys go to it first.
@@ -100,6 +130,13 @@ impl AppState {
             glue: SourceStatus::default(),
             data: GlueData::default(),
             jobs: JobsPane::default(),
+            root: Pane::Jobs,
+            workflows: Vec::new(),
+            wf_pane: Default::default(),
+            wf_status: SourceStatus::default(),
+            crawlers: Vec::new(),
+            cr_pane: Default::default(),
+            cr_status: SourceStatus::default(),
             stack: Vec::new(),
             mode: Mode::Normal,
             overlay: None,
@@ -115,9 +152,18 @@ impl AppState {
         self.width < MIN_WIDTH || self.height < MIN_HEIGHT
     }
 
+    /// The source behind the root pane.
+    pub fn source_status(&self) -> &SourceStatus {
+        match self.root {
+            Pane::Jobs => &self.glue,
+            Pane::Workflows => &self.wf_status,
+            Pane::Crawlers => &self.cr_status,
+        }
+    }
+
     /// Whether the error line is shown (it takes one row from the body).
     pub fn shows_error_line(&self) -> bool {
-        self.glue.error.is_some()
+        self.source_status().error.is_some()
     }
 
     /// Table rows that fit in the body of the current view: the layout's arithmetic,
@@ -141,7 +187,7 @@ impl AppState {
             .iter()
             .map(|v| match v {
                 View::Runs(r) => r.selected(&self.data).map(|run| run.id.clone()),
-                View::Detail(_) => None,
+                _ => None,
             })
             .collect();
         (job, runs)
@@ -149,6 +195,12 @@ impl AppState {
 
     fn rebuild_keeping(&mut self, (job, runs): (Option<String>, Vec<Option<String>>)) {
         let rows = self.table_rows();
+        let keep_wf = self.wf_pane.selected().and_then(|i| self.workflows.get(i)).map(|w| w.name.clone());
+        let wfs = &self.workflows;
+        self.wf_pane.rebuild(wfs.len(), rows, keep_wf.as_deref(), |i| catalog::workflow_fields(&wfs[i]));
+        let keep_cr = self.cr_pane.selected().and_then(|i| self.crawlers.get(i)).map(|c| c.name.clone());
+        let crs = &self.crawlers;
+        self.cr_pane.rebuild(crs.len(), rows, keep_cr.as_deref(), |i| catalog::crawler_fields(&crs[i]));
         self.jobs.rebuild(&self.data, self.now, rows, job);
         for (v, keep) in self.stack.iter_mut().zip(runs) {
             if let View::Runs(r) = v {
@@ -172,11 +224,13 @@ impl AppState {
 
     /// Title of the current view, for the top bar.
     pub fn breadcrumb(&self) -> String {
-        let mut parts = vec!["jobs".to_string()];
+        let mut parts = vec![self.root.name().to_string()];
         for v in &self.stack {
             match v {
                 View::Runs(r) => parts.push(r.job.clone()),
                 View::Detail(d) => parts.push(d.run_id.clone()),
+                View::WorkflowRuns(w) => parts.push(w.workflow.clone()),
+                View::Graph(g) => parts.push(g.run.id.clone()),
             }
         }
         parts.join(" › ")

@@ -9,7 +9,7 @@ use ratatui::layout::{Alignment, Constraint, Layout, Rect};
 use ratatui::text::Line;
 use ratatui::widgets::Paragraph;
 
-use crate::state::{AppState, MIN_HEIGHT, MIN_WIDTH, Mode, View};
+use crate::state::{AppState, MIN_HEIGHT, MIN_WIDTH, Mode, Pane, View};
 use theme::Theme;
 
 /// Draw the whole screen.
@@ -29,10 +29,14 @@ pub fn render(frame: &mut Frame<'_>, state: &AppState) {
     ])
     .areas(area);
     widgets::bars::top(frame, top, state, &theme);
-    match state.stack.last() {
-        None => panes::jobs::render(frame, body, state, &theme),
-        Some(View::Runs(r)) => panes::runs::render(frame, body, state, r, &theme),
-        Some(View::Detail(d)) => panes::detail::render(frame, body, state, d, &theme),
+    match (state.root, state.stack.last()) {
+        (Pane::Jobs, None) => panes::jobs::render(frame, body, state, &theme),
+        (Pane::Workflows, None) => panes::workflows::render(frame, body, state, &theme),
+        (Pane::Crawlers, None) => panes::crawlers::render(frame, body, state, &theme),
+        (_, Some(View::Runs(r))) => panes::runs::render(frame, body, state, r, &theme),
+        (_, Some(View::Detail(d))) => panes::detail::render(frame, body, state, d, &theme),
+        (_, Some(View::WorkflowRuns(w))) => panes::workflows::render_runs(frame, body, state, w, &theme),
+        (_, Some(View::Graph(g))) => panes::graph::render(frame, body, state, g, &theme),
     }
     if error_rows > 0 {
         widgets::bars::error(frame, error, state, &theme);

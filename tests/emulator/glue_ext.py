@@ -150,7 +150,7 @@ class SeededJobRun(FakeJobRun):
             "LastModifiedOn": self.modified_on,
             "JobRunState": self._pinned_state,
             "Arguments": self.arguments,
-            "PredecessorRuns": [],
+            "PredecessorRuns": list(getattr(self, "predecessor_runs", [])),
             "ExecutionTime": self.execution_time,
             "LogGroupName": self.log_group_name,
             "ExecutionClass": self.execution_class,
@@ -241,14 +241,32 @@ def put_run(account: str, region: str, job_name: str, spec: dict[str, Any]) -> s
     job = _backend(account, region).jobs.get(job_name)
     if job is None:
         raise SeedError(f"job {job_name!r} does not exist in {account}/{region}", status=404)
-    run = SeededJobRun(job, spec)
-    for i, existing in enumerate(job.job_runs):
-        if existing.job_run_id == run.job_run_id:
+    existing = next((r for r in job.job_runs if spec.get("id") and r.job_run_id == spec["id"]), None)
+    live = getattr(existing, "live", False)
+    run = SeededJobRun(job, _carry_over(existing, spec) if live else spec)
+    if live:  # started by a workflow trigger: stays linked to it
+        run.live, run.predecessor_runs = True, list(getattr(existing, "predecessor_runs", []))
+    for i, other in enumerate(job.job_runs):
+        if other.job_run_id == run.job_run_id:
             job.job_runs[i] = run
             break
     else:
         job.job_runs.append(run)
     return run.job_run_id
+
+
+# Fields a run started by a workflow trigger keeps when a test pins it by id.
+LIVE_KEPT = ("trigger_name", "arguments", "attempt", "previous_run_id", "timeout", "worker_type",
+             "number_of_workers", "max_capacity", "glue_version", "execution_class", "log_group_name")
+
+
+def _carry_over(existing: SeededJobRun, spec: dict[str, Any]) -> dict[str, Any]:
+    merged: dict[str, Any] = {k: getattr(existing, k) for k in LIVE_KEPT}
+    merged["started_on"] = _epoch(existing.started_on)
+    merged.update(spec)
+    if merged.get("state", "SUCCEEDED") in FINISHED_STATES and "completed_on" not in spec:
+        merged["completed_on"] = _epoch(utcnow())
+    return merged
 
 
 # --- API behaviour fixes --------------------------------------------------------------

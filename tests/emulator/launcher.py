@@ -41,10 +41,15 @@ def main() -> int:
     )
     from werkzeug.serving import make_server
 
+    import bookmarks
+    import crawlers
     import glue_ext
+    import job_stop
+    import workflow_api
     from middleware import BatchtopMiddleware
 
-    glue_ext.install()
+    for module in (glue_ext, job_stop, bookmarks, crawlers, workflow_api):
+        module.install()
     app = BatchtopMiddleware(DomainDispatcherApplication(create_backend_app))
     server = make_server(args.host, args.port, app, threaded=True, request_handler=MotoRequestHandler)
 

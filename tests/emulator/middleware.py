@@ -11,7 +11,12 @@ import time
 from typing import Any, Callable
 from urllib.parse import parse_qs
 
+import bookmarks
+import crawlers
 import glue_ext
+import glue_hooks
+import workflow_seed
+import workflows
 from faults import KINDS, CallInfo, Fault, FaultBook, error_response
 
 DEFAULT_ACCOUNT = "123456789012"
@@ -56,8 +61,14 @@ class BatchtopMiddleware:
                 if fault.kind != "delay":
                     return error_response(fault.kind, call, start_response)
                 time.sleep(fault.delay_ms / 1000.0)
-            # moto answers with a list: the work is done when this returns.
-            return list(self.app(environ, start_response))
+            if call.service != "glue":
+                # moto answers with a list: the work is done when this returns.
+                return list(self.app(environ, start_response))
+            number = glue_hooks.before_call(call.account, call.region)
+            try:
+                return list(self.app(environ, start_response))
+            finally:
+                glue_hooks.after_call(call.account, call.region, number)
         finally:
             self.book.leave(call.account, call.operation)
 
@@ -137,17 +148,11 @@ class BatchtopMiddleware:
             body = _read_json(environ)
             account = _check_account(body.get("account_id", DEFAULT_ACCOUNT))
             region = body.get("region") or DEFAULT_REGION
-            if path == "/batchtop/glue/seed":
-                jobs = body.get("jobs")
-                if not isinstance(jobs, list):
-                    raise ControlError("'jobs' must be a list")
-                return _json(start_response, 200, glue_ext.seed(account, region, jobs))
-            if path == "/batchtop/glue/job-run":
-                job_name = body.get("job_name")
-                if not isinstance(job_name, str):
-                    raise ControlError("'job_name' is required")
-                run = {k: v for k, v in body.items() if k not in ("account_id", "region", "job_name")}
-                return _json(start_response, 200, {"run_id": glue_ext.put_run(account, region, job_name, run)})
+            if path.startswith("/batchtop/glue/"):
+                with glue_hooks.LOCK:
+                    answer = self._glue_control(path, account, region, body)
+                    workflows.evaluate(account, region)  # a state may have changed: fire triggers
+                return _json(start_response, 200, answer)
             if path == "/batchtop/access-key":
                 return _json(start_response, 200, _access_key(account))
             if path == "/batchtop/faults":
@@ -163,6 +168,26 @@ class BatchtopMiddleware:
             return _json(start_response, err.status, {"error": str(err)})
         except (TypeError, ValueError, KeyError) as err:  # malformed field values
             return _json(start_response, 400, {"error": f"{type(err).__name__}: {err}"})
+
+    def _glue_control(self, path: str, account: str, region: str, body: dict) -> Any:
+        if path == "/batchtop/glue/seed":
+            jobs = body.get("jobs")
+            if not isinstance(jobs, list):
+                raise ControlError("'jobs' must be a list")
+            return glue_ext.seed(account, region, jobs)
+        if path in ("/batchtop/glue/job-run", "/batchtop/glue/bookmark"):
+            job_name = body.get("job_name")
+            if not isinstance(job_name, str):
+                raise ControlError("'job_name' is required")
+            if path.endswith("/bookmark"):
+                return bookmarks.set_history(account, region, job_name, body.get("entries"))
+            run = {k: v for k, v in body.items() if k not in ("account_id", "region", "job_name")}
+            return {"run_id": glue_ext.put_run(account, region, job_name, run)}
+        if path == "/batchtop/glue/crawler":
+            return crawlers.put_crawler(account, region, body)
+        if path == "/batchtop/glue/workflow":
+            return workflow_seed.put_workflow(account, region, body)
+        raise ControlError(f"no such endpoint: POST {path}", 404)
 
     def _add_fault(self, account: str, body: dict) -> dict:
         operation = body.get("operation")

@@ -23,6 +23,8 @@ import boto3
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
+import smoke_workflows
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 ACCOUNT_A = "111111111111"
 ACCOUNT_B = "222222222222"
@@ -449,7 +451,7 @@ def check_reset(emu: Emulator) -> None:
 
 
 CHECKS = [check_seed_and_shapes, check_not_found, check_job_runs_paging, check_native_runs,
-          check_jobs_paging, check_faults, check_big_seed, check_reset]
+          check_jobs_paging, check_faults, check_big_seed, *smoke_workflows.CHECKS, check_reset]
 
 
 def main() -> int:

@@ -68,7 +68,7 @@ impl SdkGlue {
             }
         }
         runs.truncate(max);
-        runs.sort_by(|a, b| b.started_on.cmp(&a.started_on));
+        runs.sort_by_key(|r| std::cmp::Reverse(r.started_on));
         Ok(runs)
     }
 }

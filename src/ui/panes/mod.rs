@@ -1,8 +1,11 @@
 //! One module per pane. A new pane goes here, plus its state in `state/` and its command in `app::update`.
 
+pub mod crawlers;
 pub mod detail;
+pub mod graph;
 pub mod jobs;
 pub mod runs;
+pub mod workflows;
 
 use chrono::{DateTime, Utc};
 

@@ -8,14 +8,16 @@ use ratatui::widgets::Paragraph;
 
 use crate::duration::short;
 use crate::keymap::Action;
-use crate::state::{AppState, Mode, View};
+use crate::state::{AppState, Mode, Pane, View};
 use crate::ui::theme::Theme;
 
 pub fn top(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: &Theme) {
-    let (sort, filter) = match state.stack.last() {
-        None => (Some(state.jobs.sort.label()), state.jobs.filter.text.as_str()),
-        Some(View::Runs(r)) => (Some(r.sort.label()), r.filter.text.as_str()),
-        Some(View::Detail(_)) => (None, ""),
+    let (sort, filter) = match (state.root, state.stack.last()) {
+        (Pane::Jobs, None) => (Some(state.jobs.sort.label()), state.jobs.filter.text.as_str()),
+        (Pane::Workflows, None) => (None, state.wf_pane.filter.text.as_str()),
+        (Pane::Crawlers, None) => (None, state.cr_pane.filter.text.as_str()),
+        (_, Some(View::Runs(r))) => (Some(r.sort.label()), r.filter.text.as_str()),
+        _ => (None, ""),
     };
     let mut spans = vec![Span::styled(" batchtop ", theme.title), Span::raw(state.breadcrumb())];
     if let Some(s) = sort {
@@ -24,7 +26,10 @@ pub fn top(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: &Theme) {
     if !filter.is_empty() {
         spans.push(Span::styled(format!("  filter:{filter}"), theme.warn));
     }
-    if state.glue.polling {
+    if !state.pending.is_empty() {
+        spans.push(Span::styled(format!("  ⏳ {} in flight", state.pending.len()), theme.warn));
+    }
+    if state.source_status().polling {
         spans.push(Span::styled("  ⟳", theme.dim));
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
@@ -32,21 +37,22 @@ pub fn top(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: &Theme) {
 
 /// Age of the source's data, as text.
 fn age(state: &AppState) -> String {
-    match state.glue.last_ok {
+    match state.source_status().last_ok {
         Some(t) => format!("{} ago", short((state.now - t).num_seconds())),
         None => "never".into(),
     }
 }
 
 pub fn error(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: &Theme) {
-    let Some(e) = &state.glue.error else { return };
-    let what = if state.glue.partial_failures > 1 {
-        format!(" ({} calls failed)", state.glue.partial_failures)
+    let status = state.source_status();
+    let Some(e) = &status.error else { return };
+    let what = if status.partial_failures > 1 {
+        format!(" ({} calls failed)", status.partial_failures)
     } else {
         String::new()
     };
     let line = Line::from(vec![
-        Span::styled(format!(" ✖ glue{what} · showing data from {} · ", age(state)), theme.warn),
+        Span::styled(format!(" ✖ {}{what} · showing data from {} · ", state.root.name(), age(state)), theme.warn),
         Span::styled(e.message.clone(), theme.error),
     ]);
     frame.render_widget(Paragraph::new(line), area);
@@ -107,13 +113,15 @@ fn status_spans(state: &AppState, theme: &Theme, compact: bool) -> Vec<Span<'sta
 
 /// Shown in an empty table: why it is empty.
 pub fn empty_note(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: &Theme) {
-    let text = match (&state.glue.error, state.glue.last_ok) {
+    let status = state.source_status();
+    let what = state.root.name();
+    let text = match (&status.error, status.last_ok) {
         (Some(e), _) => format!("no data: {}", e.message),
-        (None, None) => "loading Glue jobs…".to_string(),
-        (None, Some(_)) => "no Glue jobs in this account and region".to_string(),
+        (None, None) => format!("loading Glue {what}…"),
+        (None, Some(_)) => format!("no Glue {what} in this account and region"),
     };
     let y = area.y + area.height / 2;
     let rect = Rect { x: area.x + 2, y, width: area.width.saturating_sub(4), height: 1 };
-    let style = if state.glue.error.is_some() { theme.error } else { Style::default() };
+    let style = if status.error.is_some() { theme.error } else { Style::default() };
     frame.render_widget(Paragraph::new(text).style(style).alignment(Alignment::Center), rect);
 }

@@ -1,0 +1,113 @@
+//! Moving around: the cursor, drilling down (`Enter`), going back, the filter of the view.
+
+use super::msg::Effect;
+use crate::state::catalog::{GraphPane, WorkflowRunsPane};
+use crate::state::filter::Filter;
+use crate::state::{AppState, DetailPane, Pane, RunsPane, View};
+
+pub fn step(state: &mut AppState, delta: isize) {
+    let rows = state.table_rows();
+    match (state.root, state.stack.last_mut()) {
+        (Pane::Jobs, None) => state.jobs.cursor.step(delta, state.jobs.visible.len(), rows),
+        (Pane::Workflows, None) => state.wf_pane.cursor.step(delta, state.wf_pane.visible.len(), rows),
+        (Pane::Crawlers, None) => state.cr_pane.cursor.step(delta, state.cr_pane.visible.len(), rows),
+        (_, Some(View::Runs(r))) => r.cursor.step(delta, r.visible.len(), rows),
+        (_, Some(View::WorkflowRuns(w))) => {
+            let len = w.len();
+            w.cursor.step(delta, len, rows);
+        }
+        (_, Some(View::Graph(g))) => {
+            let len = g.order().len();
+            g.selected =
+                g.selected.saturating_add_signed(delta.clamp(-1_000_000, 1_000_000)).min(len.saturating_sub(1));
+        }
+        (_, Some(View::Detail(d))) => {
+            let len = d.run(&state.data).map(|r| crate::state::detail::fields(r, state.now).len()).unwrap_or(0);
+            // The detail has no header row: one more line than a table shows.
+            d.scroll = d.scroll.saturating_add_signed(delta).min(len.saturating_sub(rows + 1));
+        }
+    }
+}
+
+pub fn open(state: &mut AppState) -> Vec<Effect> {
+    let mut effects = vec![Effect::Redraw];
+    let next = match (state.root, state.stack.last()) {
+        (Pane::Jobs, None) => state.jobs.selected(&state.data).map(|j| View::Runs(RunsPane::new(&j.job.name))),
+        (Pane::Workflows, None) => state.wf_pane.selected().and_then(|i| state.workflows.get(i)).map(|w| {
+            effects.push(Effect::LoadWorkflowRuns(w.name.clone()));
+            View::WorkflowRuns(WorkflowRunsPane { workflow: w.name.clone(), ..Default::default() })
+        }),
+        (Pane::Crawlers, None) => None,
+        (_, Some(View::Runs(r))) => r.selected(&state.data).map(|run| {
+            View::Detail(DetailPane { job: r.job.clone(), run_id: run.id.clone(), scroll: 0, snapshot: None })
+        }),
+        (_, Some(View::WorkflowRuns(w))) => {
+            w.selected().map(|run| View::Graph(GraphPane { run: run.clone(), selected: 0 }))
+        }
+        (_, Some(View::Graph(g))) => match g.selected_node().and_then(|n| n.job_run.clone()) {
+            Some(run) => Some(View::Detail(DetailPane {
+                job: run.job_name.clone(),
+                run_id: run.id.clone(),
+                scroll: 0,
+                snapshot: Some(run),
+            })),
+            None => {
+                state.flash = Some("only a job node that ran has a run to open".into());
+                None
+            }
+        },
+        (_, Some(View::Detail(_))) => None,
+    };
+    if let Some(v) = next {
+        state.stack.push(v);
+        state.rebuild();
+    }
+    effects
+}
+
+pub fn back(state: &mut AppState) {
+    if let Some(f) = current_filter(state)
+        && !f.is_empty()
+    {
+        set_filter(state, "");
+        return;
+    }
+    if state.stack.pop().is_some() {
+        state.rebuild();
+    }
+}
+
+pub fn current_filter(state: &AppState) -> Option<&Filter> {
+    match (state.root, state.stack.last()) {
+        (Pane::Jobs, None) => Some(&state.jobs.filter),
+        (Pane::Workflows, None) => Some(&state.wf_pane.filter),
+        (Pane::Crawlers, None) => Some(&state.cr_pane.filter),
+        (_, Some(View::Runs(r))) => Some(&r.filter),
+        _ => None,
+    }
+}
+
+pub fn set_filter(state: &mut AppState, text: &str) {
+    let f = Filter::parse(text);
+    state.flash = f.warning.clone();
+    match (state.root, state.stack.last_mut()) {
+        (Pane::Jobs, None) => {
+            state.jobs.filter = f;
+            state.jobs.cursor.top();
+        }
+        (Pane::Workflows, None) => {
+            state.wf_pane.filter = f;
+            state.wf_pane.cursor.top();
+        }
+        (Pane::Crawlers, None) => {
+            state.cr_pane.filter = f;
+            state.cr_pane.cursor.top();
+        }
+        (_, Some(View::Runs(r))) => {
+            r.filter = f;
+            r.cursor.top();
+        }
+        _ => return,
+    }
+    state.rebuild();
+}

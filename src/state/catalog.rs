@@ -1,0 +1,104 @@
+//! The workflows and crawlers panes: lists with a filter, a workflow's run history,
+//! and the graph of one run.
+
+use super::cursor::Cursor;
+use super::filter::{Fields, Filter};
+use crate::model::{Crawler, Workflow, WorkflowRun};
+
+/// A filtered list of named things.
+#[derive(Debug, Clone, Default)]
+pub struct ListPane {
+    pub visible: Vec<usize>,
+    pub cursor: Cursor,
+    pub filter: Filter,
+}
+
+impl ListPane {
+    /// `fields(i)` gives (name, state, other cells) of item `i`; the selection follows `keep`.
+    pub fn rebuild<'a>(
+        &mut self,
+        n: usize,
+        rows: usize,
+        keep: Option<&str>,
+        fields: impl Fn(usize) -> (&'a str, &'a str, Vec<&'a str>),
+    ) {
+        self.visible = (0..n)
+            .filter(|&i| {
+                let (name, state, mut cells) = fields(i);
+                cells.push(name);
+                cells.push(state);
+                self.filter.matches(&Fields { state, stream: "", cells: &cells })
+            })
+            .collect();
+        if let Some(k) = keep
+            && let Some(p) = self.visible.iter().position(|&i| fields(i).0 == k)
+        {
+            self.cursor.selected = p;
+        }
+        self.cursor.follow(self.visible.len(), rows);
+    }
+
+    pub fn selected(&self) -> Option<usize> {
+        self.visible.get(self.cursor.selected).copied()
+    }
+}
+
+pub fn workflow_fields(w: &Workflow) -> (&str, &str, Vec<&str>) {
+    let status = w.last_run.as_ref().map(|r| r.status.as_str()).unwrap_or("");
+    (w.name.as_str(), status, vec![w.description.as_deref().unwrap_or("")])
+}
+
+pub fn crawler_fields(c: &Crawler) -> (&str, &str, Vec<&str>) {
+    let status = c.last_crawl.as_ref().map(|l| l.status.as_str()).unwrap_or("");
+    let err = c.last_crawl.as_ref().and_then(|l| l.error_message.as_deref()).unwrap_or("");
+    (c.name.as_str(), status, vec![c.state.as_str(), err, c.database.as_deref().unwrap_or("")])
+}
+
+/// Runs of one workflow, loaded when opened.
+#[derive(Debug, Clone, Default)]
+pub struct WorkflowRunsPane {
+    pub workflow: String,
+    /// None while GetWorkflowRuns is in flight.
+    pub runs: Option<Result<Vec<WorkflowRun>, String>>,
+    pub cursor: Cursor,
+}
+
+impl WorkflowRunsPane {
+    pub fn selected(&self) -> Option<&WorkflowRun> {
+        match &self.runs {
+            Some(Ok(runs)) => runs.get(self.cursor.selected),
+            _ => None,
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        match &self.runs {
+            Some(Ok(runs)) => runs.len(),
+            _ => 0,
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// The graph of one workflow run; the cursor walks the nodes in reading order.
+#[derive(Debug, Clone)]
+pub struct GraphPane {
+    pub run: WorkflowRun,
+    /// Index into `reading_order` of the run's graph.
+    pub selected: usize,
+}
+
+impl GraphPane {
+    pub fn order(&self) -> Vec<usize> {
+        self.run.graph.as_ref().map(super::graph::reading_order).unwrap_or_default()
+    }
+
+    pub fn selected_node(&self) -> Option<&crate::model::Node> {
+        let g = self.run.graph.as_ref()?;
+        let i = *self.order().get(self.selected)?;
+        g.nodes.get(i)
+    }
+}
