@@ -306,11 +306,11 @@ mod tests {
     #[test]
     fn overrides_replace_and_conflicts_fail() {
         let mut o = BTreeMap::new();
-        o.insert("quit".to_string(), KeyList::One("x".into()));
+        o.insert("quit".to_string(), KeyList::One("z".into()));
         let km = Keymap::build(&o).expect("valid");
-        assert_eq!(km.action(&ev(KeyCode::Char('x'), KeyModifiers::NONE)), Some(Action::Quit));
+        assert_eq!(km.action(&ev(KeyCode::Char('z'), KeyModifiers::NONE)), Some(Action::Quit));
         assert_eq!(km.action(&ev(KeyCode::Char('q'), KeyModifiers::NONE)), None);
-        o.insert("sort".to_string(), KeyList::One("x".into()));
+        o.insert("sort".to_string(), KeyList::One("z".into()));
         assert!(Keymap::build(&o).unwrap_err().contains("bound to both"));
         let mut bad = BTreeMap::new();
         bad.insert("explode".to_string(), KeyList::One("e".into()));

@@ -213,11 +213,11 @@ async fn runs_view_filters_by_state() {
 #[tokio::test]
 async fn keymap_overrides_from_config_apply() {
     let (mut s, _) = loaded_state(120, 40).await;
-    let settings = batchtop::config::parse("[keymap]\nquit = \"x\"\nfilter = \"f\"\n", "test.toml").expect("valid");
+    let settings = batchtop::config::parse("[keymap]\nquit = \"z\"\nfilter = \"f\"\n", "test.toml").expect("valid");
     s.settings = std::sync::Arc::new(settings);
     assert!(update(&mut s, ch('q')).is_empty(), "q is no longer quit");
     update(&mut s, ch('f'));
     assert!(matches!(s.mode, Mode::Filter { .. }));
     update(&mut s, key(KeyCode::Esc));
-    assert!(update(&mut s, ch('x')).contains(&Effect::Quit));
+    assert!(update(&mut s, ch('z')).contains(&Effect::Quit));
 }

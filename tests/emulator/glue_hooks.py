@@ -57,6 +57,8 @@ def on_before_call(hook: Callable[[Any], None]) -> None:
 def before_call(account: str, region: str) -> int:
     """A Glue call is about to reach moto: returns its number for after_call."""
     with LOCK:
+        if region not in glue_backends[account]:
+            return 0  # a region moto does not know: moto answers the error itself
         glue_backend = backend(account, region)
         clock = _clock(glue_backend)
         clock["call"] += 1
@@ -68,6 +70,8 @@ def before_call(account: str, region: str) -> int:
 def after_call(account: str, region: str, number: int) -> None:
     """Settle what was left transient before the call `number` (which has now answered)."""
     with LOCK:
+        if not number:
+            return
         glue_backend = backend(account, region)
         clock = _clock(glue_backend)
         due = [p for p in clock["pending"] if p[0] < number]
