@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 use crate::aws::{Account, AwsError};
 use crate::config::Settings;
 use crate::duration::short;
-use crate::model::{GlueData, JobRun};
+use crate::model::{Crawler, GlueData, JobRun, Workflow, WorkflowRun};
 use crate::poll::{Clock, GlueCollector, Scope, StreamMapper};
 
 /// What one snapshot saw.
@@ -20,8 +20,13 @@ pub struct Snapshot {
     pub account: Option<String>,
     pub since: Duration,
     pub glue: GlueData,
+    pub workflows: Vec<(Workflow, Vec<WorkflowRun>)>,
+    pub crawlers: Vec<Crawler>,
     pub errors: Vec<(String, AwsError)>,
 }
+
+/// Workflow runs read per workflow for a snapshot (newest first, then cut to `--since`).
+const WORKFLOW_RUNS: usize = 100;
 
 impl Snapshot {
     pub fn ok(&self) -> bool {
@@ -57,7 +62,41 @@ pub async fn take(account: &Account, settings: Arc<Settings>, clock: &Clock, sin
     for j in &mut glue.jobs {
         j.runs.retain(|r| r.started_on.is_some_and(|s| s >= cutoff));
     }
-    Snapshot { generated_at: now, region: account.region.clone(), account: who, since, glue, errors }
+    let mut workflows = Vec::new();
+    match account.workflows.workflows().await {
+        Ok(list) => {
+            for w in list {
+                match account.workflows.workflow_runs(&w.name, WORKFLOW_RUNS).await {
+                    Ok(mut runs) => {
+                        runs.retain(|r| r.started_on.is_some_and(|s| s >= cutoff));
+                        workflows.push((w, runs));
+                    }
+                    Err(e) => {
+                        errors.push(("workflows".to_string(), e));
+                        workflows.push((w, Vec::new()));
+                    }
+                }
+            }
+        }
+        Err(e) => errors.push(("workflows".to_string(), e)),
+    }
+    let crawlers = match account.crawlers.crawlers().await {
+        Ok(c) => c,
+        Err(e) => {
+            errors.push(("crawlers".to_string(), e));
+            Vec::new()
+        }
+    };
+    Snapshot {
+        generated_at: now,
+        region: account.region.clone(),
+        account: who,
+        since,
+        glue,
+        workflows,
+        crawlers,
+        errors,
+    }
 }
 
 fn ts(t: Option<DateTime<Utc>>) -> Value {
@@ -79,6 +118,43 @@ fn run_json(r: &JobRun) -> Value {
         "worker_type": r.worker_type,
         "number_of_workers": r.number_of_workers,
         "error_message": r.error_message,
+    })
+}
+
+fn workflow_run_json(r: &WorkflowRun) -> Value {
+    let s = r.statistics;
+    json!({
+        "id": r.id,
+        "status": r.status.as_str(),
+        "previous_run_id": r.previous_run_id,
+        "started_on": ts(r.started_on),
+        "completed_on": ts(r.completed_on),
+        "statistics": {
+            "total_actions": s.total, "succeeded_actions": s.succeeded, "failed_actions": s.failed,
+            "running_actions": s.running, "stopped_actions": s.stopped, "timeout_actions": s.timeout,
+            "errored_actions": s.errored, "waiting_actions": s.waiting,
+        },
+        "error_message": r.error_message,
+        "failed_nodes": r.graph.as_ref().map(|g| g.nodes.iter().filter(|n| n.state.is_failure()).map(|n| n.name.clone()).collect::<Vec<_>>()),
+    })
+}
+
+fn crawler_json(c: &Crawler) -> Value {
+    let m = c.metrics.unwrap_or_default();
+    json!({
+        "name": c.name,
+        "state": c.state,
+        "schedule": c.schedule,
+        "last_crawl": c.last_crawl.as_ref().map(|l| json!({
+            "status": l.status,
+            "started_on": ts(l.started_on),
+            // LastCrawlInfo has no end time: start + GetCrawlerMetrics LastRuntimeSeconds.
+            "completed_on": ts(c.last_crawl_end()),
+            "error_message": l.error_message,
+        })),
+        "tables_created": c.metrics.map(|_| m.tables_created),
+        "tables_updated": c.metrics.map(|_| m.tables_updated),
+        "tables_deleted": c.metrics.map(|_| m.tables_deleted),
     })
 }
 
@@ -106,7 +182,14 @@ pub fn to_json(s: &Snapshot) -> Value {
         "region": s.region,
         "account": s.account,
         "since_s": s.since.as_secs(),
-        "glue": {"jobs": jobs},
+        "glue": {
+            "jobs": jobs,
+            "workflows": s.workflows.iter().map(|(w, runs)| json!({
+                "name": w.name,
+                "runs": runs.iter().map(workflow_run_json).collect::<Vec<_>>(),
+            })).collect::<Vec<_>>(),
+            "crawlers": s.crawlers.iter().map(crawler_json).collect::<Vec<_>>(),
+        },
         "errors": errors,
     })
 }
@@ -151,6 +234,50 @@ pub fn to_table(s: &Snapshot) -> String {
                 r.error_first_line().unwrap_or("")
             );
         }
+    }
+    let _ = writeln!(
+        out,
+        "\n{:<32} {:<36} {:<10} {:<20} {:>4} {:>4} {:>4}",
+        "WORKFLOW", "RUN ID", "STATUS", "STARTED (UTC)", "TOT", "OK", "FAIL"
+    );
+    for (w, runs) in &s.workflows {
+        if runs.is_empty() {
+            let _ = writeln!(out, "{:<32} (no runs in window)", w.name);
+        }
+        for r in runs {
+            let _ = writeln!(
+                out,
+                "{:<32} {:<36} {:<10} {:<20} {:>4} {:>4} {:>4}",
+                w.name,
+                r.id,
+                r.status.as_str(),
+                r.started_on.map(|t| t.format("%Y-%m-%d %H:%M:%S").to_string()).unwrap_or_else(|| "-".into()),
+                r.statistics.total,
+                r.statistics.succeeded,
+                r.statistics.failed
+            );
+        }
+    }
+    let _ = writeln!(
+        out,
+        "\n{:<32} {:<8} {:<10} {:<20} {:>11}  ERROR",
+        "CRAWLER", "STATE", "LAST", "STARTED (UTC)", "TABLES"
+    );
+    for c in &s.crawlers {
+        let l = c.last_crawl.as_ref();
+        let m = c.metrics.unwrap_or_default();
+        let _ = writeln!(
+            out,
+            "{:<32} {:<8} {:<10} {:<20} {:>11}  {}",
+            c.name,
+            c.state,
+            l.map(|l| l.status.as_str()).unwrap_or("-"),
+            l.and_then(|l| l.started_on)
+                .map(|t| t.format("%Y-%m-%d %H:%M:%S").to_string())
+                .unwrap_or_else(|| "-".into()),
+            format!("+{} ~{} -{}", m.tables_created, m.tables_updated, m.tables_deleted),
+            l.and_then(|l| l.error_message.as_deref()).unwrap_or("")
+        );
     }
     if !s.errors.is_empty() {
         let _ = writeln!(out, "\nERRORS");

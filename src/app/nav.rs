@@ -42,7 +42,7 @@ pub fn open(state: &mut AppState) -> Vec<Effect> {
             View::Detail(DetailPane { job: r.job.clone(), run_id: run.id.clone(), scroll: 0, snapshot: None })
         }),
         (_, Some(View::WorkflowRuns(w))) => {
-            w.selected().map(|run| View::Graph(GraphPane { run: run.clone(), selected: 0 }))
+            w.selected().map(|run| View::Graph(GraphPane::at_first_failure(run.clone())))
         }
         (_, Some(View::Graph(g))) => match g.selected_node().and_then(|n| n.job_run.clone()) {
             Some(run) => Some(View::Detail(DetailPane {

@@ -92,6 +92,16 @@ pub struct GraphPane {
 }
 
 impl GraphPane {
+    /// Open a run's graph with the first failed node selected (else the first node).
+    pub fn at_first_failure(run: WorkflowRun) -> Self {
+        let mut pane = GraphPane { run, selected: 0 };
+        if let Some(g) = &pane.run.graph {
+            let order = super::graph::reading_order(g);
+            pane.selected = order.iter().position(|&i| g.nodes[i].state.is_failure()).unwrap_or(0);
+        }
+        pane
+    }
+
     pub fn order(&self) -> Vec<usize> {
         self.run.graph.as_ref().map(super::graph::reading_order).unwrap_or_default()
     }

@@ -135,6 +135,15 @@ def _crawler_as_dict(self: FakeCrawler) -> dict[str, Any]:
         return {k: v for k, v in data.items() if v is not None}
 
 
+def batch_get_crawlers(self: GlueResponse) -> ActionResult:
+    """Each named crawler read once (moto renders every crawler to compare names,
+    which would move StartCrawler's RUNNING -> SUCCEEDED for crawlers not asked for)."""
+    names = self._get_param("CrawlerNames") or []
+    crawlers = self.glue_backend.crawlers
+    found = [crawlers[n].as_dict() for n in dict.fromkeys(names) if n in crawlers]
+    return ActionResult({"Crawlers": found, "CrawlersNotFound": [n for n in names if n not in crawlers]})
+
+
 # --- GetCrawlerMetrics ------------------------------------------------------------
 
 def _metrics(crawler: FakeCrawler) -> dict[str, Any]:
@@ -271,3 +280,4 @@ def install() -> None:
     FakeCrawler.stop_crawler = _stop_crawler  # type: ignore[method-assign]
     FakeCrawler.as_dict = _crawler_as_dict  # type: ignore[method-assign]
     GlueResponse.get_crawler_metrics = get_crawler_metrics  # type: ignore[attr-defined]
+    GlueResponse.batch_get_crawlers = batch_get_crawlers  # type: ignore[method-assign]

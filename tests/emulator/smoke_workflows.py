@@ -281,7 +281,8 @@ def check_crawlers(emu) -> None:
     # StartCrawler: RUNNING once, then READY with a SUCCEEDED last crawl.
     glue.start_crawler(Name="sales-crawler")
     assert code_of(lambda: glue.start_crawler(Name="sales-crawler")) == "CrawlerRunningException"
-    assert glue.get_crawler(Name="sales-crawler")["Crawler"]["State"] == "RUNNING"
+    got = glue.batch_get_crawlers(CrawlerNames=["sales-crawler", "ghost"])
+    assert [c["State"] for c in got["Crawlers"]] == ["RUNNING"] and got["CrawlersNotFound"] == ["ghost"], got
     assert glue.get_crawler_metrics()["CrawlerMetricsList"][0]["StillEstimating"] is False
     crawler = glue.get_crawler(Name="sales-crawler")["Crawler"]
     assert crawler["State"] == "READY" and crawler["LastCrawl"]["Status"] == "SUCCEEDED", crawler

@@ -136,7 +136,7 @@ def to_dict(glue_backend, graph: Graph, node_runs: dict[str, list[tuple]] | None
     nodes = []
     for uid, (node_type, name) in graph.nodes.items():
         node: dict[str, Any] = {"Type": node_type, "Name": name, "UniqueId": uid}
-        refs = list(reversed((node_runs or {}).get(uid, [])))  # newest first
+        refs = (node_runs or {}).get(uid, [])  # oldest first, as they were started
         items = [i for i in (resolve(glue_backend, r) for r in refs) if i is not None]
         if node_type == "TRIGGER":
             node["TriggerDetails"] = {"Trigger": by_name[name].as_dict()}

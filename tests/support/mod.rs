@@ -6,7 +6,7 @@ pub mod emu;
 use std::sync::Arc;
 use std::time::Duration;
 
-use batchtop::app::msg::{Loaded, Msg, Source};
+use batchtop::app::msg::{CatalogData, Loaded, Msg, Source};
 use batchtop::app::update::update;
 use batchtop::aws::demo::DemoAccount;
 use batchtop::config::Settings;
@@ -39,6 +39,11 @@ pub async fn loaded_state(width: u16, height: u16) -> (AppState, DemoAccount) {
         &mut state,
         Msg::Loaded(Loaded { source: Source::Glue, generation: 1, at: demo.now(), result: Ok(Box::new(cycle)) }),
     );
+    use batchtop::aws::{CrawlerRead, WorkflowRead};
+    let workflows = demo.workflows().await.map(CatalogData::Workflows);
+    update(&mut state, Msg::Catalog { source: Source::Workflows, generation: 1, at: demo.now(), result: workflows });
+    let crawlers = demo.crawlers().await.map(CatalogData::Crawlers);
+    update(&mut state, Msg::Catalog { source: Source::Crawlers, generation: 1, at: demo.now(), result: crawlers });
     (state, demo)
 }
 

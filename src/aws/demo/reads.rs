@@ -11,7 +11,11 @@ impl WorkflowRead for DemoAccount {
                 .workflows
                 .iter()
                 .map(|(w, runs)| Workflow { last_run: runs.first().cloned(), ..w.clone() })
-                .collect())
+                .collect::<Vec<_>>())
+            .map(|mut v| {
+                v.sort_by(|a, b| a.name.cmp(&b.name));
+                v
+            })
         });
         Box::pin(async move { r })
     }
@@ -42,7 +46,11 @@ impl CrawlerRead for DemoAccount {
                     }
                     c
                 })
-                .collect())
+                .collect::<Vec<_>>())
+            .map(|mut v| {
+                v.sort_by(|a, b| a.name.cmp(&b.name));
+                v
+            })
         });
         Box::pin(async move { r })
     }

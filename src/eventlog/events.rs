@@ -1,0 +1,545 @@
+//! One event-log line to one [`Event`], reading only the fields the analysis needs.
+//!
+//! Task start and end events (nearly all of a log) go through the hand-written [`Scanner`], which
+//! validates the whole line while picking out a dozen numbers. Rarer events are validated the same
+//! way, then deserialised with serde into small borrowed structs. Events of other types are
+//! validated and ignored.
+
+use std::borrow::Cow;
+
+use serde::Deserialize;
+
+use super::scan::{Malformed, Res, Scanner};
+
+/// (stage id, stage attempt id).
+pub(crate) type StageKey = (i64, i64);
+
+/// Task metrics as the history server sums them per stage.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct Metrics {
+    pub run_ms: i64,
+    pub cpu_ns: i64,
+    pub gc_ms: i64,
+    pub input_bytes: i64,
+    pub output_bytes: i64,
+    pub shuffle_read_bytes: i64,
+    pub shuffle_write_bytes: i64,
+    pub fetch_wait_ms: i64,
+    pub memory_spill_bytes: i64,
+    pub disk_spill_bytes: i64,
+}
+
+impl Metrics {
+    pub(crate) fn add(&mut self, o: &Metrics) {
+        self.run_ms = self.run_ms.saturating_add(o.run_ms);
+        self.cpu_ns = self.cpu_ns.saturating_add(o.cpu_ns);
+        self.gc_ms = self.gc_ms.saturating_add(o.gc_ms);
+        self.input_bytes = self.input_bytes.saturating_add(o.input_bytes);
+        self.output_bytes = self.output_bytes.saturating_add(o.output_bytes);
+        self.shuffle_read_bytes = self.shuffle_read_bytes.saturating_add(o.shuffle_read_bytes);
+        self.shuffle_write_bytes = self.shuffle_write_bytes.saturating_add(o.shuffle_write_bytes);
+        self.fetch_wait_ms = self.fetch_wait_ms.saturating_add(o.fetch_wait_ms);
+        self.memory_spill_bytes = self.memory_spill_bytes.saturating_add(o.memory_spill_bytes);
+        self.disk_spill_bytes = self.disk_spill_bytes.saturating_add(o.disk_spill_bytes);
+    }
+}
+
+#[derive(Debug)]
+pub(crate) struct TaskEnd<'a> {
+    pub stage: StageKey,
+    pub task_id: i64,
+    pub launch_ms: i64,
+    pub finish_ms: i64,
+    pub failed: bool,
+    pub killed: bool,
+    /// The `Reason` of `Task End Reason` ("Success", "ExceptionFailure", ...).
+    pub reason: Cow<'a, str>,
+    /// The whole `Task End Reason` object, parsed further only for unsuccessful tasks.
+    pub reason_raw: &'a [u8],
+    pub metrics: Option<Metrics>,
+}
+
+#[derive(Debug, Deserialize)]
+pub(crate) struct StageInfo<'a> {
+    #[serde(rename = "Stage ID")]
+    pub id: i64,
+    #[serde(rename = "Stage Attempt ID", default)]
+    pub attempt: i64,
+    #[serde(rename = "Stage Name", default, borrow)]
+    pub name: Option<Cow<'a, str>>,
+    #[serde(rename = "Number of Tasks", default)]
+    pub num_tasks: Option<i64>,
+    #[serde(rename = "Submission Time", default)]
+    pub submission_ms: Option<i64>,
+    #[serde(rename = "Completion Time", default)]
+    pub completion_ms: Option<i64>,
+    #[serde(rename = "Failure Reason", default, borrow)]
+    pub failure_reason: Option<Cow<'a, str>>,
+}
+
+#[derive(Debug, Deserialize)]
+pub(crate) struct StageEvent<'a> {
+    #[serde(rename = "Stage Info", borrow)]
+    pub info: StageInfo<'a>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub(crate) struct JobProperties<'a> {
+    #[serde(rename = "spark.sql.execution.id", default, borrow)]
+    pub sql_execution_id: Option<Cow<'a, str>>,
+    #[serde(rename = "spark.job.description", default, borrow)]
+    pub description: Option<Cow<'a, str>>,
+}
+
+#[derive(Debug, Deserialize)]
+pub(crate) struct JobStart<'a> {
+    #[serde(rename = "Job ID")]
+    pub id: i64,
+    #[serde(rename = "Submission Time", default)]
+    pub submission_ms: Option<i64>,
+    #[serde(rename = "Stage Infos", default, borrow)]
+    pub stage_infos: Vec<StageInfo<'a>>,
+    #[serde(rename = "Stage IDs", default)]
+    pub stage_ids: Vec<i64>,
+    #[serde(rename = "Properties", default, borrow)]
+    pub properties: Option<JobProperties<'a>>,
+}
+
+#[derive(Debug, Deserialize)]
+pub(crate) struct JobException<'a> {
+    #[serde(rename = "Message", default, borrow)]
+    pub message: Option<Cow<'a, str>>,
+}
+
+#[derive(Debug, Deserialize)]
+pub(crate) struct JobResult<'a> {
+    #[serde(rename = "Result", borrow)]
+    pub result: Cow<'a, str>,
+    #[serde(rename = "Exception", default, borrow)]
+    pub exception: Option<JobException<'a>>,
+}
+
+#[derive(Debug, Deserialize)]
+pub(crate) struct JobEnd<'a> {
+    #[serde(rename = "Job ID")]
+    pub id: i64,
+    #[serde(rename = "Completion Time", default)]
+    pub completion_ms: Option<i64>,
+    #[serde(rename = "Job Result", borrow)]
+    pub result: JobResult<'a>,
+}
+
+#[derive(Debug, Deserialize)]
+pub(crate) struct AppStart<'a> {
+    #[serde(rename = "App Name", default, borrow)]
+    pub name: Option<Cow<'a, str>>,
+    #[serde(rename = "App ID", default, borrow)]
+    pub id: Option<Cow<'a, str>>,
+    #[serde(rename = "App Attempt ID", default, borrow)]
+    pub attempt_id: Option<Cow<'a, str>>,
+    #[serde(rename = "Timestamp", default)]
+    pub time_ms: Option<i64>,
+    #[serde(rename = "User", default, borrow)]
+    pub user: Option<Cow<'a, str>>,
+}
+
+#[derive(Debug, Deserialize)]
+pub(crate) struct Timestamped {
+    #[serde(rename = "Timestamp", default)]
+    pub time_ms: Option<i64>,
+}
+
+#[derive(Debug, Deserialize)]
+pub(crate) struct LogStart<'a> {
+    #[serde(rename = "Spark Version", default, borrow)]
+    pub version: Option<Cow<'a, str>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub(crate) struct ExecutorInfo<'a> {
+    #[serde(rename = "Host", default, borrow)]
+    pub host: Option<Cow<'a, str>>,
+    #[serde(rename = "Total Cores", default)]
+    pub cores: Option<i64>,
+}
+
+#[derive(Debug, Deserialize)]
+pub(crate) struct ExecutorAdded<'a> {
+    #[serde(rename = "Timestamp", default)]
+    pub time_ms: Option<i64>,
+    #[serde(rename = "Executor ID", borrow)]
+    pub id: Cow<'a, str>,
+    #[serde(rename = "Executor Info", default, borrow)]
+    pub info: Option<ExecutorInfo<'a>>,
+}
+
+#[derive(Debug, Deserialize)]
+pub(crate) struct ExecutorRemoved<'a> {
+    #[serde(rename = "Timestamp", default)]
+    pub time_ms: Option<i64>,
+    #[serde(rename = "Executor ID", borrow)]
+    pub id: Cow<'a, str>,
+    #[serde(rename = "Removed Reason", default, borrow)]
+    pub reason: Option<Cow<'a, str>>,
+}
+
+#[derive(Debug, Deserialize)]
+pub(crate) struct BlockManagerId<'a> {
+    #[serde(rename = "Executor ID", borrow)]
+    pub executor_id: Cow<'a, str>,
+    #[serde(rename = "Host", default, borrow)]
+    pub host: Option<Cow<'a, str>>,
+}
+
+#[derive(Debug, Deserialize)]
+pub(crate) struct BlockManagerAdded<'a> {
+    #[serde(rename = "Timestamp", default)]
+    pub time_ms: Option<i64>,
+    #[serde(rename = "Block Manager ID", borrow)]
+    pub id: BlockManagerId<'a>,
+}
+
+#[derive(Debug, Deserialize)]
+pub(crate) struct SqlStart<'a> {
+    #[serde(rename = "executionId")]
+    pub id: i64,
+    #[serde(default, borrow)]
+    pub description: Option<Cow<'a, str>>,
+    #[serde(rename = "time", default)]
+    pub time_ms: Option<i64>,
+}
+
+#[derive(Debug, Deserialize)]
+pub(crate) struct SqlEnd<'a> {
+    #[serde(rename = "executionId")]
+    pub id: i64,
+    #[serde(rename = "time", default)]
+    pub time_ms: Option<i64>,
+    #[serde(rename = "errorMessage", default, borrow)]
+    pub error: Option<Cow<'a, str>>,
+}
+
+/// Details of an unsuccessful task's `Task End Reason`.
+#[derive(Debug, Default, Deserialize)]
+pub(crate) struct EndReason<'a> {
+    #[serde(rename = "Reason", default, borrow)]
+    pub reason: Option<Cow<'a, str>>,
+    #[serde(rename = "Class Name", default, borrow)]
+    pub class_name: Option<Cow<'a, str>>,
+    #[serde(rename = "Description", default, borrow)]
+    pub description: Option<Cow<'a, str>>,
+    #[serde(rename = "Full Stack Trace", default, borrow)]
+    pub full_stack: Option<Cow<'a, str>>,
+    #[serde(rename = "Stack Trace", default, borrow)]
+    pub stack: Option<Vec<StackFrame<'a>>>,
+    #[serde(rename = "Executor ID", default, borrow)]
+    pub executor_id: Option<Cow<'a, str>>,
+    #[serde(rename = "Exit Caused By App", default)]
+    pub caused_by_app: Option<bool>,
+    #[serde(rename = "Loss Reason", default, borrow)]
+    pub loss_reason: Option<Cow<'a, str>>,
+    #[serde(rename = "Kill Reason", default, borrow)]
+    pub kill_reason: Option<Cow<'a, str>>,
+    #[serde(rename = "Message", default, borrow)]
+    pub message: Option<Cow<'a, str>>,
+    #[serde(rename = "Shuffle ID", default)]
+    pub shuffle_id: Option<i64>,
+    #[serde(rename = "Block Manager Address", default, borrow)]
+    pub block_manager: Option<BlockManagerId<'a>>,
+}
+
+#[derive(Debug, Deserialize)]
+pub(crate) struct StackFrame<'a> {
+    #[serde(rename = "Declaring Class", default, borrow)]
+    pub class: Option<Cow<'a, str>>,
+    #[serde(rename = "Method Name", default, borrow)]
+    pub method: Option<Cow<'a, str>>,
+    #[serde(rename = "File Name", default, borrow)]
+    pub file: Option<Cow<'a, str>>,
+    #[serde(rename = "Line Number", default)]
+    pub line: Option<i64>,
+}
+
+#[derive(Debug)]
+pub(crate) enum Event<'a> {
+    TaskStart { stage: StageKey, task_id: i64 },
+    TaskEnd(TaskEnd<'a>),
+    StageSubmitted(StageInfo<'a>),
+    StageCompleted(StageInfo<'a>),
+    JobStart(JobStart<'a>),
+    JobEnd(JobEnd<'a>),
+    AppStart(AppStart<'a>),
+    AppEnd(Timestamped),
+    LogStart(LogStart<'a>),
+    ExecutorAdded(ExecutorAdded<'a>),
+    ExecutorRemoved(ExecutorRemoved<'a>),
+    BlockManagerAdded(BlockManagerAdded<'a>),
+    SqlStart(SqlStart<'a>),
+    SqlEnd(SqlEnd<'a>),
+    /// A valid event of a type the analysis does not use.
+    Other,
+}
+
+const PREFIX: &[u8] = br#"{"Event":""#;
+const SQL_UI: &str = "org.apache.spark.sql.execution.ui.";
+
+/// Parse the JSON object starting at `b[start]` (after any blanks). Returns the event and the
+/// index just past the object; the caller checks that only blanks and a newline follow.
+pub(crate) fn parse_event(b: &[u8], start: usize) -> Res<(Event<'_>, usize)> {
+    let mut sc = Scanner::new(b, start);
+    sc.ws();
+    let begin = sc.i;
+    let name = event_name(b, begin)?;
+    let event = match &*name {
+        "SparkListenerTaskEnd" => Event::TaskEnd(task_end(&mut sc)?),
+        "SparkListenerTaskStart" => task_start(&mut sc)?,
+        "SparkListenerStageSubmitted" => Event::StageSubmitted(serde::<StageEvent>(&mut sc)?.info),
+        "SparkListenerStageCompleted" => Event::StageCompleted(serde::<StageEvent>(&mut sc)?.info),
+        "SparkListenerJobStart" => Event::JobStart(serde(&mut sc)?),
+        "SparkListenerJobEnd" => Event::JobEnd(serde(&mut sc)?),
+        "SparkListenerApplicationStart" => Event::AppStart(serde(&mut sc)?),
+        "SparkListenerApplicationEnd" => Event::AppEnd(serde(&mut sc)?),
+        "SparkListenerLogStart" => Event::LogStart(serde(&mut sc)?),
+        "SparkListenerExecutorAdded" => Event::ExecutorAdded(serde(&mut sc)?),
+        "SparkListenerExecutorRemoved" => Event::ExecutorRemoved(serde(&mut sc)?),
+        "SparkListenerBlockManagerAdded" => Event::BlockManagerAdded(serde(&mut sc)?),
+        n if n.strip_prefix(SQL_UI) == Some("SparkListenerSQLExecutionStart") => Event::SqlStart(serde(&mut sc)?),
+        n if n.strip_prefix(SQL_UI) == Some("SparkListenerSQLExecutionEnd") => Event::SqlEnd(serde(&mut sc)?),
+        _ => {
+            sc.skip()?;
+            Event::Other
+        }
+    };
+    Ok((event, sc.i))
+}
+
+/// The event type: straight from the usual `{"Event":"...` opening, else by walking the object.
+fn event_name(b: &[u8], begin: usize) -> Res<Cow<'_, str>> {
+    if let Some(rest) = b.get(begin..).and_then(|r| r.strip_prefix(PREFIX)) {
+        if let Some(end) = rest.iter().position(|&c| c == b'"' || c == b'\\' || c < 0x20) {
+            if rest[end] == b'"' {
+                return std::str::from_utf8(&rest[..end]).map(Cow::Borrowed).map_err(|_| Malformed);
+            }
+        }
+    }
+    let mut sc = Scanner::new(b, begin);
+    let mut name = None;
+    sc.object(|sc, key| {
+        if key == b"Event" && name.is_none() {
+            name = Some(sc.string()?);
+            Ok(())
+        } else {
+            sc.skip()
+        }
+    })?;
+    name.ok_or(Malformed)
+}
+
+/// Validate the object with the scanner, then deserialise the same bytes with serde.
+fn serde<'a, T: Deserialize<'a>>(sc: &mut Scanner<'a>) -> Res<T> {
+    let raw = sc.raw_value()?;
+    serde_json::from_slice(raw).map_err(|_| Malformed)
+}
+
+fn stage_key_field(sc: &mut Scanner<'_>, key: &[u8], stage: &mut Option<i64>, attempt: &mut i64) -> Res<bool> {
+    match key {
+        b"Stage ID" => *stage = Some(sc.opt_int()?.ok_or(Malformed)?),
+        b"Stage Attempt ID" => *attempt = sc.int()?,
+        _ => return Ok(false),
+    }
+    Ok(true)
+}
+
+fn task_start<'a>(sc: &mut Scanner<'a>) -> Res<Event<'a>> {
+    let (mut stage, mut attempt, mut task_id) = (None, 0, None);
+    sc.object(|sc, key| {
+        if stage_key_field(sc, key, &mut stage, &mut attempt)? {
+            return Ok(());
+        }
+        if key == b"Task Info" {
+            sc.object(|sc, key| {
+                if key == b"Task ID" {
+                    task_id = sc.opt_int()?;
+                    Ok(())
+                } else {
+                    sc.skip()
+                }
+            })
+        } else {
+            sc.skip()
+        }
+    })?;
+    Ok(Event::TaskStart { stage: (stage.ok_or(Malformed)?, attempt), task_id: task_id.ok_or(Malformed)? })
+}
+
+fn task_end<'a>(sc: &mut Scanner<'a>) -> Res<TaskEnd<'a>> {
+    let (mut stage, mut attempt) = (None, 0);
+    let (mut task_id, mut launch, mut finish, mut failed, mut killed) = (None, None, 0, false, false);
+    let mut reason = None;
+    let mut reason_raw: &[u8] = b"";
+    let mut metrics = None;
+    sc.object(|sc, key| {
+        if stage_key_field(sc, key, &mut stage, &mut attempt)? {
+            return Ok(());
+        }
+        match key {
+            b"Task End Reason" => {
+                sc.ws();
+                let from = sc.i;
+                sc.object(|sc, key| {
+                    if key == b"Reason" {
+                        reason = Some(sc.string()?);
+                        Ok(())
+                    } else {
+                        sc.skip()
+                    }
+                })?;
+                reason_raw = &sc.bytes()[from..sc.i];
+                Ok(())
+            }
+            b"Task Info" => sc.object(|sc, key| {
+                match key {
+                    b"Task ID" => task_id = sc.opt_int()?,
+                    b"Launch Time" => launch = sc.opt_int()?,
+                    b"Finish Time" => finish = sc.int()?,
+                    b"Failed" => failed = sc.bool()?,
+                    b"Killed" => killed = sc.bool()?,
+                    _ => sc.skip()?,
+                }
+                Ok(())
+            }),
+            b"Task Metrics" => {
+                metrics = if sc.null()? { None } else { Some(task_metrics(sc)?) };
+                Ok(())
+            }
+            _ => sc.skip(),
+        }
+    })?;
+    Ok(TaskEnd {
+        stage: (stage.ok_or(Malformed)?, attempt),
+        task_id: task_id.ok_or(Malformed)?,
+        launch_ms: launch.ok_or(Malformed)?,
+        finish_ms: finish,
+        failed,
+        killed,
+        reason: reason.ok_or(Malformed)?,
+        reason_raw,
+        metrics,
+    })
+}
+
+/// `Task Metrics`, from Spark 1.x (no CPU time, optional I/O blocks) to 4.x.
+fn task_metrics(sc: &mut Scanner<'_>) -> Res<Metrics> {
+    let mut m = Metrics::default();
+    sc.object(|sc, key| {
+        match key {
+            b"Executor Run Time" => m.run_ms = sc.int()?,
+            b"Executor CPU Time" => m.cpu_ns = sc.int()?,
+            b"JVM GC Time" => m.gc_ms = sc.int()?,
+            b"Memory Bytes Spilled" => m.memory_spill_bytes = sc.int()?,
+            b"Disk Bytes Spilled" => m.disk_spill_bytes = sc.int()?,
+            b"Shuffle Read Metrics" => {
+                if !sc.null()? {
+                    sc.object(|sc, key| {
+                        match key {
+                            b"Remote Bytes Read" | b"Local Bytes Read" => {
+                                m.shuffle_read_bytes = m.shuffle_read_bytes.saturating_add(sc.int()?);
+                            }
+                            b"Fetch Wait Time" => m.fetch_wait_ms = sc.int()?,
+                            _ => sc.skip()?,
+                        }
+                        Ok(())
+                    })?;
+                }
+            }
+            b"Shuffle Write Metrics" => {
+                if !sc.null()? {
+                    sc.object(|sc, key| match key {
+                        b"Shuffle Bytes Written" => sc.int().map(|v| m.shuffle_write_bytes = v),
+                        _ => sc.skip(),
+                    })?;
+                }
+            }
+            b"Input Metrics" => {
+                if !sc.null()? {
+                    sc.object(|sc, key| match key {
+                        b"Bytes Read" => sc.int().map(|v| m.input_bytes = v),
+                        _ => sc.skip(),
+                    })?;
+                }
+            }
+            b"Output Metrics" => {
+                if !sc.null()? {
+                    sc.object(|sc, key| match key {
+                        b"Bytes Written" => sc.int().map(|v| m.output_bytes = v),
+                        _ => sc.skip(),
+                    })?;
+                }
+            }
+            _ => sc.skip()?,
+        }
+        Ok(())
+    })?;
+    Ok(m)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const TASK_END: &str = r#"{"Event":"SparkListenerTaskEnd","Stage ID":3,"Stage Attempt ID":1,"Task Type":"ResultTask","Task End Reason":{"Reason":"Success"},"Task Info":{"Task ID":42,"Index":0,"Attempt":0,"Launch Time":1000,"Executor ID":"1","Host":"h","Finish Time":1500,"Failed":false,"Killed":false,"Accumulables":[{"ID":1,"Name":"x","Update":"1","Value":"2"}]},"Task Metrics":{"Executor Run Time":400,"Executor CPU Time":300000000,"JVM GC Time":20,"Memory Bytes Spilled":5,"Disk Bytes Spilled":6,"Shuffle Read Metrics":{"Remote Blocks Fetched":1,"Fetch Wait Time":7,"Remote Bytes Read":100,"Local Bytes Read":23},"Shuffle Write Metrics":{"Shuffle Bytes Written":9,"Shuffle Write Time":1},"Input Metrics":{"Bytes Read":11},"Output Metrics":{"Bytes Written":12},"Updated Blocks":[]}}"#;
+
+    #[test]
+    fn task_end_fields() {
+        let (event, end) = parse_event(TASK_END.as_bytes(), 0).unwrap();
+        assert_eq!(end, TASK_END.len());
+        let Event::TaskEnd(t) = event else { panic!("{event:?}") };
+        assert_eq!((t.stage, t.task_id, t.launch_ms, t.finish_ms, t.failed, t.killed), ((3, 1), 42, 1000, 1500, false, false));
+        assert_eq!(t.reason, "Success");
+        assert_eq!(t.reason_raw, br#"{"Reason":"Success"}"#);
+        let m = t.metrics.unwrap();
+        assert_eq!(
+            m,
+            Metrics {
+                run_ms: 400,
+                cpu_ns: 300_000_000,
+                gc_ms: 20,
+                input_bytes: 11,
+                output_bytes: 12,
+                shuffle_read_bytes: 123,
+                shuffle_write_bytes: 9,
+                fetch_wait_ms: 7,
+                memory_spill_bytes: 5,
+                disk_spill_bytes: 6
+            }
+        );
+    }
+
+    #[test]
+    fn key_order_and_spacing_do_not_matter() {
+        let line = r#" { "Task Info" : {"Launch Time":1,"Task ID":2} , "Stage ID":5, "Event" : "SparkListenerTaskStart" } "#;
+        let (event, _) = parse_event(line.as_bytes(), 0).unwrap();
+        assert!(matches!(event, Event::TaskStart { stage: (5, 0), task_id: 2 }), "{event:?}");
+    }
+
+    #[test]
+    fn rejects_broken_or_incomplete_events() {
+        for cut in 1..TASK_END.len() {
+            assert!(parse_event(&TASK_END.as_bytes()[..cut], 0).is_err(), "cut at {cut}");
+        }
+        let no_stage = TASK_END.replace(r#""Stage ID":3,"#, "");
+        assert!(parse_event(no_stage.as_bytes(), 0).is_err());
+        let bad_ignored = r#"{"Event":"SparkListenerEnvironmentUpdate",_"JVM Information":{}}"#;
+        assert!(parse_event(bad_ignored.as_bytes(), 0).is_err());
+        let wrong_type = r#"{"Event":"SparkListenerJobEnd","Job ID":"x","Job Result":{"Result":"JobSucceeded"}}"#;
+        assert!(parse_event(wrong_type.as_bytes(), 0).is_err());
+    }
+
+    #[test]
+    fn other_events_are_validated_and_ignored() {
+        let line = r#"{"Event":"com.example.VendorEvent","payload":[1,2,{"a":null}]}"#;
+        assert!(matches!(parse_event(line.as_bytes(), 0), Ok((Event::Other, _))));
+        let sql = r#"{"Event":"org.apache.spark.sql.execution.ui.SparkListenerSQLExecutionEnd","executionId":3,"time":9}"#;
+        assert!(matches!(parse_event(sql.as_bytes(), 0), Ok((Event::SqlEnd(SqlEnd { id: 3, time_ms: Some(9), .. }), _))));
+    }
+}
