@@ -206,6 +206,33 @@ def check_workflow_api_and_stop(emu) -> None:
     assert glue.get_workflow_run(Name="api-wf", RunId=resumed["RunId"])["Run"]["Status"] == "RUNNING"
 
 
+def check_workflow_any_and_downstream_resume(emu) -> None:
+    acct = ACCOUNT_S
+    ok(emu, "/batchtop/glue/seed", {"account_id": acct, "jobs": [{"name": n} for n in ("a", "b", "on-fail", "d")]})
+    ids = ok(emu, "/batchtop/glue/workflow", {"account_id": acct, "name": "any-wf", "triggers": [
+        {"name": "s", "type": "ON_DEMAND", "actions": [{"job_name": "a"}, {"job_name": "b"}]},
+        {"name": "any-failed", "type": "CONDITIONAL", "actions": [{"job_name": "on-fail"}], "predicate": {
+            "logical": "ANY", "conditions": [{"job_name": "a", "state": "FAILED"}, {"job_name": "b", "state": "FAILED"}]}},
+        {"name": "chain", "type": "CONDITIONAL", "actions": [{"job_name": "d"}],
+         "predicate": {"conditions": [{"job_name": "on-fail", "state": "SUCCEEDED"}]}}]})["node_ids"]["JOB"]
+    glue = emu.client("glue", acct)
+    run_id = glue.start_workflow_run(Name="any-wf")["RunId"]
+    pin(emu, acct, "a", only_run(glue, "a")["Id"], "FAILED")
+    fired = only_run(glue, "on-fail")  # ANY: one failure is enough, b still runs
+    assert fired["TriggerName"] == "any-failed" and fired["PredecessorRuns"][0]["JobName"] == "a", fired
+    pin(emu, acct, "b", only_run(glue, "b")["Id"], "SUCCEEDED")
+    pin(emu, acct, "on-fail", fired["Id"], "SUCCEEDED")
+    pin(emu, acct, "d", only_run(glue, "d")["Id"], "SUCCEEDED")
+    assert glue.get_workflow_run(Name="any-wf", RunId=run_id)["Run"]["Status"] == "COMPLETED"
+    # Asking for a node and one downstream of it restarts only the upstream one.
+    resumed = glue.resume_workflow_run(Name="any-wf", RunId=run_id, NodeIds=[ids["d"], ids["a"]])
+    assert resumed["NodeIds"] == [ids["a"]], resumed
+    graph = glue.get_workflow_run(Name="any-wf", RunId=resumed["RunId"], IncludeGraph=True)["Run"]["Graph"]
+    states = {name: [r["JobRunState"] for r in n["JobDetails"].get("JobRuns", [])]
+              for (kind, name), n in nodes_by_name(graph).items() if kind == "JOB"}
+    assert states == {"a": ["RUNNING"], "b": ["SUCCEEDED"], "on-fail": [], "d": []}, states
+
+
 def check_bookmarks(emu) -> None:
     acct = ACCOUNT_K
     ok(emu, "/batchtop/glue/seed", {"account_id": acct, "jobs": [{"name": "bm"}]})
@@ -316,5 +343,6 @@ def check_crawlers(emu) -> None:
     assert emu.control("/batchtop/glue/crawler", {"account_id": acct, "name": "c2", "last_crawl": {"status": "DONE"}})[0] == 400
 
 
-CHECKS = [check_workflow_fan_out_converge, check_workflow_api_and_stop, check_bookmarks,
+CHECKS = [check_workflow_fan_out_converge, check_workflow_api_and_stop,
+          check_workflow_any_and_downstream_resume, check_bookmarks,
           check_batch_stop_job_run, check_crawlers]

@@ -161,3 +161,15 @@ fn dechunk(mut body: &str) -> String {
     }
     out
 }
+
+/// The write side over a real SDK client in `account_id` (what `actions` holds).
+pub async fn writer(account_id: &str) -> std::sync::Arc<dyn batchtop::aws::GlueWrite> {
+    let loaded = sdk::load(&options(&url())).await.expect("sdk config");
+    let creds = aws_sdk_glue::config::Credentials::new("testing", "testing", None, None, "batchtop-tests");
+    let conf = aws_sdk_glue::config::Builder::from(&loaded.sdk)
+        .credentials_provider(creds)
+        .interceptor(AccountHeader(account_id.to_string()))
+        .build();
+    let stats = std::sync::Arc::new(batchtop::aws::ApiStats::new());
+    std::sync::Arc::new(sdk::SdkGlueWrite::new(aws_sdk_glue::Client::from_conf(conf), loaded.ctx, stats))
+}
