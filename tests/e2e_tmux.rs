@@ -1,63 +1,9 @@
 //! The real binary in a real terminal: start `--demo` in tmux, type like a person,
 //! read the screen, quit, and check the terminal was given back.
 
-use std::path::PathBuf;
-use std::process::Command;
-use std::time::{Duration, Instant};
+mod support;
 
-struct Tmux {
-    socket: String,
-    dir: PathBuf,
-}
-
-impl Tmux {
-    fn run(&self, args: &[&str]) -> String {
-        let out = Command::new("tmux")
-            .arg("-L")
-            .arg(&self.socket)
-            .args(args)
-            .output()
-            .expect("tmux must be installed for this test");
-        assert!(out.status.success(), "tmux {args:?}: {}", String::from_utf8_lossy(&out.stderr));
-        String::from_utf8_lossy(&out.stdout).into_owned()
-    }
-
-    fn screen(&self) -> String {
-        self.run(&["capture-pane", "-p", "-t", "e2e"])
-    }
-
-    fn keys(&self, keys: &[&str]) {
-        let mut args = vec!["send-keys", "-t", "e2e"];
-        args.extend_from_slice(keys);
-        self.run(&args);
-    }
-
-    fn text(&self, text: &str) {
-        self.run(&["send-keys", "-t", "e2e", "-l", text]);
-    }
-
-    /// Wait until the screen satisfies `pred`; panic with the screen after 15 s.
-    fn wait_for(&self, what: &str, pred: impl Fn(&str) -> bool) -> String {
-        let start = Instant::now();
-        loop {
-            let s = self.screen();
-            if pred(&s) {
-                return s;
-            }
-            if start.elapsed() > Duration::from_secs(15) {
-                panic!("timed out waiting for {what}; screen:\n{s}");
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
-    }
-}
-
-impl Drop for Tmux {
-    fn drop(&mut self) {
-        let _ = Command::new("tmux").args(["-L", &self.socket, "kill-server"]).output();
-        let _ = std::fs::remove_dir_all(&self.dir);
-    }
-}
+use support::tmux::Tmux;
 
 /// Table rows of the jobs pane: lines between the borders that carry a state.
 fn state_cells(screen: &str) -> Vec<String> {
@@ -73,7 +19,7 @@ fn state_cells(screen: &str) -> Vec<String> {
 fn demo_in_a_real_terminal() {
     let dir = std::env::temp_dir().join(format!("batchtop-e2e-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("temp dir");
-    let tmux = Tmux { socket: format!("batchtop-e2e-{}", std::process::id()), dir: dir.clone() };
+    let tmux = Tmux::new("e2e", dir.clone());
     let bin = env!("CARGO_BIN_EXE_batchtop");
     let script = format!(
         "XDG_STATE_HOME={d} XDG_CONFIG_HOME={d} BATCHTOP_CONFIG= {bin} --demo; echo BATCHTOP_EXIT=$?; stty -a | tr ' ' '\\n' | grep -x -- '-\\?icanon'; sleep 30",

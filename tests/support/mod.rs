@@ -2,6 +2,7 @@
 #![allow(dead_code)]
 
 pub mod emu;
+pub mod tmux;
 
 use std::sync::Arc;
 use std::time::Duration;
