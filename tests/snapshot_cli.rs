@@ -241,3 +241,66 @@ fn config_is_found_by_env_and_xdg() {
     let out = env.run(&["--demo", "--config", other.to_str().expect("utf8"), "snapshot"], None);
     assert!(out.status.success());
 }
+
+#[tokio::test]
+async fn snapshot_json_has_workflows_and_crawlers() {
+    let acct = fresh_account();
+    let now = Utc::now().timestamp() as f64;
+    control(
+        "/batchtop/glue/seed",
+        &json!({"account_id": acct, "region": emu::REGION, "jobs": [{"name": "load", "runs": []}, {"name": "merge", "runs": []}]}),
+    );
+    control(
+        "/batchtop/glue/workflow",
+        &json!({"account_id": acct, "region": emu::REGION, "name": "nightly", "triggers": [
+            {"name": "start", "type": "ON_DEMAND", "actions": [{"job_name": "load"}]},
+            {"name": "then", "type": "CONDITIONAL", "actions": [{"job_name": "merge"}],
+             "predicate": {"conditions": [{"job_name": "load", "state": "SUCCEEDED"}]}}]}),
+    );
+    control(
+        "/batchtop/glue/crawler",
+        &json!({"account_id": acct, "region": emu::REGION, "name": "raw_sales",
+                "last_crawl": {"status": "FAILED", "started_on": now - 600.0, "completed_on": now - 500.0, "error_message": "Internal Service Exception"},
+                "metrics": {"tables_created": 2, "tables_updated": 5, "tables_deleted": 1, "last_runtime_seconds": 100}}),
+    );
+    let writer = emu::writer(&acct).await;
+    let run_id = writer.start_workflow_run("nightly", &Default::default()).await.expect("StartWorkflowRun");
+    let account = emu::account(&acct).await;
+    let runs = account.glue.job_runs("load", &batchtop::aws::StopAt::everything()).await.expect("runs");
+    control(
+        "/batchtop/glue/job-run",
+        &json!({"account_id": acct, "region": emu::REGION, "job_name": "load", "id": runs[0].id, "state": "FAILED",
+                "completed_on": now, "error_message": "Command Failed with Exit Code 1"}),
+    );
+    let key = control("/batchtop/access-key", &json!({"account_id": acct}));
+    let creds = (key["access_key_id"].as_str().expect("id"), key["secret_access_key"].as_str().expect("secret"));
+    let env = Env::new("catalog");
+    let url = emu::url();
+    let out = env.run(&["snapshot", "--endpoint-url", &url, "--region", emu::REGION], Some(creds));
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let snap: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let wfs = snap["glue"]["workflows"].as_array().expect("workflows");
+    assert_eq!(wfs.len(), 1);
+    assert_eq!(wfs[0]["name"], "nightly");
+    let run = &wfs[0]["runs"][0];
+    assert_eq!(run["id"], run_id.as_str());
+    assert_eq!(run["status"], "COMPLETED", "nothing more can run after the failure: {run}");
+    assert_eq!(run["statistics"]["total_actions"], 1);
+    assert_eq!(run["statistics"]["failed_actions"], 1);
+    assert_eq!(run["statistics"]["succeeded_actions"], 0);
+    assert_eq!(run["error_message"], Value::Null);
+    assert_eq!(run["failed_nodes"], json!(["load"]));
+    assert!(run["started_on"].is_string() && run["completed_on"].is_string(), "{run}");
+    let crs = snap["glue"]["crawlers"].as_array().expect("crawlers");
+    assert_eq!(crs.len(), 1);
+    let c = &crs[0];
+    assert_eq!((c["name"].as_str(), c["state"].as_str()), (Some("raw_sales"), Some("READY")));
+    assert_eq!(c["last_crawl"]["status"], "FAILED");
+    assert_eq!(c["last_crawl"]["error_message"], "Internal Service Exception");
+    assert_eq!(c["last_crawl"]["started_on"], rfc3339(now - 600.0));
+    assert_eq!(c["last_crawl"]["completed_on"], rfc3339(now - 500.0), "start + LastRuntimeSeconds");
+    assert_eq!(
+        (c["tables_created"].as_i64(), c["tables_updated"].as_i64(), c["tables_deleted"].as_i64()),
+        (Some(2), Some(5), Some(1))
+    );
+}

@@ -1,9 +1,7 @@
 //! The result of reading one event log: plain data, serialisable, no behaviour beyond helpers.
 
-use serde::Serialize;
-
 /// Everything `batchtop eventlog summarize` reports about one application attempt.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Summary {
     pub app_id: Option<String>,
     pub app_name: Option<String>,
@@ -46,7 +44,7 @@ impl Summary {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct JobSummary {
     pub job_id: i64,
     /// RUNNING, SUCCEEDED or FAILED (as the history server says).
@@ -67,7 +65,7 @@ impl JobSummary {
 }
 
 /// Task duration quantiles as the history server's `taskSummary` reports them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Quantiles {
     pub min: u64,
     pub p50: u64,
@@ -76,7 +74,7 @@ pub struct Quantiles {
 }
 
 /// One stage attempt, numbers as in `/api/v1/applications/<id>/stages`.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct StageSummary {
     pub stage_id: i64,
     pub attempt: i64,
@@ -113,7 +111,7 @@ impl StageSummary {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ExecutorSummary {
     pub id: String,
     pub host: Option<String>,
@@ -125,7 +123,7 @@ pub struct ExecutorSummary {
     pub lost_tasks: u64,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SqlExecution {
     pub id: i64,
     pub description: Option<String>,
@@ -142,7 +140,7 @@ impl SqlExecution {
 }
 
 /// Unsuccessful tasks with the same cause (numbers and addresses in the message ignored).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct FailureGroup {
     /// The end reason type: ExceptionFailure, ExecutorLostFailure, FetchFailed, TaskKilled...
     pub kind: String,
@@ -155,15 +153,24 @@ pub struct FailureGroup {
     pub example_stack: Option<String>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Severity {
     Critical,
     High,
     Warning,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Critical => "critical",
+            Severity::High => "high",
+            Severity::Warning => "warning",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
 pub struct Finding {
     /// failed_job, failed_stage, lost_executor, skew, spill, gc, fetch_wait.
     pub kind: String,
