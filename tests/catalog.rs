@@ -149,3 +149,22 @@ async fn confirmation_and_bookmark_overlays() {
     update(&mut s, ch('r'));
     assert_snapshot!("confirm_reset_120x40", screen(&s));
 }
+
+#[tokio::test]
+async fn workflow_run_properties_can_be_edited_before_the_start() {
+    let (mut s, _) = loaded_state(120, 40).await;
+    update(&mut s, ch(':'));
+    typed(&mut s, "wf");
+    update(&mut s, key(KeyCode::Enter));
+    update(&mut s, ch('n'));
+    update(&mut s, ch('e'));
+    for _ in 0.."today".len() {
+        update(&mut s, key(KeyCode::Backspace));
+    }
+    typed(&mut s, "2026-11-20");
+    update(&mut s, key(KeyCode::Enter));
+    assert!(screen(&s).contains("run_date = 2026-11-20"));
+    let fx = update(&mut s, ch('y'));
+    let Some(Command::StartWorkflow { properties, .. }) = executes(&fx).pop() else { panic!("start") };
+    assert_eq!(properties.get("run_date").map(String::as_str), Some("2026-11-20"));
+}

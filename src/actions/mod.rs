@@ -99,6 +99,23 @@ impl Command {
         format!("{} {}", self.api_call(), self.target())
     }
 
+    /// The map the overlay lets the user edit first: a rerun's arguments, a new workflow run's properties.
+    pub fn editable(&self) -> Option<&BTreeMap<String, String>> {
+        match self {
+            Command::RerunJob { arguments, .. } => Some(arguments),
+            Command::StartWorkflow { properties, .. } => Some(properties),
+            _ => None,
+        }
+    }
+
+    pub fn editable_mut(&mut self) -> Option<&mut BTreeMap<String, String>> {
+        match self {
+            Command::RerunJob { arguments, .. } => Some(arguments),
+            Command::StartWorkflow { properties, .. } => Some(properties),
+            _ => None,
+        }
+    }
+
     /// Dangerous enough that the user types the target's name to confirm.
     pub fn typed_confirmation(&self) -> Option<&str> {
         match self {

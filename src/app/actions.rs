@@ -1,6 +1,8 @@
 //! The update side of mutations: keys that build commands, the overlay's keys, outcomes.
 //! Nothing here calls AWS: confirmed commands leave as `Effect::Execute`.
 
+use std::collections::BTreeMap;
+
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::msg::{Effect, Source};
@@ -215,10 +217,10 @@ fn on_confirm_key(state: &mut AppState, key: KeyEvent, mut c: Confirm) -> Vec<Ef
     if let Some(mut buf) = c.editing.take() {
         match key.code {
             KeyCode::Enter => {
-                if let Command::RerunJob { arguments, .. } = &mut c.command
-                    && let Some(k) = arguments.keys().nth(c.selected_arg).cloned()
+                if let Some(map) = c.command.editable_mut()
+                    && let Some(k) = map.keys().nth(c.selected_arg).cloned()
                 {
-                    arguments.insert(k, buf);
+                    map.insert(k, buf);
                 }
             }
             KeyCode::Esc => {}
@@ -256,10 +258,7 @@ fn on_confirm_key(state: &mut AppState, key: KeyEvent, mut c: Confirm) -> Vec<Ef
         }
         return vec![Effect::Redraw];
     }
-    let args = match &c.command {
-        Command::RerunJob { arguments, .. } => arguments.len(),
-        _ => 0,
-    };
+    let args = c.command.editable().map_or(0, BTreeMap::len);
     match key.code {
         KeyCode::Char('y') if !ctrl => return confirm(state, c.command),
         KeyCode::Down if args > 0 => {
@@ -271,9 +270,9 @@ fn on_confirm_key(state: &mut AppState, key: KeyEvent, mut c: Confirm) -> Vec<Ef
             state.overlay = Some(Overlay::Confirm(c));
         }
         KeyCode::Char('e') if args > 0 => {
-            if let Command::RerunJob { arguments, .. } = &c.command {
+            if let Some(map) = c.command.editable() {
                 // A secret is never shown: editing it starts from an empty value.
-                c.editing = arguments
+                c.editing = map
                     .iter()
                     .nth(c.selected_arg)
                     .map(|(k, v)| if crate::secrets::is_secret_key(k) { String::new() } else { v.clone() });

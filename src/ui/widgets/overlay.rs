@@ -52,10 +52,14 @@ fn confirm(frame: &mut Frame<'_>, area: Rect, state: &AppState, c: &Confirm, the
         Line::from(Span::styled("parameters", theme.header)),
     ];
     match cmd {
-        Command::RerunJob { job, arguments } => {
-            lines.push(Line::from(format!("  JobName: {job}")));
-            lines.push(Line::from("  Arguments:"));
-            for (i, (k, v)) in arguments.iter().enumerate() {
+        Command::RerunJob { arguments: map, .. } | Command::StartWorkflow { properties: map, .. } => {
+            let (name, field) = match cmd {
+                Command::RerunJob { job, .. } => (format!("  JobName: {job}"), "  Arguments:"),
+                _ => (format!("  Name: {}", cmd.params()["Name"].as_str().unwrap_or_default()), "  RunProperties:"),
+            };
+            lines.push(Line::from(name));
+            lines.push(Line::from(if map.is_empty() { format!("{field} (none)") } else { field.to_string() }));
+            for (i, (k, v)) in map.iter().enumerate() {
                 let selected = i == c.selected_arg;
                 let value = match (&c.editing, selected) {
                     (Some(buf), true) if crate::secrets::is_secret_key(k) => format!("{}▏", "*".repeat(buf.len())),
@@ -74,8 +78,8 @@ fn confirm(frame: &mut Frame<'_>, area: Rect, state: &AppState, c: &Confirm, the
     lines.push(Line::from(""));
     let hint = match cmd.typed_confirmation() {
         Some(name) => format!("type {name} and press enter to confirm: {}▏   esc cancels", c.typed),
-        None if matches!(cmd, Command::RerunJob { arguments, .. } if !arguments.is_empty()) => {
-            "y runs it · ↑↓ select an argument, e edits it (enter keeps) · any other key cancels".into()
+        None if cmd.editable().is_some_and(|m| !m.is_empty()) => {
+            "y runs it · ↑↓ select a value, e edits it (enter keeps) · any other key cancels".into()
         }
         None => "y runs it · any other key cancels".into(),
     };
