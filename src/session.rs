@@ -7,7 +7,7 @@ use chrono::Utc;
 use crate::actions::{AuditLog, Caller, Executor, audit_path};
 use crate::aws::demo::DemoAccount;
 use crate::aws::sdk::{self, AwsOptions, SetupError};
-use crate::aws::{Account, GlueWrite};
+use crate::aws::{Account, EmrWrite, GlueWrite};
 use crate::cli::Cli;
 use crate::config::Settings;
 use crate::poll::Clock;
@@ -30,11 +30,11 @@ pub enum SessionError {
     Audit(String, std::io::Error),
 }
 
-fn executor(glue: Arc<dyn GlueWrite>, context: &Context) -> Result<Arc<Executor>, SessionError> {
+fn executor(glue: Arc<dyn GlueWrite>, emr: Arc<dyn EmrWrite>, context: &Context) -> Result<Arc<Executor>, SessionError> {
     let path = audit_path();
     let log = AuditLog::open(&path).map_err(|e| SessionError::Audit(path.display().to_string(), e))?;
     let caller = Caller { arn: None, account: None, profile: context.profile.clone(), region: context.region.clone() };
-    Ok(Arc::new(Executor::new(glue, Arc::new(log), caller)))
+    Ok(Arc::new(Executor::new(glue, Arc::new(log), caller).with_emr(emr)))
 }
 
 /// The AWS CLI's precedence: flags, then config `[aws]`, then the SDK's own chain.
@@ -60,7 +60,7 @@ pub async fn connect(cli: &Cli, settings: &Settings) -> Result<Session, SessionE
             read_only,
             demo: true,
         };
-        let executor = if read_only { None } else { Some(executor(Arc::new(demo.clone()), &context)?) };
+        let executor = if read_only { None } else { Some(executor(Arc::new(demo.clone()), Arc::new(demo.clone()), &context)?) };
         let clock: Clock = Arc::new(move || demo.now());
         return Ok(Session { account, clock, context, executor });
     }
@@ -74,6 +74,6 @@ pub async fn connect(cli: &Cli, settings: &Settings) -> Result<Session, SessionE
         demo: false,
     };
     let executor =
-        if read_only { None } else { Some(executor(sdk::writer(&loaded, account.stats.clone()), &context)?) };
+        if read_only { None } else { Some(executor(sdk::writer(&loaded, account.stats.clone()), sdk::emr_writer(&loaded, account.stats.clone()), &context)?) };
     Ok(Session { account, clock: Arc::new(Utc::now), context, executor })
 }

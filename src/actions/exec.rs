@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 
 use super::audit::{AuditLog, AuditRecord};
 use super::{Command, Confirmed};
-use crate::aws::{AwsError, ErrorKind, GlueWrite, StopResult};
+use crate::aws::{AwsError, EmrWrite, ErrorKind, GlueWrite, StopResult};
 use crate::model::Bookmark;
 
 /// What a command achieved.
@@ -24,6 +24,10 @@ pub enum Outcome {
         run_id: String,
         node_ids: Vec<String>,
     },
+    /// A Spark UI link, valid for one hour.
+    Dashboard {
+        url: String,
+    },
     Done,
 }
 
@@ -36,6 +40,8 @@ impl Outcome {
                 json!({"Version": b.version, "Run": b.run, "Attempt": b.attempt, "RunId": b.run_id, "JobBookmark": b.json})
             }
             Outcome::Resumed { run_id, node_ids } => json!({"RunId": run_id, "NodeIds": node_ids}),
+            // The link carries a credential: the log says one was made, not what it is.
+            Outcome::Dashboard { .. } => json!({"url": "(issued, valid for 1 hour)"}),
             Outcome::Done => json!({}),
         }
     }
@@ -55,6 +61,7 @@ impl Outcome {
                 None => format!("bookmark reset (version {})", b.version),
             },
             Outcome::Resumed { run_id, node_ids } => format!("resumed as run {run_id} ({} node(s))", node_ids.len()),
+            Outcome::Dashboard { url } => format!("copied to the clipboard (valid 1 hour): {url}"),
             Outcome::Done => "done".into(),
         }
     }
@@ -72,6 +79,7 @@ pub struct Caller {
 /// Holds the write side. Exists only when batchtop is not read-only.
 pub struct Executor {
     glue: Arc<dyn GlueWrite>,
+    emr: Option<Arc<dyn EmrWrite>>,
     audit: Arc<AuditLog>,
     caller: Mutex<Caller>,
     seq: AtomicU64,
@@ -79,7 +87,13 @@ pub struct Executor {
 
 impl Executor {
     pub fn new(glue: Arc<dyn GlueWrite>, audit: Arc<AuditLog>, caller: Caller) -> Self {
-        Self { glue, audit, caller: Mutex::new(caller), seq: AtomicU64::new(0) }
+        Self { glue, emr: None, audit, caller: Mutex::new(caller), seq: AtomicU64::new(0) }
+    }
+
+    /// Also hold the EMR Serverless write side.
+    pub fn with_emr(mut self, emr: Arc<dyn EmrWrite>) -> Self {
+        self.emr = Some(emr);
+        self
     }
 
     /// Fill in the caller once STS answered.
@@ -131,6 +145,34 @@ impl Executor {
 
     async fn call(&self, cmd: &Command) -> Result<Outcome, AwsError> {
         let g = &self.glue;
+        if cmd.is_emr() {
+            let e = self.emr.as_ref().ok_or_else(|| AwsError {
+                kind: ErrorKind::Other,
+                operation: cmd.api_call().into(),
+                message: "no EMR Serverless client in this session".into(),
+            })?;
+            return Ok(match cmd {
+                Command::StartApplication { app_id, .. } => {
+                    e.start_application(app_id).await?;
+                    Outcome::Done
+                }
+                Command::StopApplication { app_id, .. } => {
+                    e.stop_application(app_id).await?;
+                    Outcome::Done
+                }
+                Command::RerunEmr { app_id, run_id, client_token, .. } => {
+                    Outcome::Started { run_id: e.rerun_job(app_id, run_id, client_token).await? }
+                }
+                Command::CancelEmr { app_id, run_id } => {
+                    e.cancel_job_run(app_id, run_id).await?;
+                    Outcome::Done
+                }
+                Command::EmrDashboard { app_id, run_id, attempt } => {
+                    Outcome::Dashboard { url: e.dashboard_url(app_id, run_id, *attempt).await? }
+                }
+                _ => Outcome::Done,
+            });
+        }
         Ok(match cmd {
             Command::RerunJob { job, arguments } => Outcome::Started { run_id: g.start_job_run(job, arguments).await? },
             Command::StopJobRuns { job, run_ids } => Outcome::Stopped(g.stop_job_runs(job, run_ids).await?),
@@ -153,6 +195,7 @@ impl Executor {
                 g.start_crawler(crawler).await?;
                 Outcome::Done
             }
+            _ => Outcome::Done,
         })
     }
 }

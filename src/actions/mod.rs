@@ -23,6 +23,29 @@ pub enum Command {
     ResumeWorkflow { workflow: String, run_id: String, node_ids: Vec<String> },
     StopWorkflow { workflow: String, run_id: String },
     StartCrawler { crawler: String },
+    StartApplication { app_id: String, name: String },
+    StopApplication { app_id: String, name: String },
+    /// StartJobRun with the driver and configuration of run `run_id`. The client token is
+    /// made once, when the command is built, so an SDK retry can never start it twice.
+    RerunEmr { app_id: String, run_id: String, name: Option<String>, client_token: String },
+    CancelEmr { app_id: String, run_id: String },
+    EmrDashboard { app_id: String, run_id: String, attempt: Option<i32> },
+}
+
+/// A fresh idempotency token (32 hex digits) for one confirmed StartJobRun.
+pub fn client_token() -> String {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static SEQ: AtomicU64 = AtomicU64::new(0);
+    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos() as u64).unwrap_or(0);
+    let mut x = nanos ^ (u64::from(std::process::id()) << 32) ^ SEQ.fetch_add(1, Ordering::Relaxed).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    let mut next = || {
+        x = x.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = x;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    };
+    format!("{:016x}{:016x}", next(), next())
 }
 
 impl Command {
@@ -36,6 +59,11 @@ impl Command {
             Command::ResumeWorkflow { .. } => "glue:ResumeWorkflowRun",
             Command::StopWorkflow { .. } => "glue:StopWorkflowRun",
             Command::StartCrawler { .. } => "glue:StartCrawler",
+            Command::StartApplication { .. } => "emr-serverless:StartApplication",
+            Command::StopApplication { .. } => "emr-serverless:StopApplication",
+            Command::RerunEmr { .. } => "emr-serverless:StartJobRun",
+            Command::CancelEmr { .. } => "emr-serverless:CancelJobRun",
+            Command::EmrDashboard { .. } => "emr-serverless:GetDashboardForJobRun",
         }
     }
 
@@ -50,6 +78,15 @@ impl Command {
                 format!("workflow {workflow} run {run_id}")
             }
             Command::StartCrawler { crawler } => format!("crawler {crawler}"),
+            Command::StartApplication { app_id, name } | Command::StopApplication { app_id, name } => {
+                format!("application {name} ({app_id})")
+            }
+            Command::RerunEmr { app_id, run_id, name, .. } => {
+                format!("run {} {run_id} of application {app_id}", name.as_deref().unwrap_or(""))
+            }
+            Command::CancelEmr { app_id, run_id } | Command::EmrDashboard { app_id, run_id, .. } => {
+                format!("run {run_id} of application {app_id}")
+            }
         }
     }
 
@@ -70,6 +107,15 @@ impl Command {
             }
             Command::StopWorkflow { .. } => "stops the workflow run and its running jobs".into(),
             Command::StartCrawler { .. } => "starts a crawl now".into(),
+            Command::StartApplication { .. } => "starts the application (workers are billed while it runs)".into(),
+            Command::StopApplication { .. } => "stops the application; runs still queued will wait for a start".into(),
+            Command::RerunEmr { .. } => {
+                "starts a new run with the same driver, configuration, role, tags and retry policy".into()
+            }
+            Command::CancelEmr { .. } => "cancels the run".into(),
+            Command::EmrDashboard { .. } => {
+                "creates a Spark UI link valid for one hour and copies it to the clipboard (OSC 52)".into()
+            }
         }
     }
 
@@ -91,12 +137,31 @@ impl Command {
             }
             Command::StopWorkflow { workflow, run_id } => json!({"Name": workflow, "RunId": run_id}),
             Command::StartCrawler { crawler } => json!({"Name": crawler}),
+            Command::StartApplication { app_id, .. } | Command::StopApplication { app_id, .. } => {
+                json!({"applicationId": app_id})
+            }
+            Command::RerunEmr { app_id, run_id, client_token, .. } => json!({
+                "applicationId": app_id,
+                "clientToken": client_token,
+                "jobDriver": format!("as run {run_id}"),
+                "configurationOverrides": format!("as run {run_id}"),
+                "executionRoleArn": format!("as run {run_id}"),
+            }),
+            Command::CancelEmr { app_id, run_id } => json!({"applicationId": app_id, "jobRunId": run_id}),
+            Command::EmrDashboard { app_id, run_id, attempt } => {
+                json!({"applicationId": app_id, "jobRunId": run_id, "attempt": attempt})
+            }
         }
     }
 
     /// Two commands with the same key must not be in flight at once.
     pub fn key(&self) -> String {
         format!("{} {}", self.api_call(), self.target())
+    }
+
+    /// EMR Serverless commands need the EMR write side.
+    pub fn is_emr(&self) -> bool {
+        self.api_call().starts_with("emr-serverless:")
     }
 
     /// The map the overlay lets the user edit first: a rerun's arguments, a new workflow run's properties.

@@ -18,7 +18,7 @@ use chrono::{DateTime, Utc};
 pub use error::{AwsError, ErrorKind};
 pub use stats::{ApiStats, StatsSnapshot};
 
-use crate::model::{Bookmark, Crawler, Job, JobRun, Workflow, WorkflowRun};
+use crate::model::{Bookmark, Crawler, EmrApp, EmrAttempt, EmrRun, EmrState, Job, JobRun, Workflow, WorkflowRun};
 
 /// A boxed future, so the traits stay object safe (`Arc<dyn GlueRead>`).
 pub type BoxFut<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
@@ -84,6 +84,36 @@ pub trait CrawlerRead: Send + Sync {
     fn crawlers(&self) -> BoxFut<'_, AwsResult<Vec<Crawler>>>;
 }
 
+/// Read side of EMR Serverless.
+pub trait EmrRead: Send + Sync {
+    /// Every application with its configuration (ListApplications + GetApplication).
+    fn applications(&self) -> BoxFut<'_, AwsResult<Vec<EmrApp>>>;
+    /// Run summaries of one application, newest first (ListJobRuns, paginated), created
+    /// after `created_after` and, when `states` is not empty, in one of them.
+    fn job_runs<'a>(
+        &'a self,
+        app_id: &'a str,
+        created_after: Option<DateTime<Utc>>,
+        states: &'a [EmrState],
+    ) -> BoxFut<'a, AwsResult<Vec<EmrRun>>>;
+    /// One run with everything GetJobRun tells.
+    fn job_run<'a>(&'a self, app_id: &'a str, run_id: &'a str) -> BoxFut<'a, AwsResult<EmrRun>>;
+    /// The attempts of a run (ListJobRunAttempts).
+    fn attempts<'a>(&'a self, app_id: &'a str, run_id: &'a str) -> BoxFut<'a, AwsResult<Vec<EmrAttempt>>>;
+}
+
+/// Write side of EMR Serverless. Constructed only when not read-only.
+pub trait EmrWrite: Send + Sync {
+    fn start_application<'a>(&'a self, app_id: &'a str) -> BoxFut<'a, AwsResult<()>>;
+    fn stop_application<'a>(&'a self, app_id: &'a str) -> BoxFut<'a, AwsResult<()>>;
+    /// StartJobRun with the driver, configuration, role, tags and retry policy of run
+    /// `run_id`; `client_token` makes a retried call start it only once. Returns the new id.
+    fn rerun_job<'a>(&'a self, app_id: &'a str, run_id: &'a str, client_token: &'a str) -> BoxFut<'a, AwsResult<String>>;
+    fn cancel_job_run<'a>(&'a self, app_id: &'a str, run_id: &'a str) -> BoxFut<'a, AwsResult<()>>;
+    /// GetDashboardForJobRun: a Spark UI URL valid for one hour.
+    fn dashboard_url<'a>(&'a self, app_id: &'a str, run_id: &'a str, attempt: Option<i32>) -> BoxFut<'a, AwsResult<String>>;
+}
+
 /// What BatchStopJobRun accepted and refused.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct StopResult {
@@ -134,6 +164,7 @@ pub struct Account {
     pub glue: std::sync::Arc<dyn GlueRead>,
     pub workflows: std::sync::Arc<dyn WorkflowRead>,
     pub crawlers: std::sync::Arc<dyn CrawlerRead>,
+    pub emr: std::sync::Arc<dyn EmrRead>,
     pub identity: std::sync::Arc<dyn IdentityRead>,
     pub stats: std::sync::Arc<ApiStats>,
     pub profile: Option<String>,

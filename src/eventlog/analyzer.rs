@@ -226,6 +226,11 @@ impl Analyzer {
         self.app.lines
     }
 
+    /// Something other than blank lines has been fed.
+    pub fn has_input(&self) -> bool {
+        self.app.lines > 0 || !is_blank(&self.pending)
+    }
+
     /// No more input: a last unterminated line that does not parse is taken as cut off.
     pub fn finish(mut self) -> Summary {
         let rest = std::mem::take(&mut self.pending);

@@ -199,13 +199,11 @@ pub(crate) struct BlockManagerAdded<'a> {
     pub id: BlockManagerId<'a>,
 }
 
-#[derive(Debug, Deserialize)]
+/// Read with the scanner: its `sparkPlanInfo` can nest deeper than serde_json allows.
+#[derive(Debug)]
 pub(crate) struct SqlStart<'a> {
-    #[serde(rename = "executionId")]
     pub id: i64,
-    #[serde(default, borrow)]
     pub description: Option<Cow<'a, str>>,
-    #[serde(rename = "time", default)]
     pub time_ms: Option<i64>,
 }
 
@@ -222,8 +220,6 @@ pub(crate) struct SqlEnd<'a> {
 /// Details of an unsuccessful task's `Task End Reason`.
 #[derive(Debug, Default, Deserialize)]
 pub(crate) struct EndReason<'a> {
-    #[serde(rename = "Reason", default, borrow)]
-    pub reason: Option<Cow<'a, str>>,
     #[serde(rename = "Class Name", default, borrow)]
     pub class_name: Option<Cow<'a, str>>,
     #[serde(rename = "Description", default, borrow)]
@@ -303,7 +299,7 @@ pub(crate) fn parse_event(b: &[u8], start: usize) -> Res<(Event<'_>, usize)> {
         "SparkListenerExecutorAdded" => Event::ExecutorAdded(serde(&mut sc)?),
         "SparkListenerExecutorRemoved" => Event::ExecutorRemoved(serde(&mut sc)?),
         "SparkListenerBlockManagerAdded" => Event::BlockManagerAdded(serde(&mut sc)?),
-        n if n.strip_prefix(SQL_UI) == Some("SparkListenerSQLExecutionStart") => Event::SqlStart(serde(&mut sc)?),
+        n if n.strip_prefix(SQL_UI) == Some("SparkListenerSQLExecutionStart") => Event::SqlStart(sql_start(&mut sc)?),
         n if n.strip_prefix(SQL_UI) == Some("SparkListenerSQLExecutionEnd") => Event::SqlEnd(serde(&mut sc)?),
         _ => {
             sc.skip()?;
@@ -426,6 +422,20 @@ fn task_end<'a>(sc: &mut Scanner<'a>) -> Res<TaskEnd<'a>> {
         reason_raw,
         metrics,
     })
+}
+
+fn sql_start<'a>(sc: &mut Scanner<'a>) -> Res<SqlStart<'a>> {
+    let (mut id, mut description, mut time_ms) = (None, None, None);
+    sc.object(|sc, key| {
+        match key {
+            b"executionId" => id = sc.opt_int()?,
+            b"description" => description = if sc.null()? { None } else { Some(sc.string()?) },
+            b"time" => time_ms = sc.opt_int()?,
+            _ => sc.skip()?,
+        }
+        Ok(())
+    })?;
+    Ok(SqlStart { id: id.ok_or(Malformed)?, description, time_ms })
 }
 
 /// `Task Metrics`, from Spark 1.x (no CPU time, optional I/O blocks) to 4.x.

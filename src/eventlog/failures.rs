@@ -83,7 +83,6 @@ impl Failures {
 /// Build the cause from a `Task End Reason` object (raw JSON); `kind` is its `Reason`.
 pub(crate) fn cause(kind: &str, raw: &[u8]) -> Cause {
     let r: EndReason = serde_json::from_slice(raw).unwrap_or_default();
-    let text = |s: &Option<std::borrow::Cow<'_, str>>| s.as_deref().map(str::trim).filter(|s| !s.is_empty());
     let reason = match kind {
         "ExceptionFailure" => {
             let class = text(&r.class_name).unwrap_or("exception");
@@ -142,6 +141,10 @@ pub(crate) fn cause(kind: &str, raw: &[u8]) -> Cause {
     };
     let lost_executor = if kind == "ExecutorLostFailure" { r.executor_id.map(|e| e.into_owned()) } else { None };
     Cause { kind: kind.to_string(), reason: clip(&reason, REASON_CHARS), stack, lost_executor }
+}
+
+fn text<'s>(s: &'s Option<std::borrow::Cow<'_, str>>) -> Option<&'s str> {
+    s.as_deref().map(str::trim).filter(|s| !s.is_empty())
 }
 
 /// The one line that says what went wrong: the exception line of a Python traceback, else the first

@@ -1,2 +1,100 @@
 //! Spark event logs: reading (plain, zstd, rolling directories, in-progress files) and
 //! analysis. No TUI types in here.
+//!
+//! [`summarize`] reads a whole log; [`Analyzer`] is the streaming core it uses (feed bytes cut
+//! anywhere, get the same [`Summary`]); [`Tail`] follows a log that is still being written.
+//! Per-stage numbers follow the rules of Spark's history server (see
+//! `docs/SPARK-EVENTLOG.md`): quantiles are not interpolated, task duration quantiles sort all
+//! finished attempts but index by the successful ones, stage sums include failed attempts, and
+//! every end reason but Success, TaskKilled and TaskCommitDenied counts as a failure.
+
+mod analyzer;
+mod events;
+mod failures;
+mod findings;
+mod model;
+mod report;
+mod scan;
+mod source;
+mod tail;
+
+use std::path::{Path, PathBuf};
+
+pub use analyzer::Analyzer;
+pub use model::{
+    ExecutorSummary, FailureGroup, Finding, JobSummary, Quantiles, Severity, SqlExecution, StageSummary, Summary,
+};
+pub use tail::Tail;
+
+/// Thresholds of the findings.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Options {
+    /// Skew: the slowest task must also take longer than this (ms).
+    pub skew_floor_ms: u64,
+    /// Skew: the slowest task must take more than this times the p75 duration.
+    pub skew_ratio: f64,
+    /// GC: flag stages whose GC time exceeds this share of executor run time.
+    pub gc_ratio: f64,
+    /// Fetch wait: flag stages whose shuffle fetch wait exceeds this share of executor run time.
+    pub fetch_wait_ratio: f64,
+    /// GC and fetch-wait findings ignore stages with less executor run time than this (ms).
+    pub min_run_time_ms: u64,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options { skew_floor_ms: 5_000, skew_ratio: 1.5, gc_ratio: 0.10, fetch_wait_ratio: 0.20, min_run_time_ms: 1_000 }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum EventLogError {
+    #[error("{}: no such file or directory", .0.display())]
+    NotFound(PathBuf),
+    #[error("{}: {}", .path.display(), unsupported_message(.codec))]
+    UnsupportedCodec { path: PathBuf, codec: &'static str },
+    #[error("{}: the event log is empty", .0.display())]
+    Empty(PathBuf),
+    #[error("{}: {message}", .path.display())]
+    NotAnEventLog { path: PathBuf, message: String },
+    #[error("{}: cannot decompress ({message})", .path.display())]
+    Corrupt { path: PathBuf, message: String },
+    #[error("{}: {source}", .path.display())]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+fn unsupported_message(codec: &str) -> String {
+    match codec {
+        "gzip" => "gzip-compressed event logs are not supported yet; decompress first (gzip -d)".into(),
+        _ => format!(
+            "{codec}-compressed event logs (Spark's own stream format) are not supported yet; \
+             set spark.eventLog.compression.codec=zstd or decompress first"
+        ),
+    }
+}
+
+/// Read the whole event log at `path` (file or directory) and analyse it.
+pub fn summarize(path: &Path, opts: &Options) -> Result<Summary, EventLogError> {
+    let parts = source::parts(path)?;
+    let mut analyzer = Analyzer::new(opts.clone());
+    for (i, part) in parts.iter().enumerate() {
+        let out = source::read_part(part, 0, &mut analyzer)?;
+        if let Some(why) = out.cut {
+            analyzer.note(format!(
+                "{}: the compressed stream stops early ({why}); read up to there",
+                part.path.file_name().map(|n| n.to_string_lossy()).unwrap_or_default()
+            ));
+        }
+        if i + 1 < parts.len() {
+            analyzer.end_part();
+        }
+    }
+    if !analyzer.has_input() {
+        return Err(EventLogError::Empty(path.to_path_buf()));
+    }
+    Ok(analyzer.finish())
+}

@@ -13,8 +13,8 @@ pub(crate) struct Malformed;
 
 pub(crate) type Res<T> = Result<T, Malformed>;
 
-/// Nesting deeper than this is rejected (keeps recursion bounded on hostile input).
-const MAX_DEPTH: u32 = 96;
+/// Nesting deeper than this is rejected.
+const MAX_DEPTH: usize = 1024;
 
 const LO: u64 = 0x0101_0101_0101_0101;
 const HI: u64 = 0x8080_8080_8080_8080;
@@ -166,11 +166,6 @@ impl<'a> Scanner<'a> {
         if escaped { unescape(raw).map(Cow::Owned) } else { utf8(raw).map(Cow::Borrowed) }
     }
 
-    /// A string or null.
-    pub(crate) fn opt_string(&mut self) -> Res<Option<Cow<'a, str>>> {
-        if self.null()? { Ok(None) } else { self.string().map(Some) }
-    }
-
     /// An integer. Fractions and exponents are accepted and truncated; null reads as 0.
     #[inline]
     pub(crate) fn int(&mut self) -> Res<i64> {
@@ -249,60 +244,62 @@ impl<'a> Scanner<'a> {
         }
     }
 
-    /// Validate and skip any value.
+    /// Validate and skip any value (iteratively: Spark plans nest deeper than 100 levels).
     pub(crate) fn skip(&mut self) -> Res<()> {
-        self.skip_depth(0)
-    }
-
-    fn skip_depth(&mut self, depth: u32) -> Res<()> {
-        if depth > MAX_DEPTH {
-            return Err(Malformed);
-        }
-        match self.peek()? {
-            b'"' => self.raw_string().map(drop),
-            b'{' => {
-                self.i += 1;
-                if self.peek()? == b'}' {
+        // One bit per open container: set for an object, clear for an array.
+        let mut objects = [0u64; MAX_DEPTH / 64];
+        let mut depth = 0usize;
+        loop {
+            // A value.
+            match self.peek()? {
+                b'"' => drop(self.raw_string()?),
+                open @ (b'{' | b'[') => {
                     self.i += 1;
-                    return Ok(());
-                }
-                loop {
-                    self.raw_string()?;
-                    self.eat(b':')?;
-                    self.skip_depth(depth + 1)?;
-                    match self.peek()? {
-                        b',' => self.i += 1,
-                        b'}' => {
-                            self.i += 1;
-                            return Ok(());
+                    let close = if open == b'{' { b'}' } else { b']' };
+                    if self.peek()? == close {
+                        self.i += 1;
+                    } else {
+                        let word = objects.get_mut(depth / 64).ok_or(Malformed)?;
+                        let bit = 1u64 << (depth % 64);
+                        if open == b'{' {
+                            *word |= bit;
+                            self.raw_string()?;
+                            self.eat(b':')?;
+                        } else {
+                            *word &= !bit;
                         }
-                        _ => return Err(Malformed),
+                        depth += 1;
+                        continue;
                     }
                 }
+                b't' => self.literal(b"true")?,
+                b'f' => self.literal(b"false")?,
+                b'n' => self.literal(b"null")?,
+                b'-' | b'0'..=b'9' => drop(self.opt_int()?),
+                _ => return Err(Malformed),
             }
-            b'[' => {
-                self.i += 1;
-                if self.peek()? == b']' {
-                    self.i += 1;
-                    return Ok(());
-                }
-                loop {
-                    self.skip_depth(depth + 1)?;
-                    match self.peek()? {
-                        b',' => self.i += 1,
-                        b']' => {
-                            self.i += 1;
-                            return Ok(());
-                        }
-                        _ => return Err(Malformed),
+            // After a value: close containers until a comma leads to the next value.
+            loop {
+                let Some(top) = depth.checked_sub(1) else { return Ok(()) };
+                let in_object = objects[top / 64] & (1u64 << (top % 64)) != 0;
+                match (self.peek()?, in_object) {
+                    (b',', true) => {
+                        self.i += 1;
+                        self.raw_string()?;
+                        self.eat(b':')?;
+                        break;
                     }
+                    (b',', false) => {
+                        self.i += 1;
+                        break;
+                    }
+                    (b'}', true) | (b']', false) => {
+                        self.i += 1;
+                        depth = top;
+                    }
+                    _ => return Err(Malformed),
                 }
             }
-            b't' => self.literal(b"true"),
-            b'f' => self.literal(b"false"),
-            b'n' => self.literal(b"null"),
-            b'-' | b'0'..=b'9' => self.opt_int().map(drop),
-            _ => Err(Malformed),
         }
     }
 
@@ -448,8 +445,11 @@ mod tests {
         ] {
             assert!(!valid(bad), "{bad}");
         }
-        let deep = "[".repeat(500) + &"]".repeat(500);
-        assert!(!valid(&deep));
+        let deep = "[".repeat(1000) + &"]".repeat(1000);
+        assert!(valid(&deep));
+        let deeper = r#"{"a":"#.repeat(1100) + "1" + &"}".repeat(1100);
+        assert!(!valid(&deeper));
+        assert!(!valid(&("[".repeat(100) + &"}".repeat(100))));
     }
 
     #[test]

@@ -1,10 +1,12 @@
 //! batchtop's own types. Nothing in here knows about the AWS SDK or the terminal.
 
 pub mod crawler;
+pub mod emr;
 pub mod glue;
 pub mod workflow;
 
 pub use crawler::{Crawler, CrawlerMetrics, LastCrawl};
+pub use emr::{EmrApp, EmrAttempt, EmrData, EmrRun, EmrState, Utilization};
 pub use glue::{Bookmark, GlueData, Job, JobEntry, JobRun, RunState};
 pub use workflow::{
     Graph, Node, NodeKind, NodeState, Workflow, WorkflowEntry, WorkflowRun, WorkflowStats, WorkflowStatus,

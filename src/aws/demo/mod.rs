@@ -1,6 +1,7 @@
 //! The simulated account behind the same traits, for `--demo` and UI tests.
 
 mod catalog;
+mod emr;
 mod reads;
 mod rng;
 mod seed;
@@ -57,6 +58,7 @@ pub(super) struct Inner {
     jobs: Vec<Job>,
     runs: BTreeMap<String, Vec<PlannedRun>>,
     catalog: catalog::Catalog,
+    emr: emr::EmrDemo,
     /// Crawlers started through the demo: busy until then.
     crawling_until: BTreeMap<String, DateTime<Utc>>,
     /// When set, every read fails with this error (tests of the stale/error state).
@@ -78,7 +80,15 @@ impl DemoAccount {
         let mut catalog = catalog::generate(seed, clock.epoch());
         catalog.bookmarks = catalog::bookmarks(&s.runs, clock.epoch());
         let inner =
-            Inner { jobs: s.jobs, runs: s.runs, catalog, crawling_until: BTreeMap::new(), failure: None, started: 0 };
+            Inner {
+            jobs: s.jobs,
+            runs: s.runs,
+            catalog,
+            emr: emr::generate(seed, clock.epoch()),
+            crawling_until: BTreeMap::new(),
+            failure: None,
+            started: 0,
+        };
         Self {
             inner: Arc::new(Mutex::new(inner)),
             clock: Arc::new(Mutex::new(clock)),
@@ -122,6 +132,7 @@ impl DemoAccount {
             glue: Arc::new(self.clone()),
             workflows: Arc::new(self.clone()),
             crawlers: Arc::new(self.clone()),
+            emr: Arc::new(self.clone()),
             identity: Arc::new(self.clone()),
             stats: self.stats.clone(),
             profile: Some("demo".into()),

@@ -9,6 +9,10 @@ use crate::aws::{AwsError, AwsResult, BoxFut, ErrorKind, GlueWrite, StopResult};
 use crate::model::{Bookmark, NodeState, RunState, WorkflowRun, WorkflowStatus};
 
 impl DemoAccount {
+    pub(super) fn mutate<T>(&self, f: impl FnOnce(&mut Inner, DateTime<Utc>) -> AwsResult<T>) -> AwsResult<T> {
+        self.write(f)
+    }
+
     fn write<T>(&self, f: impl FnOnce(&mut Inner, DateTime<Utc>) -> AwsResult<T>) -> AwsResult<T> {
         self.stats.record_call();
         let now = self.now();

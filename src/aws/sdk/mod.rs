@@ -1,6 +1,7 @@
 //! The real AWS SDK clients behind the seam's traits.
 
 mod crawlers;
+mod emr;
 mod error;
 mod glue;
 mod glue_write;
@@ -15,6 +16,7 @@ use aws_config::retry::RetryConfig;
 use aws_config::timeout::TimeoutConfig;
 
 pub use glue::{Pages, SdkGlue};
+pub use emr::SdkEmr;
 pub use glue_write::SdkGlueWrite;
 pub use sts::SdkIdentity;
 
@@ -86,18 +88,25 @@ pub async fn load(opts: &AwsOptions) -> Result<Loaded, SetupError> {
 pub fn account(loaded: &Loaded) -> Account {
     let glue = aws_sdk_glue::Client::new(&loaded.sdk);
     let sts = aws_sdk_sts::Client::new(&loaded.sdk);
-    from_clients(glue, sts, loaded.ctx.clone())
+    let emr = aws_sdk_emrserverless::Client::new(&loaded.sdk);
+    from_clients(glue, sts, emr, loaded.ctx.clone())
 }
 
 /// Assemble an account from already built clients (tests add interceptors to theirs).
-pub fn from_clients(glue: aws_sdk_glue::Client, sts: aws_sdk_sts::Client, ctx: ErrorContext) -> Account {
-    from_clients_with(glue, sts, ctx, Pages::default())
+pub fn from_clients(
+    glue: aws_sdk_glue::Client,
+    sts: aws_sdk_sts::Client,
+    emr: aws_sdk_emrserverless::Client,
+    ctx: ErrorContext,
+) -> Account {
+    from_clients_with(glue, sts, emr, ctx, Pages::default())
 }
 
 /// As `from_clients`, with explicit page sizes.
 pub fn from_clients_with(
     glue: aws_sdk_glue::Client,
     sts: aws_sdk_sts::Client,
+    emr: aws_sdk_emrserverless::Client,
     ctx: ErrorContext,
     pages: Pages,
 ) -> Account {
@@ -108,11 +117,17 @@ pub fn from_clients_with(
         glue: glue.clone(),
         workflows: glue.clone(),
         crawlers: glue,
+        emr: Arc::new(SdkEmr::new(emr, ctx.clone(), stats.clone())),
         identity,
         stats,
         profile: ctx.profile.clone(),
         region: ctx.region.clone(),
     }
+}
+
+/// The EMR Serverless write side: only for `actions`, never built in read-only mode.
+pub fn emr_writer(loaded: &Loaded, stats: Arc<ApiStats>) -> Arc<dyn crate::aws::EmrWrite> {
+    Arc::new(SdkEmr::new(aws_sdk_emrserverless::Client::new(&loaded.sdk), loaded.ctx.clone(), stats))
 }
 
 /// The write side of the account: only for `actions`, never built in read-only mode.

@@ -1,0 +1,254 @@
+//! Where the bytes come from: one file (plain or zstd, maybe `.inprogress`), a rolling directory
+//! (`eventlog_v2_<appId>/events_<n>_<appId>[.zstd]`), a Databricks-style directory (`eventlog`
+//! plus dated `eventlog-<date>` parts) or a directory holding a single log file.
+
+use std::fs::File;
+use std::io::{ErrorKind, Read, Seek, SeekFrom};
+use std::path::{Path, PathBuf};
+
+use super::EventLogError;
+use super::analyzer::Analyzer;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Codec {
+    Plain,
+    Zstd,
+}
+
+/// One file of an event log, in reading order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Part {
+    pub path: PathBuf,
+    pub codec: Codec,
+}
+
+const READ_BUF: usize = 1 << 20;
+const INPROGRESS: &str = ".inprogress";
+
+/// The files that make up the event log at `path`, in order, with their codecs.
+pub(crate) fn parts(path: &Path) -> Result<Vec<Part>, EventLogError> {
+    let path = existing(path)?;
+    let meta = std::fs::metadata(&path).map_err(|e| io_error(&path, e))?;
+    let files = if meta.is_dir() { dir_parts(&path)? } else { vec![path] };
+    files.into_iter().map(|p| Ok(Part { codec: codec(&p)?, path: p })).collect()
+}
+
+/// `path`, or the same log under its other name (`.inprogress` added or removed: the application
+/// finished or is still running).
+fn existing(path: &Path) -> Result<PathBuf, EventLogError> {
+    if path.exists() {
+        return Ok(path.to_path_buf());
+    }
+    let text = path.as_os_str().to_string_lossy();
+    let other = match text.strip_suffix(INPROGRESS) {
+        Some(done) => PathBuf::from(done),
+        None => PathBuf::from(format!("{text}{INPROGRESS}")),
+    };
+    if other.exists() { Ok(other) } else { Err(EventLogError::NotFound(path.to_path_buf())) }
+}
+
+fn dir_parts(dir: &Path) -> Result<Vec<PathBuf>, EventLogError> {
+    let mut names = Vec::new();
+    for entry in std::fs::read_dir(dir).map_err(|e| io_error(dir, e))? {
+        let entry = entry.map_err(|e| io_error(dir, e))?;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let is_file = entry.file_type().map_err(|e| io_error(dir, e))?.is_file() || entry.path().is_file();
+        if is_file && !name.starts_with('.') && !name.starts_with("appstatus_") && !name.ends_with(".crc") {
+            names.push(name);
+        }
+    }
+    // Rolling event log: events_<n>_<appId>[.codec], in numeric order of n.
+    let mut rolling: Vec<(u64, String)> = names
+        .iter()
+        .filter_map(|n| {
+            let rest = n.strip_prefix("events_")?;
+            let (index, _) = rest.split_once('_')?;
+            Some((index.parse().ok()?, n.clone()))
+        })
+        .collect();
+    if !rolling.is_empty() {
+        rolling.sort();
+        return Ok(rolling.into_iter().map(|(_, n)| dir.join(n)).collect());
+    }
+    // Databricks-style: dated parts eventlog-YYYY-MM-DD--HH-MM[.gz] (oldest first), then eventlog.
+    let mut dated: Vec<&String> = names.iter().filter(|n| n.starts_with("eventlog-")).collect();
+    let current = names.iter().find(|n| *n == "eventlog");
+    if current.is_some() || !dated.is_empty() {
+        dated.sort();
+        return Ok(dated.into_iter().chain(current).map(|n| dir.join(n)).collect());
+    }
+    match names.as_slice() {
+        [] => Err(EventLogError::Empty(dir.to_path_buf())),
+        [one] => Ok(vec![dir.join(one)]),
+        many => Err(EventLogError::NotAnEventLog {
+            path: dir.to_path_buf(),
+            message: format!(
+                "the directory holds {} files and is not a rolling event log (eventlog_v2_<appId>/events_<n>_<appId>); pass one file",
+                many.len()
+            ),
+        }),
+    }
+}
+
+/// The codec from the name, then from the first bytes (so a renamed file is never misread).
+fn codec(path: &Path) -> Result<Codec, EventLogError> {
+    let name = path.file_name().map(|n| n.to_string_lossy().to_ascii_lowercase()).unwrap_or_default();
+    let name = name.strip_suffix(INPROGRESS).unwrap_or(&name);
+    let ext = name.rsplit_once('.').map(|(_, e)| e).unwrap_or("");
+    let unsupported = |codec: &'static str| Err(EventLogError::UnsupportedCodec { path: path.to_path_buf(), codec });
+    match ext {
+        "lz4" => return unsupported("lz4"),
+        "snappy" => return unsupported("snappy"),
+        "lzf" => return unsupported("lzf"),
+        "gz" | "gzip" => return unsupported("gzip"),
+        _ => {}
+    }
+    let mut head = [0u8; 10];
+    let mut file = File::open(path).map_err(|e| io_error(path, e))?;
+    let mut n = 0;
+    while n < head.len() {
+        match file.read(&mut head[n..]) {
+            Ok(0) => break,
+            Ok(k) => n += k,
+            Err(e) if e.kind() == ErrorKind::Interrupted => {}
+            Err(e) => return Err(io_error(path, e)),
+        }
+    }
+    let head = &head[..n];
+    let zstd_frame = head.starts_with(&[0x28, 0xB5, 0x2F, 0xFD]);
+    let zstd_skippable = head.len() >= 4 && head[0] & 0xF0 == 0x50 && head[1..4] == [0x2A, 0x4D, 0x18];
+    if zstd_frame || zstd_skippable {
+        Ok(Codec::Zstd)
+    } else if head.starts_with(b"LZ4Block") || head.starts_with(&[0x04, 0x22, 0x4D, 0x18]) {
+        unsupported("lz4")
+    } else if head.starts_with(b"\x82SNAPPY\x00") || head.starts_with(b"\xff\x06\x00\x00sNaPpY") {
+        unsupported("snappy")
+    } else if head.starts_with(&[0x1F, 0x8B]) {
+        unsupported("gzip")
+    } else if head.starts_with(b"ZV") && head.get(2).is_some_and(|&t| t <= 1) {
+        unsupported("lzf")
+    } else if matches!(ext, "zstd" | "zst") && !head.is_empty() && !head.starts_with(b"{") {
+        Ok(Codec::Zstd) // let the decoder say what is wrong with it
+    } else {
+        Ok(Codec::Plain)
+    }
+}
+
+/// How reading one part went.
+#[derive(Debug, Default)]
+pub(crate) struct ReadOutcome {
+    /// Decoded bytes fed to the analyser.
+    pub bytes: u64,
+    /// The compressed stream stopped early (in-progress or damaged), with the decoder's message.
+    pub cut: Option<String>,
+}
+
+/// Feed `part` to `analyzer`, leaving out its first `skip` decoded bytes (already fed earlier).
+pub(crate) fn read_part(part: &Part, skip: u64, analyzer: &mut Analyzer) -> Result<ReadOutcome, EventLogError> {
+    let mut file = File::open(&part.path).map_err(|e| io_error(&part.path, e))?;
+    match part.codec {
+        Codec::Plain => {
+            if skip > 0 {
+                file.seek(SeekFrom::Start(skip)).map_err(|e| io_error(&part.path, e))?;
+            }
+            let bytes = pump(&mut file, 0, analyzer).map_err(|(_, e)| io_error(&part.path, e))?;
+            Ok(ReadOutcome { bytes, cut: None })
+        }
+        Codec::Zstd => {
+            let mut decoder = zstd::stream::read::Decoder::new(file).map_err(|e| io_error(&part.path, e))?;
+            match pump(&mut decoder, skip, analyzer) {
+                Ok(bytes) => Ok(ReadOutcome { bytes, cut: None }),
+                Err((0, e)) if skip == 0 => {
+                    Err(EventLogError::Corrupt { path: part.path.clone(), message: format!("zstd: {e}") })
+                }
+                Err((bytes, e)) => Ok(ReadOutcome { bytes, cut: Some(e.to_string()) }),
+            }
+        }
+    }
+}
+
+/// Read to the end, dropping the first `skip` bytes and feeding the rest. On error, returns the
+/// bytes fed so far with it.
+fn pump(reader: &mut impl Read, mut skip: u64, analyzer: &mut Analyzer) -> Result<u64, (u64, std::io::Error)> {
+    let mut buf = vec![0u8; READ_BUF];
+    let mut fed = 0u64;
+    loop {
+        let n = match reader.read(&mut buf) {
+            Ok(0) => return Ok(fed),
+            Ok(n) => n,
+            Err(e) if e.kind() == ErrorKind::Interrupted => continue,
+            Err(e) => return Err((fed, e)),
+        };
+        let dropped = usize::try_from(skip).unwrap_or(usize::MAX).min(n);
+        skip -= dropped as u64;
+        let data = &buf[dropped..n];
+        if !data.is_empty() {
+            analyzer.feed(data);
+            fed += data.len() as u64;
+        }
+    }
+}
+
+fn io_error(path: &Path, source: std::io::Error) -> EventLogError {
+    if source.kind() == ErrorKind::NotFound {
+        EventLogError::NotFound(path.to_path_buf())
+    } else {
+        EventLogError::Io { path: path.to_path_buf(), source }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn scratch(name: &str) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("batchtop-eventlog-source-{}-{name}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        dir
+    }
+
+    #[test]
+    fn rolling_parts_in_numeric_order_without_markers() {
+        let dir = scratch("rolling");
+        for name in ["events_10_app", "events_2_app", "events_1_app", ".events_1_app.crc", "appstatus_app.inprogress"] {
+            std::fs::write(dir.join(name), "{}\n").unwrap();
+        }
+        let names: Vec<String> =
+            parts(&dir).unwrap().iter().map(|p| p.path.file_name().unwrap().to_string_lossy().into_owned()).collect();
+        assert_eq!(names, ["events_1_app", "events_2_app", "events_10_app"]);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn codecs_by_name_and_magic() {
+        let dir = scratch("codecs");
+        let cases: [(&str, &[u8], Option<Codec>); 6] = [
+            ("plain", b"{\"Event\":1}\n", Some(Codec::Plain)),
+            ("renamed", &[0x28, 0xB5, 0x2F, 0xFD, 0, 0], Some(Codec::Zstd)),
+            ("app.lz4", b"{}", None),
+            ("app", b"LZ4Block\x10\x00", None),
+            ("app2", b"\x82SNAPPY\x00\x00\x00", None),
+            ("app.zstd.inprogress", &[0x28, 0xB5, 0x2F, 0xFD], Some(Codec::Zstd)),
+        ];
+        for (name, bytes, want) in cases {
+            let path = dir.join(name);
+            std::fs::write(&path, bytes).unwrap();
+            match (codec(&path), want) {
+                (Ok(got), Some(want)) => assert_eq!(got, want, "{name}"),
+                (Err(EventLogError::UnsupportedCodec { .. }), None) => {}
+                (other, _) => panic!("{name}: {other:?}"),
+            }
+        }
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn inprogress_name_is_found_either_way() {
+        let dir = scratch("inprogress");
+        std::fs::write(dir.join("app-1.inprogress"), "{}\n").unwrap();
+        assert_eq!(parts(&dir.join("app-1")).unwrap()[0].path, dir.join("app-1.inprogress"));
+        assert!(matches!(parts(&dir.join("nope")), Err(EventLogError::NotFound(_))));
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}
