@@ -59,6 +59,12 @@ pub struct PollSection {
     pub workflows: HumanDuration,
     /// Crawlers and their metrics.
     pub crawlers: HumanDuration,
+    /// EMR Serverless applications and job runs.
+    pub emr: HumanDuration,
+    /// EMR Serverless job runs while some are in flight.
+    pub emr_active: HumanDuration,
+    /// How far back EMR Serverless runs are read.
+    pub emr_history: HumanDuration,
 }
 
 impl Default for PollSection {
@@ -72,6 +78,9 @@ impl Default for PollSection {
             max_backoff: HumanDuration(Duration::from_secs(300)),
             workflows: HumanDuration(Duration::from_secs(60)),
             crawlers: HumanDuration(Duration::from_secs(300)),
+            emr: HumanDuration(Duration::from_secs(30)),
+            emr_active: HumanDuration(Duration::from_secs(5)),
+            emr_history: HumanDuration(Duration::from_secs(24 * 3600)),
         }
     }
 }

@@ -46,12 +46,13 @@ actions! {
     Mark => "mark", "mark or unmark a run for stop";
     Start => "start", "start a workflow run or a crawler";
     Resume => "resume", "resume the failed nodes of a workflow run";
+    Dashboard => "dashboard", "EMR Serverless Spark UI link (1 hour), copied to the clipboard";
 }
 
 impl Action {
     /// Actions that change AWS (and `mark`, which only serves `stop`): absent in read-only mode.
     pub fn is_mutating(self) -> bool {
-        matches!(self, Action::Rerun | Action::Stop | Action::Mark | Action::Start | Action::Resume)
+        matches!(self, Action::Rerun | Action::Stop | Action::Mark | Action::Start | Action::Resume | Action::Dashboard)
     }
 }
 

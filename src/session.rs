@@ -30,7 +30,11 @@ pub enum SessionError {
     Audit(String, std::io::Error),
 }
 
-fn executor(glue: Arc<dyn GlueWrite>, emr: Arc<dyn EmrWrite>, context: &Context) -> Result<Arc<Executor>, SessionError> {
+fn executor(
+    glue: Arc<dyn GlueWrite>,
+    emr: Arc<dyn EmrWrite>,
+    context: &Context,
+) -> Result<Arc<Executor>, SessionError> {
     let path = audit_path();
     let log = AuditLog::open(&path).map_err(|e| SessionError::Audit(path.display().to_string(), e))?;
     let caller = Caller { arn: None, account: None, profile: context.profile.clone(), region: context.region.clone() };
@@ -60,7 +64,8 @@ pub async fn connect(cli: &Cli, settings: &Settings) -> Result<Session, SessionE
             read_only,
             demo: true,
         };
-        let executor = if read_only { None } else { Some(executor(Arc::new(demo.clone()), Arc::new(demo.clone()), &context)?) };
+        let executor =
+            if read_only { None } else { Some(executor(Arc::new(demo.clone()), Arc::new(demo.clone()), &context)?) };
         let clock: Clock = Arc::new(move || demo.now());
         return Ok(Session { account, clock, context, executor });
     }
@@ -73,7 +78,14 @@ pub async fn connect(cli: &Cli, settings: &Settings) -> Result<Session, SessionE
         read_only,
         demo: false,
     };
-    let executor =
-        if read_only { None } else { Some(executor(sdk::writer(&loaded, account.stats.clone()), sdk::emr_writer(&loaded, account.stats.clone()), &context)?) };
+    let executor = if read_only {
+        None
+    } else {
+        Some(executor(
+            sdk::writer(&loaded, account.stats.clone()),
+            sdk::emr_writer(&loaded, account.stats.clone()),
+            &context,
+        )?)
+    };
     Ok(Session { account, clock: Arc::new(Utc::now), context, executor })
 }

@@ -15,29 +15,73 @@ pub use exec::{Caller, Executor, Outcome};
 /// Everything batchtop can change in an account.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Command {
-    RerunJob { job: String, arguments: BTreeMap<String, String> },
-    StopJobRuns { job: String, run_ids: Vec<String> },
-    ResetBookmark { job: String },
-    RewindBookmark { job: String, run_id: String },
-    StartWorkflow { workflow: String, properties: BTreeMap<String, String> },
-    ResumeWorkflow { workflow: String, run_id: String, node_ids: Vec<String> },
-    StopWorkflow { workflow: String, run_id: String },
-    StartCrawler { crawler: String },
-    StartApplication { app_id: String, name: String },
-    StopApplication { app_id: String, name: String },
+    RerunJob {
+        job: String,
+        arguments: BTreeMap<String, String>,
+    },
+    StopJobRuns {
+        job: String,
+        run_ids: Vec<String>,
+    },
+    ResetBookmark {
+        job: String,
+    },
+    RewindBookmark {
+        job: String,
+        run_id: String,
+    },
+    StartWorkflow {
+        workflow: String,
+        properties: BTreeMap<String, String>,
+    },
+    ResumeWorkflow {
+        workflow: String,
+        run_id: String,
+        node_ids: Vec<String>,
+    },
+    StopWorkflow {
+        workflow: String,
+        run_id: String,
+    },
+    StartCrawler {
+        crawler: String,
+    },
+    StartApplication {
+        app_id: String,
+        name: String,
+    },
+    StopApplication {
+        app_id: String,
+        name: String,
+    },
     /// StartJobRun with the driver and configuration of run `run_id`. The client token is
     /// made once, when the command is built, so an SDK retry can never start it twice.
-    RerunEmr { app_id: String, run_id: String, name: Option<String>, client_token: String },
-    CancelEmr { app_id: String, run_id: String },
-    EmrDashboard { app_id: String, run_id: String, attempt: Option<i32> },
+    RerunEmr {
+        app_id: String,
+        run_id: String,
+        name: Option<String>,
+        client_token: String,
+    },
+    CancelEmr {
+        app_id: String,
+        run_id: String,
+    },
+    EmrDashboard {
+        app_id: String,
+        run_id: String,
+        attempt: Option<i32>,
+    },
 }
 
 /// A fresh idempotency token (32 hex digits) for one confirmed StartJobRun.
 pub fn client_token() -> String {
     use std::sync::atomic::{AtomicU64, Ordering};
     static SEQ: AtomicU64 = AtomicU64::new(0);
-    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos() as u64).unwrap_or(0);
-    let mut x = nanos ^ (u64::from(std::process::id()) << 32) ^ SEQ.fetch_add(1, Ordering::Relaxed).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    let nanos =
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos() as u64).unwrap_or(0);
+    let mut x = nanos
+        ^ (u64::from(std::process::id()) << 32)
+        ^ SEQ.fetch_add(1, Ordering::Relaxed).wrapping_mul(0x9E37_79B9_7F4A_7C15);
     let mut next = || {
         x = x.wrapping_add(0x9E37_79B9_7F4A_7C15);
         let mut z = x;

@@ -19,6 +19,13 @@ pub fn on_action(state: &mut AppState, action: Action) -> Vec<Effect> {
         // The keymap has no such keys in read-only mode; this is the second lock.
         return Vec::new();
     }
+    if let Some(cmd) = emr_command(state, action) {
+        match cmd {
+            Ok(cmd) => ask(state, cmd),
+            Err(why) => state.flash = Some(why),
+        }
+        return vec![Effect::Redraw];
+    }
     let command = match action {
         Action::Bookmark => return open_bookmark(state),
         Action::Mark => {
@@ -44,6 +51,47 @@ pub fn on_action(state: &mut AppState, action: Action) -> Vec<Effect> {
         Err(why) => state.flash = Some(why),
     }
     vec![Effect::Redraw]
+}
+
+/// The EMR Serverless command for `action` in the EMR panes (None elsewhere).
+fn emr_command(state: &AppState, action: Action) -> Option<Result<Command, String>> {
+    let run = match (state.root, state.stack.last()) {
+        (_, Some(View::EmrDetail(d))) => d.run(&state.emr),
+        (Pane::Emr, None) => state.emr_pane.selected().and_then(|i| state.emr.runs.get(i)),
+        (Pane::Apps, None) => {
+            let app = state.apps_pane.selected().and_then(|i| state.emr.apps.get(i));
+            return match (action, app) {
+                (Action::Start, Some(a)) => {
+                    Some(Ok(Command::StartApplication { app_id: a.id.clone(), name: a.name.clone() }))
+                }
+                (Action::Stop, Some(a)) => {
+                    Some(Ok(Command::StopApplication { app_id: a.id.clone(), name: a.name.clone() }))
+                }
+                (Action::Start | Action::Stop, None) => Some(Err("no application selected".into())),
+                (Action::Rerun | Action::Dashboard, _) => Some(Err("open the application's runs (enter) first".into())),
+                _ => None,
+            };
+        }
+        _ => return None,
+    };
+    let Some(run) = run else {
+        return matches!(action, Action::Rerun | Action::Stop | Action::Dashboard)
+            .then(|| Err("no run selected".into()));
+    };
+    let (app_id, run_id) = (run.app_id.clone(), run.id.clone());
+    Some(match action {
+        Action::Rerun => Ok(Command::RerunEmr {
+            app_id,
+            run_id,
+            name: run.name.clone(),
+            client_token: crate::actions::client_token(),
+        }),
+        Action::Stop if run.state().is_active() => Ok(Command::CancelEmr { app_id, run_id }),
+        Action::Stop => Err(format!("run {run_id} is {}: nothing to cancel", run.state().as_str())),
+        Action::Dashboard => Ok(Command::EmrDashboard { app_id, run_id, attempt: run.attempt }),
+        Action::Start => Err("start works on an application (:apps)".into()),
+        _ => return None,
+    })
 }
 
 /// Open the confirmation of `cmd`, unless the same command is already in flight.
@@ -296,6 +344,10 @@ fn confirm(state: &mut AppState, cmd: Command) -> Vec<Effect> {
 
 pub fn done(state: &mut AppState, command: Command, result: Result<Outcome, AwsError>) -> Vec<Effect> {
     state.pending.remove(&command.key());
+    let clip = match &result {
+        Ok(Outcome::Dashboard { url }) => Some(Effect::Clipboard(url.clone())),
+        _ => None,
+    };
     state.flash = Some(match &result {
         Ok(o) => format!("✔ {} {}: {}", command.api_call(), command.target(), o.summary()),
         Err(e) => format!("✖ {} {}: {}", command.api_call(), command.target(), e.message),
@@ -303,8 +355,13 @@ pub fn done(state: &mut AppState, command: Command, result: Result<Outcome, AwsE
     if let (Ok(Outcome::Stopped(_)), Some(View::Runs(r))) = (&result, state.stack.last_mut()) {
         r.marked.clear();
     }
-    let mut fx =
-        vec![Effect::PollNow(Source::Glue), Effect::PollNow(Source::Workflows), Effect::PollNow(Source::Crawlers)];
+    let mut fx = vec![
+        Effect::PollNow(Source::Glue),
+        Effect::PollNow(Source::Workflows),
+        Effect::PollNow(Source::Crawlers),
+        Effect::PollNow(Source::Emr),
+    ];
+    fx.extend(clip);
     if let Some(View::WorkflowRuns(w)) = state.stack.last() {
         fx.push(Effect::LoadWorkflowRuns(w.workflow.clone()));
     }

@@ -5,7 +5,7 @@ use ratatui::crossterm::event::KeyEvent;
 
 use crate::actions::{Command, Confirmed, Outcome};
 use crate::aws::{AwsError, CallerIdentity, StatsSnapshot};
-use crate::model::{Bookmark, Crawler, Workflow, WorkflowRun};
+use crate::model::{Bookmark, Crawler, EmrAttempt, EmrData, Workflow, WorkflowRun};
 
 /// What the workflows and crawlers pollers bring.
 #[derive(Debug, Clone)]
@@ -21,6 +21,7 @@ pub enum Source {
     Glue,
     Workflows,
     Crawlers,
+    Emr,
 }
 
 impl Source {
@@ -29,6 +30,7 @@ impl Source {
             Source::Glue => "glue",
             Source::Workflows => "workflows",
             Source::Crawlers => "crawlers",
+            Source::Emr => "emr-serverless",
         }
     }
 }
@@ -72,6 +74,19 @@ pub enum Msg {
         at: DateTime<Utc>,
         result: Result<CatalogData, AwsError>,
     },
+    /// An EMR Serverless poll cycle ended: the data and the errors of calls that failed
+    /// while others answered.
+    EmrLoaded {
+        generation: u64,
+        at: DateTime<Utc>,
+        result: Result<Box<(EmrData, Vec<AwsError>)>, AwsError>,
+    },
+    /// ListJobRunAttempts answered for a run detail.
+    EmrAttemptsLoaded {
+        app_id: String,
+        run_id: String,
+        result: Result<Vec<EmrAttempt>, AwsError>,
+    },
     /// GetWorkflowRuns answered for the run history view.
     WorkflowRunsLoaded {
         workflow: String,
@@ -97,4 +112,11 @@ pub enum Effect {
     LoadBookmark(String),
     /// Read a workflow's run history.
     LoadWorkflowRuns(String),
+    /// Read an EMR Serverless run's attempts.
+    LoadEmrAttempts {
+        app_id: String,
+        run_id: String,
+    },
+    /// Put text on the user's clipboard (OSC 52: works over SSH).
+    Clipboard(String),
 }

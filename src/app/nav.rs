@@ -11,6 +11,15 @@ pub fn step(state: &mut AppState, delta: isize) {
         (Pane::Jobs, None) => state.jobs.cursor.step(delta, state.jobs.visible.len(), rows),
         (Pane::Workflows, None) => state.wf_pane.cursor.step(delta, state.wf_pane.visible.len(), rows),
         (Pane::Crawlers, None) => state.cr_pane.cursor.step(delta, state.cr_pane.visible.len(), rows),
+        (Pane::Apps, None) => state.apps_pane.cursor.step(delta, state.apps_pane.visible.len(), rows),
+        (Pane::Emr, None) => state.emr_pane.cursor.step(delta, state.emr_pane.visible.len(), rows),
+        (_, Some(View::EmrDetail(d))) => {
+            let len = d
+                .run(&state.emr)
+                .map(|r| crate::state::emr::fields(r, &state.emr, d.attempts.as_ref(), state.now).len())
+                .unwrap_or(0);
+            d.scroll = d.scroll.saturating_add_signed(delta).min(len.saturating_sub(rows + 1));
+        }
         (_, Some(View::Runs(r))) => r.cursor.step(delta, r.visible.len(), rows),
         (_, Some(View::WorkflowRuns(w))) => {
             let len = w.len();
@@ -38,6 +47,24 @@ pub fn open(state: &mut AppState) -> Vec<Effect> {
             View::WorkflowRuns(WorkflowRunsPane { workflow: w.name.clone(), ..Default::default() })
         }),
         (Pane::Crawlers, None) => None,
+        (Pane::Apps, None) => {
+            if let Some(app) = state.apps_pane.selected().and_then(|i| state.emr.apps.get(i)) {
+                state.emr_app = Some(app.id.clone());
+                state.root = Pane::Emr;
+                state.emr_pane.cursor.top();
+                state.rebuild();
+            }
+            None
+        }
+        (Pane::Emr, None) => state.emr_pane.selected().and_then(|i| state.emr.runs.get(i)).map(|r| {
+            effects.push(Effect::LoadEmrAttempts { app_id: r.app_id.clone(), run_id: r.id.clone() });
+            View::EmrDetail(crate::state::emr::EmrDetailPane {
+                app_id: r.app_id.clone(),
+                run_id: r.id.clone(),
+                ..Default::default()
+            })
+        }),
+        (_, Some(View::EmrDetail(_))) => None,
         (_, Some(View::Runs(r))) => r.selected(&state.data).map(|run| {
             View::Detail(DetailPane { job: r.job.clone(), run_id: run.id.clone(), scroll: 0, snapshot: None })
         }),
@@ -74,6 +101,11 @@ pub fn back(state: &mut AppState) {
     }
     if state.stack.pop().is_some() {
         state.rebuild();
+    } else if state.root == Pane::Emr && state.emr_app.is_some() {
+        // The runs of one application were opened from `:apps`: back to it.
+        state.emr_app = None;
+        state.root = Pane::Apps;
+        state.rebuild();
     }
 }
 
@@ -82,6 +114,8 @@ pub fn current_filter(state: &AppState) -> Option<&Filter> {
         (Pane::Jobs, None) => Some(&state.jobs.filter),
         (Pane::Workflows, None) => Some(&state.wf_pane.filter),
         (Pane::Crawlers, None) => Some(&state.cr_pane.filter),
+        (Pane::Apps, None) => Some(&state.apps_pane.filter),
+        (Pane::Emr, None) => Some(&state.emr_pane.filter),
         (_, Some(View::Runs(r))) => Some(&r.filter),
         _ => None,
     }
@@ -102,6 +136,14 @@ pub fn set_filter(state: &mut AppState, text: &str) {
         (Pane::Crawlers, None) => {
             state.cr_pane.filter = f;
             state.cr_pane.cursor.top();
+        }
+        (Pane::Apps, None) => {
+            state.apps_pane.filter = f;
+            state.apps_pane.cursor.top();
+        }
+        (Pane::Emr, None) => {
+            state.emr_pane.filter = f;
+            state.emr_pane.cursor.top();
         }
         (_, Some(View::Runs(r))) => {
             r.filter = f;

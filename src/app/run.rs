@@ -57,6 +57,15 @@ pub async fn run(terminal: &mut Tui, session: Session, settings: Arc<Settings>) 
         tx.clone(),
         wake_cr.clone(),
     ));
+    let wake_emr = Arc::new(Notify::new());
+    let emr_collector = poll::EmrCollector::new(account.emr.clone(), poll_cfg.max_concurrency, poll_cfg.emr.0 * 4);
+    let emr_poller = tokio::spawn(poll::run_emr(
+        emr_collector,
+        poll::EmrCadence::from(poll_cfg),
+        clock.clone(),
+        tx.clone(),
+        wake_emr.clone(),
+    ));
     let identity = account.identity.clone();
     let id_tx = tx.clone();
     let who = tokio::spawn(async move {
@@ -111,6 +120,20 @@ pub async fn run(terminal: &mut Tui, session: Session, settings: Arc<Settings>) 
                     Effect::PollNow(Source::Glue) => wake.notify_one(),
                     Effect::PollNow(Source::Workflows) => wake_wf.notify_one(),
                     Effect::PollNow(Source::Crawlers) => wake_cr.notify_one(),
+                    Effect::PollNow(Source::Emr) => wake_emr.notify_one(),
+                    Effect::LoadEmrAttempts { app_id, run_id } => {
+                        let reader = account.emr.clone();
+                        let tx = tx.clone();
+                        tokio::spawn(async move {
+                            let result = reader.attempts(&app_id, &run_id).await;
+                            let _ = tx.send(Msg::EmrAttemptsLoaded { app_id, run_id, result }).await;
+                        });
+                    }
+                    Effect::Clipboard(text) => {
+                        if let Err(e) = crate::terminal::copy_to_clipboard(&text) {
+                            tracing::warn!(error = %e, "OSC 52 clipboard write failed");
+                        }
+                    }
                     Effect::LoadWorkflowRuns(workflow) => {
                         let reader = account.workflows.clone();
                         let tx = tx.clone();
@@ -157,6 +180,7 @@ pub async fn run(terminal: &mut Tui, session: Session, settings: Arc<Settings>) 
     poller.abort();
     wf_poller.abort();
     cr_poller.abort();
+    emr_poller.abort();
     who.abort();
     result
 }

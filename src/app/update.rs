@@ -12,6 +12,8 @@ pub const COMMANDS: &[(&str, &str)] = &[
     ("jobs", "Glue jobs and their runs"),
     ("workflows", "Glue workflows, their runs and graphs"),
     ("crawlers", "Glue crawlers and catalog freshness"),
+    ("apps", "EMR Serverless applications"),
+    ("emr", "EMR Serverless job runs, all applications"),
     ("help", "key bindings"),
     ("quit", "leave batchtop"),
 ];
@@ -41,11 +43,43 @@ pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
                 Source::Glue => state.glue.polling = true,
                 Source::Workflows => state.wf_status.polling = true,
                 Source::Crawlers => state.cr_status.polling = true,
+                Source::Emr => state.emr_status.polling = true,
             }
             vec![Effect::Redraw]
         }
         Msg::Loaded(loaded) => on_loaded(state, loaded),
         Msg::Catalog { source, generation, at, result } => on_catalog(state, source, generation, at, result),
+        Msg::EmrLoaded { generation, at, result } => {
+            let status = &mut state.emr_status;
+            if generation < status.generation {
+                return Vec::new();
+            }
+            status.generation = generation;
+            status.polling = false;
+            match result {
+                Ok(b) => {
+                    let (data, errors) = *b;
+                    status.last_ok = Some(at);
+                    status.partial_failures = errors.len();
+                    status.error = errors.into_iter().next();
+                    state.emr = data;
+                }
+                Err(e) => status.error = Some(e),
+            }
+            state.rebuild();
+            vec![Effect::Redraw]
+        }
+        Msg::EmrAttemptsLoaded { app_id, run_id, result } => {
+            for v in &mut state.stack {
+                if let View::EmrDetail(d) = v
+                    && d.app_id == app_id
+                    && d.run_id == run_id
+                {
+                    d.attempts = Some(result.clone().map_err(|e| e.message));
+                }
+            }
+            vec![Effect::Redraw]
+        }
         Msg::WorkflowRunsLoaded { workflow, result } => {
             let rows = state.table_rows();
             for v in &mut state.stack {
@@ -76,6 +110,7 @@ fn on_loaded(state: &mut AppState, loaded: Loaded) -> Vec<Effect> {
         Source::Glue => &mut state.glue,
         Source::Workflows => &mut state.wf_status,
         Source::Crawlers => &mut state.cr_status,
+        Source::Emr => &mut state.emr_status,
     };
     if loaded.generation < status.generation {
         return Vec::new();
@@ -109,7 +144,7 @@ fn on_catalog(
     let status = match source {
         Source::Workflows => &mut state.wf_status,
         Source::Crawlers => &mut state.cr_status,
-        Source::Glue => return Vec::new(),
+        Source::Glue | Source::Emr => return Vec::new(),
     };
     if generation < status.generation {
         return Vec::new();
@@ -190,7 +225,13 @@ fn on_normal_key(state: &mut AppState, key: KeyEvent) -> Vec<Effect> {
             }
             return fx;
         }
-        Action::Bookmark | Action::Rerun | Action::Stop | Action::Mark | Action::Start | Action::Resume => {
+        Action::Bookmark
+        | Action::Rerun
+        | Action::Stop
+        | Action::Mark
+        | Action::Start
+        | Action::Resume
+        | Action::Dashboard => {
             return super::actions::on_action(state, action);
         }
         Action::Up => step(state, -1),
@@ -274,6 +315,11 @@ fn run_command(state: &mut AppState, cmd: &str) -> Vec<Effect> {
         "jobs" | "job" | "j" => switch(state, Pane::Jobs),
         "workflows" | "workflow" | "wf" | "w" => switch(state, Pane::Workflows),
         "crawlers" | "crawler" | "cr" | "c" => switch(state, Pane::Crawlers),
+        "apps" | "applications" | "app" => switch(state, Pane::Apps),
+        "emr" | "emr-runs" | "runs" => {
+            state.emr_app = None;
+            switch(state, Pane::Emr)
+        }
         "q" | "quit" | "q!" => {
             state.quit = true;
             return vec![Effect::Quit];

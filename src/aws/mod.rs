@@ -108,10 +108,20 @@ pub trait EmrWrite: Send + Sync {
     fn stop_application<'a>(&'a self, app_id: &'a str) -> BoxFut<'a, AwsResult<()>>;
     /// StartJobRun with the driver, configuration, role, tags and retry policy of run
     /// `run_id`; `client_token` makes a retried call start it only once. Returns the new id.
-    fn rerun_job<'a>(&'a self, app_id: &'a str, run_id: &'a str, client_token: &'a str) -> BoxFut<'a, AwsResult<String>>;
+    fn rerun_job<'a>(
+        &'a self,
+        app_id: &'a str,
+        run_id: &'a str,
+        client_token: &'a str,
+    ) -> BoxFut<'a, AwsResult<String>>;
     fn cancel_job_run<'a>(&'a self, app_id: &'a str, run_id: &'a str) -> BoxFut<'a, AwsResult<()>>;
     /// GetDashboardForJobRun: a Spark UI URL valid for one hour.
-    fn dashboard_url<'a>(&'a self, app_id: &'a str, run_id: &'a str, attempt: Option<i32>) -> BoxFut<'a, AwsResult<String>>;
+    fn dashboard_url<'a>(
+        &'a self,
+        app_id: &'a str,
+        run_id: &'a str,
+        attempt: Option<i32>,
+    ) -> BoxFut<'a, AwsResult<String>>;
 }
 
 /// What BatchStopJobRun accepted and refused.

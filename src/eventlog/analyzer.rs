@@ -290,8 +290,12 @@ impl Analyzer {
             }
             Event::TaskEnd(t) => self.task_end(t),
             Event::StageSubmitted(info) => {
-                let job_ids: Vec<i64> =
-                    self.jobs.values().filter(|j| j.live && j.summary.stage_ids.contains(&info.id)).map(|j| j.summary.job_id).collect();
+                let job_ids: Vec<i64> = self
+                    .jobs
+                    .values()
+                    .filter(|j| j.live && j.summary.stage_ids.contains(&info.id))
+                    .map(|j| j.summary.job_id)
+                    .collect();
                 let key = (info.id, info.attempt);
                 let rec = self.stage(&info);
                 rec.status = StageStatus::Active;
@@ -344,7 +348,10 @@ impl Analyzer {
             }
             Event::SqlStart(q) => {
                 let description = q.description.map(|d| d.into_owned()).filter(|d| !d.is_empty());
-                self.sql.insert(q.id, SqlExecution { id: q.id, description, start_ms: q.time_ms, end_ms: None, error: None });
+                self.sql.insert(
+                    q.id,
+                    SqlExecution { id: q.id, description, start_ms: q.time_ms, end_ms: None, error: None },
+                );
             }
             Event::SqlEnd(q) => {
                 let rec = self.sql.entry(q.id).or_insert_with(|| SqlExecution {
@@ -482,7 +489,7 @@ impl Analyzer {
         job.summary.completion_ms = j.completion_ms.filter(|&t| t > 0);
         if failed {
             let message = j.result.exception.and_then(|e| e.message).map(|m| m.into_owned()).unwrap_or_default();
-            job.summary.failure = message.lines().map(str::trim).find(|l| !l.is_empty()).map(str::to_owned);
+            job.summary.failure = Some(failures::one_line(&message)).filter(|m| !m.is_empty());
         }
     }
 }

@@ -258,7 +258,10 @@ pub(crate) struct StackFrame<'a> {
 
 #[derive(Debug)]
 pub(crate) enum Event<'a> {
-    TaskStart { stage: StageKey, task_id: i64 },
+    TaskStart {
+        stage: StageKey,
+        task_id: i64,
+    },
     TaskEnd(TaskEnd<'a>),
     StageSubmitted(StageInfo<'a>),
     StageCompleted(StageInfo<'a>),
@@ -504,7 +507,10 @@ mod tests {
         let (event, end) = parse_event(TASK_END.as_bytes(), 0).unwrap();
         assert_eq!(end, TASK_END.len());
         let Event::TaskEnd(t) = event else { panic!("{event:?}") };
-        assert_eq!((t.stage, t.task_id, t.launch_ms, t.finish_ms, t.failed, t.killed), ((3, 1), 42, 1000, 1500, false, false));
+        assert_eq!(
+            (t.stage, t.task_id, t.launch_ms, t.finish_ms, t.failed, t.killed),
+            ((3, 1), 42, 1000, 1500, false, false)
+        );
         assert_eq!(t.reason, "Success");
         assert_eq!(t.reason_raw, br#"{"Reason":"Success"}"#);
         let m = t.metrics.unwrap();
@@ -527,7 +533,8 @@ mod tests {
 
     #[test]
     fn key_order_and_spacing_do_not_matter() {
-        let line = r#" { "Task Info" : {"Launch Time":1,"Task ID":2} , "Stage ID":5, "Event" : "SparkListenerTaskStart" } "#;
+        let line =
+            r#" { "Task Info" : {"Launch Time":1,"Task ID":2} , "Stage ID":5, "Event" : "SparkListenerTaskStart" } "#;
         let (event, _) = parse_event(line.as_bytes(), 0).unwrap();
         assert!(matches!(event, Event::TaskStart { stage: (5, 0), task_id: 2 }), "{event:?}");
     }
@@ -549,7 +556,11 @@ mod tests {
     fn other_events_are_validated_and_ignored() {
         let line = r#"{"Event":"com.example.VendorEvent","payload":[1,2,{"a":null}]}"#;
         assert!(matches!(parse_event(line.as_bytes(), 0), Ok((Event::Other, _))));
-        let sql = r#"{"Event":"org.apache.spark.sql.execution.ui.SparkListenerSQLExecutionEnd","executionId":3,"time":9}"#;
-        assert!(matches!(parse_event(sql.as_bytes(), 0), Ok((Event::SqlEnd(SqlEnd { id: 3, time_ms: Some(9), .. }), _))));
+        let sql =
+            r#"{"Event":"org.apache.spark.sql.execution.ui.SparkListenerSQLExecutionEnd","executionId":3,"time":9}"#;
+        assert!(matches!(
+            parse_event(sql.as_bytes(), 0),
+            Ok((Event::SqlEnd(SqlEnd { id: 3, time_ms: Some(9), .. }), _))
+        ));
     }
 }

@@ -75,7 +75,9 @@ impl Failures {
         for g in &mut groups {
             g.stage_ids.sort_unstable();
         }
-        groups.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.kind.cmp(&b.kind)).then_with(|| a.reason.cmp(&b.reason)));
+        groups.sort_by(|a, b| {
+            b.count.cmp(&a.count).then_with(|| a.kind.cmp(&b.kind)).then_with(|| a.reason.cmp(&b.reason))
+        });
         groups
     }
 }
@@ -103,7 +105,8 @@ pub(crate) fn cause(kind: &str, raw: &[u8]) -> Cause {
             }
         }
         "FetchFailed" => {
-            let from = r.block_manager.as_ref().map(|b| format!(" from executor {}", b.executor_id)).unwrap_or_default();
+            let from =
+                r.block_manager.as_ref().map(|b| format!(" from executor {}", b.executor_id)).unwrap_or_default();
             let shuffle = r.shuffle_id.map(|s| format!(" (shuffle {s})")).unwrap_or_default();
             match text(&r.message) {
                 Some(m) => format!("shuffle fetch failed{from}{shuffle}: {}", headline(m)),
@@ -145,6 +148,18 @@ pub(crate) fn cause(kind: &str, raw: &[u8]) -> Cause {
 
 fn text<'s>(s: &'s Option<std::borrow::Cow<'_, str>>) -> Option<&'s str> {
     s.as_deref().map(str::trim).filter(|s| !s.is_empty())
+}
+
+/// A failure message in one readable line: its first line, with a trailing "Traceback (most recent
+/// call last):" replaced by the Python exception it leads to.
+pub(crate) fn one_line(text: &str) -> String {
+    const TRACEBACK: &str = "Traceback (most recent call last):";
+    let first = text.lines().map(str::trim).find(|l| !l.is_empty()).unwrap_or("");
+    let line = match first.strip_suffix(TRACEBACK) {
+        Some(head) => format!("{head}{}", headline(text)),
+        None => first.to_string(),
+    };
+    clip(&line, REASON_CHARS)
 }
 
 /// The one line that says what went wrong: the exception line of a Python traceback, else the first
@@ -196,16 +211,28 @@ mod tests {
         let c = cause("ExceptionFailure", raw);
         assert_eq!(c.reason, "org.apache.spark.api.python.PythonException: Exception: boom");
         assert_eq!(c.stack.as_deref(), Some("at a.B.m(B.java:7)"));
+        let job = "Job aborted: Lost task 0.3: org.apache.spark.api.python.PythonException: Traceback (most recent call last):\n  File \"x.py\", line 3\nValueError: bad\n\n\tat org.Foo";
+        assert_eq!(
+            one_line(job),
+            "Job aborted: Lost task 0.3: org.apache.spark.api.python.PythonException: ValueError: bad"
+        );
         assert_eq!(normalize("buffer 0x7fac24b85210 length=729491223, id=974"), "buffer # length=#, id=#");
     }
 
     #[test]
     fn groups_count_and_fall_back() {
         let mut f = Failures::default();
-        let lost = cause("ExecutorLostFailure", br#"{"Reason":"ExecutorLostFailure","Executor ID":"2","Loss Reason":"gone"}"#);
+        let lost =
+            cause("ExecutorLostFailure", br#"{"Reason":"ExecutorLostFailure","Executor ID":"2","Loss Reason":"gone"}"#);
         assert_eq!(lost.lost_executor.as_deref(), Some("2"));
         f.record(&lost, 3);
-        f.record(&cause("ExecutorLostFailure", br#"{"Reason":"ExecutorLostFailure","Executor ID":"7","Loss Reason":"gone"}"#), 1);
+        f.record(
+            &cause(
+                "ExecutorLostFailure",
+                br#"{"Reason":"ExecutorLostFailure","Executor ID":"7","Loss Reason":"gone"}"#,
+            ),
+            1,
+        );
         f.record(&cause("Resubmitted", b"not json"), 1);
         let groups = f.sorted();
         assert_eq!(groups[0].count, 2);

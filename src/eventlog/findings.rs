@@ -1,6 +1,7 @@
 //! Ranked findings: what went wrong or is slow, per stage, with one line of advice each.
 
 use super::Options;
+use super::failures::one_line;
 use super::model::{Finding, Severity, StageSummary, Summary};
 use super::report::{fmt_bytes, fmt_ms};
 
@@ -27,25 +28,31 @@ pub(crate) fn findings(s: &Summary, opts: &Options) -> Vec<Finding> {
 
 fn label(st: &StageSummary) -> String {
     let name = st.name.lines().next().unwrap_or("");
-    if name.is_empty() { format!("stage {}.{}", st.stage_id, st.attempt) } else { format!("stage {}.{} ({name})", st.stage_id, st.attempt) }
-}
-
-fn first_line(text: &str) -> &str {
-    text.lines().map(str::trim).find(|l| !l.is_empty()).unwrap_or("")
+    if name.is_empty() {
+        format!("stage {}.{}", st.stage_id, st.attempt)
+    } else {
+        format!("stage {}.{} ({name})", st.stage_id, st.attempt)
+    }
 }
 
 /// Advice for a failure, from the words of its message.
 fn failure_advice(text: &str) -> &'static str {
     let t = text.to_ascii_lowercase();
-    if t.contains("fetchfailed") || t.contains("fetch failed") || t.contains("shuffle") && t.contains("lost") {
-        "Shuffle output was lost, usually with an executor: find why executors died; keep the external shuffle service or decommissioning on."
-    } else if t.contains("outofmemory") || t.contains("out of memory") || t.contains("oom") || t.contains("memory limit") {
+    if ["outofmemory", "out of memory", "oom", "memory limit"].iter().any(|w| t.contains(w)) {
         "Out of memory: give executors more memory (or memoryOverhead), or split the work into more, smaller partitions."
-    } else if t.contains("cancelled") || t.contains("canceled") {
+    } else if ["fetchfailed", "fetch failed", "missing an output location"].iter().any(|w| t.contains(w)) {
+        "Shuffle output was lost, usually with an executor: find why executors died; keep the external shuffle service or decommissioning on."
+    } else if cancelled(&t) {
         "Cancelled because of another failure: look at the first failed stage and its task errors."
     } else {
         "Fix the task error shown under failed tasks; the stage failed once a task failed spark.task.maxFailures times."
     }
+}
+
+/// Cancelled as a consequence of something else (another failure, shutdown).
+fn cancelled(text: &str) -> bool {
+    let t = text.to_ascii_lowercase();
+    t.contains("cancelled") || t.contains("canceled")
 }
 
 fn failed_jobs(s: &Summary, out: &mut Vec<Finding>) {
@@ -56,13 +63,14 @@ fn failed_jobs(s: &Summary, out: &mut Vec<Finding>) {
             .filter(|st| st.status == "FAILED" && job.stage_ids.contains(&st.stage_id))
             .min_by_key(|st| (st.stage_id, st.attempt));
         let why = job.failure.as_deref().unwrap_or("no reason in the log");
-        let advice = failure_advice(&format!("{why} {}", stage.and_then(|st| st.failure_reason.as_deref()).unwrap_or("")));
+        let advice =
+            failure_advice(&format!("{why} {}", stage.and_then(|st| st.failure_reason.as_deref()).unwrap_or("")));
         out.push(Finding {
             kind: "failed_job".into(),
-            severity: Severity::Critical,
+            severity: if cancelled(why) { Severity::High } else { Severity::Critical },
             stage_id: stage.map(|st| st.stage_id),
             attempt: stage.map(|st| st.attempt),
-            message: format!("job {} failed: {}", job.job_id, first_line(why)),
+            message: format!("job {} failed: {}", job.job_id, one_line(why)),
             advice: advice.into(),
             impact_ms: job.duration_ms().unwrap_or(0),
         });
@@ -71,10 +79,12 @@ fn failed_jobs(s: &Summary, out: &mut Vec<Finding>) {
 
 fn failed_stages(s: &Summary, out: &mut Vec<Finding>) {
     for st in s.stages.iter().filter(|st| st.status == "FAILED") {
-        let retried = s.stages.iter().find(|o| o.stage_id == st.stage_id && o.attempt > st.attempt && o.status == "COMPLETE");
-        let why = first_line(st.failure_reason.as_deref().unwrap_or("no reason in the log"));
+        let retried =
+            s.stages.iter().find(|o| o.stage_id == st.stage_id && o.attempt > st.attempt && o.status == "COMPLETE");
+        let why = one_line(st.failure_reason.as_deref().unwrap_or("no reason in the log"));
         let (severity, message) = match retried {
             Some(o) => (Severity::High, format!("{} failed, attempt {} then succeeded: {why}", label(st), o.attempt)),
+            None if cancelled(&why) => (Severity::High, format!("{} failed: {why}", label(st))),
             None => (Severity::Critical, format!("{} failed: {why}", label(st))),
         };
         out.push(Finding {
@@ -115,7 +125,7 @@ fn lost_executors(s: &Summary, out: &mut Vec<Finding>) {
             })
             .min_by_key(|st| (st.stage_id, st.attempt));
         let host = e.host.as_deref().map(|h| format!(" on {h}")).unwrap_or_default();
-        let why = if reason.is_empty() { "no removal event".to_string() } else { first_line(reason).to_string() };
+        let why = if reason.is_empty() { "no removal event".to_string() } else { one_line(reason) };
         let tasks = match e.lost_tasks {
             0 => String::new(),
             1 => ", 1 task failed with it".into(),
@@ -155,30 +165,46 @@ fn stage_findings(st: &StageSummary, opts: &Options, out: &mut Vec<Finding>) {
         }
     }
     if st.disk_spilled_bytes > 0 || st.memory_spilled_bytes > 0 {
-        out.push(finding(
-            "spill",
+        let message = if st.disk_spilled_bytes > 0 {
             format!(
                 "{}: spilled {} to disk ({} in memory)",
                 label(st),
                 fmt_bytes(st.disk_spilled_bytes),
                 fmt_bytes(st.memory_spilled_bytes)
-            ),
+            )
+        } else {
+            format!("{}: spilled {} from memory (none reached disk)", label(st), fmt_bytes(st.memory_spilled_bytes))
+        };
+        out.push(finding(
+            "spill",
+            message,
             "Tasks ran out of execution memory: use more, smaller partitions (spark.sql.shuffle.partitions) or more memory per task.",
-            st.disk_spilled_bytes / SPILL_BYTES_PER_MS,
+            st.disk_spilled_bytes / SPILL_BYTES_PER_MS + st.memory_spilled_bytes / (10 * SPILL_BYTES_PER_MS),
         ));
     }
     let run = st.executor_run_time_ms;
     let big_enough = u64::try_from(run).is_ok_and(|r| r >= opts.min_run_time_ms) && run > 0;
     if big_enough && st.jvm_gc_time_ms as f64 > opts.gc_ratio * run as f64 {
-        out.push(finding(
-            "gc",
+        let message = if st.jvm_gc_time_ms > run {
+            // Spark charges JVM-wide GC to every task running at the time, so this can happen.
+            format!(
+                "{}: GC time {} exceeds the executor run time {} (GC of the whole JVM, charged to each running task)",
+                label(st),
+                fmt_ms(st.jvm_gc_time_ms),
+                fmt_ms(run)
+            )
+        } else {
             format!(
                 "{}: GC took {:.0}% of executor run time ({} of {})",
                 label(st),
                 100.0 * st.jvm_gc_time_ms as f64 / run as f64,
                 fmt_ms(st.jvm_gc_time_ms),
                 fmt_ms(run)
-            ),
+            )
+        };
+        out.push(finding(
+            "gc",
+            message,
             "Memory pressure: give executors more memory or fewer cores each, cache less or in serialized form, avoid huge objects.",
             st.jvm_gc_time_ms,
         ));

@@ -43,7 +43,13 @@ pub struct Options {
 
 impl Default for Options {
     fn default() -> Self {
-        Options { skew_floor_ms: 5_000, skew_ratio: 1.5, gc_ratio: 0.10, fetch_wait_ratio: 0.20, min_run_time_ms: 1_000 }
+        Options {
+            skew_floor_ms: 5_000,
+            skew_ratio: 1.5,
+            gc_ratio: 0.10,
+            fetch_wait_ratio: 0.20,
+            min_run_time_ms: 1_000,
+        }
     }
 }
 

@@ -97,7 +97,13 @@ impl Summary {
             _ => "no application start event".into(),
         };
         let _ = writeln!(o, "  {span}");
-        let _ = writeln!(o, "  {} lines read ({}), {} skipped as unreadable", self.lines, fmt_bytes(self.bytes as i64), self.skipped_lines);
+        let _ = writeln!(
+            o,
+            "  {} lines read ({}), {} skipped as unreadable",
+            self.lines,
+            fmt_bytes(self.bytes as i64),
+            self.skipped_lines
+        );
         if self.truncated_last_line {
             let _ = writeln!(o, "  note: the last line is cut off (usual while the application runs); it was left out");
         }
@@ -142,7 +148,7 @@ impl Summary {
                 j.status,
                 opt_ms(j.duration_ms()),
                 sql,
-                clip(&join(&j.stage_ids), 60)
+                clip(&join(&sorted(&j.stage_ids)), 60)
             );
         }
     }
@@ -213,7 +219,8 @@ impl Summary {
                 (Some(t), None) => fmt_time(t),
                 _ => "-".into(),
             };
-            let reason = e.removed_reason.as_deref().map(|r| clip(r.lines().next().unwrap_or(""), 70)).unwrap_or_default();
+            let reason =
+                e.removed_reason.as_deref().map(|r| clip(r.lines().next().unwrap_or(""), 70)).unwrap_or_default();
             let lost = if e.lost_tasks > 0 { format!(" ({} tasks lost)", e.lost_tasks) } else { String::new() };
             let _ = writeln!(
                 o,
@@ -301,6 +308,12 @@ fn write_groups(o: &mut String, title: &str, groups: &[FailureGroup]) {
             }
         }
     }
+}
+
+fn sorted(ids: &[i64]) -> Vec<i64> {
+    let mut ids = ids.to_vec();
+    ids.sort_unstable();
+    ids
 }
 
 fn join(ids: &[i64]) -> String {

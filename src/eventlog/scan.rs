@@ -226,6 +226,36 @@ impl<'a> Scanner<'a> {
         Ok(Some(value))
     }
 
+    /// Validate a number without computing it.
+    #[inline]
+    fn skip_number(&mut self) -> Res<()> {
+        if self.b.get(self.i) == Some(&b'-') {
+            self.i += 1;
+        }
+        match self.b.get(self.i) {
+            Some(b'0') => self.i += 1,
+            Some(b'1'..=b'9') => {
+                self.i += 1;
+                while self.b.get(self.i).is_some_and(u8::is_ascii_digit) {
+                    self.i += 1;
+                }
+            }
+            _ => return Err(Malformed),
+        }
+        if self.b.get(self.i) == Some(&b'.') {
+            self.i += 1;
+            self.digits()?;
+        }
+        if matches!(self.b.get(self.i), Some(b'e' | b'E')) {
+            self.i += 1;
+            if matches!(self.b.get(self.i), Some(b'+' | b'-')) {
+                self.i += 1;
+            }
+            self.digits()?;
+        }
+        Ok(())
+    }
+
     fn digits(&mut self) -> Res<()> {
         let start = self.i;
         while self.b.get(self.i).is_some_and(u8::is_ascii_digit) {
@@ -275,7 +305,7 @@ impl<'a> Scanner<'a> {
                 b't' => self.literal(b"true")?,
                 b'f' => self.literal(b"false")?,
                 b'n' => self.literal(b"null")?,
-                b'-' | b'0'..=b'9' => drop(self.opt_int()?),
+                b'-' | b'0'..=b'9' => self.skip_number()?,
                 _ => return Err(Malformed),
             }
             // After a value: close containers until a comma leads to the next value.

@@ -89,7 +89,9 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("batchtop-eventlog-tail-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).unwrap();
-        let job = |id: u32| format!("{{\"Event\":\"SparkListenerJobStart\",\"Job ID\":{id},\"Stage Infos\":[],\"Stage IDs\":[]}}\n");
+        let job = |id: u32| {
+            format!("{{\"Event\":\"SparkListenerJobStart\",\"Job ID\":{id},\"Stage Infos\":[],\"Stage IDs\":[]}}\n")
+        };
         let first = dir.join("events_1_app");
         std::fs::write(&first, job(0)).unwrap();
         let mut tail = Tail::new(&dir, &Options::default());

@@ -20,8 +20,14 @@ pub enum EmrState {
 }
 
 impl EmrState {
-    pub const ACTIVE: [EmrState; 6] =
-        [EmrState::Submitted, EmrState::Pending, EmrState::Scheduled, EmrState::Running, EmrState::Cancelling, EmrState::Queued];
+    pub const ACTIVE: [EmrState; 6] = [
+        EmrState::Submitted,
+        EmrState::Pending,
+        EmrState::Scheduled,
+        EmrState::Running,
+        EmrState::Cancelling,
+        EmrState::Queued,
+    ];
 
     pub fn parse(s: &str) -> Self {
         match s {
@@ -175,6 +181,16 @@ impl EmrRun {
 
     pub fn details_first_line(&self) -> Option<&str> {
         self.state_details.as_deref().and_then(|m| m.lines().map(str::trim).find(|l| !l.is_empty()))
+    }
+
+    /// The telling part of stateDetails for a table: what follows "Last few exceptions:"
+    /// (EMR's boilerplate says nothing), else the first line.
+    pub fn details_summary(&self) -> Option<&str> {
+        let d = self.state_details.as_deref()?;
+        match d.find("Last few exceptions:") {
+            Some(i) => Some(d[i + "Last few exceptions:".len()..].trim()),
+            None => self.details_first_line(),
+        }
     }
 }
 

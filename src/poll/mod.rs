@@ -2,6 +2,7 @@
 
 mod backoff;
 pub mod catalog;
+pub mod emr;
 pub mod glue;
 
 use std::sync::Arc;
@@ -16,6 +17,7 @@ pub use glue::{Cycle, GlueCollector, Scope, StreamMapper};
 
 use crate::app::msg::{Loaded, Msg, Source};
 use crate::config::PollSection;
+pub use emr::EmrCollector;
 
 /// A clock shared by pollers and the app (the demo's is simulated).
 pub type Clock = Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>;
@@ -32,6 +34,55 @@ pub struct GlueCadence {
 impl From<&PollSection> for GlueCadence {
     fn from(p: &PollSection) -> Self {
         Self { all: p.glue_runs.0, active: p.glue_runs_active.0, history: p.history.0, max_backoff: p.max_backoff.0 }
+    }
+}
+
+/// The EMR Serverless poller task: `every`, or `active` while runs are in flight.
+pub async fn run_emr(
+    mut collector: emr::EmrCollector,
+    cadence: EmrCadence,
+    clock: Clock,
+    tx: mpsc::Sender<Msg>,
+    wake: Arc<Notify>,
+) {
+    let seed = clock().timestamp_subsec_nanos() as u64 ^ 0xE3;
+    let mut backoff = Backoff::new(cadence.max_backoff, seed);
+    let mut generation = 0;
+    loop {
+        generation += 1;
+        let _ = tx.send(Msg::Polling { source: Source::Emr }).await;
+        let result = collector.poll(clock(), cadence.history).await;
+        let delay = match &result {
+            Ok((_, errors)) if errors.is_empty() => {
+                backoff.reset();
+                if collector.has_active() { cadence.active.min(cadence.every) } else { cadence.every }
+            }
+            Ok((_, errors)) => backoff.next_delay(errors[0].kind),
+            Err(e) => backoff.next_delay(e.kind),
+        };
+        let msg = Msg::EmrLoaded { generation, at: clock(), result: result.map(Box::new) };
+        if tx.send(msg).await.is_err() {
+            return;
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(delay) => {}
+            _ = wake.notified() => {}
+        }
+    }
+}
+
+/// Cadences of the EMR Serverless poller.
+#[derive(Debug, Clone)]
+pub struct EmrCadence {
+    pub every: Duration,
+    pub active: Duration,
+    pub history: Duration,
+    pub max_backoff: Duration,
+}
+
+impl From<&PollSection> for EmrCadence {
+    fn from(p: &PollSection) -> Self {
+        Self { every: p.emr.0, active: p.emr_active.0, history: p.emr_history.0, max_backoff: p.max_backoff.0 }
     }
 }
 

@@ -3,6 +3,7 @@
 pub mod catalog;
 pub mod cursor;
 pub mod detail;
+pub mod emr;
 pub mod filter;
 pub mod graph;
 pub mod jobs;
@@ -30,6 +31,8 @@ pub enum Pane {
     Jobs,
     Workflows,
     Crawlers,
+    Apps,
+    Emr,
 }
 
 impl Pane {
@@ -38,6 +41,8 @@ impl Pane {
             Pane::Jobs => "jobs",
             Pane::Workflows => "workflows",
             Pane::Crawlers => "crawlers",
+            Pane::Apps => "apps",
+            Pane::Emr => "emr",
         }
     }
 }
@@ -49,6 +54,7 @@ pub enum View {
     Detail(DetailPane),
     WorkflowRuns(catalog::WorkflowRunsPane),
     Graph(catalog::GraphPane),
+    EmrDetail(emr::EmrDetailPane),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -107,6 +113,12 @@ pub struct AppState {
     pub crawlers: Vec<crate::model::Crawler>,
     pub cr_pane: catalog::ListPane,
     pub cr_status: SourceStatus,
+    pub emr: crate::model::EmrData,
+    pub emr_status: SourceStatus,
+    pub apps_pane: catalog::ListPane,
+    pub emr_pane: catalog::ListPane,
+    /// The application the runs pane is limited to (opened from `:apps`).
+    pub emr_app: Option<String>,
     pub stack: Vec<View>,
     pub mode: Mode,
     /// A confirmation or bookmark box over the pane; keys go to it first.
@@ -137,6 +149,11 @@ impl AppState {
             crawlers: Vec::new(),
             cr_pane: Default::default(),
             cr_status: SourceStatus::default(),
+            emr: Default::default(),
+            emr_status: SourceStatus::default(),
+            apps_pane: Default::default(),
+            emr_pane: Default::default(),
+            emr_app: None,
             stack: Vec::new(),
             mode: Mode::Normal,
             overlay: None,
@@ -158,6 +175,7 @@ impl AppState {
             Pane::Jobs => &self.glue,
             Pane::Workflows => &self.wf_status,
             Pane::Crawlers => &self.cr_status,
+            Pane::Apps | Pane::Emr => &self.emr_status,
         }
     }
 
@@ -201,6 +219,26 @@ impl AppState {
         let keep_cr = self.cr_pane.selected().and_then(|i| self.crawlers.get(i)).map(|c| c.name.clone());
         let crs = &self.crawlers;
         self.cr_pane.rebuild(crs.len(), rows, keep_cr.as_deref(), |i| catalog::crawler_fields(&crs[i]));
+        let keep_app = self.apps_pane.selected().and_then(|i| self.emr.apps.get(i)).map(|a| a.id.clone());
+        let apps = &self.emr.apps;
+        self.apps_pane.rebuild(apps.len(), rows, keep_app.as_deref(), |i| {
+            (apps[i].id.as_str(), apps[i].state.as_str(), vec![apps[i].name.as_str(), apps[i].release_label.as_str()])
+        });
+        let keep_run = self.emr_pane.selected().and_then(|i| self.emr.runs.get(i)).map(|r| r.id.clone());
+        let emr_runs = &self.emr.runs;
+        self.emr_pane.rebuild(emr_runs.len(), rows, keep_run.as_deref(), |i| {
+            let r = &emr_runs[i];
+            (
+                r.id.as_str(),
+                r.state().as_str(),
+                vec![r.name.as_deref().unwrap_or(""), r.details_first_line().unwrap_or("")],
+            )
+        });
+        if let Some(a) = &self.emr_app {
+            let emr_runs = &self.emr.runs;
+            self.emr_pane.visible.retain(|&i| emr_runs[i].app_id == *a);
+            self.emr_pane.cursor.follow(self.emr_pane.visible.len(), rows);
+        }
         self.jobs.rebuild(&self.data, self.now, rows, job);
         for (v, keep) in self.stack.iter_mut().zip(runs) {
             if let View::Runs(r) = v {
@@ -231,6 +269,7 @@ impl AppState {
                 View::Detail(d) => parts.push(d.run_id.clone()),
                 View::WorkflowRuns(w) => parts.push(w.workflow.clone()),
                 View::Graph(g) => parts.push(g.run.id.clone()),
+                View::EmrDetail(d) => parts.push(d.run_id.clone()),
             }
         }
         parts.join(" › ")

@@ -34,8 +34,17 @@ fn app(id: &str, name: &str, state: &str, max_cpu: u32, auto_start: bool) -> Emr
         release_label: "emr-7.2.0".into(),
         auto_start: Some(auto_start),
         auto_stop: Some((true, Some(15))),
-        max_capacity: Some(Capacity { cpu: format!("{max_cpu} vCPU"), memory: format!("{} GB", max_cpu * 4), disk: Some("2000 GB".into()) }),
-        initial_capacity: vec![InitialCapacity { worker_type: "DRIVER".into(), count: 1, cpu: "4 vCPU".into(), memory: "16 GB".into() }],
+        max_capacity: Some(Capacity {
+            cpu: format!("{max_cpu} vCPU"),
+            memory: format!("{} GB", max_cpu * 4),
+            disk: Some("2000 GB".into()),
+        }),
+        initial_capacity: vec![InitialCapacity {
+            worker_type: "DRIVER".into(),
+            count: 1,
+            cpu: "4 vCPU".into(),
+            memory: "16 GB".into(),
+        }],
         max_concurrent_runs: None,
         tags: [("team".to_string(), "platform".to_string())].into_iter().collect(),
     }
@@ -79,7 +88,12 @@ fn run(
         detailed: true,
         driver: Some(JobDriver {
             entry_point: format!("s3://pipelines-code/jobs/{name}.py"),
-            arguments: vec!["--date".into(), created.format("%Y-%m-%d").to_string(), "--jdbc-password".into(), "s3cr3t-demo".into()],
+            arguments: vec![
+                "--date".into(),
+                created.format("%Y-%m-%d").to_string(),
+                "--jdbc-password".into(),
+                "s3cr3t-demo".into(),
+            ],
             spark_submit_parameters: Some(format!(
                 "--conf spark.executor.instances={executors} --conf spark.executor.cores=4 --conf spark.executor.memory=16g --conf spark.hadoop.fs.s3a.secret.key=demo-secret"
             )),
@@ -233,7 +247,12 @@ fn conflict(op: &str, msg: &str) -> AwsError {
 impl EmrWrite for DemoAccount {
     fn start_application<'a>(&'a self, app_id: &'a str) -> BoxFut<'a, AwsResult<()>> {
         let r = self.mutate(|i, _| {
-            let app = i.emr.apps.iter_mut().find(|a| a.id == app_id).ok_or_else(|| missing("emr-serverless:StartApplication", app_id.into()))?;
+            let app = i
+                .emr
+                .apps
+                .iter_mut()
+                .find(|a| a.id == app_id)
+                .ok_or_else(|| missing("emr-serverless:StartApplication", app_id.into()))?;
             app.state = "STARTED".into();
             Ok(())
         });
@@ -245,14 +264,24 @@ impl EmrWrite for DemoAccount {
             if i.emr.runs.iter().any(|r| r.app_id == app_id && r.state().is_active()) {
                 return Err(conflict("emr-serverless:StopApplication", "the application has job runs in progress"));
             }
-            let app = i.emr.apps.iter_mut().find(|a| a.id == app_id).ok_or_else(|| missing("emr-serverless:StopApplication", app_id.into()))?;
+            let app = i
+                .emr
+                .apps
+                .iter_mut()
+                .find(|a| a.id == app_id)
+                .ok_or_else(|| missing("emr-serverless:StopApplication", app_id.into()))?;
             app.state = "STOPPED".into();
             Ok(())
         });
         Box::pin(async move { r })
     }
 
-    fn rerun_job<'a>(&'a self, app_id: &'a str, run_id: &'a str, client_token: &'a str) -> BoxFut<'a, AwsResult<String>> {
+    fn rerun_job<'a>(
+        &'a self,
+        app_id: &'a str,
+        run_id: &'a str,
+        client_token: &'a str,
+    ) -> BoxFut<'a, AwsResult<String>> {
         let r = self.mutate(|i, now| {
             if let Some(id) = i.emr.tokens.get(client_token) {
                 return Ok(id.clone());
@@ -300,7 +329,10 @@ impl EmrWrite for DemoAccount {
                 return Err(AwsError {
                     kind: ErrorKind::Other,
                     operation: "emr-serverless:CancelJobRun".into(),
-                    message: format!("emr-serverless:CancelJobRun failed: ValidationException: job run is in state {}", run.state().as_str()),
+                    message: format!(
+                        "emr-serverless:CancelJobRun failed: ValidationException: job run is in state {}",
+                        run.state().as_str()
+                    ),
                 });
             }
             run.state = Some(EmrState::Cancelled);
@@ -311,7 +343,12 @@ impl EmrWrite for DemoAccount {
         Box::pin(async move { r })
     }
 
-    fn dashboard_url<'a>(&'a self, app_id: &'a str, run_id: &'a str, _attempt: Option<i32>) -> BoxFut<'a, AwsResult<String>> {
+    fn dashboard_url<'a>(
+        &'a self,
+        app_id: &'a str,
+        run_id: &'a str,
+        _attempt: Option<i32>,
+    ) -> BoxFut<'a, AwsResult<String>> {
         let r = self.mutate(|i, _| {
             if !i.emr.runs.iter().any(|r| r.app_id == app_id && r.id == run_id) {
                 return Err(missing("emr-serverless:GetDashboardForJobRun", format!("run {run_id}")));

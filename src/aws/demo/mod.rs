@@ -79,8 +79,7 @@ impl DemoAccount {
         let s = seed::generate(seed, clock.epoch());
         let mut catalog = catalog::generate(seed, clock.epoch());
         catalog.bookmarks = catalog::bookmarks(&s.runs, clock.epoch());
-        let inner =
-            Inner {
+        let inner = Inner {
             jobs: s.jobs,
             runs: s.runs,
             catalog,

@@ -211,7 +211,12 @@ impl EmrWrite for SdkEmr {
         })
     }
 
-    fn rerun_job<'a>(&'a self, app_id: &'a str, run_id: &'a str, client_token: &'a str) -> BoxFut<'a, AwsResult<String>> {
+    fn rerun_job<'a>(
+        &'a self,
+        app_id: &'a str,
+        run_id: &'a str,
+        client_token: &'a str,
+    ) -> BoxFut<'a, AwsResult<String>> {
         Box::pin(async move {
             self.stats.record_call();
             let old = self
@@ -259,7 +264,12 @@ impl EmrWrite for SdkEmr {
         })
     }
 
-    fn dashboard_url<'a>(&'a self, app_id: &'a str, run_id: &'a str, attempt: Option<i32>) -> BoxFut<'a, AwsResult<String>> {
+    fn dashboard_url<'a>(
+        &'a self,
+        app_id: &'a str,
+        run_id: &'a str,
+        attempt: Option<i32>,
+    ) -> BoxFut<'a, AwsResult<String>> {
         Box::pin(async move {
             self.stats.record_call();
             let out = self

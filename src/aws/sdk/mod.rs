@@ -15,8 +15,8 @@ use aws_config::BehaviorVersion;
 use aws_config::retry::RetryConfig;
 use aws_config::timeout::TimeoutConfig;
 
-pub use glue::{Pages, SdkGlue};
 pub use emr::SdkEmr;
+pub use glue::{Pages, SdkGlue};
 pub use glue_write::SdkGlueWrite;
 pub use sts::SdkIdentity;
 

@@ -2,6 +2,7 @@
 
 pub mod crawlers;
 pub mod detail;
+pub mod emr;
 pub mod graph;
 pub mod jobs;
 pub mod runs;

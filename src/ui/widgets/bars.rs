@@ -16,6 +16,8 @@ pub fn top(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: &Theme) {
         (Pane::Jobs, None) => (Some(state.jobs.sort.label()), state.jobs.filter.text.as_str()),
         (Pane::Workflows, None) => (None, state.wf_pane.filter.text.as_str()),
         (Pane::Crawlers, None) => (None, state.cr_pane.filter.text.as_str()),
+        (Pane::Apps, None) => (None, state.apps_pane.filter.text.as_str()),
+        (Pane::Emr, None) => (None, state.emr_pane.filter.text.as_str()),
         (_, Some(View::Runs(r))) => (Some(r.sort.label()), r.filter.text.as_str()),
         _ => (None, ""),
     };
