@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 use crate::aws::{Account, AwsError};
 use crate::config::Settings;
 use crate::duration::short;
-use crate::model::{Crawler, GlueData, JobRun, Workflow, WorkflowRun};
+use crate::model::{Crawler, EmrData, EmrRun, GlueData, JobRun, Utilization, Workflow, WorkflowRun};
 use crate::poll::{Clock, GlueCollector, Scope, StreamMapper};
 
 /// What one snapshot saw.
@@ -22,6 +22,7 @@ pub struct Snapshot {
     pub glue: GlueData,
     pub workflows: Vec<(Workflow, Vec<WorkflowRun>)>,
     pub crawlers: Vec<Crawler>,
+    pub emr: EmrData,
     pub errors: Vec<(String, AwsError)>,
 }
 
@@ -87,6 +88,17 @@ pub async fn take(account: &Account, settings: Arc<Settings>, clock: &Clock, sin
             Vec::new()
         }
     };
+    let mut emr_collector = crate::poll::EmrCollector::new(account.emr.clone(), max, Duration::ZERO);
+    let emr = match emr_collector.poll(now, since).await {
+        Ok((data, errs)) => {
+            errors.extend(errs.into_iter().map(|e| ("emr-serverless".to_string(), e)));
+            data
+        }
+        Err(e) => {
+            errors.push(("emr-serverless".to_string(), e));
+            EmrData::default()
+        }
+    };
     Snapshot {
         generated_at: now,
         region: account.region.clone(),
@@ -95,6 +107,7 @@ pub async fn take(account: &Account, settings: Arc<Settings>, clock: &Clock, sin
         glue,
         workflows,
         crawlers,
+        emr,
         errors,
     }
 }
@@ -158,6 +171,50 @@ fn crawler_json(c: &Crawler) -> Value {
     })
 }
 
+fn utilization_json(u: Option<Utilization>) -> Value {
+    u.map(|u| json!({"vcpu_hours": u.vcpu_hours, "memory_gb_hours": u.memory_gb_hours, "storage_gb_hours": u.storage_gb_hours}))
+        .unwrap_or(Value::Null)
+}
+
+fn emr_run_json(r: &EmrRun) -> Value {
+    json!({
+        "id": r.id,
+        "name": r.name,
+        "state": r.state.map(|s| s.as_str()),
+        "state_details": r.state_details,
+        "created_at": ts(r.created_at),
+        "updated_at": ts(r.updated_at),
+        "started_at": ts(r.started_at),
+        "ended_at": ts(r.ended_at),
+        "attempt": r.attempt,
+        "total_execution_duration_s": r.total_execution_duration_s,
+        "queued_duration_ms": r.queued_duration_ms,
+        "total_resource_utilization": utilization_json(r.total),
+        "billed_resource_utilization": utilization_json(r.billed),
+    })
+}
+
+fn emr_json(d: &EmrData) -> Value {
+    let apps: Vec<Value> = d
+        .apps
+        .iter()
+        .map(|a| {
+            json!({
+                "id": a.id,
+                "name": a.name,
+                "state": a.state,
+                "type": a.app_type,
+                "release_label": a.release_label,
+                "max_capacity": a.max_capacity.as_ref().map(|c| json!({"cpu": c.cpu, "memory": c.memory, "disk": c.disk})),
+                "auto_start": a.auto_start,
+                "auto_stop": a.auto_stop.map(|(on, idle)| json!({"enabled": on, "idle_timeout_minutes": idle})),
+                "job_runs": d.runs.iter().filter(|r| r.app_id == a.id).map(emr_run_json).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    json!({"applications": apps})
+}
+
 pub fn to_json(s: &Snapshot) -> Value {
     let jobs: Vec<Value> = s
         .glue
@@ -190,6 +247,7 @@ pub fn to_json(s: &Snapshot) -> Value {
             })).collect::<Vec<_>>(),
             "crawlers": s.crawlers.iter().map(crawler_json).collect::<Vec<_>>(),
         },
+        "emr_serverless": emr_json(&s.emr),
         "errors": errors,
     })
 }
@@ -277,6 +335,25 @@ pub fn to_table(s: &Snapshot) -> String {
                 .unwrap_or_else(|| "-".into()),
             format!("+{} ~{} -{}", m.tables_created, m.tables_updated, m.tables_deleted),
             l.and_then(|l| l.error_message.as_deref()).unwrap_or("")
+        );
+    }
+    let _ = writeln!(
+        out,
+        "\n{:<24} {:<24} {:<18} {:<10} {:<20} {:>9}  DETAILS",
+        "APPLICATION", "RUN", "ID", "STATE", "CREATED (UTC)", "vCPU-h"
+    );
+    for r in &s.emr.runs {
+        let app = s.emr.app(&r.app_id).map(|a| a.name.as_str()).unwrap_or(&r.app_id);
+        let _ = writeln!(
+            out,
+            "{:<24} {:<24} {:<18} {:<10} {:<20} {:>9}  {}",
+            app,
+            r.name.as_deref().unwrap_or("-"),
+            r.id,
+            r.state().as_str(),
+            r.created_at.map(|t| t.format("%Y-%m-%d %H:%M:%S").to_string()).unwrap_or_else(|| "-".into()),
+            r.billed.map(|u| format!("{:.2}", u.vcpu_hours)).unwrap_or_else(|| "-".into()),
+            r.details_summary().unwrap_or_default()
         );
     }
     if !s.errors.is_empty() {

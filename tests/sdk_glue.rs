@@ -218,7 +218,8 @@ async fn missing_credentials_are_named() {
         .credentials_provider(aws_sdk_glue::config::SharedCredentialsProvider::new(NoCredentials))
         .build();
     let sts = aws_sdk_sts::Client::new(&loaded.sdk);
-    let account = batchtop::aws::sdk::from_clients(aws_sdk_glue::Client::from_conf(conf), sts, loaded.ctx);
+    let emr = aws_sdk_emrserverless::Client::new(&loaded.sdk);
+    let account = batchtop::aws::sdk::from_clients(aws_sdk_glue::Client::from_conf(conf), sts, emr, loaded.ctx);
     let e = account.glue.jobs().await.expect_err("no credentials");
     assert_eq!(e.kind, ErrorKind::CredentialsMissing, "{e}");
     assert!(e.message.contains("no AWS credentials found"), "{e}");

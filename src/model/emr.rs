@@ -185,12 +185,21 @@ impl EmrRun {
 
     /// The telling part of stateDetails for a table: what follows "Last few exceptions:"
     /// (EMR's boilerplate says nothing), else the first line.
-    pub fn details_summary(&self) -> Option<&str> {
+    pub fn details_summary(&self) -> Option<String> {
         let d = self.state_details.as_deref()?;
-        match d.find("Last few exceptions:") {
-            Some(i) => Some(d[i + "Last few exceptions:".len()..].trim()),
-            None => self.details_first_line(),
-        }
+        let Some(i) = d.find("Last few exceptions:") else { return self.details_first_line().map(str::to_string) };
+        let rest = d[i + "Last few exceptions:".len()..].trim();
+        let first = rest.split("Exception in thread").next().unwrap_or(rest).trim();
+        let first = first.strip_prefix("Caused by:").unwrap_or(first).trim();
+        // `java.io.IOException: No space left` -> `IOException: No space left`.
+        let short = match first.find(':') {
+            Some(colon) => match first[..colon].rfind('.') {
+                Some(dot) if !first[..colon].contains(' ') => &first[dot + 1..],
+                _ => first,
+            },
+            None => first,
+        };
+        Some(short.to_string())
     }
 }
 

@@ -212,6 +212,7 @@ pub fn fields(
     match attempts {
         None => f.push(("Attempts".into(), "loading ListJobRunAttempts…".into())),
         Some(Err(e)) => f.push(("Attempts".into(), e.clone())),
+        Some(Ok(list)) if list.is_empty() => f.push(("Attempts".into(), "-".into())),
         Some(Ok(list)) => {
             for (i, a) in list.iter().enumerate() {
                 f.push((

@@ -43,12 +43,13 @@ def main() -> int:
 
     import bookmarks
     import crawlers
+    import emr_api
     import glue_ext
     import job_stop
     import workflow_api
     from middleware import BatchtopMiddleware
 
-    for module in (glue_ext, job_stop, bookmarks, crawlers, workflow_api):
+    for module in (glue_ext, job_stop, bookmarks, crawlers, workflow_api, emr_api):
         module.install()
     app = BatchtopMiddleware(DomainDispatcherApplication(create_backend_app))
     server = make_server(args.host, args.port, app, threaded=True, request_handler=MotoRequestHandler)

@@ -13,6 +13,8 @@ from urllib.parse import parse_qs
 
 import bookmarks
 import crawlers
+import emr
+import emr_seed
 import glue_ext
 import glue_hooks
 import workflow_seed
@@ -153,6 +155,9 @@ class BatchtopMiddleware:
                     answer = self._glue_control(path, account, region, body)
                     workflows.evaluate(account, region)  # a state may have changed: fire triggers
                 return _json(start_response, 200, answer)
+            if path.startswith("/batchtop/emr/"):
+                with emr.LOCK:
+                    return _json(start_response, 200, _emr_control(path, account, region, body))
             if path == "/batchtop/access-key":
                 return _json(start_response, 200, _access_key(account))
             if path == "/batchtop/faults":
@@ -210,6 +215,24 @@ class BatchtopMiddleware:
 
 
 # --- helpers -------------------------------------------------------------------------
+
+def _emr_control(path: str, account: str, region: str, body: dict) -> Any:
+    if path == "/batchtop/emr/application":
+        return emr_seed.put_application(account, region, body)
+    if path == "/batchtop/emr/job-run":
+        spec = {k: v for k, v in body.items() if k not in ("account_id", "region", "application_id")}
+        ids = emr_seed.put_runs(account, region, body.get("application_id"), [spec])
+        return {"job_run_id": ids[0]}
+    if path == "/batchtop/emr/job-runs":
+        runs = body.get("runs")
+        if not isinstance(runs, list):
+            raise ControlError("'runs' must be a list")
+        extra = set(body) - {"account_id", "region", "application_id", "runs"}
+        if extra:
+            raise ControlError(f"unknown field(s): {sorted(extra)}")
+        return {"job_run_ids": emr_seed.put_runs(account, region, body.get("application_id"), runs)}
+    raise ControlError(f"no such endpoint: POST {path}", 404)
+
 
 def _access_key(account: str) -> dict:
     """An IAM user with an access key in `account`: moto files calls signed with that key

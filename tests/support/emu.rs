@@ -88,9 +88,36 @@ pub async fn account_with_pages(endpoint: &str, account_id: &str, pages: sdk::Pa
     sdk::from_clients_with(
         aws_sdk_glue::Client::from_conf(glue_conf),
         aws_sdk_sts::Client::from_conf(sts_conf),
+        emr_client(&loaded, account_id),
         loaded.ctx,
         pages,
     )
+}
+
+/// An EMR Serverless client in `account_id`, static dummy credentials.
+pub fn emr_client(loaded: &sdk::Loaded, account_id: &str) -> aws_sdk_emrserverless::Client {
+    let creds = aws_sdk_glue::config::Credentials::new("testing", "testing", None, None, "batchtop-tests");
+    let conf = aws_sdk_emrserverless::config::Builder::from(&loaded.sdk)
+        .credentials_provider(creds)
+        .interceptor(AccountHeader(account_id.to_string()))
+        .build();
+    aws_sdk_emrserverless::Client::from_conf(conf)
+}
+
+/// The EMR Serverless write side in `account_id`, with a custom attempt timeout and SDK
+/// retries (the clientToken test needs a retry after a timeout).
+pub async fn emr_writer(
+    account_id: &str,
+    attempts: u32,
+    attempt_timeout: Duration,
+) -> std::sync::Arc<dyn batchtop::aws::EmrWrite> {
+    let mut opts = options(&url());
+    opts.max_attempts = Some(attempts);
+    opts.attempt_timeout = Some(attempt_timeout);
+    opts.operation_timeout = Some(attempt_timeout * (attempts + 1));
+    let loaded = sdk::load(&opts).await.expect("sdk config");
+    let client = emr_client(&loaded, account_id);
+    std::sync::Arc::new(sdk::SdkEmr::new(client, loaded.ctx, std::sync::Arc::new(batchtop::aws::ApiStats::new())))
 }
 
 /// POST a JSON body to a control endpoint of the launcher; returns the JSON answer.

@@ -45,6 +45,9 @@ pub async fn loaded_state(width: u16, height: u16) -> (AppState, DemoAccount) {
     update(&mut state, Msg::Catalog { source: Source::Workflows, generation: 1, at: demo.now(), result: workflows });
     let crawlers = demo.crawlers().await.map(CatalogData::Crawlers);
     update(&mut state, Msg::Catalog { source: Source::Crawlers, generation: 1, at: demo.now(), result: crawlers });
+    let mut emr = batchtop::poll::EmrCollector::new(Arc::new(demo.clone()), 4, Duration::from_secs(600));
+    let emr = emr.poll(demo.now(), Duration::from_secs(86_400)).await.map(Box::new);
+    update(&mut state, Msg::EmrLoaded { generation: 1, at: demo.now(), result: emr });
     (state, demo)
 }
 

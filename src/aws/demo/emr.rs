@@ -66,7 +66,7 @@ fn run(
     let started = (!state.is_waiting()).then_some(created + Duration::seconds(70));
     let ended = (!state.is_active()).then(|| created + Duration::minutes(minutes));
     let hours = minutes as f64 / 60.0;
-    let used = (!state.is_waiting()).then(|| Utilization {
+    let used = (!state.is_waiting()).then_some(Utilization {
         vcpu_hours: vcpu * hours,
         memory_gb_hours: vcpu * 4.0 * hours,
         storage_gb_hours: vcpu * 5.0 * hours,

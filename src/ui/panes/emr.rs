@@ -122,7 +122,7 @@ pub fn render_runs(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: &
         .filter_map(|&i| state.emr.runs.get(i))
         .map(|r| {
             let s = r.state();
-            let (total, billed) = usage(r);
+            let (_, billed) = usage(r);
             let mut cells = vec![
                 Cell::from(r.name.as_deref().unwrap_or("-")),
                 Cell::from(Span::styled(s.as_str(), state_style(theme, s))),
@@ -131,21 +131,21 @@ pub fn render_runs(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: &
                 Cell::from(r.attempt.map(|a| a.to_string()).unwrap_or_else(|| "-".into())),
             ];
             if wide {
-                cells.extend([Cell::from(total), Cell::from(billed)]);
+                cells.push(Cell::from(billed));
             }
-            cells.push(Cell::from(Span::styled(r.details_summary().unwrap_or(""), theme.warn)));
+            cells.push(Cell::from(Span::styled(r.details_summary().unwrap_or_default(), theme.warn)));
             Row::new(cells)
         })
         .collect();
     let mut columns = vec![
-        ("NAME", Constraint::Length(24)),
+        ("NAME", Constraint::Length(23)),
         ("STATE", Constraint::Length(10)),
         ("CREATED", Constraint::Length(11)),
         ("DURATION", Constraint::Length(8)),
         ("ATT", Constraint::Length(3)),
     ];
     if wide {
-        columns.extend([("USED vCPU/GB/DISK h", Constraint::Length(19)), ("BILLED", Constraint::Length(14))]);
+        columns.push(("BILLED vCPU/GB/DISK-h", Constraint::Length(21)));
     }
     columns.push(("DETAILS", Constraint::Fill(1)));
     let spec = table::Spec { title, columns: &columns, cursor: &pane.cursor, len: pane.visible.len() };
