@@ -64,6 +64,15 @@ pub fn base64(bytes: &[u8]) -> String {
     out
 }
 
+/// Restores the terminal on drop (normal exit and `?` errors alike).
+pub struct Guard;
+
+impl Drop for Guard {
+    fn drop(&mut self) {
+        let _ = restore();
+    }
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
@@ -73,14 +82,5 @@ mod tests {
         {
             assert_eq!(super::base64(plain.as_bytes()), enc);
         }
-    }
-}
-
-/// Restores the terminal on drop (normal exit and `?` errors alike).
-pub struct Guard;
-
-impl Drop for Guard {
-    fn drop(&mut self) {
-        let _ = restore();
     }
 }
