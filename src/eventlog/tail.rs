@@ -47,10 +47,15 @@ impl Tail {
         self.part_count = parts.len();
         let mut fed = 0;
         while let Some(part) = parts.get(self.part) {
-            let out = source::read_part(part, self.offset, &mut self.analyzer)?;
+            let last = self.part + 1 == parts.len();
+            let out = match source::read_part(part, self.offset, &mut self.analyzer) {
+                // The start of a compressed part still being written may not decode yet.
+                Err(EventLogError::Corrupt { .. }) if last => source::ReadOutcome::default(),
+                other => other?,
+            };
             self.offset += out.bytes;
             fed += out.bytes;
-            if self.part + 1 == parts.len() {
+            if last {
                 break;
             }
             // A later part exists, so this one is complete.

@@ -82,14 +82,22 @@ def not_found(message: str) -> EmrError:
 
 
 def constraint(value: Any, member: str, rule: str) -> EmrError:
+    if isinstance(value, list):  # a constraint on the members of a list
+        value = "[" + ", ".join(map(str, value)) + "]"
+        rule = f"satisfy constraint: [Member must {rule}]"
     return validation(f"1 validation error detected: Value '{value}' at '{member}' failed to "
                       f"satisfy constraint: Member must {rule}")
+
+
+def enum_rule(values) -> str:
+    return "satisfy enum value set: [" + ", ".join(values) + "]"
 
 
 # --- time and storage ---------------------------------------------------------------------
 
 def now() -> float:
-    return time.time()
+    """Milliseconds: what the wire carries, so a createdAt read back filters exactly."""
+    return round(time.time(), 3)
 
 
 def to_dt(epoch: float | None) -> datetime | None:

@@ -143,7 +143,7 @@ def list_applications(self: EMRServerlessResponse) -> ActionResult:
     states = _list_param(self, "states")
     for state in states:
         if state not in emr.APP_STATES:
-            raise constraint(states, "states", f"satisfy enum value set: {list(emr.APP_STATES)}")
+            raise constraint(states, "states", emr.enum_rule(emr.APP_STATES))
     limit = _limit(self)
     with LOCK:
         apps = list(_backend(self).applications.values())
@@ -244,7 +244,7 @@ def _new_run(self: EMRServerlessResponse, backend, app, role: str) -> EmuRun:
         raise validation("RunTimeout must be at least 5 minutes.")
     mode = self._get_param("mode") or "BATCH"
     if mode not in emr.MODES:
-        raise constraint(mode, "mode", f"satisfy enum value set: {list(emr.MODES)}")
+        raise constraint(mode, "mode", emr.enum_rule(emr.MODES))
     if app.state in ("TERMINATED", "CREATING", "STOPPING"):
         raise validation(f"Application {app.id} is in {app.state} state. Cannot start job run.")
     if app.state in ("CREATED", "STOPPED"):
@@ -287,10 +287,10 @@ def list_job_runs(self: EMRServerlessResponse) -> ActionResult:
     states = _list_param(self, "states")
     for state in states:
         if state not in emr.RUN_STATES:
-            raise constraint(states, "states", f"satisfy enum value set: {list(emr.RUN_STATES)}")
+            raise constraint(states, "states", emr.enum_rule(emr.RUN_STATES))
     mode = self._get_param("mode")
     if mode is not None and mode not in emr.MODES:
-        raise constraint(mode, "mode", f"satisfy enum value set: {list(emr.MODES)}")
+        raise constraint(mode, "mode", emr.enum_rule(emr.MODES))
     limit = _limit(self)
     after = _epoch_param(self, "createdAtAfter")
     before = _epoch_param(self, "createdAtBefore")

@@ -62,7 +62,7 @@ def _epoch(name: str, value: Any) -> float | None:
         return None
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise SeedError(f"'{name}' must be epoch seconds (a number)")
-    return float(value)
+    return round(float(value), 3)  # the wire carries milliseconds
 
 
 def _str_map(name: str, value: Any) -> dict[str, str] | None:

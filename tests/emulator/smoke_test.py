@@ -23,6 +23,7 @@ import boto3
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
+import smoke_emr
 import smoke_workflows
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -451,7 +452,8 @@ def check_reset(emu: Emulator) -> None:
 
 
 CHECKS = [check_seed_and_shapes, check_not_found, check_job_runs_paging, check_native_runs,
-          check_jobs_paging, check_faults, check_big_seed, *smoke_workflows.CHECKS, check_reset]
+          check_jobs_paging, check_faults, check_big_seed, *smoke_workflows.CHECKS,
+          *smoke_emr.CHECKS, check_reset]
 
 
 def main() -> int:
@@ -462,9 +464,10 @@ def main() -> int:
     try:
         for check in CHECKS:
             try:
+                began = time.monotonic()
                 check(emu)
                 passed += 1
-                print(f"ok   {check.__name__}", file=sys.stderr)
+                print(f"ok   {check.__name__} ({time.monotonic() - began:.2f} s)", file=sys.stderr)
             except Exception:
                 failed += 1
                 print(f"FAIL {check.__name__}", file=sys.stderr)
