@@ -620,6 +620,35 @@ mod tests {
     }
 
     #[test]
+    fn events_after_a_stage_is_done_follow_the_history_server() {
+        let log = [
+            r#"{"Event":"SparkListenerJobStart","Job ID":0,"Stage Infos":[{"Stage ID":0,"Number of Tasks":1}],"Stage IDs":[0]}"#,
+            r#"{"Event":"SparkListenerStageSubmitted","Stage Info":{"Stage ID":0,"Number of Tasks":1,"Submission Time":5}}"#,
+            r#"{"Event":"SparkListenerTaskStart","Stage ID":0,"Task Info":{"Task ID":1,"Launch Time":10}}"#,
+            r#"{"Event":"SparkListenerTaskEnd","Stage ID":0,"Task End Reason":{"Reason":"Success"},"Task Info":{"Task ID":1,"Launch Time":10,"Finish Time":20}}"#,
+            r#"{"Event":"SparkListenerStageCompleted","Stage Info":{"Stage ID":0,"Number of Tasks":1,"Submission Time":5,"Completion Time":30}}"#,
+            // The stage has left the live set: a stray end is not counted in it.
+            r#"{"Event":"SparkListenerTaskEnd","Stage ID":0,"Task End Reason":{"Reason":"Resubmitted"},"Task Info":{"Task ID":1,"Launch Time":10,"Finish Time":20}}"#,
+            r#"{"Event":"SparkListenerJobEnd","Job ID":0,"Job Result":{"Result":"JobSucceeded"}}"#,
+        ];
+        let mut a = Analyzer::new(Options::default());
+        for line in log {
+            a.feed_line(line.as_bytes());
+        }
+        let s = a.summary();
+        assert_eq!((s.stages[0].completed_tasks, s.stages[0].failed_tasks), (1, 0));
+        assert_eq!(s.stages[0].status, "COMPLETE");
+        assert_eq!(s.failed_tasks[0].kind, "Resubmitted");
+        // A later job that lists the finished stage again makes the history server start a new
+        // record for it, which that job's end marks SKIPPED (the task summary stays).
+        a.feed_line(br#"{"Event":"SparkListenerJobStart","Job ID":1,"Stage Infos":[{"Stage ID":0,"Number of Tasks":1}],"Stage IDs":[0]}"#);
+        a.feed_line(br#"{"Event":"SparkListenerJobEnd","Job ID":1,"Job Result":{"Result":"JobSucceeded"}}"#);
+        let s = a.finish();
+        assert_eq!((s.stages[0].status.as_str(), s.stages[0].completed_tasks), ("SKIPPED", 0));
+        assert_eq!(s.stages[0].task_duration_ms.map(|q| q.max), Some(10));
+    }
+
+    #[test]
     fn cut_last_line_is_reported_not_skipped() {
         let mut a = Analyzer::new(Options::default());
         a.feed(&LOG.as_bytes()[..LOG.len() - 20]);

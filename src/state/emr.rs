@@ -280,5 +280,14 @@ mod tests {
         data.apps[0].max_concurrent_runs = Some(2);
         let why = why_waiting(&queued, &data, Utc::now());
         assert!(why.iter().any(|w| w.contains("allows 2 concurrent run(s)")), "{why:?}");
+        let submitted = EmrRun { state: Some(EmrState::Submitted), queued_duration_ms: Some(90_000), ..queued };
+        let why = why_waiting(&submitted, &data, Utc::now());
+        assert!(
+            why.iter().any(|w| w.starts_with("submitted:")) && why.iter().any(|w| w == "waiting for 1m30s"),
+            "{why:?}"
+        );
+        data.apps[0].state = "STARTING".into();
+        let why = why_waiting(&submitted, &data, Utc::now());
+        assert!(why[0].contains("application is starting"), "{why:?}");
     }
 }

@@ -51,6 +51,7 @@ pub fn render_apps(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: &
                 a.initial_capacity.iter().map(|c| format!("{}×{} {}", c.count, c.worker_type, c.cpu)).collect();
             let mut cells = vec![
                 Cell::from(a.name.as_str()),
+                Cell::from(a.app_type.as_str()),
                 Cell::from(Span::styled(a.state.as_str(), app_state_style(theme, &a.state))),
                 Cell::from(state.emr.active_runs_of(&a.id).to_string()),
                 Cell::from(cap),
@@ -78,6 +79,7 @@ pub fn render_apps(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: &
         .collect();
     let mut columns = vec![
         ("NAME", Constraint::Length(22)),
+        ("TYPE", Constraint::Length(5)),
         ("STATE", Constraint::Length(9)),
         ("ACTIVE", Constraint::Length(6)),
         ("MAX CAPACITY", Constraint::Length(22)),
@@ -117,12 +119,14 @@ pub fn render_runs(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: &
         Span::styled(format!("[{}] ", pane.visible.len()), theme.dim),
     ]);
     let wide = area.width >= 100;
+    // Wide terminals show the run id and the total (not only billed) usage too.
+    let full = area.width >= 160;
     let rows: Vec<Row<'_>> = pane.visible[table::window(&pane.cursor, pane.visible.len(), area)]
         .iter()
         .filter_map(|&i| state.emr.runs.get(i))
         .map(|r| {
             let s = r.state();
-            let (_, billed) = usage(r);
+            let (total, billed) = usage(r);
             let mut cells = vec![
                 Cell::from(r.name.as_deref().unwrap_or("-")),
                 Cell::from(Span::styled(s.as_str(), state_style(theme, s))),
@@ -130,6 +134,9 @@ pub fn render_runs(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: &
                 Cell::from(r.duration_s(state.now).map(short).unwrap_or_else(|| "-".into())),
                 Cell::from(r.attempt.map(|a| a.to_string()).unwrap_or_else(|| "-".into())),
             ];
+            if full {
+                cells.extend([Cell::from(r.id.as_str()), Cell::from(total)]);
+            }
             if wide {
                 cells.push(Cell::from(billed));
             }
@@ -145,6 +152,9 @@ pub fn render_runs(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: &
         ("ATT", Constraint::Length(3)),
     ];
     if wide {
+        if full {
+            columns.extend([("ID", Constraint::Length(16)), ("USED vCPU/GB/DISK-h", Constraint::Length(19))]);
+        }
         columns.push(("BILLED vCPU/GB/DISK-h", Constraint::Length(21)));
     }
     columns.push(("DETAILS", Constraint::Fill(1)));
