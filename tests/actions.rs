@@ -12,16 +12,7 @@ use batchtop::aws::GlueWrite;
 use batchtop::keymap::Action;
 use batchtop::state::overlay::Overlay;
 use ratatui::crossterm::event::KeyCode;
-use support::{ch, key, loaded_state, typed};
-
-fn executes(fx: &[Effect]) -> Vec<Command> {
-    fx.iter()
-        .filter_map(|e| match e {
-            Effect::Execute(c) => Some(c.command().clone()),
-            _ => None,
-        })
-        .collect()
-}
+use support::{ch, executes, key, loaded_state, typed};
 
 async fn on_runs_of(job: &str) -> batchtop::state::AppState {
     let (mut s, _) = loaded_state(120, 40).await;

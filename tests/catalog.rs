@@ -10,16 +10,7 @@ use batchtop::aws::WorkflowRead;
 use batchtop::state::View;
 use insta::assert_snapshot;
 use ratatui::crossterm::event::KeyCode;
-use support::{ch, key, loaded_state, screen, typed};
-
-fn executes(fx: &[Effect]) -> Vec<Command> {
-    fx.iter()
-        .filter_map(|e| match e {
-            Effect::Execute(c) => Some(c.command().clone()),
-            _ => None,
-        })
-        .collect()
-}
+use support::{ch, executes, key, loaded_state, screen, typed};
 
 /// `:workflows`, select `name`, Enter, and feed the runs the demo holds.
 async fn open_workflow(name: &str, w: u16, h: u16) -> (batchtop::state::AppState, batchtop::aws::demo::DemoAccount) {

@@ -9,16 +9,7 @@ use batchtop::app::update::update;
 use batchtop::state::View;
 use insta::assert_snapshot;
 use ratatui::crossterm::event::KeyCode;
-use support::{ch, key, loaded_state, screen, typed};
-
-fn executes(fx: &[Effect]) -> Vec<Command> {
-    fx.iter()
-        .filter_map(|e| match e {
-            Effect::Execute(c) => Some(c.command().clone()),
-            _ => None,
-        })
-        .collect()
-}
+use support::{ch, executes, key, loaded_state, screen, typed};
 
 async fn at(pane: &str, w: u16, h: u16) -> batchtop::state::AppState {
     let (mut s, _) = loaded_state(w, h).await;

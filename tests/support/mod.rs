@@ -83,3 +83,13 @@ pub fn render(state: &AppState) -> Terminal<TestBackend> {
 pub fn screen(state: &AppState) -> String {
     render(state).backend().to_string()
 }
+
+/// The commands a list of effects would run (the confirmed ones).
+pub fn executes(fx: &[batchtop::app::msg::Effect]) -> Vec<batchtop::actions::Command> {
+    fx.iter()
+        .filter_map(|e| match e {
+            batchtop::app::msg::Effect::Execute(c) => Some(c.command().clone()),
+            _ => None,
+        })
+        .collect()
+}
