@@ -1,10 +1,9 @@
-"""EMR Serverless operations rewritten or added on top of moto 5.2.5 (see emr.py for the state).
+"""EMR Serverless job-run operations rewritten or added on top of moto 5.2.5 (state: emr.py,
+application operations: emr_apps.py).
 
-Rewritten: CreateApplication (clientToken, CREATED, real timestamps, every model member kept),
-Get/ListApplications, Start/Stop/Update/DeleteApplication, StartJobRun (clientToken
-idempotency, auto-start), GetJobRun (attempt), ListJobRuns (newest first, cursor paging,
-filters, empty list), CancelJobRun.  Added (moto has no route): GetDashboardForJobRun,
-ListJobRunAttempts, ListTagsForResource, TagResource, UntagResource.
+Rewritten: StartJobRun (clientToken idempotency, auto-start), GetJobRun (attempt), ListJobRuns
+(newest first, cursor paging, filters, empty list), CancelJobRun.  Added (moto has no route):
+GetDashboardForJobRun, ListJobRunAttempts, ListTagsForResource, TagResource, UntagResource.
 """
 
 from __future__ import annotations
@@ -18,7 +17,7 @@ from typing import Any
 
 import moto.emrserverless.models as emr_models
 import moto.emrserverless.urls as emr_urls
-from moto.core.responses import ActionResult, EmptyResult
+from moto.core.responses import ActionResult
 from moto.emrserverless.responses import EMRServerlessResponse
 from moto.emrserverless.utils import random_job_id
 
@@ -26,10 +25,6 @@ import emr
 from emr import LOCK, EmuRun, constraint, not_found, validation
 
 PAGE_MAX = 50  # ListApplications / ListJobRuns / ListJobRunAttempts: maxResults 1..50
-APP_MEMBERS = ("architecture", "imageConfiguration", "workerTypeSpecifications",
-               "runtimeConfiguration", "monitoringConfiguration", "diskEncryptionConfiguration",
-               "interactiveConfiguration", "schedulerConfiguration", "identityCenterConfiguration",
-               "jobLevelCostAllocationConfiguration")
 RESOURCE_ARN = re.compile(r"^arn:aws[a-zA-Z0-9-]*:emr-serverless:([^:]+):(\d{12}):/applications/"
                           r"([0-9a-zA-Z]+)(?:/(jobruns|sessions)/([0-9a-zA-Z]+))?$")
 
@@ -103,112 +98,6 @@ def _page(items: list, key, limit: int, token: str | None) -> tuple[list, str | 
             raise validation("Invalid nextToken") from None
     page = items[:limit]
     return page, (_token(list(key(page[-1]))) if len(items) > limit else None)
-
-
-# --- applications -------------------------------------------------------------------------
-
-def create_application(self: EMRServerlessResponse) -> ActionResult:
-    token = self._get_param("clientToken")
-    with LOCK:
-        backend = _backend(self)
-        tokens = emr.store(backend)["app_tokens"]
-        app = backend.applications.get(tokens.get(token)) if token else None
-        if app is None:
-            app = backend.create_application(
-                name=self._get_param("name"), release_label=self._get_param("releaseLabel"),
-                application_type=self._get_param("type"), client_token=token,
-                initial_capacity=self._get_param("initialCapacity"),
-                maximum_capacity=self._get_param("maximumCapacity"), tags=self._get_param("tags"),
-                auto_start_configuration=self._get_param("autoStartConfiguration"),
-                auto_stop_configuration=self._get_param("autoStopConfiguration"),
-                network_configuration=self._get_param("networkConfiguration"))
-            app.created_at = app.updated_at = emr.naive(emr.now())
-            app.state = "CREATED"
-            members = emr.app_extras(app)["members"]
-            members.update({m: self._get_param(m) for m in APP_MEMBERS if self._get_param(m) is not None})
-            if token:
-                tokens[token] = app.id
-        return ActionResult({"applicationId": app.id, "name": app.name, "arn": app.arn})
-
-
-def get_application(self: EMRServerlessResponse) -> ActionResult:
-    with LOCK:
-        app = emr.app_of(_backend(self), self._get_param("applicationId"))
-        answer = emr.app_full(app)
-        emr.app_after_read(app)
-    return ActionResult({"application": answer})
-
-
-def list_applications(self: EMRServerlessResponse) -> ActionResult:
-    states = _list_param(self, "states")
-    for state in states:
-        if state not in emr.APP_STATES:
-            raise constraint(states, "states", emr.enum_rule(emr.APP_STATES))
-    limit = _limit(self)
-    with LOCK:
-        apps = list(_backend(self).applications.values())
-        order = {app.id: i for i, app in enumerate(apps)}
-        apps = [a for a in apps if not states or a.state in states]
-        # Creation order; the cursor key is (-position,) so that _page's "<" walks forward.
-        page, token = _page(apps, lambda a: (-order[a.id],), limit, self._get_param("nextToken"))
-        answer: dict[str, Any] = {"applications": [emr.app_summary(a) for a in page]}
-        for app in page:
-            emr.app_after_read(app)
-    if token:
-        answer["nextToken"] = token
-    return ActionResult(answer)
-
-
-def start_application(self: EMRServerlessResponse) -> EmptyResult:
-    with LOCK:
-        app = emr.app_of(_backend(self), self._get_param("applicationId"))
-        if app.state in ("TERMINATED", "STOPPING", "CREATING"):
-            raise validation(f"Application {app.id} is in {app.state} state and cannot be started")
-        if app.state in ("CREATED", "STOPPED"):
-            emr.set_app_state(app, "STARTING")
-    return EmptyResult()
-
-
-def stop_application(self: EMRServerlessResponse) -> EmptyResult:
-    with LOCK:
-        backend = _backend(self)
-        app = emr.app_of(backend, self._get_param("applicationId"))
-        if app.state in ("TERMINATED", "CREATING"):
-            raise validation(f"Application {app.id} is in {app.state} state and cannot be stopped")
-        if app.state in ("STARTED", "STARTING"):
-            busy = emr.unfinished_runs(backend, app.id)
-            if busy:
-                raise validation(f"Application {app.id} has {busy} job run(s) that are not finished; "
-                                 "cancel them or wait for them to finish before stopping it")
-            emr.set_app_state(app, "STOPPING")
-    return EmptyResult()
-
-
-def update_application(self: EMRServerlessResponse) -> ActionResult:
-    with LOCK:
-        backend = _backend(self)
-        app = backend.update_application(
-            application_id=self._get_param("applicationId"),
-            initial_capacity=self._get_param("initialCapacity"),
-            maximum_capacity=self._get_param("maximumCapacity"),
-            auto_start_configuration=self._get_param("autoStartConfiguration"),
-            auto_stop_configuration=self._get_param("autoStopConfiguration"),
-            network_configuration=self._get_param("networkConfiguration"))
-        if self._get_param("releaseLabel"):
-            app.release_label = self._get_param("releaseLabel")
-        members = emr.app_extras(app)["members"]
-        members.update({m: self._get_param(m) for m in APP_MEMBERS if self._get_param(m) is not None})
-        app.updated_at = emr.naive(emr.now())
-        return ActionResult({"application": emr.app_full(app)})
-
-
-def delete_application(self: EMRServerlessResponse) -> EmptyResult:
-    with LOCK:
-        backend = _backend(self)
-        backend.delete_application(application_id=self._get_param("applicationId"))
-        app = backend.applications[self._get_param("applicationId")]
-        emr.set_app_state(app, "TERMINATED")
-    return EmptyResult()
 
 
 # --- job runs -----------------------------------------------------------------------------
@@ -409,10 +298,8 @@ class _AccessDenied(emr.EmrError):
         super().__init__("AccessDeniedException", message, 403)
 
 
-HANDLERS = (create_application, get_application, list_applications, start_application,
-            stop_application, update_application, delete_application, start_job_run, get_job_run,
-            list_job_runs, cancel_job_run, get_dashboard_for_job_run, list_job_run_attempts,
-            list_tags_for_resource, tag_resource, untag_resource)
+HANDLERS = (start_job_run, get_job_run, list_job_runs, cancel_job_run, get_dashboard_for_job_run,
+            list_job_run_attempts, list_tags_for_resource, tag_resource, untag_resource)
 EXTRA_PATHS = (
     "{0}/applications/(?P<applicationId>[^/]+)/jobruns/(?P<jobRunId>[^/]+)/dashboard$",
     "{0}/applications/(?P<applicationId>[^/]+)/jobruns/(?P<jobRunId>[^/]+)/attempts$",
@@ -422,7 +309,9 @@ EXTRA_PATHS = (
 
 def install() -> None:
     """Patch moto's EMR Serverless handlers and routes in place (before the server starts)."""
-    for handler in HANDLERS:
+    import emr_apps  # application handlers (they use the helpers above)
+
+    for handler in HANDLERS + emr_apps.HANDLERS:
         setattr(EMRServerlessResponse, handler.__name__, handler)
     for path in EXTRA_PATHS:
         emr_urls.url_paths.setdefault(path, EMRServerlessResponse.dispatch)

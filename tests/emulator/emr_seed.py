@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import copy
 import re
 from typing import Any
 
@@ -82,24 +83,27 @@ def put_application(account: str, region: str, body: dict[str, Any]) -> dict[str
     if app_id is not None and (not isinstance(app_id, str) or not ID_RE.match(app_id)):
         raise SeedError("'id' must match [0-9a-z]{1,64}")
     app = backend.applications.get(app_id) if app_id else None
-    if app is None:
-        app = _create_app(backend, account, region, app_id, body)
-    _apply_app(app, body, created=app_id is None or "created_at" in body)
+    created = app is None
+    if created:
+        if "name" not in body:
+            raise SeedError("'name' is required to create an application")
+        app = _create_app(backend, account, region, app_id)
+    saved = copy.deepcopy(app.__dict__)
+    try:
+        _apply_app(app, body, created)
+    except Exception:  # a bad field changes nothing
+        if created:
+            del backend.applications[app.id]
+        else:
+            app.__dict__.clear()
+            app.__dict__.update(saved)
+        raise
     return {"application_id": app.id, "arn": app.arn, "state": app.state}
 
 
-def _create_app(backend, account: str, region: str, app_id: str | None, body: dict[str, Any]):
-    name = body.get("name")
-    if not isinstance(name, str) or not re.match(r"^[A-Za-z0-9._/#-]{1,64}$", name):
-        raise SeedError("'name' is required: 1-64 of [A-Za-z0-9._/#-]")
-    app_type = body.get("type", "SPARK")
-    if not isinstance(app_type, str) or app_type.upper() not in ("SPARK", "HIVE"):
-        raise SeedError("'type' must be SPARK or HIVE")
-    label = body.get("release_label", "emr-7.1.0")
-    if not isinstance(label, str) or not re.match(r"^emr-\d\.\d{1,2}\.0(-\d{8})?$", label):
-        raise SeedError("'release_label' must look like emr-7.1.0")
+def _create_app(backend, account: str, region: str, app_id: str | None):
     app = backend.create_application(
-        name=name, release_label=label, application_type=app_type.upper(), client_token=None,
+        name=None, release_label="emr-7.1.0", application_type="SPARK", client_token=None,
         initial_capacity=None, maximum_capacity=None, tags={}, auto_start_configuration=None,
         auto_stop_configuration=None, network_configuration=None)
     if app_id:
@@ -120,8 +124,20 @@ def _apply_app(app, body: dict[str, Any], created: bool) -> None:
         app.updated_at = emr.naive(_epoch("updated_at", body.get("updated_at")) or created_at)
     elif "updated_at" in body:
         app.updated_at = emr.naive(_epoch("updated_at", body["updated_at"]) or at)
-    if "name" in body and body["name"] != app.name:
-        app.name = body["name"]
+    if "name" in body:
+        name = body["name"]
+        if not isinstance(name, str) or not re.match(r"^[A-Za-z0-9._/#-]{1,64}$", name):
+            raise SeedError("'name' must be 1-64 of [A-Za-z0-9._/#-]")
+        app.name = name
+    if "type" in body:
+        if not isinstance(body["type"], str) or body["type"].upper() not in ("SPARK", "HIVE"):
+            raise SeedError("'type' must be SPARK or HIVE")
+        app.type = body["type"].capitalize()  # as moto and AWS show it: Spark, Hive
+    if "release_label" in body:
+        label = body["release_label"]
+        if not isinstance(label, str) or not re.match(r"^emr-\d\.\d{1,2}\.0(-\d{8})?$", label):
+            raise SeedError("'release_label' must look like emr-7.1.0")
+        app.release_label = label
     state = body.get("state")
     if state is not None:
         if state not in emr.APP_STATES:

@@ -183,6 +183,9 @@ def error_response(kind: str, call: CallInfo, start_response) -> list[bytes]:
             f"<RequestId>{request_id}</RequestId></ErrorResponse>"
         ).encode()
         content_type = "text/xml"
+    elif call.protocol == "rest":  # restJson1: the code travels in x-amzn-ErrorType only
+        body = json.dumps({"message": message}).encode()
+        content_type = "application/json"
     else:
         body = json.dumps({"__type": code, "message": message}).encode()
         content_type = (

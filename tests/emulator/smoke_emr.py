@@ -139,6 +139,17 @@ def check_emr_applications(emu) -> None:
     assert client(emu, acct, region="eu-west-1").list_applications()["applications"] == []
     assert error_of(lambda: emr.get_application(applicationId="nope"))[:2] == ("ResourceNotFoundException", 404)
 
+    # An explicit id: created now; later calls with it change only what they give; a bad field changes nothing.
+    fixed = seed_app(emu, acct, "fixed", id="00fixed01")
+    got = emr.get_application(applicationId="00fixed01")["application"]
+    assert fixed == "00fixed01" and got["state"] == "CREATED" and abs(got["createdAt"].timestamp() - time.time()) < 5, got
+    ok(emu, "/batchtop/emr/application", {"account_id": acct, "id": fixed, "state": "STARTED", "release_label": "emr-6.15.0"})
+    status, _ = emu.control("/batchtop/emr/application", {"account_id": acct, "id": fixed, "state": "STOPPED",
+                                                          "auto_stop": {"bogus": 1}})
+    assert status == 400
+    got = emr.get_application(applicationId=fixed)["application"]
+    assert (got["name"], got["state"], got["releaseLabel"]) == ("fixed", "STARTED", "emr-6.15.0"), got
+
     # Control errors.
     for bad in ({"name": "x", "colour": "red"}, {"name": "x", "state": "FLYING"}, {"name": "x", "type": "FLINK"},
                 {"name": "x", "auto_stop": {"enabled": True, "idle": 3}}, {"name": "x", "maximum_capacity": {"cpu": "1"}}):
@@ -383,6 +394,10 @@ def check_emr_faults_and_wire(emu) -> None:
     assert {k.lower(): v for k, v in headers.items()}["x-amzn-errortype"] == "ResourceNotFoundException", headers
     status, headers, body = raw(emu, "GET", f"/applications/{app_id}/jobruns?maxResults=99", acct)
     assert status == 400 and list(json.loads(body)) == ["message"], (status, body)
+    ok(emu, "/batchtop/faults", {"account_id": acct, "operation": "GetJobRun", "kind": "throttle"})
+    status, headers, body = raw(emu, "GET", f"/applications/{app_id}/jobruns/retried01", acct)
+    assert status == 429 and json.loads(body) == {"message": "Rate exceeded"}, (status, body)
+    assert {k.lower(): v for k, v in headers.items()}["x-amzn-errortype"] == "ThrottlingException", headers
     # On the wire, createdAt is epoch seconds with a fraction.
     status, _, body = raw(emu, "GET", f"/applications/{app_id}/jobruns/retried01", acct)
     assert status == 200 and json.loads(body)["jobRun"]["createdAt"] == T0, body
