@@ -85,6 +85,19 @@ fn read_only_sends_no_write_call_whatever_the_keys() {
                 "triggers": [{"name": "start", "type": "ON_DEMAND", "actions": [{"job_name": "orders_curate"}]}]}),
     );
     control("/batchtop/glue/crawler", &json!({"account_id": acct, "region": emu::REGION, "name": "raw_orders"}));
+    let app = control(
+        "/batchtop/emr/application",
+        &json!({"account_id": acct, "region": emu::REGION, "name": "heavy", "state": "STARTED"}),
+    )["application_id"]
+        .as_str()
+        .expect("app id")
+        .to_string();
+    control(
+        "/batchtop/emr/job-run",
+        &json!({"account_id": acct, "region": emu::REGION, "application_id": app, "name": "join", "state": "RUNNING",
+                "created_at": now - 300.0, "execution_role": format!("arn:aws:iam::{acct}:role/emr"),
+                "job_driver": {"sparkSubmit": {"entryPoint": "s3://code/join.py"}}}),
+    );
     let key = control("/batchtop/access-key", &json!({"account_id": acct}));
     let dir = temp_dir("e2e-ro");
     let tmux = Tmux::new("e2e-ro", dir.clone());
@@ -121,6 +134,14 @@ fn read_only_sends_no_write_call_whatever_the_keys() {
     std::thread::sleep(Duration::from_millis(300));
     let s = tmux.screen();
     assert!(s.contains("raw_orders"), "reached the crawlers pane:\n{s}");
+    tmux.keys(&[":"]);
+    tmux.text("apps");
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("the applications pane", |s| s.contains("heavy"));
+    tmux.keys(&["n", "y", "x", "y", "Enter"]);
+    tmux.wait_for("the runs of heavy", |s| s.contains("join"));
+    tmux.keys(&["r", "y", "x", "y", "d", "y", "Enter", "r", "y", "d", "y", "Escape"]);
+    std::thread::sleep(Duration::from_millis(300));
     tmux.keys(&["q"]);
     tmux.wait_for("exit", |s| s.contains("BATCHTOP_EXIT=0"));
     let made = calls(&acct);
@@ -133,10 +154,15 @@ fn read_only_sends_no_write_call_whatever_the_keys() {
         "ResumeWorkflowRun",
         "StopWorkflowRun",
         "StartCrawler",
+        "StartApplication",
+        "StopApplication",
+        "CancelJobRun",
+        "GetDashboardForJobRun",
     ] {
         assert!(!ops.iter().any(|o| o.as_str() == write), "{write} reached the emulator in read-only mode: {made}");
     }
     assert!(ops.iter().any(|o| o.as_str() == "GetJobRuns"), "the reads did happen: {made}");
     assert!(ops.iter().any(|o| o.as_str() == "GetJobBookmark"), "showing the bookmark is a read: {made}");
+    assert!(ops.iter().any(|o| o.as_str() == "ListJobRunAttempts"), "the EMR run detail was opened: {made}");
     assert!(!dir.join("batchtop/audit.jsonl").exists(), "no write side, no audit log in read-only mode");
 }
