@@ -11,7 +11,7 @@ impl Rng {
         Rng(seed.max(1))
     }
 
-    pub fn next(&mut self) -> u64 {
+    pub fn next_u64(&mut self) -> u64 {
         self.0 ^= self.0 >> 12;
         self.0 ^= self.0 << 25;
         self.0 ^= self.0 >> 27;
@@ -20,7 +20,7 @@ impl Rng {
 
     /// Uniform-ish in 0..n (n > 0).
     pub fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
+        (self.next_u64() % n.max(1) as u64) as usize
     }
 
     fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
@@ -179,16 +179,16 @@ pub fn line(rng: &mut Rng, out: &mut Vec<u8>) {
                 .collect();
             if let Some(&at) = digits.get(rng.below(digits.len().max(1))) {
                 let end = at + text[at..].find(|c: char| !c.is_ascii_digit()).unwrap_or(text.len() - at);
-                out.extend_from_slice(text[..at].as_bytes());
+                out.extend_from_slice(&text.as_bytes()[..at]);
                 out.extend_from_slice(rng.pick(SCALARS).as_bytes());
-                out.extend_from_slice(text[end..].as_bytes());
+                out.extend_from_slice(&text.as_bytes()[end..]);
             } else {
                 out.extend_from_slice(seed);
             }
         }
         8 => {
             for _ in 0..rng.below(200) {
-                out.push(rng.next() as u8);
+                out.push(rng.next_u64() as u8);
             }
         }
         _ => out.extend_from_slice(seed),

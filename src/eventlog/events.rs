@@ -314,12 +314,11 @@ pub(crate) fn parse_event(b: &[u8], start: usize) -> Res<(Event<'_>, usize)> {
 
 /// The event type: straight from the usual `{"Event":"...` opening, else by walking the object.
 fn event_name(b: &[u8], begin: usize) -> Res<Cow<'_, str>> {
-    if let Some(rest) = b.get(begin..).and_then(|r| r.strip_prefix(PREFIX)) {
-        if let Some(end) = rest.iter().position(|&c| c == b'"' || c == b'\\' || c < 0x20) {
-            if rest[end] == b'"' {
-                return std::str::from_utf8(&rest[..end]).map(Cow::Borrowed).map_err(|_| Malformed);
-            }
-        }
+    if let Some(rest) = b.get(begin..).and_then(|r| r.strip_prefix(PREFIX))
+        && let Some(end) = rest.iter().position(|&c| c == b'"' || c == b'\\' || c < 0x20)
+        && rest[end] == b'"'
+    {
+        return std::str::from_utf8(&rest[..end]).map(Cow::Borrowed).map_err(|_| Malformed);
     }
     let mut sc = Scanner::new(b, begin);
     let mut name = None;

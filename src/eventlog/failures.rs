@@ -165,10 +165,10 @@ pub(crate) fn one_line(text: &str) -> String {
 /// The one line that says what went wrong: the exception line of a Python traceback, else the first
 /// non-empty line.
 fn headline(text: &str) -> &str {
-    if text.contains("Traceback (most recent call last)") {
-        if let Some(line) = text.lines().rev().find(|l| !l.trim().is_empty() && !l.starts_with([' ', '\t'])) {
-            return line.trim();
-        }
+    if text.contains("Traceback (most recent call last)")
+        && let Some(line) = text.lines().rev().find(|l| !l.trim().is_empty() && !l.starts_with([' ', '\t']))
+    {
+        return line.trim();
     }
     text.lines().map(str::trim).find(|l| !l.is_empty()).unwrap_or("")
 }

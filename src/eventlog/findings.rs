@@ -153,16 +153,17 @@ fn stage_findings(st: &StageSummary, opts: &Options, out: &mut Vec<Finding>) {
         advice: advice.into(),
         impact_ms,
     };
-    if let Some(q) = st.task_duration_ms {
-        if q.max as f64 > opts.skew_ratio * q.p75 as f64 && q.max > opts.skew_floor_ms {
-            let ratio = if q.p75 > 0 { format!("{:.1}x", q.max as f64 / q.p75 as f64) } else { "far above".into() };
-            out.push(finding(
-                "skew",
-                format!("{}: slowest task {}, {ratio} the p75 of {}", label(st), fmt_ms(q.max as i64), fmt_ms(q.p75 as i64)),
-                "Data skew: salt or pre-aggregate the hot key, or let AQE split skewed partitions (spark.sql.adaptive.skewJoin.enabled).",
-                q.max.saturating_sub(q.p75) as i64,
-            ));
-        }
+    if let Some(q) = st.task_duration_ms
+        && q.max as f64 > opts.skew_ratio * q.p75 as f64
+        && q.max > opts.skew_floor_ms
+    {
+        let ratio = if q.p75 > 0 { format!("{:.1}x", q.max as f64 / q.p75 as f64) } else { "far above".into() };
+        out.push(finding(
+            "skew",
+            format!("{}: slowest task {}, {ratio} the p75 of {}", label(st), fmt_ms(q.max as i64), fmt_ms(q.p75 as i64)),
+            "Data skew: salt or pre-aggregate the hot key, or let AQE split skewed partitions (spark.sql.adaptive.skewJoin.enabled).",
+            q.max.saturating_sub(q.p75) as i64,
+        ));
     }
     if st.disk_spilled_bytes > 0 || st.memory_spilled_bytes > 0 {
         let message = if st.disk_spilled_bytes > 0 {

@@ -13,6 +13,7 @@ mod events;
 mod failures;
 mod findings;
 mod model;
+mod replay;
 mod report;
 mod scan;
 mod source;
