@@ -597,6 +597,15 @@ fn inprogress_file_cut_mid_line() {
     let s = summarize(&path, &Options::default()).expect("summarize");
     assert!(!s.truncated_last_line);
     assert_eq!(s.lines, complete);
+    // A zstd log cut in the middle of its stream reads up to the cut, and says so.
+    let compressed = std::fs::read(fixture("local-1776286786993.zstd")).expect("fixture");
+    let path = dir.join("local-1776286786993.zstd.inprogress");
+    std::fs::write(&path, &compressed[..compressed.len() / 2]).expect("write");
+    let s = summarize(&path, &Options::default()).expect("summarize cut zstd");
+    assert_eq!(s.notes.len(), 1, "{:?}", s.notes);
+    assert!(s.notes[0].contains("compressed stream stops early"));
+    assert_eq!(s.skipped_lines, 0);
+    assert!(s.lines > 0 && s.lines < 274 && s.end_ms.is_none());
     std::fs::remove_dir_all(&dir).expect("cleanup");
 }
 

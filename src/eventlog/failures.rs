@@ -140,7 +140,10 @@ pub(crate) fn cause(kind: &str, raw: &[u8]) -> Cause {
                 .collect::<Vec<_>>()
                 .join("\n"),
         ),
-        _ => None,
+        // A fetch failure carries its stack trace in the message.
+        _ => text(&r.message)
+            .filter(|m| m.lines().nth(1).is_some())
+            .map(|m| m.lines().take(STACK_LINES).collect::<Vec<_>>().join("\n")),
     };
     let lost_executor = if kind == "ExecutorLostFailure" { r.executor_id.map(|e| e.into_owned()) } else { None };
     Cause { kind: kind.to_string(), reason: clip(&reason, REASON_CHARS), stack, lost_executor }

@@ -299,7 +299,8 @@ fn write_groups(o: &mut String, title: &str, groups: &[FailureGroup]) {
         return;
     }
     let total: u64 = groups.iter().map(|g| g.count).sum();
-    let _ = writeln!(o, "\n{title}: {total} in {} groups", groups.len());
+    let plural = if groups.len() == 1 { "group" } else { "groups" };
+    let _ = writeln!(o, "\n{title}: {total} in {} {plural}", groups.len());
     for g in groups {
         let _ = writeln!(o, "  {:>6} x {}  (stages {})", g.count, g.reason, clip(&join(&g.stage_ids), 40));
         if let Some(stack) = &g.example_stack {
