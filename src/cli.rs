@@ -39,9 +39,27 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = Format::Json)]
         format: Format,
     },
+    /// Spark event logs: read them straight from disk, no history server needed.
+    Eventlog {
+        #[command(subcommand)]
+        command: EventlogCommand,
+    },
     /// Print the audit log of every command batchtop ran (intent and outcome lines).
     Audit {
         /// The raw JSON lines, for jq.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum EventlogCommand {
+    /// Application, jobs, stages (with Spark history server numbers), executors, failed tasks
+    /// and ranked findings of one event log: a file (plain or zstd) or a rolling directory.
+    Summarize {
+        /// A local path (s3:// URIs are not supported yet).
+        path: String,
+        /// Machine-readable JSON instead of the report.
         #[arg(long)]
         json: bool,
     },

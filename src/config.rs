@@ -20,6 +20,7 @@ pub struct Config {
     pub poll: PollSection,
     pub streams: StreamsSection,
     pub crawlers: CrawlersSection,
+    pub eventlog: EventlogSection,
     pub keymap: BTreeMap<String, Spanned<KeyList>>,
 }
 
@@ -111,6 +112,21 @@ pub struct CrawlersSection {
 impl Default for CrawlersSection {
     fn default() -> Self {
         Self { stale_after: HumanDuration(Duration::from_secs(26 * 3600)) }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct EventlogSection {
+    /// Skew: the slowest task of a stage must take longer than this ...
+    pub skew_floor: HumanDuration,
+    /// ... and more than this many times the stage's p75 task duration.
+    pub skew_ratio: f64,
+}
+
+impl Default for EventlogSection {
+    fn default() -> Self {
+        Self { skew_floor: HumanDuration(Duration::from_secs(5)), skew_ratio: 1.5 }
     }
 }
 

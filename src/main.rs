@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use clap::Parser;
 
-use batchtop::cli::{Cli, Command, Format};
+use batchtop::cli::{Cli, Command, EventlogCommand, Format};
 use batchtop::{app, config, duration, logging, session, snapshot, terminal};
 
 fn main() -> ExitCode {
@@ -46,6 +46,38 @@ fn main() -> ExitCode {
             runtime.block_on(snapshot_cmd(&cli, settings, since, *format))
         }
         Some(Command::Audit { json }) => audit_cmd(*json),
+        Some(Command::Eventlog { command: EventlogCommand::Summarize { path, json } }) => {
+            eventlog_cmd(&settings, path, *json)
+        }
+    }
+}
+
+fn eventlog_cmd(settings: &config::Settings, path: &str, json: bool) -> ExitCode {
+    if path.starts_with("s3://") {
+        eprintln!(
+            "batchtop: reading event logs from S3 is not supported yet; copy it first (aws s3 cp --recursive {path} .)"
+        );
+        return ExitCode::from(2);
+    }
+    let ev = &settings.config.eventlog;
+    let opts = batchtop::eventlog::Options {
+        skew_floor_ms: ev.skew_floor.0.as_millis() as u64,
+        skew_ratio: ev.skew_ratio,
+        ..Default::default()
+    };
+    match batchtop::eventlog::summarize(std::path::Path::new(path), &opts) {
+        Ok(summary) => {
+            if json {
+                println!("{}", serde_json::to_string_pretty(&summary.to_json()).unwrap_or_default());
+            } else {
+                print!("{}", summary.to_text());
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("batchtop: {e}");
+            ExitCode::FAILURE
+        }
     }
 }
 
