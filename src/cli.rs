@@ -39,10 +39,14 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = Format::Json)]
         format: Format,
     },
-    /// Spark event logs: read them straight from disk, no history server needed.
+    /// Spark event logs: read them straight from disk or S3, no history server needed.
+    /// `batchtop eventlog PATH|s3://...` opens the viewer; `summarize` prints.
+    #[command(args_conflicts_with_subcommands = true)]
     Eventlog {
+        /// A local file or rolling folder, or an s3://bucket/prefix.
+        path: Option<String>,
         #[command(subcommand)]
-        command: EventlogCommand,
+        command: Option<EventlogCommand>,
     },
     /// Print the audit log of every command batchtop ran (intent and outcome lines).
     Audit {
@@ -57,7 +61,7 @@ pub enum EventlogCommand {
     /// Application, jobs, stages (with Spark history server numbers), executors, failed tasks
     /// and ranked findings of one event log: a file (plain or zstd) or a rolling directory.
     Summarize {
-        /// A local path (s3:// URIs are not supported yet).
+        /// A local file or rolling folder, or an s3://bucket/prefix.
         path: String,
         /// Machine-readable JSON instead of the report.
         #[arg(long)]

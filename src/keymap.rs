@@ -47,6 +47,9 @@ actions! {
     Start => "start", "start a workflow run or a crawler";
     Resume => "resume", "resume the failed nodes of a workflow run";
     Dashboard => "dashboard", "EMR Serverless Spark UI link (1 hour), copied to the clipboard";
+    EventLog => "event_log", "open the Spark event log of the selected Glue or EMR Serverless run";
+    NextTab => "next_tab", "next tab (event log view)";
+    PrevTab => "prev_tab", "previous tab (event log view)";
 }
 
 impl Action {

@@ -46,26 +46,75 @@ fn main() -> ExitCode {
             runtime.block_on(snapshot_cmd(&cli, settings, since, *format))
         }
         Some(Command::Audit { json }) => audit_cmd(*json),
-        Some(Command::Eventlog { command: EventlogCommand::Summarize { path, json } }) => {
-            eventlog_cmd(&settings, path, *json)
+        Some(Command::Eventlog { command: Some(EventlogCommand::Summarize { path, json }), .. }) => {
+            runtime.block_on(eventlog_cmd(&cli, &settings, path, *json))
+        }
+        Some(Command::Eventlog { path: Some(path), command: None }) => {
+            runtime.block_on(eventlog_view(&cli, settings, path))
+        }
+        Some(Command::Eventlog { path: None, command: None }) => {
+            eprintln!("batchtop: eventlog needs a PATH or s3:// URI (or: batchtop eventlog summarize PATH)");
+            ExitCode::from(2)
         }
     }
 }
 
-fn eventlog_cmd(settings: &config::Settings, path: &str, json: bool) -> ExitCode {
+/// Where an event log named on the command line comes from, and the account to read it with
+/// (offline for a local path; the normal credential chain for S3).
+async fn eventlog_source(
+    cli: &Cli,
+    settings: &config::Settings,
+    path: &str,
+) -> Result<(batchtop::state::eventlog::EventLogSource, session::Session), ExitCode> {
+    use batchtop::state::eventlog::EventLogSource;
     if path.starts_with("s3://") {
-        eprintln!(
-            "batchtop: reading event logs from S3 is not supported yet; copy it first (aws s3 cp --recursive {path} .)"
-        );
-        return ExitCode::from(2);
+        let s = session::connect(cli, settings).await.map_err(|e| {
+            eprintln!("batchtop: {e}");
+            ExitCode::from(2)
+        })?;
+        return Ok((EventLogSource::S3(path.to_string()), s));
     }
+    Ok((EventLogSource::Local(std::path::PathBuf::from(path)), session::offline()))
+}
+
+fn eventlog_options(settings: &config::Settings) -> batchtop::eventlog::Options {
     let ev = &settings.config.eventlog;
-    let opts = batchtop::eventlog::Options {
+    batchtop::eventlog::Options {
         skew_floor_ms: ev.skew_floor.0.as_millis() as u64,
         skew_ratio: ev.skew_ratio,
         ..Default::default()
+    }
+}
+
+async fn eventlog_view(cli: &Cli, settings: Arc<config::Settings>, path: &str) -> ExitCode {
+    let (source, session) = match eventlog_source(cli, &settings, path).await {
+        Ok(x) => x,
+        Err(code) => return code,
     };
-    match batchtop::eventlog::summarize(std::path::Path::new(path), &opts) {
+    let (mut term, guard) = match terminal::enter() {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("batchtop: cannot set up the terminal: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let result = app::run::run_with(&mut term, session, settings, Some(source)).await;
+    drop(guard);
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("batchtop: {e:?}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn eventlog_cmd(cli: &Cli, settings: &config::Settings, path: &str, json: bool) -> ExitCode {
+    let (source, session) = match eventlog_source(cli, settings, path).await {
+        Ok(x) => x,
+        Err(code) => return code,
+    };
+    match batchtop::app::fetch::load(&source, session.account.objects.clone(), eventlog_options(settings), None).await {
         Ok(summary) => {
             if json {
                 println!("{}", serde_json::to_string_pretty(&summary.to_json()).unwrap_or_default());

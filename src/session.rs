@@ -52,6 +52,20 @@ pub fn aws_options(cli: &Cli, settings: &Settings) -> AwsOptions {
     }
 }
 
+/// No AWS: the standalone event log viewer on a local file.
+pub fn offline() -> Session {
+    let account = crate::aws::offline::account();
+    let context = Context {
+        profile: None,
+        region: "offline".into(),
+        account: None,
+        read_only: true,
+        demo: false,
+        standalone: false,
+    };
+    Session { account, clock: Arc::new(Utc::now), context, executor: None }
+}
+
 pub async fn connect(cli: &Cli, settings: &Settings) -> Result<Session, SessionError> {
     let read_only = cli.read_only || settings.config.read_only;
     if cli.demo {
@@ -63,6 +77,7 @@ pub async fn connect(cli: &Cli, settings: &Settings) -> Result<Session, SessionE
             account: None,
             read_only,
             demo: true,
+            standalone: false,
         };
         let executor =
             if read_only { None } else { Some(executor(Arc::new(demo.clone()), Arc::new(demo.clone()), &context)?) };
@@ -77,6 +92,7 @@ pub async fn connect(cli: &Cli, settings: &Settings) -> Result<Session, SessionE
         account: None,
         read_only,
         demo: false,
+        standalone: false,
     };
     let executor = if read_only {
         None

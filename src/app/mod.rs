@@ -1,6 +1,8 @@
 //! The event loop: input, messages and a frame tick; redraws only when state changed.
 
 mod actions;
+mod eventlog;
+pub mod fetch;
 pub mod msg;
 mod nav;
 pub mod run;

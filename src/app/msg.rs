@@ -92,6 +92,11 @@ pub enum Msg {
         workflow: String,
         result: Result<Vec<WorkflowRun>, AwsError>,
     },
+    /// An event log was read (or could not be).
+    EventLogLoaded {
+        source: crate::state::eventlog::EventLogSource,
+        result: Result<Box<crate::eventlog::Summary>, String>,
+    },
     /// GetJobBookmark answered.
     BookmarkLoaded {
         job: String,
@@ -116,6 +121,11 @@ pub enum Effect {
     LoadEmrAttempts {
         app_id: String,
         run_id: String,
+    },
+    /// Read and summarise a Spark event log; `after_ms` picks Glue's application by start time.
+    LoadEventLog {
+        source: crate::state::eventlog::EventLogSource,
+        after_ms: Option<i64>,
     },
     /// Put text on the user's clipboard (OSC 52: works over SSH).
     Clipboard(String),

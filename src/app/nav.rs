@@ -13,6 +13,7 @@ pub fn step(state: &mut AppState, delta: isize) {
         (Pane::Crawlers, None) => state.cr_pane.cursor.step(delta, state.cr_pane.visible.len(), rows),
         (Pane::Apps, None) => state.apps_pane.cursor.step(delta, state.apps_pane.visible.len(), rows),
         (Pane::Emr, None) => state.emr_pane.cursor.step(delta, state.emr_pane.visible.len(), rows),
+        (_, Some(View::EventLog(_))) => {}
         (_, Some(View::EmrDetail(d))) => {
             let len = d
                 .run(&state.emr)
@@ -64,7 +65,7 @@ pub fn open(state: &mut AppState) -> Vec<Effect> {
                 ..Default::default()
             })
         }),
-        (_, Some(View::EmrDetail(_))) => None,
+        (_, Some(View::EmrDetail(_))) | (_, Some(View::EventLog(_))) => None,
         (_, Some(View::Runs(r))) => r.selected(&state.data).map(|run| {
             View::Detail(DetailPane { job: r.job.clone(), run_id: run.id.clone(), scroll: 0, snapshot: None })
         }),
@@ -97,6 +98,10 @@ pub fn back(state: &mut AppState) {
         && !f.is_empty()
     {
         set_filter(state, "");
+        return;
+    }
+    if state.context.standalone && state.stack.len() == 1 {
+        state.flash = Some("q quits the event log viewer".into());
         return;
     }
     if state.stack.pop().is_some() {

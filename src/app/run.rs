@@ -24,58 +24,84 @@ const FRAME: Duration = Duration::from_millis(16);
 
 /// Start the pollers for the session's account and run the TUI until the user quits.
 pub async fn run(terminal: &mut Tui, session: Session, settings: Arc<Settings>) -> color_eyre::Result<()> {
+    run_with(terminal, session, settings, None).await
+}
+
+/// As `run`; with `event_log`, open that log standalone: no pollers, `q` quits.
+pub async fn run_with(
+    terminal: &mut Tui,
+    session: Session,
+    settings: Arc<Settings>,
+    event_log: Option<crate::state::eventlog::EventLogSource>,
+) -> color_eyre::Result<()> {
     let Session { account, clock, context, executor } = session;
+    let standalone = event_log.is_some();
     let (tx, mut rx) = mpsc::channel::<Msg>(256);
     let wake = Arc::new(Notify::new());
     let poll_cfg = &settings.config.poll;
-    let collector = GlueCollector::new(
-        account.glue.clone(),
-        StreamMapper::new(settings.clone()),
-        poll_cfg.max_concurrency,
-        poll_cfg.glue_jobs.0,
-    );
-    let poller =
-        tokio::spawn(poll::run_glue(collector, GlueCadence::from(poll_cfg), clock.clone(), tx.clone(), wake.clone()));
     let wake_wf = Arc::new(Notify::new());
     let wake_cr = Arc::new(Notify::new());
-    let backoff = poll_cfg.max_backoff.0;
-    let workflows = poll::Lister::Workflows(account.workflows.clone());
-    let crawlers = poll::Lister::Crawlers(account.crawlers.clone());
-    let wf_poller = tokio::spawn(poll::run_catalog(
-        workflows,
-        poll_cfg.workflows.0,
-        backoff,
-        clock.clone(),
-        tx.clone(),
-        wake_wf.clone(),
-    ));
-    let cr_poller = tokio::spawn(poll::run_catalog(
-        crawlers,
-        poll_cfg.crawlers.0,
-        backoff,
-        clock.clone(),
-        tx.clone(),
-        wake_cr.clone(),
-    ));
     let wake_emr = Arc::new(Notify::new());
-    let emr_collector = poll::EmrCollector::new(account.emr.clone(), poll_cfg.max_concurrency, poll_cfg.emr.0 * 4);
-    let emr_poller = tokio::spawn(poll::run_emr(
-        emr_collector,
-        poll::EmrCadence::from(poll_cfg),
-        clock.clone(),
-        tx.clone(),
-        wake_emr.clone(),
-    ));
-    let identity = account.identity.clone();
-    let id_tx = tx.clone();
-    let who = tokio::spawn(async move {
-        let r = identity.caller_identity().await;
-        let _ = id_tx.send(Msg::Identity(r)).await;
-    });
+    // Standalone event log viewing polls nothing.
+    let mut tasks: Vec<tokio::task::JoinHandle<()>> = Vec::new();
+    if !standalone {
+        let collector = GlueCollector::new(
+            account.glue.clone(),
+            StreamMapper::new(settings.clone()),
+            poll_cfg.max_concurrency,
+            poll_cfg.glue_jobs.0,
+        );
+        tasks.push(tokio::spawn(poll::run_glue(
+            collector,
+            GlueCadence::from(poll_cfg),
+            clock.clone(),
+            tx.clone(),
+            wake.clone(),
+        )));
+        let backoff = poll_cfg.max_backoff.0;
+        let workflows = poll::Lister::Workflows(account.workflows.clone());
+        let crawlers = poll::Lister::Crawlers(account.crawlers.clone());
+        tasks.push(tokio::spawn(poll::run_catalog(
+            workflows,
+            poll_cfg.workflows.0,
+            backoff,
+            clock.clone(),
+            tx.clone(),
+            wake_wf.clone(),
+        )));
+        tasks.push(tokio::spawn(poll::run_catalog(
+            crawlers,
+            poll_cfg.crawlers.0,
+            backoff,
+            clock.clone(),
+            tx.clone(),
+            wake_cr.clone(),
+        )));
+        let emr_collector = poll::EmrCollector::new(account.emr.clone(), poll_cfg.max_concurrency, poll_cfg.emr.0 * 4);
+        tasks.push(tokio::spawn(poll::run_emr(
+            emr_collector,
+            poll::EmrCadence::from(poll_cfg),
+            clock.clone(),
+            tx.clone(),
+            wake_emr.clone(),
+        )));
+        let identity = account.identity.clone();
+        let id_tx = tx.clone();
+        tasks.push(tokio::spawn(async move {
+            let r = identity.caller_identity().await;
+            let _ = id_tx.send(Msg::Identity(r)).await;
+        }));
+    }
 
+    let settings_ev = settings.config.eventlog.clone();
     let mut state = AppState::new(settings, context, clock());
     let size = terminal.size()?;
     update(&mut state, Msg::Resize { width: size.width, height: size.height });
+    let mut pending_effects = Vec::new();
+    if let Some(source) = event_log {
+        state.context.standalone = true;
+        pending_effects = super::eventlog::open(&mut state, source, None);
+    }
     let mut events = EventStream::new();
     let mut tick = tokio::time::interval(Duration::from_secs(1));
     let mut term_signal = Signals::new();
@@ -109,11 +135,15 @@ pub async fn run(terminal: &mut Tui, session: Session, settings: Arc<Settings>) 
         while let Ok(m) = rx.try_recv() {
             batch.push(m);
         }
+        let mut effects = std::mem::take(&mut pending_effects);
         for m in batch {
             if let (Msg::Identity(Ok(id)), Some(ex)) = (&m, &executor) {
                 ex.set_identity(id.arn.clone(), id.account.clone());
             }
-            for effect in update(&mut state, m) {
+            effects.extend(update(&mut state, m));
+        }
+        {
+            for effect in effects {
                 match effect {
                     Effect::Redraw => dirty = true,
                     Effect::Quit => {}
@@ -127,6 +157,20 @@ pub async fn run(terminal: &mut Tui, session: Session, settings: Arc<Settings>) 
                         tokio::spawn(async move {
                             let result = reader.attempts(&app_id, &run_id).await;
                             let _ = tx.send(Msg::EmrAttemptsLoaded { app_id, run_id, result }).await;
+                        });
+                    }
+                    Effect::LoadEventLog { source, after_ms } => {
+                        let objects = account.objects.clone();
+                        let tx = tx.clone();
+                        let ev = &settings_ev;
+                        let opts = crate::eventlog::Options {
+                            skew_floor_ms: ev.skew_floor.0.as_millis() as u64,
+                            skew_ratio: ev.skew_ratio,
+                            ..Default::default()
+                        };
+                        tokio::spawn(async move {
+                            let result = super::fetch::load(&source, objects, opts, after_ms).await.map(Box::new);
+                            let _ = tx.send(Msg::EventLogLoaded { source, result }).await;
                         });
                     }
                     Effect::Clipboard(text) => {
@@ -177,11 +221,9 @@ pub async fn run(terminal: &mut Tui, session: Session, settings: Arc<Settings>) 
             break Ok(());
         }
     };
-    poller.abort();
-    wf_poller.abort();
-    cr_poller.abort();
-    emr_poller.abort();
-    who.abort();
+    for t in tasks {
+        t.abort();
+    }
     result
 }
 

@@ -93,6 +93,7 @@ pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
             }
             vec![Effect::Redraw]
         }
+        Msg::EventLogLoaded { source, result } => super::eventlog::loaded(state, source, result),
         Msg::ActionDone { command, result } => super::actions::done(state, command, result),
         Msg::BookmarkLoaded { job, result } => super::actions::bookmark_loaded(state, job, result),
         Msg::Identity(result) => {
@@ -190,6 +191,9 @@ fn on_normal_key(state: &mut AppState, key: KeyEvent) -> Vec<Effect> {
     let Some(action) = state.settings.keymap.action(&key) else {
         return Vec::new();
     };
+    if let Some(fx) = super::eventlog::on_action(state, action) {
+        return fx;
+    }
     match action {
         Action::Quit => {
             state.quit = true;
@@ -234,6 +238,8 @@ fn on_normal_key(state: &mut AppState, key: KeyEvent) -> Vec<Effect> {
         | Action::Dashboard => {
             return super::actions::on_action(state, action);
         }
+        Action::EventLog => return super::eventlog::open_for_run(state),
+        Action::NextTab | Action::PrevTab => return Vec::new(),
         Action::Up => step(state, -1),
         Action::Down => step(state, 1),
         Action::PageUp => step(state, -(state.table_rows() as isize)),

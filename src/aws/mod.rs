@@ -6,6 +6,7 @@
 
 pub mod demo;
 mod error;
+pub mod offline;
 pub mod sdk;
 mod stats;
 
@@ -124,6 +125,36 @@ pub trait EmrWrite: Send + Sync {
     ) -> BoxFut<'a, AwsResult<String>>;
 }
 
+/// Objects in S3 (event logs): list a prefix, read an object.
+pub trait ObjectRead: Send + Sync {
+    /// (key, size) of every object under `s3://bucket/prefix` (ListObjectsV2, paginated).
+    fn list<'a>(&'a self, bucket: &'a str, prefix: &'a str) -> BoxFut<'a, AwsResult<Vec<(String, i64)>>>;
+    /// The bytes of one object from `offset` on (GetObject with a Range when offset > 0).
+    fn get<'a>(&'a self, bucket: &'a str, key: &'a str, offset: u64) -> BoxFut<'a, AwsResult<Vec<u8>>>;
+}
+
+/// No S3 at hand (accounts assembled without an S3 client, the offline event log viewer).
+pub struct NoObjects;
+
+impl ObjectRead for NoObjects {
+    fn list<'a>(&'a self, bucket: &'a str, _prefix: &'a str) -> BoxFut<'a, AwsResult<Vec<(String, i64)>>> {
+        Box::pin(async move { Err(no_s3(bucket)) })
+    }
+    fn get<'a>(&'a self, bucket: &'a str, _key: &'a str, _offset: u64) -> BoxFut<'a, AwsResult<Vec<u8>>> {
+        Box::pin(async move { Err(no_s3(bucket)) })
+    }
+}
+
+fn no_s3(bucket: &str) -> AwsError {
+    AwsError {
+        kind: ErrorKind::Other,
+        operation: "s3:GetObject".into(),
+        message: format!(
+            "no S3 access in this session (bucket {bucket}); copy the log locally and open it with batchtop eventlog PATH"
+        ),
+    }
+}
+
 /// What BatchStopJobRun accepted and refused.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct StopResult {
@@ -175,6 +206,7 @@ pub struct Account {
     pub workflows: std::sync::Arc<dyn WorkflowRead>,
     pub crawlers: std::sync::Arc<dyn CrawlerRead>,
     pub emr: std::sync::Arc<dyn EmrRead>,
+    pub objects: std::sync::Arc<dyn ObjectRead>,
     pub identity: std::sync::Arc<dyn IdentityRead>,
     pub stats: std::sync::Arc<ApiStats>,
     pub profile: Option<String>,

@@ -4,6 +4,7 @@ pub mod catalog;
 pub mod cursor;
 pub mod detail;
 pub mod emr;
+pub mod eventlog;
 pub mod filter;
 pub mod graph;
 pub mod jobs;
@@ -55,6 +56,7 @@ pub enum View {
     WorkflowRuns(catalog::WorkflowRunsPane),
     Graph(catalog::GraphPane),
     EmrDetail(emr::EmrDetailPane),
+    EventLog(Box<eventlog::EventLogPane>),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -95,6 +97,8 @@ pub struct Context {
     pub account: Option<String>,
     pub read_only: bool,
     pub demo: bool,
+    /// The standalone event log viewer: nothing below the event log view.
+    pub standalone: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -262,7 +266,7 @@ impl AppState {
 
     /// Title of the current view, for the top bar.
     pub fn breadcrumb(&self) -> String {
-        let mut parts = vec![self.root.name().to_string()];
+        let mut parts = if self.context.standalone { Vec::new() } else { vec![self.root.name().to_string()] };
         for v in &self.stack {
             match v {
                 View::Runs(r) => parts.push(r.job.clone()),
@@ -270,6 +274,7 @@ impl AppState {
                 View::WorkflowRuns(w) => parts.push(w.workflow.clone()),
                 View::Graph(g) => parts.push(g.run.id.clone()),
                 View::EmrDetail(d) => parts.push(d.run_id.clone()),
+                View::EventLog(e) => parts.push(format!("event log {}", e.source.label())),
             }
         }
         parts.join(" › ")

@@ -36,6 +36,7 @@ pub fn render(frame: &mut Frame<'_>, state: &AppState) {
         (Pane::Apps, None) => panes::emr::render_apps(frame, body, state, &theme),
         (Pane::Emr, None) => panes::emr::render_runs(frame, body, state, &theme),
         (_, Some(View::EmrDetail(d))) => panes::emr::render_detail(frame, body, state, d, &theme),
+        (_, Some(View::EventLog(e))) => panes::eventlog::render(frame, body, state, e, &theme),
         (_, Some(View::Runs(r))) => panes::runs::render(frame, body, state, r, &theme),
         (_, Some(View::Detail(d))) => panes::detail::render(frame, body, state, d, &theme),
         (_, Some(View::WorkflowRuns(w))) => panes::workflows::render_runs(frame, body, state, w, &theme),

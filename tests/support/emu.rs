@@ -200,3 +200,25 @@ pub async fn writer(account_id: &str) -> std::sync::Arc<dyn batchtop::aws::GlueW
     let stats = std::sync::Arc::new(batchtop::aws::ApiStats::new());
     std::sync::Arc::new(sdk::SdkGlueWrite::new(aws_sdk_glue::Client::from_conf(conf), loaded.ctx, stats))
 }
+
+/// An S3 client in `account_id` (path style, static dummy credentials).
+pub async fn s3_client(account_id: &str) -> aws_sdk_s3::Client {
+    let loaded = sdk::load(&options(&url())).await.expect("sdk config");
+    let creds = aws_sdk_glue::config::Credentials::new("testing", "testing", None, None, "batchtop-tests");
+    let conf = aws_sdk_s3::config::Builder::from(&loaded.sdk)
+        .credentials_provider(creds)
+        .force_path_style(true)
+        .interceptor(AccountHeader(account_id.to_string()))
+        .build();
+    aws_sdk_s3::Client::from_conf(conf)
+}
+
+/// batchtop's S3 reader over `s3_client`.
+pub async fn objects(account_id: &str) -> std::sync::Arc<dyn batchtop::aws::ObjectRead> {
+    let loaded = sdk::load(&options(&url())).await.expect("sdk config");
+    std::sync::Arc::new(sdk::s3::SdkS3::new(
+        s3_client(account_id).await,
+        loaded.ctx,
+        std::sync::Arc::new(batchtop::aws::ApiStats::new()),
+    ))
+}

@@ -24,6 +24,7 @@ pub fn context() -> Context {
         account: Some("000000000000".into()),
         read_only: false,
         demo: true,
+        standalone: false,
     }
 }
 

@@ -132,6 +132,7 @@ impl DemoAccount {
             workflows: Arc::new(self.clone()),
             crawlers: Arc::new(self.clone()),
             emr: Arc::new(self.clone()),
+            objects: Arc::new(super::NoObjects),
             identity: Arc::new(self.clone()),
             stats: self.stats.clone(),
             profile: Some("demo".into()),

@@ -5,6 +5,7 @@ mod emr;
 mod error;
 mod glue;
 mod glue_write;
+pub mod s3;
 mod sts;
 mod workflows;
 
@@ -89,7 +90,10 @@ pub fn account(loaded: &Loaded) -> Account {
     let glue = aws_sdk_glue::Client::new(&loaded.sdk);
     let sts = aws_sdk_sts::Client::new(&loaded.sdk);
     let emr = aws_sdk_emrserverless::Client::new(&loaded.sdk);
-    from_clients(glue, sts, emr, loaded.ctx.clone())
+    let mut account = from_clients(glue, sts, emr, loaded.ctx.clone());
+    let s3 = s3::client(&loaded.sdk, loaded.ctx.endpoint.is_some());
+    account.objects = Arc::new(s3::SdkS3::new(s3, loaded.ctx.clone(), account.stats.clone()));
+    account
 }
 
 /// Assemble an account from already built clients (tests add interceptors to theirs).
@@ -118,6 +122,7 @@ pub fn from_clients_with(
         workflows: glue.clone(),
         crawlers: glue,
         emr: Arc::new(SdkEmr::new(emr, ctx.clone(), stats.clone())),
+        objects: Arc::new(crate::aws::NoObjects),
         identity,
         stats,
         profile: ctx.profile.clone(),

@@ -3,6 +3,7 @@
 pub mod crawlers;
 pub mod detail;
 pub mod emr;
+pub mod eventlog;
 pub mod graph;
 pub mod jobs;
 pub mod runs;

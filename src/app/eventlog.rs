@@ -1,0 +1,104 @@
+//! The update side of the event log view: opening it from a run, tabs, sorting, a stage.
+
+use super::msg::Effect;
+use crate::keymap::Action;
+use crate::state::eventlog::{EventLogPane, EventLogSource, Tab};
+use crate::state::{AppState, Pane, View};
+
+/// `E`: the event log of the run under the cursor.
+pub fn open_for_run(state: &mut AppState) -> Vec<Effect> {
+    let found: Result<(EventLogSource, Option<i64>), String> = match (state.root, state.stack.last()) {
+        (_, Some(View::Runs(r))) => glue(r.selected(&state.data)),
+        (_, Some(View::Detail(d))) => glue(d.run(&state.data)),
+        (Pane::Emr, None) => emr(state.emr_pane.selected().and_then(|i| state.emr.runs.get(i))),
+        (_, Some(View::EmrDetail(d))) => emr(d.run(&state.emr)),
+        _ => Err("select a Glue run (enter on a job) or an EMR Serverless run (:emr) first".into()),
+    };
+    match found {
+        Ok((source, after_ms)) => open(state, source, after_ms),
+        Err(why) => {
+            state.flash = Some(why);
+            vec![Effect::Redraw]
+        }
+    }
+}
+
+fn glue(run: Option<&crate::model::JobRun>) -> Result<(EventLogSource, Option<i64>), String> {
+    let run = run.ok_or("no run selected")?;
+    let path = run.arguments.get("--spark-event-logs-path").ok_or(
+        "this run wrote no Spark event logs: its job needs --enable-spark-ui true and --spark-event-logs-path s3://…",
+    )?;
+    let prefix = if path.ends_with('/') { path.clone() } else { format!("{path}/") };
+    Ok((EventLogSource::S3(prefix), run.started_on.map(|t| t.timestamp_millis())))
+}
+
+fn emr(run: Option<&crate::model::EmrRun>) -> Result<(EventLogSource, Option<i64>), String> {
+    let run = run.ok_or("no run selected")?;
+    let uri =
+        run.monitoring.s3_log_uri.as_deref().ok_or(
+            "this run sends its logs to managed storage only: open its Spark UI with the dashboard action (d)",
+        )?;
+    let base = uri.trim_end_matches('/');
+    Ok((EventLogSource::S3(format!("{base}/applications/{}/jobs/{}/sparklogs/", run.app_id, run.id)), None))
+}
+
+/// Push the view and ask the loop to read `source`.
+pub fn open(state: &mut AppState, source: EventLogSource, after_ms: Option<i64>) -> Vec<Effect> {
+    state.stack.push(View::EventLog(Box::new(EventLogPane::new(source.clone()))));
+    vec![Effect::LoadEventLog { source, after_ms }, Effect::Redraw]
+}
+
+pub fn loaded(
+    state: &mut AppState,
+    source: EventLogSource,
+    result: Result<Box<crate::eventlog::Summary>, String>,
+) -> Vec<Effect> {
+    for v in &mut state.stack {
+        if let View::EventLog(e) = v
+            && e.source == source
+        {
+            e.summary = Some(result.clone());
+            e.sort_stages();
+        }
+    }
+    vec![Effect::Redraw]
+}
+
+/// Keys the event log view takes before the normal ones; None: not ours.
+pub fn on_action(state: &mut AppState, action: Action) -> Option<Vec<Effect>> {
+    let rows = state.table_rows();
+    let Some(View::EventLog(e)) = state.stack.last_mut() else { return None };
+    match action {
+        Action::NextTab | Action::PrevTab => {
+            e.tab = e.tab.step(if action == Action::NextTab { 1 } else { -1 });
+            e.cursor.top();
+            e.stage_open = None;
+        }
+        Action::Sort if e.tab == Tab::Stages => {
+            e.sort = e.sort.next();
+            e.sort_stages();
+            e.cursor.top();
+        }
+        Action::Open if e.tab == Tab::Stages => {
+            e.stage_open = if e.stage_open.is_some() { None } else { Some(e.cursor.selected) };
+        }
+        Action::Back if e.stage_open.is_some() => e.stage_open = None,
+        Action::Up | Action::Down | Action::PageUp | Action::PageDown | Action::Top | Action::Bottom => {
+            let len = e.len();
+            let delta = match action {
+                Action::Up => -1,
+                Action::Down => 1,
+                Action::PageUp => -(rows as isize),
+                Action::PageDown => rows as isize,
+                Action::Top => isize::MIN / 2,
+                _ => isize::MAX / 2,
+            };
+            e.cursor.step(delta, len, rows);
+            if e.stage_open.is_some() {
+                e.stage_open = Some(e.cursor.selected);
+            }
+        }
+        _ => return None,
+    }
+    Some(vec![Effect::Redraw])
+}

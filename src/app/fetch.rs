@@ -1,0 +1,131 @@
+//! Getting a Spark event log to read: a local path as it is, or the objects under an S3
+//! prefix copied into a private temp folder (a rolling folder stays a folder), then read
+//! by `eventlog` on a blocking thread.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use crate::aws::ObjectRead;
+use crate::eventlog::{self, Options, Summary};
+use crate::state::eventlog::EventLogSource;
+
+/// Split `s3://bucket/key/prefix` into (bucket, prefix).
+pub fn parse_s3(uri: &str) -> Option<(String, String)> {
+    let rest = uri.strip_prefix("s3://")?;
+    let (bucket, prefix) = rest.split_once('/').unwrap_or((rest, ""));
+    (!bucket.is_empty()).then(|| (bucket.to_string(), prefix.to_string()))
+}
+
+/// Which objects under a prefix make one event log: for Glue's `--spark-event-logs-path`
+/// the `spark-application-<ms>` file (or rolling folder) started closest after the run
+/// (`after_ms`); otherwise everything under the prefix.
+pub fn choose(objects: &[(String, i64)], prefix: &str, after_ms: Option<i64>) -> Vec<String> {
+    let Some(after) = after_ms else {
+        return objects.iter().map(|(k, _)| k.clone()).collect();
+    };
+    // The application id is the first path component below the prefix.
+    let app_of = |key: &str| -> Option<(String, i64)> {
+        let rel = key.strip_prefix(prefix).unwrap_or(key).trim_start_matches('/');
+        let first = rel.split('/').next()?;
+        let id = first.trim_start_matches("eventlog_v2_");
+        let ms = id.strip_prefix("spark-application-")?.split('.').next()?.parse().ok()?;
+        Some((first.to_string(), ms))
+    };
+    let best = objects
+        .iter()
+        .filter_map(|(k, _)| app_of(k))
+        .filter(|(_, ms)| *ms >= after - 5 * 60 * 1000)
+        .min_by_key(|(_, ms)| (*ms - after).abs());
+    match best {
+        Some((first, _)) => {
+            objects.iter().filter(|(k, _)| app_of(k).is_some_and(|(f, _)| f == first)).map(|(k, _)| k.clone()).collect()
+        }
+        None => Vec::new(),
+    }
+}
+
+/// Read the log named by `source` and summarise it.
+pub async fn load(
+    source: &EventLogSource,
+    objects: Arc<dyn ObjectRead>,
+    opts: Options,
+    after_ms: Option<i64>,
+) -> Result<Summary, String> {
+    let path = match source {
+        EventLogSource::Local(p) => p.clone(),
+        EventLogSource::S3(uri) => download(uri, objects, after_ms).await?,
+    };
+    let cleanup = matches!(source, EventLogSource::S3(_)).then(|| path.clone());
+    let result = tokio::task::spawn_blocking(move || eventlog::summarize(&path, &opts).map_err(|e| e.to_string()))
+        .await
+        .map_err(|e| format!("reading the event log stopped: {e}"))?;
+    if let Some(dir) = cleanup.and_then(|p| {
+        p.ancestors()
+            .find(|a| a.file_name().is_some_and(|n| n.to_string_lossy().starts_with("batchtop-eventlog-")))
+            .map(Path::to_path_buf)
+    }) {
+        let _ = std::fs::remove_dir_all(dir);
+    }
+    result
+}
+
+async fn download(uri: &str, objects: Arc<dyn ObjectRead>, after_ms: Option<i64>) -> Result<PathBuf, String> {
+    let (bucket, prefix) = parse_s3(uri).ok_or_else(|| format!("`{uri}` is not an s3://bucket/prefix URI"))?;
+    let listed = objects.list(&bucket, &prefix).await.map_err(|e| e.message)?;
+    let keys = choose(&listed, &prefix, after_ms);
+    let keys: Vec<String> = keys.into_iter().filter(|k| !k.ends_with('/') && !k.ends_with(".crc")).collect();
+    if keys.is_empty() {
+        return Err(format!(
+            "no Spark event log under {uri} (looked for spark-application-* files and eventlog_v2_* folders)"
+        ));
+    }
+    let dir = std::env::temp_dir().join(format!(
+        "batchtop-eventlog-{}-{}",
+        std::process::id(),
+        chrono::Utc::now().timestamp_nanos_opt().unwrap_or(0)
+    ));
+    for key in &keys {
+        let rel = key.strip_prefix(&prefix).unwrap_or(key).trim_start_matches('/');
+        let rel = if rel.is_empty() { key.rsplit('/').next().unwrap_or("eventlog") } else { rel };
+        let target = dir.join(rel);
+        if let Some(parent) = target.parent() {
+            std::fs::create_dir_all(parent).map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
+        }
+        let bytes = objects.get(&bucket, key, 0).await.map_err(|e| e.message)?;
+        std::fs::write(&target, bytes).map_err(|e| format!("cannot write {}: {e}", target.display()))?;
+    }
+    // One file, or one folder (rolling log) directly under the temp folder.
+    let mut entries: Vec<PathBuf> =
+        std::fs::read_dir(&dir).map_err(|e| e.to_string())?.filter_map(|e| e.ok().map(|e| e.path())).collect();
+    entries.sort();
+    Ok(if entries.len() == 1 { entries.remove(0) } else { dir })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn s3_uris_split() {
+        assert_eq!(parse_s3("s3://b/a/b/"), Some(("b".into(), "a/b/".into())));
+        assert_eq!(parse_s3("s3://b"), Some(("b".into(), "".into())));
+        assert_eq!(parse_s3("/local"), None);
+    }
+
+    #[test]
+    fn glue_picks_the_application_started_with_the_run() {
+        let objs: Vec<(String, i64)> = [
+            "logs/spark-application-1000000",
+            "logs/spark-application-2000000",
+            "logs/eventlog_v2_spark-application-3000000/events_1_spark-application-3000000",
+            "logs/eventlog_v2_spark-application-3000000/appstatus_spark-application-3000000",
+        ]
+        .iter()
+        .map(|k| (k.to_string(), 10))
+        .collect();
+        assert_eq!(choose(&objs, "logs/", Some(1_990_000)), vec!["logs/spark-application-2000000".to_string()]);
+        assert_eq!(choose(&objs, "logs/", Some(2_999_000)).len(), 2, "the whole rolling folder");
+        assert!(choose(&objs, "logs/", Some(9_000_000)).is_empty());
+        assert_eq!(choose(&objs, "logs/", None).len(), 4);
+    }
+}

@@ -1,0 +1,357 @@
+//! A Spark event log in tabs: findings, stages (sortable), jobs, executors, SQL; a stage's
+//! task duration distribution (min, p50, p75, max as Spark's history server reports them).
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Bar, BarChart, BarGroup, Block, Borders, Cell, Clear, Paragraph, Row, Wrap};
+
+use crate::eventlog::{Severity, StageSummary, Summary};
+use crate::model::RunState;
+use crate::state::AppState;
+use crate::state::eventlog::{EventLogPane, Tab};
+use crate::ui::theme::Theme;
+use crate::ui::widgets::table;
+
+fn ms(v: Option<i64>) -> String {
+    match v {
+        None => "-".into(),
+        Some(ms) if ms < 1000 => format!("{ms} ms"),
+        Some(ms) => crate::duration::short(ms / 1000),
+    }
+}
+
+fn bytes(b: i64) -> String {
+    let b = b as f64;
+    match b {
+        _ if b >= 1e12 => format!("{:.1} TB", b / 1e12),
+        _ if b >= 1e9 => format!("{:.1} GB", b / 1e9),
+        _ if b >= 1e6 => format!("{:.1} MB", b / 1e6),
+        _ if b >= 1e3 => format!("{:.1} KB", b / 1e3),
+        _ => format!("{b:.0} B"),
+    }
+}
+
+fn status_style(theme: &Theme, s: &str) -> Style {
+    match s {
+        "COMPLETE" | "SUCCEEDED" | "SUCCESS" => theme.state(RunState::Succeeded),
+        "FAILED" => theme.state(RunState::Failed),
+        "ACTIVE" | "RUNNING" => theme.state(RunState::Running),
+        _ => theme.dim,
+    }
+}
+
+pub fn render(frame: &mut Frame<'_>, area: Rect, state: &AppState, pane: &EventLogPane, theme: &Theme) {
+    let s = match &pane.summary {
+        None => {
+            let p = Paragraph::new(format!("reading {} …", pane.source.label()))
+                .block(Block::default().borders(Borders::ALL).border_style(theme.border));
+            frame.render_widget(p, area);
+            return;
+        }
+        Some(Err(e)) => {
+            let p = Paragraph::new(e.clone())
+                .style(theme.error)
+                .wrap(Wrap { trim: false })
+                .block(Block::default().borders(Borders::ALL).border_style(theme.border).title(" event log "));
+            frame.render_widget(p, area);
+            return;
+        }
+        Some(Ok(s)) => s,
+    };
+    let [head, tabs, body] =
+        Layout::vertical([Constraint::Length(2), Constraint::Length(1), Constraint::Min(3)]).areas(area);
+    let app = Line::from(vec![
+        Span::styled(format!(" {} ", s.app_name.as_deref().unwrap_or("?")), theme.title),
+        Span::raw(format!(
+            "{} · Spark {} · {} · {}",
+            s.app_id.as_deref().unwrap_or("?"),
+            s.spark_version.as_deref().unwrap_or("?"),
+            s.user.as_deref().unwrap_or("?"),
+            if s.completed() { format!("took {}", ms(s.duration_ms())) } else { "still running or cut short".into() }
+        )),
+    ]);
+    let read = Line::from(Span::styled(
+        format!(
+            " {} lines, {} skipped as unreadable{}",
+            s.lines,
+            s.skipped_lines,
+            if s.truncated_last_line { ", last line cut off" } else { "" }
+        ),
+        if s.skipped_lines > 0 { theme.warn } else { theme.dim },
+    ));
+    frame.render_widget(Paragraph::new(vec![app, read]), head);
+    let mut spans = Vec::new();
+    for t in Tab::ALL {
+        let style = if t == pane.tab { theme.selected } else { theme.dim };
+        let n = match t {
+            Tab::Findings => s.findings.len(),
+            Tab::Stages => s.stages.len(),
+            Tab::Jobs => s.jobs.len(),
+            Tab::Executors => s.executors.len(),
+            Tab::Sql => s.sql_executions.len(),
+        };
+        spans.push(Span::styled(format!(" {} ({n}) ", t.name()), style));
+        spans.push(Span::raw(" "));
+    }
+    if pane.tab == Tab::Stages {
+        spans.push(Span::styled(format!(" sort:{}", pane.sort.label()), theme.dim));
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)), tabs);
+    match pane.tab {
+        Tab::Findings => findings(frame, body, s, pane, theme),
+        Tab::Stages => stages(frame, body, s, pane, theme),
+        Tab::Jobs => jobs(frame, body, s, pane, theme),
+        Tab::Executors => executors(frame, body, s, pane, theme),
+        Tab::Sql => sql(frame, body, s, pane, theme),
+    }
+    if let (Tab::Stages, Some(_), Some(st)) = (pane.tab, pane.stage_open, pane.selected_stage()) {
+        distribution(frame, body, st, theme);
+    }
+    let _ = state;
+}
+
+fn findings(frame: &mut Frame<'_>, area: Rect, s: &Summary, pane: &EventLogPane, theme: &Theme) {
+    let rows: Vec<Row<'_>> = s.findings[table::window(&pane.cursor, s.findings.len(), area)]
+        .iter()
+        .map(|f| {
+            let sev = match f.severity {
+                Severity::Critical => theme.error,
+                Severity::High => theme.state(RunState::Failed),
+                Severity::Warning => theme.warn,
+            };
+            let stage = match (f.stage_id, f.attempt) {
+                (Some(id), Some(a)) => format!("{id}.{a}"),
+                (Some(id), None) => id.to_string(),
+                _ => "-".into(),
+            };
+            Row::new(vec![
+                Cell::from(Span::styled(f.severity.as_str(), sev)),
+                Cell::from(f.kind.as_str()),
+                Cell::from(stage),
+                Cell::from(Line::from(vec![
+                    Span::raw(f.message.as_str()),
+                    Span::styled(format!(" → {}", f.advice), theme.dim),
+                ])),
+            ])
+        })
+        .collect();
+    let columns = [
+        ("SEVERITY", Constraint::Length(8)),
+        ("KIND", Constraint::Length(14)),
+        ("STAGE", Constraint::Length(7)),
+        ("WHAT AND WHAT TO DO", Constraint::Fill(1)),
+    ];
+    let title = Line::from(Span::styled(" findings, worst first ", theme.title));
+    table::draw(
+        frame,
+        area,
+        table::Spec { title, columns: &columns, cursor: &pane.cursor, len: s.findings.len() },
+        rows,
+        theme,
+    );
+}
+
+fn stages(frame: &mut Frame<'_>, area: Rect, s: &Summary, pane: &EventLogPane, theme: &Theme) {
+    let wide = area.width >= 120;
+    let rows: Vec<Row<'_>> = pane.stage_order[table::window(&pane.cursor, pane.stage_order.len(), area)]
+        .iter()
+        .filter_map(|&i| s.stages.get(i))
+        .map(|st| {
+            let q = st.task_duration_ms;
+            let mut cells = vec![
+                Cell::from(format!("{}.{}", st.stage_id, st.attempt)),
+                Cell::from(Span::styled(st.status.as_str(), status_style(theme, &st.status))),
+                Cell::from(format!("{}/{}", st.completed_tasks, st.num_tasks)),
+                Cell::from(Span::styled(
+                    st.failed_tasks.to_string(),
+                    if st.failed_tasks > 0 { theme.error } else { Style::default() },
+                )),
+                Cell::from(ms(st.duration_ms())),
+                Cell::from(ms(Some(st.executor_run_time_ms))),
+                Cell::from(
+                    q.map(|q| format!("{}/{}", ms(Some(q.p50 as i64)), ms(Some(q.max as i64))))
+                        .unwrap_or_else(|| "-".into()),
+                ),
+            ];
+            if wide {
+                cells.extend([
+                    Cell::from(bytes(st.input_bytes)),
+                    Cell::from(bytes(st.shuffle_read_bytes)),
+                    Cell::from(bytes(st.shuffle_write_bytes)),
+                    Cell::from(bytes(st.memory_spilled_bytes + st.disk_spilled_bytes)),
+                ]);
+            }
+            cells.push(Cell::from(st.name.as_str()));
+            Row::new(cells)
+        })
+        .collect();
+    let mut columns = vec![
+        ("STAGE", Constraint::Length(7)),
+        ("STATUS", Constraint::Length(9)),
+        ("TASKS", Constraint::Length(11)),
+        ("FAIL", Constraint::Length(4)),
+        ("DURATION", Constraint::Length(8)),
+        ("RUN TIME", Constraint::Length(8)),
+        ("P50/MAX TASK", Constraint::Length(15)),
+    ];
+    if wide {
+        columns.extend([
+            ("INPUT", Constraint::Length(8)),
+            ("SHUF READ", Constraint::Length(9)),
+            ("SHUF WRITE", Constraint::Length(10)),
+            ("SPILL", Constraint::Length(8)),
+        ]);
+    }
+    columns.push(("NAME", Constraint::Fill(1)));
+    let title = Line::from(Span::styled(" stages (enter: task durations) ", theme.title));
+    table::draw(
+        frame,
+        area,
+        table::Spec { title, columns: &columns, cursor: &pane.cursor, len: pane.stage_order.len() },
+        rows,
+        theme,
+    );
+}
+
+fn jobs(frame: &mut Frame<'_>, area: Rect, s: &Summary, pane: &EventLogPane, theme: &Theme) {
+    let rows: Vec<Row<'_>> = s.jobs[table::window(&pane.cursor, s.jobs.len(), area)]
+        .iter()
+        .map(|j| {
+            let ids: Vec<String> = j.stage_ids.iter().map(|i| i.to_string()).collect();
+            Row::new(vec![
+                Cell::from(j.job_id.to_string()),
+                Cell::from(Span::styled(j.status.as_str(), status_style(theme, &j.status))),
+                Cell::from(ms(j.duration_ms())),
+                Cell::from(ids.join(",")),
+                Cell::from(Span::styled(j.failure.as_deref().or(j.description.as_deref()).unwrap_or(""), theme.warn)),
+            ])
+        })
+        .collect();
+    let columns = [
+        ("JOB", Constraint::Length(6)),
+        ("STATUS", Constraint::Length(10)),
+        ("DURATION", Constraint::Length(9)),
+        ("STAGES", Constraint::Length(16)),
+        ("FAILURE / DESCRIPTION", Constraint::Fill(1)),
+    ];
+    let title = Line::from(Span::styled(" jobs ", theme.title));
+    table::draw(
+        frame,
+        area,
+        table::Spec { title, columns: &columns, cursor: &pane.cursor, len: s.jobs.len() },
+        rows,
+        theme,
+    );
+}
+
+fn executors(frame: &mut Frame<'_>, area: Rect, s: &Summary, pane: &EventLogPane, theme: &Theme) {
+    let start = s.start_ms.unwrap_or(0);
+    let rows: Vec<Row<'_>> = s.executors[table::window(&pane.cursor, s.executors.len(), area)]
+        .iter()
+        .map(|e| {
+            Row::new(vec![
+                Cell::from(e.id.as_str()),
+                Cell::from(e.host.as_deref().unwrap_or("-")),
+                Cell::from(e.cores.map(|c| c.to_string()).unwrap_or_else(|| "-".into())),
+                Cell::from(e.added_ms.map(|a| format!("+{}", ms(Some(a - start)))).unwrap_or_else(|| "-".into())),
+                Cell::from(e.removed_ms.map(|r| format!("+{}", ms(Some(r - start)))).unwrap_or_else(|| "-".into())),
+                Cell::from(Span::styled(e.removed_reason.as_deref().unwrap_or(""), theme.warn)),
+            ])
+        })
+        .collect();
+    let columns = [
+        ("ID", Constraint::Length(8)),
+        ("HOST", Constraint::Length(24)),
+        ("CORES", Constraint::Length(5)),
+        ("ADDED", Constraint::Length(9)),
+        ("REMOVED", Constraint::Length(9)),
+        ("REASON", Constraint::Fill(1)),
+    ];
+    let title = Line::from(Span::styled(" executors (times from the application start) ", theme.title));
+    table::draw(
+        frame,
+        area,
+        table::Spec { title, columns: &columns, cursor: &pane.cursor, len: s.executors.len() },
+        rows,
+        theme,
+    );
+}
+
+fn sql(frame: &mut Frame<'_>, area: Rect, s: &Summary, pane: &EventLogPane, theme: &Theme) {
+    let rows: Vec<Row<'_>> = s.sql_executions[table::window(&pane.cursor, s.sql_executions.len(), area)]
+        .iter()
+        .map(|q| {
+            Row::new(vec![
+                Cell::from(q.id.to_string()),
+                Cell::from(ms(q.duration_ms())),
+                Cell::from(Span::styled(if q.error.is_some() { "FAILED" } else { "" }, theme.error)),
+                Cell::from(q.description.as_deref().unwrap_or("")),
+            ])
+        })
+        .collect();
+    let columns = [
+        ("ID", Constraint::Length(6)),
+        ("DURATION", Constraint::Length(9)),
+        ("", Constraint::Length(6)),
+        ("DESCRIPTION", Constraint::Fill(1)),
+    ];
+    let title = Line::from(Span::styled(" SQL executions ", theme.title));
+    table::draw(
+        frame,
+        area,
+        table::Spec { title, columns: &columns, cursor: &pane.cursor, len: s.sql_executions.len() },
+        rows,
+        theme,
+    );
+}
+
+/// A box over the stage table: every number of the stage and its task duration bars.
+fn distribution(frame: &mut Frame<'_>, area: Rect, st: &StageSummary, theme: &Theme) {
+    let w = area.width.saturating_sub(6).min(90);
+    let h = area.height.saturating_sub(2).min(18);
+    let rect = Rect { x: area.x + (area.width - w) / 2, y: area.y + (area.height - h) / 2, width: w, height: h };
+    frame.render_widget(Clear, rect);
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(theme.border)
+        .title(Span::styled(format!(" stage {}.{} · {} ", st.stage_id, st.attempt, st.name), theme.title));
+    let inner = block.inner(rect);
+    frame.render_widget(block, rect);
+    let [text, chart] = Layout::horizontal([Constraint::Length(44), Constraint::Min(10)]).areas(inner);
+    let lines = vec![
+        Line::from(format!(
+            "tasks {} of {} done, {} failed, {} killed",
+            st.completed_tasks, st.num_tasks, st.failed_tasks, st.killed_tasks
+        )),
+        Line::from(format!("duration {} · run time {}", ms(st.duration_ms()), ms(Some(st.executor_run_time_ms)))),
+        Line::from(format!(
+            "CPU {} · GC {}",
+            ms(Some(st.executor_cpu_time_ns / 1_000_000)),
+            ms(Some(st.jvm_gc_time_ms))
+        )),
+        Line::from(format!("input {} · output {}", bytes(st.input_bytes), bytes(st.output_bytes))),
+        Line::from(format!("shuffle read {} · write {}", bytes(st.shuffle_read_bytes), bytes(st.shuffle_write_bytes))),
+        Line::from(format!("fetch wait {}", ms(Some(st.shuffle_fetch_wait_ms)))),
+        Line::from(format!("spill memory {} · disk {}", bytes(st.memory_spilled_bytes), bytes(st.disk_spilled_bytes))),
+        Line::from(Span::styled(st.failure_reason.clone().unwrap_or_default(), theme.error)),
+    ];
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), text);
+    match st.task_duration_ms {
+        Some(q) => {
+            let bars: Vec<Bar<'_>> = [("min", q.min), ("p50", q.p50), ("p75", q.p75), ("max", q.max)]
+                .into_iter()
+                .map(|(label, v)| Bar::default().label(Line::from(label)).value(v).text_value(ms(Some(v as i64))))
+                .collect();
+            let chart_widget = BarChart::default()
+                .block(Block::default().title(Span::styled("task duration (ms)", theme.header)))
+                .data(BarGroup::default().bars(&bars))
+                .bar_width(8)
+                .bar_gap(2)
+                .bar_style(theme.spark);
+            frame.render_widget(chart_widget, chart);
+        }
+        None => frame.render_widget(Paragraph::new("no task finished in this stage attempt"), chart),
+    }
+}
