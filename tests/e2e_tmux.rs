@@ -68,3 +68,30 @@ fn demo_in_a_real_terminal() {
     assert_eq!(tmux.run(&["display", "-p", "-t", "e2e", "#{alternate_on}"]).trim(), "0");
     assert!(dir.join("batchtop/batchtop.log").exists(), "tracing writes to the XDG state dir");
 }
+
+#[test]
+fn standalone_event_log_viewer() {
+    let dir = std::env::temp_dir().join(format!("batchtop-e2e-ev-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let tmux = Tmux::new("e2e-ev", dir.clone());
+    let log = format!(
+        "{}/../shared/fixtures/spark-events/tasks_executors_fail_compressed_eventlog.zstd",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let script = format!(
+        "XDG_STATE_HOME={d} XDG_CONFIG_HOME={d} BATCHTOP_CONFIG= {bin} eventlog {log}; echo BATCHTOP_EXIT=$?; sleep 30",
+        d = dir.display(),
+        bin = env!("CARGO_BIN_EXE_batchtop")
+    );
+    tmux.run(&["new-session", "-d", "-s", "e2e", "-x", "120", "-y", "40", &script]);
+    let s = tmux.wait_for("the findings tab", |s| s.contains("findings (5)"));
+    assert!(s.contains("application_1603128018386_7846"), "{s}");
+    tmux.keys(&["Tab"]);
+    tmux.wait_for("the stages tab", |s| s.contains("stages (enter: task durations)"));
+    tmux.keys(&["Escape"]);
+    // Alone, Esc keeps the only view and says how to quit (a quick Esc q would read as alt-q).
+    tmux.wait_for("the hint", |s| s.contains("q quits the event log viewer"));
+    tmux.keys(&["q"]);
+    let s = tmux.wait_for("exit", |s| s.contains("BATCHTOP_EXIT="));
+    assert!(s.contains("BATCHTOP_EXIT=0"), "{s}");
+}
