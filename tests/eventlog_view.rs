@@ -68,7 +68,8 @@ async fn tabs_sort_and_stage_distribution() {
     let (mut s, _) = loaded_state(120, 40).await;
     s.context.standalone = true;
     let path = fixture("tasks_executors_fail_compressed_eventlog.zstd");
-    let source = EventLogSource::Local(path.clone());
+    // The label is shown in the top bar: keep it independent of where the checkout lives.
+    let source = EventLogSource::Local("fixtures/tasks_executors_fail_compressed_eventlog.zstd".into());
     s.stack.push(View::EventLog(Box::new(batchtop::state::eventlog::EventLogPane::new(source.clone()))));
     assert!(screen(&s).contains("reading"));
     let summary = summarize(&path, &Options::default()).expect("fixture reads");
