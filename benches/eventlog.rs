@@ -2,7 +2,8 @@
 //! (decompressed to a temp file) and for a generated ~1 GB log (`BATCHTOP_BENCH_GB` to change the
 //! size): `summarize` throughput on uncompressed input next to `wc -l` on the same file, their
 //! ratio (goal <= 3x) and peak memory (VmHWM). Then 1,000,000 fuzzed lines through the parser.
-//! Temp files are deleted at the end.
+//! Temp files are deleted at the end. `BATCHTOP_BENCH_ONLY=<file>` measures only that file (a
+//! generated log is written there first if it does not exist, and kept), for profiling.
 
 #[path = "../tests/eventlog_fuzz.rs"]
 mod fuzz;
@@ -16,6 +17,18 @@ use std::time::{Duration, Instant};
 use batchtop::eventlog::{Analyzer, Options, summarize};
 
 fn main() {
+    if let Ok(only) = std::env::var("BATCHTOP_BENCH_ONLY") {
+        let path = PathBuf::from(only);
+        if !path.exists() {
+            let gb: f64 = std::env::var("BATCHTOP_BENCH_GB").ok().and_then(|v| v.parse().ok()).unwrap_or(1.0);
+            if let Err(e) = generate(&path, (gb * 1e9) as u64) {
+                eprintln!("generate: {e}");
+                return;
+            }
+        }
+        measure("only", &path, 5);
+        return;
+    }
     let tmp = std::env::temp_dir().join(format!("batchtop-eventlog-bench-{}", std::process::id()));
     if let Err(e) = std::fs::create_dir_all(&tmp) {
         eprintln!("cannot create {}: {e}", tmp.display());

@@ -5,7 +5,7 @@ use super::Options;
 use super::events::{self, Event};
 use super::model::Summary;
 use super::replay::Replay;
-use super::scan::find_byte;
+use super::scan::{Shapes, find_byte};
 
 /// What reading the input looked like, as reported in the summary.
 #[derive(Debug, Default)]
@@ -24,6 +24,7 @@ pub struct Analyzer {
     pending: Vec<u8>,
     counters: Counters,
     replay: Replay,
+    shapes: Shapes,
 }
 
 impl Analyzer {
@@ -48,7 +49,7 @@ impl Analyzer {
         }
         let mut p = 0;
         while p < data.len() {
-            let parsed = events::parse_event(data, p);
+            let parsed = events::parse_event(data, p, &mut self.shapes);
             if let Ok((event, end)) = parsed {
                 let q = end + data[end..].iter().take_while(|&&c| c == b' ' || c == b'\t' || c == b'\r').count();
                 match data.get(q) {
@@ -113,7 +114,7 @@ impl Analyzer {
         let rest = std::mem::take(&mut self.pending);
         if !is_blank(&rest) {
             self.counters.lines += 1;
-            match parse_whole(&rest) {
+            match parse_whole(&rest, &mut self.shapes) {
                 Some(event) => self.replay.apply(event),
                 None => self.counters.truncated_last_line = true,
             }
@@ -137,7 +138,7 @@ impl Analyzer {
             return;
         }
         self.counters.lines += 1;
-        match parse_whole(line) {
+        match parse_whole(line, &mut self.shapes) {
             Some(event) => self.replay.apply(event),
             None => self.counters.skipped += 1,
         }
@@ -145,8 +146,8 @@ impl Analyzer {
 }
 
 /// A whole line (no newline) as one event, or None if it is not one.
-fn parse_whole(line: &[u8]) -> Option<Event<'_>> {
-    let (event, end) = events::parse_event(line, 0).ok()?;
+fn parse_whole<'a>(line: &'a [u8], shapes: &mut Shapes) -> Option<Event<'a>> {
+    let (event, end) = events::parse_event(line, 0, shapes).ok()?;
     is_blank(&line[end..]).then_some(event)
 }
 

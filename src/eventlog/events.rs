@@ -9,7 +9,7 @@ use std::borrow::Cow;
 
 use serde::Deserialize;
 
-use super::scan::{Malformed, Res, Scanner};
+use super::scan::{Malformed, Res, Scanner, Shapes};
 
 /// (stage id, stage attempt id).
 pub(crate) type StageKey = (i64, i64);
@@ -284,26 +284,34 @@ const SQL_UI: &str = "org.apache.spark.sql.execution.ui.";
 
 /// Parse the JSON object starting at `b[start]` (after any blanks). Returns the event and the
 /// index just past the object; the caller checks that only blanks and a newline follow.
-pub(crate) fn parse_event(b: &[u8], start: usize) -> Res<(Event<'_>, usize)> {
-    let mut sc = Scanner::new(b, start);
+/// `shapes` remembers skipped containers from line to line (see [`Shapes`]).
+pub(crate) fn parse_event<'a>(b: &'a [u8], start: usize, shapes: &mut Shapes) -> Res<(Event<'a>, usize)> {
+    let mut sc = Scanner::with_shapes(b, start, std::mem::take(shapes));
+    let parsed = event(&mut sc);
+    *shapes = sc.into_shapes();
+    parsed
+}
+
+fn event<'a>(sc: &mut Scanner<'a>) -> Res<(Event<'a>, usize)> {
+    let b = sc.bytes();
     sc.ws();
     let begin = sc.i;
     let name = event_name(b, begin)?;
     let event = match &*name {
-        "SparkListenerTaskEnd" => Event::TaskEnd(task_end(&mut sc)?),
-        "SparkListenerTaskStart" => task_start(&mut sc)?,
-        "SparkListenerStageSubmitted" => Event::StageSubmitted(serde::<StageEvent>(&mut sc)?.info),
-        "SparkListenerStageCompleted" => Event::StageCompleted(serde::<StageEvent>(&mut sc)?.info),
-        "SparkListenerJobStart" => Event::JobStart(serde(&mut sc)?),
-        "SparkListenerJobEnd" => Event::JobEnd(serde(&mut sc)?),
-        "SparkListenerApplicationStart" => Event::AppStart(serde(&mut sc)?),
-        "SparkListenerApplicationEnd" => Event::AppEnd(serde(&mut sc)?),
-        "SparkListenerLogStart" => Event::LogStart(serde(&mut sc)?),
-        "SparkListenerExecutorAdded" => Event::ExecutorAdded(serde(&mut sc)?),
-        "SparkListenerExecutorRemoved" => Event::ExecutorRemoved(serde(&mut sc)?),
-        "SparkListenerBlockManagerAdded" => Event::BlockManagerAdded(serde(&mut sc)?),
-        n if n.strip_prefix(SQL_UI) == Some("SparkListenerSQLExecutionStart") => Event::SqlStart(sql_start(&mut sc)?),
-        n if n.strip_prefix(SQL_UI) == Some("SparkListenerSQLExecutionEnd") => Event::SqlEnd(serde(&mut sc)?),
+        "SparkListenerTaskEnd" => Event::TaskEnd(task_end(sc)?),
+        "SparkListenerTaskStart" => task_start(sc)?,
+        "SparkListenerStageSubmitted" => Event::StageSubmitted(serde::<StageEvent>(sc)?.info),
+        "SparkListenerStageCompleted" => Event::StageCompleted(serde::<StageEvent>(sc)?.info),
+        "SparkListenerJobStart" => Event::JobStart(serde(sc)?),
+        "SparkListenerJobEnd" => Event::JobEnd(serde(sc)?),
+        "SparkListenerApplicationStart" => Event::AppStart(serde(sc)?),
+        "SparkListenerApplicationEnd" => Event::AppEnd(serde(sc)?),
+        "SparkListenerLogStart" => Event::LogStart(serde(sc)?),
+        "SparkListenerExecutorAdded" => Event::ExecutorAdded(serde(sc)?),
+        "SparkListenerExecutorRemoved" => Event::ExecutorRemoved(serde(sc)?),
+        "SparkListenerBlockManagerAdded" => Event::BlockManagerAdded(serde(sc)?),
+        n if n.strip_prefix(SQL_UI) == Some("SparkListenerSQLExecutionStart") => Event::SqlStart(sql_start(sc)?),
+        n if n.strip_prefix(SQL_UI) == Some("SparkListenerSQLExecutionEnd") => Event::SqlEnd(serde(sc)?),
         _ => {
             sc.skip()?;
             Event::Other
@@ -503,7 +511,7 @@ mod tests {
 
     #[test]
     fn task_end_fields() {
-        let (event, end) = parse_event(TASK_END.as_bytes(), 0).unwrap();
+        let (event, end) = parse_event(TASK_END.as_bytes(), 0, &mut Shapes::default()).unwrap();
         assert_eq!(end, TASK_END.len());
         let Event::TaskEnd(t) = event else { panic!("{event:?}") };
         assert_eq!(
@@ -534,31 +542,31 @@ mod tests {
     fn key_order_and_spacing_do_not_matter() {
         let line =
             r#" { "Task Info" : {"Launch Time":1,"Task ID":2} , "Stage ID":5, "Event" : "SparkListenerTaskStart" } "#;
-        let (event, _) = parse_event(line.as_bytes(), 0).unwrap();
+        let (event, _) = parse_event(line.as_bytes(), 0, &mut Shapes::default()).unwrap();
         assert!(matches!(event, Event::TaskStart { stage: (5, 0), task_id: 2 }), "{event:?}");
     }
 
     #[test]
     fn rejects_broken_or_incomplete_events() {
         for cut in 1..TASK_END.len() {
-            assert!(parse_event(&TASK_END.as_bytes()[..cut], 0).is_err(), "cut at {cut}");
+            assert!(parse_event(&TASK_END.as_bytes()[..cut], 0, &mut Shapes::default()).is_err(), "cut at {cut}");
         }
         let no_stage = TASK_END.replace(r#""Stage ID":3,"#, "");
-        assert!(parse_event(no_stage.as_bytes(), 0).is_err());
+        assert!(parse_event(no_stage.as_bytes(), 0, &mut Shapes::default()).is_err());
         let bad_ignored = r#"{"Event":"SparkListenerEnvironmentUpdate",_"JVM Information":{}}"#;
-        assert!(parse_event(bad_ignored.as_bytes(), 0).is_err());
+        assert!(parse_event(bad_ignored.as_bytes(), 0, &mut Shapes::default()).is_err());
         let wrong_type = r#"{"Event":"SparkListenerJobEnd","Job ID":"x","Job Result":{"Result":"JobSucceeded"}}"#;
-        assert!(parse_event(wrong_type.as_bytes(), 0).is_err());
+        assert!(parse_event(wrong_type.as_bytes(), 0, &mut Shapes::default()).is_err());
     }
 
     #[test]
     fn other_events_are_validated_and_ignored() {
         let line = r#"{"Event":"com.example.VendorEvent","payload":[1,2,{"a":null}]}"#;
-        assert!(matches!(parse_event(line.as_bytes(), 0), Ok((Event::Other, _))));
+        assert!(matches!(parse_event(line.as_bytes(), 0, &mut Shapes::default()), Ok((Event::Other, _))));
         let sql =
             r#"{"Event":"org.apache.spark.sql.execution.ui.SparkListenerSQLExecutionEnd","executionId":3,"time":9}"#;
         assert!(matches!(
-            parse_event(sql.as_bytes(), 0),
+            parse_event(sql.as_bytes(), 0, &mut Shapes::default()),
             Ok((Event::SqlEnd(SqlEnd { id: 3, time_ms: Some(9), .. }), _))
         ));
     }

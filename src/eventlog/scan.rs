@@ -43,14 +43,96 @@ pub(crate) fn find_byte(hay: &[u8], needle: u8) -> Option<usize> {
     chunks.remainder().iter().position(|&b| b == needle).map(|p| base + p)
 }
 
+/// The slot of remembered shapes for the value of `key` (`SHAPE_SLOTS` for none).
+#[inline(always)]
+fn shape_slot(key: &[u8]) -> usize {
+    match key {
+        [] => SHAPE_SLOTS,
+        [first, .., last] => (key.len() * 7 + usize::from(*first) * 3 + usize::from(*last)) % SHAPE_SLOTS,
+        [only] => usize::from(*only) % SHAPE_SLOTS,
+    }
+}
+
+/// Index of the first quote, backslash or control byte in `b` from `i` on (or `b.len()`).
+#[inline(always)]
+fn plain_end(b: &[u8], mut i: usize) -> usize {
+    while let Some(chunk) = b.get(i..i + 8) {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        let x = u64::from_le_bytes(word);
+        let hits = zero_bytes(x ^ (LO * u64::from(b'"')))
+            | zero_bytes(x ^ (LO * u64::from(b'\\')))
+            | (x.wrapping_sub(LO * 0x20) & !x & HI);
+        if hits != 0 {
+            return i + (hits.trailing_zeros() / 8) as usize;
+        }
+        i += 8;
+    }
+    i + b.get(i..).unwrap_or_default().iter().take_while(|&&c| c != b'"' && c != b'\\' && c >= 0x20).count()
+}
+
+/// How many ASCII digits `b` holds from `i` on.
+#[inline(always)]
+fn digit_run(b: &[u8], i: usize) -> usize {
+    let mut n = 0;
+    while let Some(chunk) = b.get(i + n..i + n + 8) {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        let x = u64::from_le_bytes(word);
+        // Per byte: non-zero unless the high nibble is 3 and the low nibble is below 10.
+        let y = ((x & 0xF0F0_F0F0_F0F0_F0F0) ^ 0x3030_3030_3030_3030)
+            | (((x & 0x0F0F_0F0F_0F0F_0F0F) + 0x0606_0606_0606_0606) & 0xF0F0_F0F0_F0F0_F0F0);
+        // 0x80 in every non-zero byte (no carries between bytes).
+        let non_digit = (y | ((y & !HI) + !HI)) & HI;
+        if non_digit != 0 {
+            return n + (non_digit.trailing_zeros() / 8) as usize;
+        }
+        n += 8;
+    }
+    n + b.get(i + n..).unwrap_or_default().iter().take_while(|c| c.is_ascii_digit()).count()
+}
+
+/// Containers skipped before, remembered so that the next one of the same shape (Spark writes the
+/// same keys in the same order on every task line) is checked with a few slice comparisons.
+#[derive(Debug, Default)]
+pub(crate) struct Shapes {
+    /// Indexed by a hash of the key the container was the value of.
+    slots: Vec<Shape>,
+    /// Number positions `(start, end)` seen while validating the current container.
+    numbers: Vec<(usize, usize)>,
+}
+
+const SHAPE_SLOTS: usize = 16;
+/// Containers shorter than this are validated directly.
+const SHAPE_MIN_LEN: usize = 64;
+
+/// A validated container: its bytes with the numbers cut out, and where they were cut.
+#[derive(Debug, Default)]
+struct Shape {
+    literal: Vec<u8>,
+    cuts: Vec<usize>,
+}
+
 pub(crate) struct Scanner<'a> {
     b: &'a [u8],
     pub(crate) i: usize,
+    /// The key of the value being read, when it had no escapes.
+    key: &'a [u8],
+    shapes: Shapes,
 }
 
 impl<'a> Scanner<'a> {
     pub(crate) fn new(b: &'a [u8], i: usize) -> Self {
-        Scanner { b, i }
+        Scanner { b, i, key: b"", shapes: Shapes::default() }
+    }
+
+    /// A scanner that uses (and updates) remembered container shapes; see [`Scanner::into_shapes`].
+    pub(crate) fn with_shapes(b: &'a [u8], i: usize, shapes: Shapes) -> Self {
+        Scanner { b, i, key: b"", shapes }
+    }
+
+    pub(crate) fn into_shapes(self) -> Shapes {
+        self.shapes
     }
 
     pub(crate) fn bytes(&self) -> &'a [u8] {
@@ -113,26 +195,31 @@ impl<'a> Scanner<'a> {
     }
 
     /// A string's raw bytes (between the quotes) and whether it holds escapes.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn raw_string(&mut self) -> Res<(&'a [u8], bool)> {
         self.eat(b'"')?;
+        self.string_body()
+    }
+
+    /// The rest of a string whose opening quote was just consumed.
+    #[inline(always)]
+    fn string_body(&mut self) -> Res<(&'a [u8], bool)> {
         let start = self.i;
+        self.i = plain_end(self.b, start);
+        if self.b.get(self.i) == Some(&b'"') {
+            let raw = &self.b[start..self.i];
+            self.i += 1;
+            return Ok((raw, false));
+        }
+        self.string_slow(start)
+    }
+
+    /// A string from its first escape (or control byte, or the end of the input) on.
+    #[inline(never)]
+    fn string_slow(&mut self, start: usize) -> Res<(&'a [u8], bool)> {
         let mut escaped = false;
         loop {
-            // Eight bytes at a time to the first quote, backslash or control byte.
-            while let Some(chunk) = self.b.get(self.i..self.i + 8) {
-                let mut word = [0u8; 8];
-                word.copy_from_slice(chunk);
-                let x = u64::from_le_bytes(word);
-                let hits = zero_bytes(x ^ (LO * u64::from(b'"')))
-                    | zero_bytes(x ^ (LO * u64::from(b'\\')))
-                    | (x.wrapping_sub(LO * 0x20) & !x & HI);
-                if hits != 0 {
-                    self.i += (hits.trailing_zeros() / 8) as usize;
-                    break;
-                }
-                self.i += 8;
-            }
+            self.i = plain_end(self.b, self.i);
             match self.byte()? {
                 b'"' => {
                     let raw = &self.b[start..self.i];
@@ -154,8 +241,7 @@ impl<'a> Scanner<'a> {
                         _ => return Err(Malformed),
                     }
                 }
-                c if c < 0x20 => return Err(Malformed),
-                _ => self.i += 1,
+                _ => return Err(Malformed), // a control byte
             }
         }
     }
@@ -185,37 +271,35 @@ impl<'a> Scanner<'a> {
         if negative {
             self.i += 1;
         }
-        let mut value: i64 = 0;
-        let mut overflow = false;
         let digits_start = self.i;
-        while let Some(&c) = self.b.get(self.i) {
-            if !c.is_ascii_digit() {
-                break;
-            }
-            let d = i64::from(c - b'0');
-            match value.checked_mul(10).and_then(|v| if negative { v.checked_sub(d) } else { v.checked_add(d) }) {
-                Some(v) => value = v,
-                None => overflow = true,
-            }
-            self.i += 1;
-        }
-        let ndigits = self.i - digits_start;
-        if ndigits == 0 || (ndigits > 1 && self.b.get(digits_start) == Some(&b'0')) {
+        let ndigits = digit_run(self.b, digits_start);
+        if ndigits == 0 || (ndigits > 1 && self.b[digits_start] == b'0') {
             return Err(Malformed);
         }
-        let mut float = overflow;
-        if self.b.get(self.i) == Some(&b'.') {
-            self.i += 1;
-            float = true;
-            self.digits()?;
-        }
-        if matches!(self.b.get(self.i), Some(b'e' | b'E')) {
-            self.i += 1;
-            float = true;
-            if matches!(self.b.get(self.i), Some(b'+' | b'-')) {
-                self.i += 1;
+        self.i += ndigits;
+        let digits = &self.b[digits_start..self.i];
+        let mut value: i64 = 0;
+        let mut float = false;
+        if ndigits <= 18 {
+            // Cannot overflow.
+            for &c in digits {
+                value = value * 10 + i64::from(c - b'0');
             }
-            self.digits()?;
+            if negative {
+                value = -value;
+            }
+        } else {
+            for &c in digits {
+                let d = i64::from(c - b'0');
+                match value.checked_mul(10).and_then(|v| if negative { v.checked_sub(d) } else { v.checked_add(d) }) {
+                    Some(v) => value = v,
+                    None => float = true,
+                }
+            }
+        }
+        if matches!(self.b.get(self.i), Some(b'.' | b'e' | b'E')) {
+            self.fraction_exponent()?;
+            float = true;
         }
         if float {
             let text = std::str::from_utf8(&self.b[start..self.i]).map_err(|_| Malformed)?;
@@ -227,21 +311,25 @@ impl<'a> Scanner<'a> {
     }
 
     /// Validate a number without computing it.
-    #[inline]
+    #[inline(always)]
     fn skip_number(&mut self) -> Res<()> {
         if self.b.get(self.i) == Some(&b'-') {
             self.i += 1;
         }
-        match self.b.get(self.i) {
-            Some(b'0') => self.i += 1,
-            Some(b'1'..=b'9') => {
-                self.i += 1;
-                while self.b.get(self.i).is_some_and(u8::is_ascii_digit) {
-                    self.i += 1;
-                }
-            }
-            _ => return Err(Malformed),
+        let n = digit_run(self.b, self.i);
+        if n == 0 || (n > 1 && self.b[self.i] == b'0') {
+            return Err(Malformed);
         }
+        self.i += n;
+        if matches!(self.b.get(self.i), Some(b'.' | b'e' | b'E')) {
+            self.fraction_exponent()?;
+        }
+        Ok(())
+    }
+
+    /// An optional fraction and exponent after the integer part of a number.
+    #[inline(never)]
+    fn fraction_exponent(&mut self) -> Res<()> {
         if self.b.get(self.i) == Some(&b'.') {
             self.i += 1;
             self.digits()?;
@@ -257,11 +345,9 @@ impl<'a> Scanner<'a> {
     }
 
     fn digits(&mut self) -> Res<()> {
-        let start = self.i;
-        while self.b.get(self.i).is_some_and(u8::is_ascii_digit) {
-            self.i += 1;
-        }
-        if self.i == start { Err(Malformed) } else { Ok(()) }
+        let n = digit_run(self.b, self.i);
+        self.i += n;
+        if n == 0 { Err(Malformed) } else { Ok(()) }
     }
 
     /// `true`, `false` or null (false).
@@ -274,15 +360,95 @@ impl<'a> Scanner<'a> {
         }
     }
 
-    /// Validate and skip any value (iteratively: Spark plans nest deeper than 100 levels).
+    /// Validate and skip any value.
+    #[inline]
     pub(crate) fn skip(&mut self) -> Res<()> {
+        match self.peek()? {
+            b'"' => {
+                self.i += 1;
+                self.string_body().map(drop)
+            }
+            b'{' | b'[' => self.skip_container(),
+            _ => self.scalar(),
+        }
+    }
+
+    /// Skip a number or literal.
+    #[inline(always)]
+    fn scalar(&mut self) -> Res<()> {
+        match self.byte()? {
+            b't' => self.literal(b"true"),
+            b'f' => self.literal(b"false"),
+            b'n' => self.literal(b"null"),
+            b'-' | b'0'..=b'9' => self.skip_number(),
+            _ => Err(Malformed),
+        }
+    }
+
+    /// Consume `:` (after blanks).
+    #[inline(always)]
+    fn colon(&mut self) -> Res<()> {
+        if self.b.get(self.i) == Some(&b':') {
+            self.i += 1;
+            Ok(())
+        } else {
+            self.eat(b':')
+        }
+    }
+
+    /// An object key and its colon, in a skipped object.
+    #[inline(always)]
+    fn skip_key(&mut self) -> Res<()> {
+        self.eat(b'"')?;
+        self.string_body()?;
+        self.colon()
+    }
+
+    /// Validate and skip an object or array, by a remembered shape when one fits.
+    #[inline(never)]
+    fn skip_container(&mut self) -> Res<()> {
+        let start = self.i;
+        let slot = shape_slot(self.key);
+        if let Some(shape) = self.shapes.slots.get(slot)
+            && let Some(end) = fits(self.b, shape, start)
+        {
+            self.i = end;
+            return Ok(());
+        }
+        self.i = start;
+        self.shapes.numbers.clear();
+        self.validate_container()?;
+        if self.i - start >= SHAPE_MIN_LEN && slot < SHAPE_SLOTS {
+            if self.shapes.slots.len() < SHAPE_SLOTS {
+                self.shapes.slots.resize_with(SHAPE_SLOTS, Shape::default);
+            }
+            let Shapes { slots, numbers } = &mut self.shapes;
+            let shape = &mut slots[slot];
+            shape.literal.clear();
+            shape.cuts.clear();
+            let mut from = start;
+            for &(a, b) in numbers.iter() {
+                shape.literal.extend_from_slice(&self.b[from..a]);
+                shape.cuts.push(shape.literal.len());
+                from = b;
+            }
+            shape.literal.extend_from_slice(&self.b[from..self.i]);
+        }
+        Ok(())
+    }
+
+    /// Validate and skip an object or array (iteratively: Spark plans nest deeper than 100 levels).
+    fn validate_container(&mut self) -> Res<()> {
         // One bit per open container: set for an object, clear for an array.
         let mut objects = [0u64; MAX_DEPTH / 64];
         let mut depth = 0usize;
         loop {
             // A value.
             match self.peek()? {
-                b'"' => drop(self.raw_string()?),
+                b'"' => {
+                    self.i += 1;
+                    self.string_body()?;
+                }
                 open @ (b'{' | b'[') => {
                     self.i += 1;
                     let close = if open == b'{' { b'}' } else { b']' };
@@ -293,8 +459,7 @@ impl<'a> Scanner<'a> {
                         let bit = 1u64 << (depth % 64);
                         if open == b'{' {
                             *word |= bit;
-                            self.raw_string()?;
-                            self.eat(b':')?;
+                            self.skip_key()?;
                         } else {
                             *word &= !bit;
                         }
@@ -302,11 +467,12 @@ impl<'a> Scanner<'a> {
                         continue;
                     }
                 }
-                b't' => self.literal(b"true")?,
-                b'f' => self.literal(b"false")?,
-                b'n' => self.literal(b"null")?,
-                b'-' | b'0'..=b'9' => self.skip_number()?,
-                _ => return Err(Malformed),
+                b'-' | b'0'..=b'9' => {
+                    let from = self.i;
+                    self.skip_number()?;
+                    self.shapes.numbers.push((from, self.i));
+                }
+                _ => self.scalar()?,
             }
             // After a value: close containers until a comma leads to the next value.
             loop {
@@ -315,8 +481,7 @@ impl<'a> Scanner<'a> {
                 match (self.peek()?, in_object) {
                     (b',', true) => {
                         self.i += 1;
-                        self.raw_string()?;
-                        self.eat(b':')?;
+                        self.skip_key()?;
                         break;
                     }
                     (b',', false) => {
@@ -343,11 +508,13 @@ impl<'a> Scanner<'a> {
         }
         loop {
             let (raw, escaped) = self.raw_string()?;
-            self.eat(b':')?;
+            self.colon()?;
             if escaped {
+                self.key = b"";
                 let key = unescape(raw)?;
                 field(self, key.as_bytes())?;
             } else {
+                self.key = raw;
                 field(self, raw)?;
             }
             match self.peek()? {
@@ -368,6 +535,28 @@ impl<'a> Scanner<'a> {
         self.skip()?;
         Ok(&self.b[start..self.i])
     }
+}
+
+/// The end of the container at `b[p]` if it is `shape` with other (valid) numbers.
+#[inline]
+fn fits(b: &[u8], shape: &Shape, mut p: usize) -> Option<usize> {
+    if shape.literal.is_empty() {
+        return None;
+    }
+    let mut sc = Scanner::new(b, p);
+    let mut from = 0;
+    for &cut in &shape.cuts {
+        let part = &shape.literal[from..cut];
+        if b.get(p..p + part.len())? != part {
+            return None;
+        }
+        sc.i = p + part.len();
+        sc.skip_number().ok()?;
+        p = sc.i;
+        from = cut;
+    }
+    let part = &shape.literal[from..];
+    (b.get(p..p + part.len())? == part).then_some(p + part.len())
 }
 
 fn utf8(raw: &[u8]) -> Res<&str> {
@@ -442,6 +631,46 @@ mod tests {
         }
         assert_eq!(find_byte(b"", b'\n'), None);
         assert_eq!(find_byte("é\u{80}\n".as_bytes(), b'\n'), Some(4));
+    }
+
+    #[test]
+    fn word_at_a_time_helpers_match_bytewise() {
+        let hay: Vec<u8> = (0..300u32).map(|i| b"0123456789a\"\\\x1f\x7f\xff/:9-"[(i * 7 % 19) as usize]).collect();
+        for start in 0..=hay.len() {
+            let rest = &hay[start..];
+            let plain = rest.iter().take_while(|&&c| c != b'"' && c != b'\\' && c >= 0x20).count();
+            assert_eq!(plain_end(&hay, start), start + plain);
+            assert_eq!(digit_run(&hay, start), rest.iter().take_while(|c| c.is_ascii_digit()).count());
+        }
+        assert_eq!(digit_run(b"12345678901234567890x", 0), 20);
+        assert_eq!(digit_run(b"9:/0", 0), 1);
+    }
+
+    #[test]
+    fn remembered_shapes_still_validate() {
+        let base = r#"{"a":1,"Metrics":{"JVMHeapMemory":123,"OnHeapExecutionMemory":0,"list":[1,-2.5e3,"x",true]}}"#;
+        let mut shapes = Shapes::default();
+        let mut run = |line: &str| {
+            let mut sc = Scanner::with_shapes(line.as_bytes(), 0, std::mem::take(&mut shapes));
+            let ok = sc.object(|sc, _| sc.skip()).is_ok() && sc.i == line.len();
+            shapes = sc.into_shapes();
+            ok
+        };
+        assert!(run(base));
+        assert!(run(&base.replace("123", "98765432109876543210").replace("-2.5e3", "7")));
+        for bad in [
+            base.replace("123", "0123"),
+            base.replace("123", "12."),
+            base.replace("123", "-"),
+            base.replace("123", "1e"),
+            base.replace("123", "[1,]"),
+            base.replace("true]", "true"),
+            base.replace("\"x\"", "\"x\ty\""),
+            base.replace(":0,", ":0 1,"),
+        ] {
+            assert!(!run(&bad), "{bad}");
+            assert!(run(base));
+        }
     }
 
     #[test]
