@@ -112,3 +112,15 @@ async fn a_log_that_cannot_be_read_says_why() {
     update(&mut s, Msg::EventLogLoaded { source, result: Err("no Spark event log under s3://b/none/".into()) });
     assert!(screen(&s).contains("no Spark event log under s3://b/none/"));
 }
+
+#[tokio::test]
+async fn refresh_reads_a_growing_log_again() {
+    let (mut s, _) = loaded_state(120, 40).await;
+    let source = EventLogSource::S3("s3://b/logs/".into());
+    let fx = batchtop::app::msg::Effect::LoadEventLog { source: source.clone(), after_ms: Some(42) };
+    let mut pane = batchtop::state::eventlog::EventLogPane::new(source.clone());
+    pane.after_ms = Some(42);
+    s.stack.push(View::EventLog(Box::new(pane)));
+    let got = update(&mut s, Msg::Key(KeyEvent::new(KeyCode::Char('r'), KeyModifiers::CONTROL)));
+    assert!(got.contains(&fx), "{got:?}");
+}

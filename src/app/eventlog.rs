@@ -44,7 +44,9 @@ fn emr(run: Option<&crate::model::EmrRun>) -> Result<(EventLogSource, Option<i64
 
 /// Push the view and ask the loop to read `source`.
 pub fn open(state: &mut AppState, source: EventLogSource, after_ms: Option<i64>) -> Vec<Effect> {
-    state.stack.push(View::EventLog(Box::new(EventLogPane::new(source.clone()))));
+    let mut pane = EventLogPane::new(source.clone());
+    pane.after_ms = after_ms;
+    state.stack.push(View::EventLog(Box::new(pane)));
     vec![Effect::LoadEventLog { source, after_ms }, Effect::Redraw]
 }
 
@@ -83,6 +85,12 @@ pub fn on_action(state: &mut AppState, action: Action) -> Option<Vec<Effect>> {
             e.stage_open = if e.stage_open.is_some() { None } else { Some(e.cursor.selected) };
         }
         Action::Back if e.stage_open.is_some() => e.stage_open = None,
+        // Read the log again: a running application's log has grown.
+        Action::Refresh => {
+            state.flash = Some("reading the event log again…".into());
+            let (source, after_ms) = (e.source.clone(), e.after_ms);
+            return Some(vec![Effect::LoadEventLog { source, after_ms }, Effect::Redraw]);
+        }
         Action::Up | Action::Down | Action::PageUp | Action::PageDown | Action::Top | Action::Bottom => {
             let len = e.len();
             let delta = match action {

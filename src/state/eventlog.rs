@@ -84,6 +84,8 @@ impl EventLogSource {
 #[derive(Debug, Clone)]
 pub struct EventLogPane {
     pub source: EventLogSource,
+    /// Glue: the run's start, to pick its application among several logs.
+    pub after_ms: Option<i64>,
     /// None while reading.
     pub summary: Option<Result<Box<Summary>, String>>,
     pub tab: Tab,
@@ -99,6 +101,7 @@ impl EventLogPane {
     pub fn new(source: EventLogSource) -> Self {
         Self {
             source,
+            after_ms: None,
             summary: None,
             tab: Tab::default(),
             cursor: Cursor::default(),
