@@ -117,7 +117,8 @@ impl SdkEmr {
         Ok(runs)
     }
 
-    async fn run(&self, app_id: &str, run_id: &str) -> AwsResult<EmrRun> {
+    /// GetJobRun as the SDK answers it (a rerun copies its driver and overrides unchanged).
+    async fn raw_run(&self, app_id: &str, run_id: &str) -> AwsResult<aws_sdk_emrserverless::types::JobRun> {
         self.stats.record_call();
         let out = self
             .client
@@ -127,10 +128,13 @@ impl SdkEmr {
             .send()
             .await
             .map_err(|e| self.fail("emr-serverless:GetJobRun", &e))?;
-        let r = out.job_run().ok_or_else(|| {
+        out.job_run.ok_or_else(|| {
             self.ctx.explain(crate::aws::ErrorKind::NotFound, "emr-serverless:GetJobRun", &format!("run {run_id}"))
-        })?;
-        Ok(map_run(r))
+        })
+    }
+
+    async fn run(&self, app_id: &str, run_id: &str) -> AwsResult<EmrRun> {
+        Ok(map_run(&self.raw_run(app_id, run_id).await?))
     }
 
     async fn attempts_of(&self, app_id: &str, run_id: &str) -> AwsResult<Vec<EmrAttempt>> {
@@ -218,18 +222,7 @@ impl EmrWrite for SdkEmr {
         client_token: &'a str,
     ) -> BoxFut<'a, AwsResult<String>> {
         Box::pin(async move {
-            self.stats.record_call();
-            let old = self
-                .client
-                .get_job_run()
-                .application_id(app_id)
-                .job_run_id(run_id)
-                .send()
-                .await
-                .map_err(|e| self.fail("emr-serverless:GetJobRun", &e))?;
-            let r = old.job_run().ok_or_else(|| {
-                self.ctx.explain(crate::aws::ErrorKind::NotFound, "emr-serverless:GetJobRun", &format!("run {run_id}"))
-            })?;
+            let r = self.raw_run(app_id, run_id).await?;
             self.stats.record_call();
             let out = self
                 .client
