@@ -60,7 +60,8 @@ fn demo_in_a_real_terminal() {
 
     // Quit: exit 0, normal screen back, cooked mode (icanon) back.
     tmux.keys(&["q"]);
-    let s = tmux.wait_for("exit", |s| s.contains("BATCHTOP_EXIT="));
+    // Wait for the exit line and for stty's answer after it (`icanon` or `-icanon`).
+    let s = tmux.wait_for("exit", |s| s.contains("BATCHTOP_EXIT=") && s.contains("icanon"));
     assert!(s.contains("BATCHTOP_EXIT=0"), "{s}");
     assert!(!s.contains("Glue jobs"), "the alternate screen was left:\n{s}");
     let after = s.lines().skip_while(|l| !l.contains("BATCHTOP_EXIT")).nth(1).unwrap_or("").trim().to_string();
