@@ -6,8 +6,8 @@ mod support;
 
 use batchtop::eventlog::{Options, summarize};
 use batchtop::state::eventlog::EventLogSource;
-use serde_json::{Value, json};
-use support::emu::{self, control, fresh_account};
+use serde_json::Value;
+use support::emu::{self, fresh_account};
 
 fn fixture(name: &str) -> std::path::PathBuf {
     std::path::PathBuf::from(format!("{}/../shared/fixtures/spark-events/{name}", env!("CARGO_MANIFEST_DIR")))
@@ -36,21 +36,10 @@ async fn a_rolling_log_on_s3_reads_as_the_local_copy() {
     let local = fixture("eventlog_v2_local-1623876083964");
     upload_dir(&s3, "spark-logs", "emr/applications/app1/jobs/run1/sparklogs/eventlog_v2_local-1623876083964/", &local)
         .await;
-    let key = control("/batchtop/access-key", &json!({"account_id": acct}));
-    let dir = std::env::temp_dir().join(format!("batchtop-evs3-{}", std::process::id()));
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_batchtop"))
-        .env_clear()
-        .env("HOME", &dir)
-        .env("XDG_STATE_HOME", dir.join("s"))
-        .env("XDG_CONFIG_HOME", dir.join("c"))
-        .env("AWS_EC2_METADATA_DISABLED", "true")
-        .env("AWS_ACCESS_KEY_ID", key["access_key_id"].as_str().expect("id"))
-        .env("AWS_SECRET_ACCESS_KEY", key["secret_access_key"].as_str().expect("secret"))
-        .args(["eventlog", "summarize", "--json", "s3://spark-logs/emr/applications/app1/jobs/run1/sparklogs/"])
-        .args(["--region", emu::REGION, "--endpoint-url", &emu::url()])
-        .output()
-        .expect("run batchtop");
-    let _ = std::fs::remove_dir_all(&dir);
+    let out = emu::run_as(
+        &acct,
+        &["eventlog", "summarize", "--json", "s3://spark-logs/emr/applications/app1/jobs/run1/sparklogs/"],
+    );
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let from_s3: Value = serde_json::from_slice(&out.stdout).expect("JSON");
     let here = summarize(&local, &Options::default()).expect("local").to_json();

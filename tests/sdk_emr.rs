@@ -202,20 +202,7 @@ fn snapshot_json_has_the_emulators_emr_runs() {
         "billed_resource_utilization": {"vCPUHour": 1.5, "memoryGBHour": 6.0, "storageGBHour": 30.0}}),
     );
     seed_run(&acct, &a, "old", "SUCCESS", t - 3.0 * 86_400.0, json!({}));
-    let key = control("/batchtop/access-key", &json!({"account_id": acct}));
-    let dir = std::env::temp_dir().join(format!("batchtop-snap-emr-{}", std::process::id()));
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_batchtop"))
-        .env_clear()
-        .env("HOME", &dir)
-        .env("XDG_STATE_HOME", dir.join("s"))
-        .env("XDG_CONFIG_HOME", dir.join("c"))
-        .env("AWS_EC2_METADATA_DISABLED", "true")
-        .env("AWS_ACCESS_KEY_ID", key["access_key_id"].as_str().expect("id"))
-        .env("AWS_SECRET_ACCESS_KEY", key["secret_access_key"].as_str().expect("secret"))
-        .args(["snapshot", "--since", "24h", "--region", emu::REGION, "--endpoint-url", &emu::url()])
-        .output()
-        .expect("run batchtop");
-    let _ = std::fs::remove_dir_all(&dir);
+    let out = emu::run_as(&acct, &["snapshot", "--since", "24h"]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let snap: Value = serde_json::from_slice(&out.stdout).expect("JSON");
     let apps = snap["emr_serverless"]["applications"].as_array().expect("applications");

@@ -222,3 +222,25 @@ pub async fn objects(account_id: &str) -> std::sync::Arc<dyn batchtop::aws::Obje
         std::sync::Arc::new(batchtop::aws::ApiStats::new()),
     ))
 }
+
+/// Run the real binary in `account_id` through the standard credential chain (an IAM access
+/// key the launcher made for that account) against the emulator, with a clean environment.
+/// `--region` and `--endpoint-url` are appended to `args`.
+pub fn run_as(account_id: &str, args: &[&str]) -> std::process::Output {
+    let key = control("/batchtop/access-key", &serde_json::json!({"account_id": account_id}));
+    let dir = std::env::temp_dir().join(format!("batchtop-run-as-{account_id}-{}", std::process::id()));
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_batchtop"))
+        .env_clear()
+        .env("HOME", &dir)
+        .env("XDG_STATE_HOME", dir.join("s"))
+        .env("XDG_CONFIG_HOME", dir.join("c"))
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env("AWS_ACCESS_KEY_ID", key["access_key_id"].as_str().expect("access key id"))
+        .env("AWS_SECRET_ACCESS_KEY", key["secret_access_key"].as_str().expect("secret key"))
+        .args(args)
+        .args(["--region", REGION, "--endpoint-url", &url()])
+        .output()
+        .expect("run batchtop");
+    let _ = std::fs::remove_dir_all(&dir);
+    out
+}
