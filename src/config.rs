@@ -21,6 +21,8 @@ pub struct Config {
     pub streams: StreamsSection,
     pub crawlers: CrawlersSection,
     pub eventlog: EventlogSection,
+    pub data_quality: DataQualitySection,
+    pub cost: CostSection,
     pub keymap: BTreeMap<String, Spanned<KeyList>>,
 }
 
@@ -127,6 +129,61 @@ pub struct EventlogSection {
 impl Default for EventlogSection {
     fn default() -> Self {
         Self { skew_floor: HumanDuration(Duration::from_secs(5)), skew_ratio: 1.5 }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct DataQualitySection {
+    /// How often Data Quality results and evaluation runs are listed.
+    pub poll: HumanDuration,
+    /// How far back results are read (ListDataQualityResults StartedAfter).
+    pub history: HumanDuration,
+}
+
+impl Default for DataQualitySection {
+    fn default() -> Self {
+        Self {
+            poll: HumanDuration(Duration::from_secs(120)),
+            history: HumanDuration(Duration::from_secs(7 * 24 * 3600)),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct CostSection {
+    /// Cost Explorer SERVICE dimension values the cost pane is limited to.
+    pub services: Vec<String>,
+    /// One or two cost-allocation tag keys to group by.
+    pub group_by: Vec<String>,
+    /// Days of daily cost shown (the last is yesterday).
+    pub days: u32,
+    /// Cost Explorer metric.
+    pub metric: String,
+    /// Cached results are used for this long; nothing refreshes them sooner by itself.
+    pub ttl: HumanDuration,
+    /// Glue price per DPU-hour (USD), for per-run estimates.
+    pub glue_dpu_hour: f64,
+    /// EMR Serverless prices (USD) per vCPU-hour, GB-hour of memory and GB-hour of storage.
+    pub emr_vcpu_hour: f64,
+    pub emr_gb_hour: f64,
+    pub emr_storage_gb_hour: f64,
+}
+
+impl Default for CostSection {
+    fn default() -> Self {
+        Self {
+            services: vec!["AWS Glue".into(), "Amazon EMR Serverless".into(), "Amazon Elastic MapReduce".into()],
+            group_by: vec!["team".into(), "stream".into()],
+            days: 14,
+            metric: "UnblendedCost".into(),
+            ttl: HumanDuration(Duration::from_secs(6 * 3600)),
+            glue_dpu_hour: 0.44,
+            emr_vcpu_hour: 0.052624,
+            emr_gb_hour: 0.0057785,
+            emr_storage_gb_hour: 0.000111,
+        }
     }
 }
 
@@ -243,6 +300,30 @@ pub fn parse(text: &str, path: &str) -> Result<Settings, ConfigError> {
     if config.poll.max_concurrency == 0 {
         let at = text.find("max_concurrency").unwrap_or(0);
         return Err(located(at..at, Some("poll.max_concurrency".into()), "must be at least 1".into()));
+    }
+    let cost = &config.cost;
+    let bad = |key: &str, message: &str| {
+        let at = text.find(key).unwrap_or(0);
+        Err(located(at..at, Some(format!("cost.{key}")), message.into()))
+    };
+    if cost.group_by.len() > 2 {
+        return bad("group_by", "Cost Explorer groups by at most two keys");
+    }
+    if cost.group_by.iter().any(|k| k.trim().is_empty()) {
+        return bad("group_by", "a tag key cannot be empty");
+    }
+    if !(1..=365).contains(&cost.days) {
+        return bad("days", "must be between 1 and 365");
+    }
+    for (key, price) in [
+        ("glue_dpu_hour", cost.glue_dpu_hour),
+        ("emr_vcpu_hour", cost.emr_vcpu_hour),
+        ("emr_gb_hour", cost.emr_gb_hour),
+        ("emr_storage_gb_hour", cost.emr_storage_gb_hour),
+    ] {
+        if !price.is_finite() || price < 0.0 {
+            return bad(key, "a price must be a number of at least 0");
+        }
     }
     Ok(Settings { config, keymap, stream_regex, source: None })
 }

@@ -5,6 +5,7 @@ pub mod app;
 pub mod aws;
 pub mod cli;
 pub mod config;
+pub mod cost;
 pub mod duration;
 pub mod eventlog;
 pub mod keymap;

@@ -21,3 +21,8 @@ pub fn config_dir() -> PathBuf {
 pub fn state_dir() -> PathBuf {
     base("XDG_STATE_HOME", ".local/state").join("batchtop")
 }
+
+/// `$XDG_CACHE_HOME/batchtop` (Cost Explorer results).
+pub fn cache_dir() -> PathBuf {
+    base("XDG_CACHE_HOME", ".cache").join("batchtop")
+}

@@ -9,8 +9,12 @@ use serde_json::{Value, json};
 
 use crate::aws::{Account, AwsError};
 use crate::config::Settings;
+use crate::cost::estimate::{self, Prices};
+use crate::cost::{CostQuery, CostReport};
 use crate::duration::short;
-use crate::model::{Crawler, EmrData, EmrRun, GlueData, JobRun, Utilization, Workflow, WorkflowRun};
+use crate::model::{
+    Crawler, DqFilter, DqResult, EmrData, EmrRun, GlueData, JobRun, Utilization, Workflow, WorkflowRun,
+};
 use crate::poll::{Clock, GlueCollector, Scope, StreamMapper};
 
 /// What one snapshot saw.
@@ -23,6 +27,10 @@ pub struct Snapshot {
     pub workflows: Vec<(Workflow, Vec<WorkflowRun>)>,
     pub crawlers: Vec<Crawler>,
     pub emr: EmrData,
+    pub data_quality: Vec<DqResult>,
+    /// None when Cost Explorer could not be read (the error is in `errors`).
+    pub cost: Option<CostReport>,
+    pub prices: Prices,
     pub errors: Vec<(String, AwsError)>,
 }
 
@@ -47,6 +55,8 @@ pub async fn take(account: &Account, settings: Arc<Settings>, clock: &Clock, sin
         }
     };
     let max = settings.config.poll.max_concurrency;
+    let cost_cfg = settings.config.cost.clone();
+    let prices = Prices::from_config(&cost_cfg);
     let mut collector = GlueCollector::new(account.glue.clone(), StreamMapper::new(settings), max, Duration::ZERO);
     let glue = match collector.poll(Scope::All, now, since).await {
         Ok(cycle) => {
@@ -99,8 +109,32 @@ pub async fn take(account: &Account, settings: Arc<Settings>, clock: &Clock, sin
             EmrData::default()
         }
     };
+    let data_quality =
+        match account.dq.dq_results(&DqFilter { started_after: Some(cutoff), ..Default::default() }).await {
+            Ok(r) => r,
+            Err(e) => {
+                errors.push(("data-quality".to_string(), e));
+                Vec::new()
+            }
+        };
+    // Billed per request: the disk cache answers while it is fresh.
+    let cache = crate::cost::cache::CostCache::new(crate::cost::cache::default_dir(), cost_cfg.ttl.0);
+    let key = who
+        .clone()
+        .unwrap_or_else(|| format!("{}@{}", account.profile.as_deref().unwrap_or("default"), account.region));
+    let query = CostQuery::last_days(now.date_naive(), &cost_cfg);
+    let cost = match crate::cost::load(account.cost.as_ref(), &cache, &key, &query, now, false).await {
+        Ok(r) => Some(r),
+        Err(e) => {
+            errors.push(("cost".to_string(), e));
+            None
+        }
+    };
     Snapshot {
         generated_at: now,
+        data_quality,
+        cost,
+        prices,
         region: account.region.clone(),
         account: who,
         since,
@@ -116,8 +150,9 @@ fn ts(t: Option<DateTime<Utc>>) -> Value {
     t.map(|t| Value::String(t.to_rfc3339_opts(SecondsFormat::Secs, true))).unwrap_or(Value::Null)
 }
 
-fn run_json(r: &JobRun) -> Value {
+fn run_json(r: &JobRun, prices: &Prices) -> Value {
     json!({
+        "cost_estimate_usd": estimate::glue_run(r, prices),
         "id": r.id,
         "state": r.state.map(|s| s.as_str()),
         "attempt": r.attempt,
@@ -176,8 +211,9 @@ fn utilization_json(u: Option<Utilization>) -> Value {
         .unwrap_or(Value::Null)
 }
 
-fn emr_run_json(r: &EmrRun) -> Value {
+fn emr_run_json(r: &EmrRun, prices: &Prices) -> Value {
     json!({
+        "cost_estimate_usd": estimate::emr_run(r, prices),
         "id": r.id,
         "name": r.name,
         "state": r.state.map(|s| s.as_str()),
@@ -194,7 +230,7 @@ fn emr_run_json(r: &EmrRun) -> Value {
     })
 }
 
-fn emr_json(d: &EmrData) -> Value {
+fn emr_json(d: &EmrData, prices: &Prices) -> Value {
     let apps: Vec<Value> = d
         .apps
         .iter()
@@ -208,11 +244,52 @@ fn emr_json(d: &EmrData) -> Value {
                 "max_capacity": a.max_capacity.as_ref().map(|c| json!({"cpu": c.cpu, "memory": c.memory, "disk": c.disk})),
                 "auto_start": a.auto_start,
                 "auto_stop": a.auto_stop.map(|(on, idle)| json!({"enabled": on, "idle_timeout_minutes": idle})),
-                "job_runs": d.runs.iter().filter(|r| r.app_id == a.id).map(emr_run_json).collect::<Vec<_>>(),
+                "job_runs": d.runs.iter().filter(|r| r.app_id == a.id).map(|r| emr_run_json(r, prices)).collect::<Vec<_>>(),
             })
         })
         .collect();
     json!({"applications": apps})
+}
+
+fn dq_json(r: &DqResult) -> Value {
+    json!({
+        "result_id": r.id,
+        "data_source": r.data_source(),
+        "database": r.database,
+        "table": r.table,
+        "ruleset": r.ruleset,
+        "score": r.score,
+        "verdict": r.verdict(),
+        "job_name": r.job_name,
+        "job_run_id": r.job_run_id,
+        "evaluation_context": r.evaluation_context,
+        "started_on": ts(r.started_on),
+        "completed_on": ts(r.completed_on),
+        "rules": r.rules.iter().map(|x| json!({
+            "name": x.name,
+            "result": x.outcome.as_str(),
+            "message": x.message,
+            "evaluated_metrics": x.metrics,
+        })).collect::<Vec<_>>(),
+    })
+}
+
+fn cost_json(c: &CostReport) -> Value {
+    let (untagged, share) = c.untagged();
+    json!({
+        "currency": c.currency,
+        "start": c.start.to_string(),
+        "end": c.end.to_string(),
+        "days": c.days.iter().map(|d| d.to_string()).collect::<Vec<_>>(),
+        "group_by": c.group_by,
+        "groups": c.groups.iter().map(|g| json!({"keys": g.keys, "total": g.total, "daily": g.daily})).collect::<Vec<_>>(),
+        "total": c.total(),
+        "untagged": untagged,
+        "untagged_share": share,
+        "fetched_at": ts(Some(c.fetched_at)),
+        "from_cache": c.from_cache,
+        "requests": c.requests,
+    })
 }
 
 pub fn to_json(s: &Snapshot) -> Value {
@@ -225,7 +302,7 @@ pub fn to_json(s: &Snapshot) -> Value {
                 "name": j.job.name,
                 "tags": j.job.tags,
                 "stream": j.stream,
-                "runs": j.runs.iter().map(run_json).collect::<Vec<_>>(),
+                "runs": j.runs.iter().map(|r| run_json(r, &s.prices)).collect::<Vec<_>>(),
             })
         })
         .collect();
@@ -246,8 +323,10 @@ pub fn to_json(s: &Snapshot) -> Value {
                 "runs": runs.iter().map(workflow_run_json).collect::<Vec<_>>(),
             })).collect::<Vec<_>>(),
             "crawlers": s.crawlers.iter().map(crawler_json).collect::<Vec<_>>(),
+            "data_quality": s.data_quality.iter().map(dq_json).collect::<Vec<_>>(),
         },
-        "emr_serverless": emr_json(&s.emr),
+        "emr_serverless": emr_json(&s.emr, &s.prices),
+        "cost": s.cost.as_ref().map(cost_json),
         "errors": errors,
     })
 }
@@ -355,6 +434,47 @@ pub fn to_table(s: &Snapshot) -> String {
             r.billed.map(|u| format!("{:.2}", u.vcpu_hours)).unwrap_or_else(|| "-".into()),
             r.details_summary().unwrap_or_default()
         );
+    }
+    let _ =
+        writeln!(out, "\n{:<8} {:<36} {:<28} {:>5} {:>7}  JOB RUN", "DQ", "DATA SOURCE", "RULESET", "SCORE", "P/F/E");
+    for r in &s.data_quality {
+        let _ = writeln!(
+            out,
+            "{:<8} {:<36} {:<28} {:>5} {:>7}  {} {}",
+            r.verdict(),
+            r.data_source(),
+            r.ruleset.as_deref().unwrap_or("-"),
+            r.score.map(|x| format!("{:.0}%", x * 100.0)).unwrap_or_else(|| "-".into()),
+            format!("{}/{}/{}", r.passed(), r.failed(), r.errored()),
+            r.job_name.as_deref().unwrap_or("-"),
+            r.job_run_id.as_deref().unwrap_or("")
+        );
+    }
+    if let Some(c) = &s.cost {
+        let origin = if c.from_cache { "cached" } else { "fetched" };
+        let _ = writeln!(
+            out,
+            "\nCOST {} to {} ({}, {origin} {}), by {}",
+            c.start,
+            c.end.pred_opt().unwrap_or(c.end),
+            c.currency,
+            c.fetched_at.to_rfc3339_opts(SecondsFormat::Secs, true),
+            c.group_by.join(", ")
+        );
+        let _ = writeln!(out, "{:<44} {:>10} {:>10} {:>10} {:>9}", "GROUP", "TOTAL", "YESTERDAY", "MEAN/DAY", "CHANGE");
+        for r in c.rows() {
+            let _ = writeln!(
+                out,
+                "{:<44} {:>10.2} {:>10.2} {:>10.2} {:>9}",
+                r.label,
+                r.total,
+                r.yesterday,
+                r.mean,
+                r.change_ratio.map(|x| format!("{:+.0}%", x * 100.0)).unwrap_or_else(|| "-".into())
+            );
+        }
+        let (untagged, share) = c.untagged();
+        let _ = writeln!(out, "untagged {untagged:.2} ({:.1} %)", share * 100.0);
     }
     if !s.errors.is_empty() {
         let _ = writeln!(out, "\nERRORS");

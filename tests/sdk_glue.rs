@@ -58,7 +58,7 @@ async fn jobs_paginate_past_100() {
     let acct = fresh_account();
     let jobs: Vec<Value> = (0..130).map(|i| job(&format!("job_{i:03}"), json!({}), vec![])).collect();
     seed(&acct, jobs);
-    let account = emu::account_with_pages(&emu::url(), &acct, Pages { jobs: 50, runs: 200 }).await;
+    let account = emu::account_with_pages(&emu::url(), &acct, Pages { jobs: 50, runs: 200, ..Pages::default() }).await;
     let got = account.glue.jobs().await.expect("GetJobs");
     let mut names: Vec<String> = got.iter().map(|j| j.name.clone()).collect();
     names.sort();

@@ -5,5 +5,6 @@ mod eventlog;
 pub mod fetch;
 pub mod msg;
 mod nav;
+mod quality;
 pub mod run;
 pub mod update;

@@ -12,6 +12,7 @@ use crate::model::{Bookmark, Crawler, EmrAttempt, EmrData, Workflow, WorkflowRun
 pub enum CatalogData {
     Workflows(Vec<Workflow>),
     Crawlers(Vec<Crawler>),
+    DataQuality(crate::model::DqData),
 }
 use crate::poll::Cycle;
 
@@ -22,6 +23,7 @@ pub enum Source {
     Workflows,
     Crawlers,
     Emr,
+    DataQuality,
 }
 
 impl Source {
@@ -31,6 +33,7 @@ impl Source {
             Source::Workflows => "workflows",
             Source::Crawlers => "crawlers",
             Source::Emr => "emr-serverless",
+            Source::DataQuality => "data-quality",
         }
     }
 }
@@ -97,6 +100,11 @@ pub enum Msg {
         source: crate::state::eventlog::EventLogSource,
         result: Result<Box<crate::eventlog::Summary>, String>,
     },
+    /// The cost report arrived (from the cache or Cost Explorer), or could not.
+    CostLoaded {
+        at: DateTime<Utc>,
+        result: Result<Box<crate::cost::CostReport>, AwsError>,
+    },
     /// GetJobBookmark answered.
     BookmarkLoaded {
         job: String,
@@ -126,6 +134,12 @@ pub enum Effect {
     LoadEventLog {
         source: crate::state::eventlog::EventLogSource,
         after_ms: Option<i64>,
+    },
+    /// Load the cost report: the fresh cache if any, else Cost Explorer (`force`: always
+    /// Cost Explorer, after the user confirmed). `account` keys the cache.
+    LoadCost {
+        force: bool,
+        account: String,
     },
     /// Put text on the user's clipboard (OSC 52: works over SSH).
     Clipboard(String),

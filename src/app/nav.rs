@@ -7,17 +7,30 @@ use crate::state::{AppState, DetailPane, Pane, RunsPane, View};
 
 pub fn step(state: &mut AppState, delta: isize) {
     let rows = state.table_rows();
+    let prices = crate::cost::estimate::Prices::from_config(&state.settings.config.cost);
+    let detail_len = match state.stack.last() {
+        Some(View::Detail(d)) => {
+            d.run(&state.data).map(|r| crate::state::detail::fields_in(state, r).len()).unwrap_or(0)
+        }
+        _ => 0,
+    };
     match (state.root, state.stack.last_mut()) {
         (Pane::Jobs, None) => state.jobs.cursor.step(delta, state.jobs.visible.len(), rows),
         (Pane::Workflows, None) => state.wf_pane.cursor.step(delta, state.wf_pane.visible.len(), rows),
         (Pane::Crawlers, None) => state.cr_pane.cursor.step(delta, state.cr_pane.visible.len(), rows),
         (Pane::Apps, None) => state.apps_pane.cursor.step(delta, state.apps_pane.visible.len(), rows),
         (Pane::Emr, None) => state.emr_pane.cursor.step(delta, state.emr_pane.visible.len(), rows),
+        (Pane::Dq, None) => state.dq_pane.cursor.step(delta, state.dq_pane.visible.len(), rows),
+        (Pane::Cost, None) => state.cost.cursor.step(delta, state.cost.rows.len(), rows),
+        (_, Some(View::DqDetail(d))) => {
+            let len = d.result(&state.dq).map(|r| crate::state::quality::dq_lines(r).len()).unwrap_or(0);
+            d.scroll = d.scroll.saturating_add_signed(delta).min(len.saturating_sub(rows + 1));
+        }
         (_, Some(View::EventLog(_))) => {}
         (_, Some(View::EmrDetail(d))) => {
             let len = d
                 .run(&state.emr)
-                .map(|r| crate::state::emr::fields(r, &state.emr, d.attempts.as_ref(), state.now).len())
+                .map(|r| crate::state::emr::fields(r, &state.emr, d.attempts.as_ref(), state.now, &prices).len())
                 .unwrap_or(0);
             d.scroll = d.scroll.saturating_add_signed(delta).min(len.saturating_sub(rows + 1));
         }
@@ -32,7 +45,7 @@ pub fn step(state: &mut AppState, delta: isize) {
                 g.selected.saturating_add_signed(delta.clamp(-1_000_000, 1_000_000)).min(len.saturating_sub(1));
         }
         (_, Some(View::Detail(d))) => {
-            let len = d.run(&state.data).map(|r| crate::state::detail::fields(r, state.now).len()).unwrap_or(0);
+            let len = detail_len;
             // The detail has no header row: one more line than a table shows.
             d.scroll = d.scroll.saturating_add_signed(delta).min(len.saturating_sub(rows + 1));
         }
@@ -47,7 +60,12 @@ pub fn open(state: &mut AppState) -> Vec<Effect> {
             effects.push(Effect::LoadWorkflowRuns(w.name.clone()));
             View::WorkflowRuns(WorkflowRunsPane { workflow: w.name.clone(), ..Default::default() })
         }),
-        (Pane::Crawlers, None) => None,
+        (Pane::Crawlers, None) | (Pane::Cost, None) => None,
+        (Pane::Dq, None) => state
+            .dq_pane
+            .selected()
+            .and_then(|i| state.dq.results.get(i))
+            .map(|r| View::DqDetail(crate::state::quality::DqDetailPane { result_id: r.id.clone(), scroll: 0 })),
         (Pane::Apps, None) => {
             if let Some(app) = state.apps_pane.selected().and_then(|i| state.emr.apps.get(i)) {
                 state.emr_app = Some(app.id.clone());
@@ -65,7 +83,7 @@ pub fn open(state: &mut AppState) -> Vec<Effect> {
                 ..Default::default()
             })
         }),
-        (_, Some(View::EmrDetail(_))) | (_, Some(View::EventLog(_))) => None,
+        (_, Some(View::EmrDetail(_))) | (_, Some(View::EventLog(_))) | (_, Some(View::DqDetail(_))) => None,
         (_, Some(View::Runs(r))) => r.selected(&state.data).map(|run| {
             View::Detail(DetailPane { job: r.job.clone(), run_id: run.id.clone(), scroll: 0, snapshot: None })
         }),
@@ -121,6 +139,7 @@ pub fn current_filter(state: &AppState) -> Option<&Filter> {
         (Pane::Crawlers, None) => Some(&state.cr_pane.filter),
         (Pane::Apps, None) => Some(&state.apps_pane.filter),
         (Pane::Emr, None) => Some(&state.emr_pane.filter),
+        (Pane::Dq, None) => Some(&state.dq_pane.filter),
         (_, Some(View::Runs(r))) => Some(&r.filter),
         _ => None,
     }
@@ -149,6 +168,10 @@ pub fn set_filter(state: &mut AppState, text: &str) {
         (Pane::Emr, None) => {
             state.emr_pane.filter = f;
             state.emr_pane.cursor.top();
+        }
+        (Pane::Dq, None) => {
+            state.dq_pane.filter = f;
+            state.dq_pane.cursor.top();
         }
         (_, Some(View::Runs(r))) => {
             r.filter = f;

@@ -42,6 +42,9 @@ pub async fn run_with(
     let wake_wf = Arc::new(Notify::new());
     let wake_cr = Arc::new(Notify::new());
     let wake_emr = Arc::new(Notify::new());
+    let wake_dq = Arc::new(Notify::new());
+    let cost_cache = crate::cost::cache::CostCache::new(crate::cost::cache::default_dir(), settings.config.cost.ttl.0);
+    let cost_cfg = settings.config.cost.clone();
     // Standalone event log viewing polls nothing.
     let mut tasks: Vec<tokio::task::JoinHandle<()>> = Vec::new();
     if !standalone {
@@ -84,6 +87,15 @@ pub async fn run_with(
             clock.clone(),
             tx.clone(),
             wake_emr.clone(),
+        )));
+        let dq_cfg = &settings.config.data_quality;
+        tasks.push(tokio::spawn(poll::run_catalog(
+            poll::Lister::DataQuality(account.dq.clone(), dq_cfg.history.0),
+            dq_cfg.poll.0,
+            backoff,
+            clock.clone(),
+            tx.clone(),
+            wake_dq.clone(),
         )));
         let identity = account.identity.clone();
         let id_tx = tx.clone();
@@ -151,6 +163,18 @@ pub async fn run_with(
                     Effect::PollNow(Source::Workflows) => wake_wf.notify_one(),
                     Effect::PollNow(Source::Crawlers) => wake_cr.notify_one(),
                     Effect::PollNow(Source::Emr) => wake_emr.notify_one(),
+                    Effect::PollNow(Source::DataQuality) => wake_dq.notify_one(),
+                    Effect::LoadCost { force, account: key } => {
+                        let reader = account.cost.clone();
+                        let cache = cost_cache.clone();
+                        let tx = tx.clone();
+                        let now = clock();
+                        let query = crate::cost::CostQuery::last_days(now.date_naive(), &cost_cfg);
+                        tokio::spawn(async move {
+                            let result = crate::cost::load(reader.as_ref(), &cache, &key, &query, now, force).await;
+                            let _ = tx.send(Msg::CostLoaded { at: now, result: result.map(Box::new) }).await;
+                        });
+                    }
                     Effect::LoadEmrAttempts { app_id, run_id } => {
                         let reader = account.emr.clone();
                         let tx = tx.clone();

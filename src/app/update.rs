@@ -14,6 +14,8 @@ pub const COMMANDS: &[(&str, &str)] = &[
     ("crawlers", "Glue crawlers and catalog freshness"),
     ("apps", "EMR Serverless applications"),
     ("emr", "EMR Serverless job runs, all applications"),
+    ("dq", "Glue Data Quality results and evaluation runs"),
+    ("cost", "cost by tag (Cost Explorer, cached) and run estimates"),
     ("help", "key bindings"),
     ("quit", "leave batchtop"),
 ];
@@ -36,14 +38,18 @@ pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
         Msg::Tick { now, stats } => {
             state.now = now;
             state.stats = stats;
-            vec![Effect::Redraw]
+            let mut fx = super::quality::tick(state);
+            fx.push(Effect::Redraw);
+            fx
         }
+        Msg::CostLoaded { at, result } => super::quality::cost_loaded(state, at, result),
         Msg::Polling { source } => {
             match source {
                 Source::Glue => state.glue.polling = true,
                 Source::Workflows => state.wf_status.polling = true,
                 Source::Crawlers => state.cr_status.polling = true,
                 Source::Emr => state.emr_status.polling = true,
+                Source::DataQuality => state.dq_status.polling = true,
             }
             vec![Effect::Redraw]
         }
@@ -112,6 +118,7 @@ fn on_loaded(state: &mut AppState, loaded: Loaded) -> Vec<Effect> {
         Source::Workflows => &mut state.wf_status,
         Source::Crawlers => &mut state.cr_status,
         Source::Emr => &mut state.emr_status,
+        Source::DataQuality => &mut state.dq_status,
     };
     if loaded.generation < status.generation {
         return Vec::new();
@@ -145,6 +152,7 @@ fn on_catalog(
     let status = match source {
         Source::Workflows => &mut state.wf_status,
         Source::Crawlers => &mut state.cr_status,
+        Source::DataQuality => &mut state.dq_status,
         Source::Glue | Source::Emr => return Vec::new(),
     };
     if generation < status.generation {
@@ -159,6 +167,7 @@ fn on_catalog(
             match data {
                 super::msg::CatalogData::Workflows(w) => state.workflows = w,
                 super::msg::CatalogData::Crawlers(c) => state.crawlers = c,
+                super::msg::CatalogData::DataQuality(d) => state.dq = d,
             }
         }
         Err(e) => status.error = Some(e),
@@ -221,9 +230,22 @@ fn on_normal_key(state: &mut AppState, key: KeyEvent) -> Vec<Effect> {
         }
         Action::Open => return open(state),
         Action::Back => back(state),
+        Action::Refresh if state.root == Pane::Cost && state.stack.is_empty() => {
+            return super::quality::ask_refresh(state);
+        }
         Action::Refresh => {
             state.flash = Some("refreshing…".into());
+            let root_source = match state.root {
+                Pane::Workflows => Source::Workflows,
+                Pane::Crawlers => Source::Crawlers,
+                Pane::Apps | Pane::Emr => Source::Emr,
+                Pane::Dq => Source::DataQuality,
+                Pane::Jobs | Pane::Cost => Source::Glue,
+            };
             let mut fx = vec![Effect::PollNow(Source::Glue), Effect::Redraw];
+            if root_source != Source::Glue {
+                fx.push(Effect::PollNow(root_source));
+            }
             if let Some(View::WorkflowRuns(w)) = state.stack.last() {
                 fx.push(Effect::LoadWorkflowRuns(w.workflow.clone()));
             }
@@ -325,6 +347,11 @@ fn run_command(state: &mut AppState, cmd: &str) -> Vec<Effect> {
         "emr" | "emr-runs" | "runs" => {
             state.emr_app = None;
             switch(state, Pane::Emr)
+        }
+        "dq" | "data-quality" | "quality" => switch(state, Pane::Dq),
+        "cost" | "costs" => {
+            switch(state, Pane::Cost);
+            return super::quality::opened(state);
         }
         "q" | "quit" | "q!" => {
             state.quit = true;

@@ -19,7 +19,11 @@ use chrono::{DateTime, Utc};
 pub use error::{AwsError, ErrorKind};
 pub use stats::{ApiStats, StatsSnapshot};
 
-use crate::model::{Bookmark, Crawler, EmrApp, EmrAttempt, EmrRun, EmrState, Job, JobRun, Workflow, WorkflowRun};
+use crate::cost::{CostQuery, RawDay};
+use crate::model::{
+    Bookmark, Crawler, DqData, DqFilter, DqResult, EmrApp, EmrAttempt, EmrRun, EmrState, Job, JobRun, Workflow,
+    WorkflowRun,
+};
 
 /// A boxed future, so the traits stay object safe (`Arc<dyn GlueRead>`).
 pub type BoxFut<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
@@ -83,6 +87,38 @@ pub trait WorkflowRead: Send + Sync {
 pub trait CrawlerRead: Send + Sync {
     /// Every crawler with its metrics (GetCrawlers + GetCrawlerMetrics).
     fn crawlers(&self) -> BoxFut<'_, AwsResult<Vec<Crawler>>>;
+}
+
+/// Read side of Glue Data Quality.
+pub trait DataQualityRead: Send + Sync {
+    /// Results matching `filter`, newest first, with their rule results
+    /// (ListDataQualityResults, paginated, then BatchGetDataQualityResult).
+    fn dq_results<'a>(&'a self, filter: &'a DqFilter) -> BoxFut<'a, AwsResult<Vec<DqResult>>>;
+    /// Results started after `since` and the latest ruleset evaluation runs (with the
+    /// error of those that failed).
+    fn dq_overview(&self, since: Option<DateTime<Utc>>) -> BoxFut<'_, AwsResult<DqData>>;
+}
+
+/// Cost Explorer. Every request is billed ($0.01): callers go through `cost::fetch`,
+/// which caches.
+pub trait CostRead: Send + Sync {
+    /// GetCostAndUsage, every page: the days of the answer and the number of requests made.
+    fn cost_and_usage<'a>(&'a self, query: &'a CostQuery) -> BoxFut<'a, AwsResult<(Vec<RawDay>, u32)>>;
+}
+
+/// No Cost Explorer client (accounts assembled without one).
+pub struct NoCost;
+
+impl CostRead for NoCost {
+    fn cost_and_usage<'a>(&'a self, _query: &'a CostQuery) -> BoxFut<'a, AwsResult<(Vec<RawDay>, u32)>> {
+        Box::pin(async {
+            Err(AwsError {
+                kind: ErrorKind::Other,
+                operation: "ce:GetCostAndUsage".into(),
+                message: "no Cost Explorer client in this session".into(),
+            })
+        })
+    }
 }
 
 /// Read side of EMR Serverless.
@@ -206,6 +242,8 @@ pub struct Account {
     pub workflows: std::sync::Arc<dyn WorkflowRead>,
     pub crawlers: std::sync::Arc<dyn CrawlerRead>,
     pub emr: std::sync::Arc<dyn EmrRead>,
+    pub dq: std::sync::Arc<dyn DataQualityRead>,
+    pub cost: std::sync::Arc<dyn CostRead>,
     pub objects: std::sync::Arc<dyn ObjectRead>,
     pub identity: std::sync::Arc<dyn IdentityRead>,
     pub stats: std::sync::Arc<ApiStats>,

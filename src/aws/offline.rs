@@ -78,6 +78,15 @@ impl EmrRead for Offline {
     }
 }
 
+impl super::DataQualityRead for Offline {
+    fn dq_results<'a>(&'a self, _: &'a crate::model::DqFilter) -> BoxFut<'a, AwsResult<Vec<crate::model::DqResult>>> {
+        no("glue:ListDataQualityResults")
+    }
+    fn dq_overview(&self, _: Option<DateTime<Utc>>) -> BoxFut<'_, AwsResult<crate::model::DqData>> {
+        no("glue:ListDataQualityResults")
+    }
+}
+
 impl IdentityRead for Offline {
     fn caller_identity(&self) -> BoxFut<'_, AwsResult<CallerIdentity>> {
         no("sts:GetCallerIdentity")
@@ -92,6 +101,8 @@ pub fn account() -> Account {
         workflows: o.clone(),
         crawlers: o.clone(),
         emr: o.clone(),
+        dq: o.clone(),
+        cost: Arc::new(super::NoCost),
         objects: Arc::new(NoObjects),
         identity: o,
         stats: Arc::new(ApiStats::new()),

@@ -1,11 +1,13 @@
 //! batchtop's own types. Nothing in here knows about the AWS SDK or the terminal.
 
 pub mod crawler;
+pub mod dq;
 pub mod emr;
 pub mod glue;
 pub mod workflow;
 
 pub use crawler::{Crawler, CrawlerMetrics, LastCrawl};
+pub use dq::{DqData, DqEvalRun, DqFilter, DqResult, DqRule, RuleOutcome};
 pub use emr::{EmrApp, EmrAttempt, EmrData, EmrRun, EmrState, Utilization};
 pub use glue::{Bookmark, GlueData, Job, JobEntry, JobRun, RunState};
 pub use workflow::{

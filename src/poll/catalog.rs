@@ -8,13 +8,15 @@ use tokio::sync::{Notify, mpsc};
 
 use super::{Backoff, Clock};
 use crate::app::msg::{CatalogData, Msg, Source};
-use crate::aws::{AwsResult, CrawlerRead, WorkflowRead};
+use crate::aws::{AwsResult, CrawlerRead, DataQualityRead, WorkflowRead};
 
 /// Which list a catalog poller reads.
 #[derive(Clone)]
 pub enum Lister {
     Workflows(Arc<dyn WorkflowRead>),
     Crawlers(Arc<dyn CrawlerRead>),
+    /// Data Quality results started within the duration, and evaluation runs.
+    DataQuality(Arc<dyn DataQualityRead>, Duration),
 }
 
 impl Lister {
@@ -22,13 +24,18 @@ impl Lister {
         match self {
             Lister::Workflows(_) => Source::Workflows,
             Lister::Crawlers(_) => Source::Crawlers,
+            Lister::DataQuality(..) => Source::DataQuality,
         }
     }
 
-    async fn fetch(&self) -> AwsResult<CatalogData> {
+    async fn fetch(&self, now: chrono::DateTime<chrono::Utc>) -> AwsResult<CatalogData> {
         Ok(match self {
             Lister::Workflows(w) => CatalogData::Workflows(w.workflows().await?),
             Lister::Crawlers(c) => CatalogData::Crawlers(c.crawlers().await?),
+            Lister::DataQuality(d, history) => {
+                let since = chrono::Duration::from_std(*history).ok().map(|h| now - h);
+                CatalogData::DataQuality(d.dq_overview(since).await?)
+            }
         })
     }
 }
@@ -49,7 +56,7 @@ pub async fn run_catalog(
     loop {
         generation += 1;
         let _ = tx.send(Msg::Polling { source }).await;
-        let result = lister.fetch().await;
+        let result = lister.fetch(clock()).await;
         let delay = match &result {
             Ok(_) => {
                 backoff.reset();

@@ -91,3 +91,51 @@ mod tests {
         assert!(!is_secret_key("--job-bookmark-option"));
     }
 }
+
+/// `fields` plus what other sources know of the run: its Data Quality results (beside the
+/// state, failed rules named) and its estimated cost.
+pub fn fields_in(state: &super::AppState, run: &JobRun) -> Vec<(String, String)> {
+    let mut f = fields(run, state.now);
+    let prices = crate::cost::estimate::Prices::from_config(&state.settings.config.cost);
+    let cost = crate::cost::estimate::glue_run(run, &prices);
+    let at = f.iter().position(|(l, _)| l == "DPU-hours").map(|i| i + 1).unwrap_or(f.len());
+    f.insert(
+        at,
+        (
+            "Est. cost".into(),
+            match cost {
+                Some(_) => format!(
+                    "{} (estimate: DPU-hours x ${}/DPU-hour)",
+                    crate::cost::estimate::label(cost),
+                    prices.glue_dpu_hour
+                ),
+                None => "-".into(),
+            },
+        ),
+    );
+    let mut dq: Vec<(String, String)> = Vec::new();
+    for r in state.dq.for_job_run(&run.job_name, &run.id) {
+        dq.push((
+            if dq.is_empty() { "Data quality".into() } else { String::new() },
+            format!(
+                "{} {} on {}: {} passed, {} failed, {} errored (score {})",
+                r.verdict(),
+                r.ruleset.as_deref().unwrap_or("ruleset"),
+                r.data_source(),
+                r.passed(),
+                r.failed(),
+                r.errored(),
+                r.score.map(|s| format!("{:.0} %", s * 100.0)).unwrap_or_else(|| "-".into())
+            ),
+        ));
+        for rule in r.rules_worst_first().into_iter().filter(|x| x.outcome != crate::model::RuleOutcome::Pass) {
+            let msg = rule.message.as_deref().unwrap_or("");
+            dq.push((String::new(), format!("  {} {}: {msg}", rule.outcome.as_str(), rule.name)));
+        }
+    }
+    let at = f.iter().position(|(l, _)| l == "State").map(|i| i + 1).unwrap_or(0);
+    for (i, row) in dq.into_iter().enumerate() {
+        f.insert(at + i, row);
+    }
+    f
+}

@@ -124,6 +124,7 @@ pub fn fields(
     data: &EmrData,
     attempts: Option<&Result<Vec<EmrAttempt>, String>>,
     now: DateTime<Utc>,
+    prices: &crate::cost::estimate::Prices,
 ) -> Vec<(String, String)> {
     let app = data.app(&run.app_id);
     let mut f: Vec<(String, String)> = vec![
@@ -150,6 +151,15 @@ pub fn fields(
         ("Release".into(), run.release_label.clone().unwrap_or_else(|| "-".into())),
         ("Total usage".into(), util(run.total)),
         ("Billed usage".into(), util(run.billed)),
+        (
+            "Est. cost".into(),
+            match crate::cost::estimate::emr_run(run, prices) {
+                Some(c) => {
+                    format!("{} (estimate: billed usage x configured prices)", crate::cost::estimate::label(Some(c)))
+                }
+                None => "-".into(),
+            },
+        ),
         ("Execution role".into(), run.execution_role.clone().unwrap_or_else(|| "-".into())),
     ]);
     match &run.driver {

@@ -9,6 +9,7 @@ pub mod filter;
 pub mod graph;
 pub mod jobs;
 pub mod overlay;
+pub mod quality;
 
 use std::sync::Arc;
 
@@ -34,6 +35,8 @@ pub enum Pane {
     Crawlers,
     Apps,
     Emr,
+    Dq,
+    Cost,
 }
 
 impl Pane {
@@ -44,6 +47,8 @@ impl Pane {
             Pane::Crawlers => "crawlers",
             Pane::Apps => "apps",
             Pane::Emr => "emr",
+            Pane::Dq => "dq",
+            Pane::Cost => "cost",
         }
     }
 }
@@ -57,6 +62,7 @@ pub enum View {
     Graph(catalog::GraphPane),
     EmrDetail(emr::EmrDetailPane),
     EventLog(Box<eventlog::EventLogPane>),
+    DqDetail(quality::DqDetailPane),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -123,6 +129,11 @@ pub struct AppState {
     pub emr_pane: catalog::ListPane,
     /// The application the runs pane is limited to (opened from `:apps`).
     pub emr_app: Option<String>,
+    pub dq: crate::model::DqData,
+    pub dq_status: SourceStatus,
+    pub dq_pane: catalog::ListPane,
+    pub cost: quality::CostState,
+    pub cost_status: SourceStatus,
     pub stack: Vec<View>,
     pub mode: Mode,
     /// A confirmation or bookmark box over the pane; keys go to it first.
@@ -158,6 +169,11 @@ impl AppState {
             apps_pane: Default::default(),
             emr_pane: Default::default(),
             emr_app: None,
+            dq: Default::default(),
+            dq_status: SourceStatus::default(),
+            dq_pane: Default::default(),
+            cost: Default::default(),
+            cost_status: SourceStatus::default(),
             stack: Vec::new(),
             mode: Mode::Normal,
             overlay: None,
@@ -180,6 +196,8 @@ impl AppState {
             Pane::Workflows => &self.wf_status,
             Pane::Crawlers => &self.cr_status,
             Pane::Apps | Pane::Emr => &self.emr_status,
+            Pane::Dq => &self.dq_status,
+            Pane::Cost => &self.cost_status,
         }
     }
 
@@ -243,6 +261,10 @@ impl AppState {
             self.emr_pane.visible.retain(|&i| emr_runs[i].app_id == *a);
             self.emr_pane.cursor.follow(self.emr_pane.visible.len(), rows);
         }
+        let keep_dq = self.dq_pane.selected().and_then(|i| self.dq.results.get(i)).map(|r| r.id.clone());
+        let dq = &self.dq.results;
+        self.dq_pane.rebuild(dq.len(), rows, keep_dq.as_deref(), |i| quality::dq_fields(&dq[i]));
+        self.cost.cursor.follow(self.cost.rows.len(), rows);
         self.jobs.rebuild(&self.data, self.now, rows, job);
         for (v, keep) in self.stack.iter_mut().zip(runs) {
             if let View::Runs(r) = v {
@@ -275,6 +297,7 @@ impl AppState {
                 View::Graph(g) => parts.push(g.run.id.clone()),
                 View::EmrDetail(d) => parts.push(d.run_id.clone()),
                 View::EventLog(e) => parts.push(format!("event log {}", e.source.label())),
+                View::DqDetail(d) => parts.push(d.result_id.clone()),
             }
         }
         parts.join(" › ")

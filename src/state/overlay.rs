@@ -35,4 +35,6 @@ pub struct BookmarkView {
 pub enum Overlay {
     Confirm(Confirm),
     Bookmark(BookmarkView),
+    /// Refresh the cost report from Cost Explorer ($0.01 per request)?
+    CostRefresh,
 }

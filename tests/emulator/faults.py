@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 import uuid
 from collections import Counter
 from dataclasses import dataclass
@@ -52,6 +53,7 @@ class FaultBook:
         self._calls: dict[str, Counter[tuple[str, str]]] = {}
         self._inflight: dict[str, Counter[str]] = {}
         self._peak: dict[str, Counter[str]] = {}
+        self._times: dict[str, list[tuple[str, str, int]]] = {}  # (service, operation, epoch ms)
 
     def add(self, account: str, fault: Fault) -> None:
         with self._lock:
@@ -76,6 +78,13 @@ class FaultBook:
     def count_call(self, account: str, service: str, operation: str) -> None:
         with self._lock:
             self._calls.setdefault(account, Counter())[(service, operation)] += 1
+            self._times.setdefault(account, []).append((service, operation, time.time_ns() // 1_000_000))
+
+    def call_times(self, account: str, operation: str | None = None, service: str | None = None) -> list[int]:
+        """Arrival times (epoch ms, ascending) of the calls of one operation (or all)."""
+        with self._lock:
+            times = self._times.get(account, [])
+            return sorted(t for svc, op, t in times if service in (None, svc) and operation in (None, op))
 
     def calls(self, account: str, service: str | None = None) -> dict[str, int]:
         """Calls per operation name, of one service or (summed by name) of all."""
@@ -107,12 +116,14 @@ class FaultBook:
         with self._lock:
             self._calls.pop(account, None)
             self._peak.pop(account, None)
+            self._times.pop(account, None)
 
     def reset_all(self) -> None:
         with self._lock:
             self._faults.clear()
             self._calls.clear()
             self._peak.clear()
+            self._times.clear()
 
 
 @dataclass

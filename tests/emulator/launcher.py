@@ -43,14 +43,20 @@ def main() -> int:
 
     import bookmarks
     import crawlers
+    import dq
     import emr_api
     import glue_ext
     import job_stop
+    import logs_filter
+    import logs_tail
     import workflow_api
     from middleware import BatchtopMiddleware
 
     for module in (glue_ext, job_stop, bookmarks, crawlers, workflow_api, emr_api):
         module.install()
+    dq.install()  # Glue Data Quality (dq*.py)
+    logs_filter.install()  # CloudWatch Logs: event ids, FilterLogEvents, patterns (logs_*.py)
+    logs_tail.install()  # StartLiveTail streaming (PutLogEvents hook)
     app = BatchtopMiddleware(DomainDispatcherApplication(create_backend_app))
     server = make_server(args.host, args.port, app, threaded=True, request_handler=MotoRequestHandler)
 

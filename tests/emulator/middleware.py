@@ -13,10 +13,12 @@ from urllib.parse import parse_qs
 
 import bookmarks
 import crawlers
+import dq_seed
 import emr
 import emr_seed
 import glue_ext
 import glue_hooks
+import logs_tail
 import workflow_seed
 import workflows
 from faults import KINDS, CallInfo, Fault, FaultBook, error_response
@@ -57,12 +59,17 @@ class BatchtopMiddleware:
             return self.app(environ, start_response)
         self.book.count_call(call.account, call.service, call.operation)
         self.book.enter(call.account, call.operation)
+        streaming = False  # StartLiveTail: the stream leaves the in-flight count when it ends
         try:
             fault = self.book.take(call.account, call.service, call.operation)
             if fault is not None:
                 if fault.kind != "delay":
                     return error_response(fault.kind, call, start_response)
                 time.sleep(fault.delay_ms / 1000.0)
+            if (call.service, call.operation) == ("logs", "StartLiveTail"):
+                streaming = True
+                return logs_tail.respond(call, environ, start_response,
+                                         lambda: self.book.leave(call.account, call.operation))
             if call.service != "glue":
                 # moto answers with a list: the work is done when this returns.
                 return list(self.app(environ, start_response))
@@ -72,7 +79,8 @@ class BatchtopMiddleware:
             finally:
                 glue_hooks.after_call(call.account, call.region, number)
         finally:
-            self.book.leave(call.account, call.operation)
+            if not streaming:
+                self.book.leave(call.account, call.operation)
 
     # --- recognising AWS calls -----------------------------------------------------------
 
@@ -145,6 +153,12 @@ class BatchtopMiddleware:
                 query = parse_qs(environ.get("QUERY_STRING", ""))
                 account = _check_account((query.get("account_id") or [DEFAULT_ACCOUNT])[0])
                 return _json(start_response, 200, self.book.peaks(account))
+            if method == "GET" and path == "/batchtop/call-times":
+                query = parse_qs(environ.get("QUERY_STRING", ""))
+                account = _check_account((query.get("account_id") or [DEFAULT_ACCOUNT])[0])
+                operation = (query.get("operation") or [None])[0]
+                service = (query.get("service") or [None])[0]
+                return _json(start_response, 200, {"times_ms": self.book.call_times(account, operation, service)})
             if method != "POST":
                 raise ControlError(f"no such endpoint: {method} {path}", 404)
             body = _read_json(environ)
@@ -158,6 +172,8 @@ class BatchtopMiddleware:
             if path.startswith("/batchtop/emr/"):
                 with emr.LOCK:
                     return _json(start_response, 200, _emr_control(path, account, region, body))
+            if path == "/batchtop/logs/live-tail":
+                return _json(start_response, 200, logs_tail.configure(account, body))
             if path == "/batchtop/access-key":
                 return _json(start_response, 200, _access_key(account))
             if path == "/batchtop/faults":
@@ -192,6 +208,10 @@ class BatchtopMiddleware:
             return crawlers.put_crawler(account, region, body)
         if path == "/batchtop/glue/workflow":
             return workflow_seed.put_workflow(account, region, body)
+        if path.startswith("/batchtop/glue/dq-"):
+            answer = dq_seed.handle(path, account, region, body)
+            if answer is not None:
+                return answer
         raise ControlError(f"no such endpoint: POST {path}", 404)
 
     def _add_fault(self, account: str, body: dict) -> dict:

@@ -23,7 +23,9 @@ import boto3
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
+import smoke_dq
 import smoke_emr
+import smoke_logs
 import smoke_workflows
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -453,7 +455,7 @@ def check_reset(emu: Emulator) -> None:
 
 CHECKS = [check_seed_and_shapes, check_not_found, check_job_runs_paging, check_native_runs,
           check_jobs_paging, check_faults, check_big_seed, *smoke_workflows.CHECKS,
-          *smoke_emr.CHECKS, check_reset]
+          *smoke_emr.CHECKS, *smoke_dq.CHECKS, *smoke_logs.CHECKS, check_reset]
 
 
 def main() -> int:

@@ -2,6 +2,7 @@
 
 mod catalog;
 mod emr;
+mod quality;
 mod reads;
 mod rng;
 mod seed;
@@ -13,6 +14,7 @@ use std::time::Instant;
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
 
+pub use quality::BAD_DATA_JOB;
 pub use seed::STREAMS;
 
 use super::{Account, ApiStats, AwsError, AwsResult, BoxFut, CallerIdentity, GlueRead, IdentityRead, StopAt};
@@ -132,6 +134,8 @@ impl DemoAccount {
             workflows: Arc::new(self.clone()),
             crawlers: Arc::new(self.clone()),
             emr: Arc::new(self.clone()),
+            dq: Arc::new(self.clone()),
+            cost: Arc::new(self.clone()),
             objects: Arc::new(super::NoObjects),
             identity: Arc::new(self.clone()),
             stats: self.stats.clone(),

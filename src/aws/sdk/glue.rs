@@ -17,11 +17,13 @@ use crate::model::{Bookmark, Job, JobRun, RunState};
 pub struct Pages {
     pub jobs: i32,
     pub runs: i32,
+    /// ListDataQualityResults / ListDataQualityRulesetEvaluationRuns page size.
+    pub dq: i32,
 }
 
 impl Default for Pages {
     fn default() -> Self {
-        Self { jobs: 1000, runs: 200 }
+        Self { jobs: 1000, runs: 200, dq: 100 }
     }
 }
 
@@ -50,6 +52,10 @@ impl SdkGlue {
 
     pub(super) fn client(&self) -> &aws_sdk_glue::Client {
         &self.client
+    }
+
+    pub(super) fn pages(&self) -> &Pages {
+        &self.pages
     }
 
     pub(super) fn stats(&self) -> &ApiStats {

@@ -1,6 +1,8 @@
 //! The real AWS SDK clients behind the seam's traits.
 
+mod cost;
 mod crawlers;
+mod dq;
 mod emr;
 mod error;
 mod glue;
@@ -16,6 +18,7 @@ use aws_config::BehaviorVersion;
 use aws_config::retry::RetryConfig;
 use aws_config::timeout::TimeoutConfig;
 
+pub use cost::SdkCost;
 pub use emr::SdkEmr;
 pub use glue::{Pages, SdkGlue};
 pub use glue_write::SdkGlueWrite;
@@ -93,6 +96,8 @@ pub fn account(loaded: &Loaded) -> Account {
     let mut account = from_clients(glue, sts, emr, loaded.ctx.clone());
     let s3 = s3::client(&loaded.sdk, loaded.ctx.endpoint.is_some());
     account.objects = Arc::new(s3::SdkS3::new(s3, loaded.ctx.clone(), account.stats.clone()));
+    let ce = aws_sdk_costexplorer::Client::new(&loaded.sdk);
+    account.cost = Arc::new(SdkCost::new(ce, loaded.ctx.clone(), account.stats.clone()));
     account
 }
 
@@ -120,7 +125,9 @@ pub fn from_clients_with(
     Account {
         glue: glue.clone(),
         workflows: glue.clone(),
-        crawlers: glue,
+        crawlers: glue.clone(),
+        dq: glue,
+        cost: Arc::new(crate::aws::NoCost),
         emr: Arc::new(SdkEmr::new(emr, ctx.clone(), stats.clone())),
         objects: Arc::new(crate::aws::NoObjects),
         identity,

@@ -5,7 +5,7 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
-use crate::state::detail::fields;
+use crate::state::detail::fields_in;
 use crate::state::{AppState, DetailPane};
 use crate::ui::theme::Theme;
 
@@ -21,13 +21,15 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, state: &AppState, pane: &Detail
         frame.render_widget(msg, area);
         return;
     };
-    let lines: Vec<Line<'_>> = fields(run, state.now)
+    let lines: Vec<Line<'_>> = fields_in(state, run)
         .into_iter()
         .skip(pane.scroll)
         .map(|(label, value)| {
             let style = match label.as_str() {
                 "State" => theme.state(run.state()),
                 "Error" if value != "-" => theme.error,
+                "Data quality" if !value.starts_with("PASSED") => theme.error,
+                "" if value.starts_with("  FAIL") || value.starts_with("  ERROR") => theme.warn,
                 _ => ratatui::style::Style::default(),
             };
             Line::from(vec![Span::styled(format!("{label:<16}"), theme.header), Span::styled(value, style)])

@@ -121,6 +121,7 @@ pub fn render_runs(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: &
     let wide = area.width >= 100;
     // Wide terminals show the run id and the total (not only billed) usage too.
     let full = area.width >= 160;
+    let prices = crate::cost::estimate::Prices::from_config(&state.settings.config.cost);
     let rows: Vec<Row<'_>> = pane.visible[table::window(&pane.cursor, pane.visible.len(), area)]
         .iter()
         .filter_map(|&i| state.emr.runs.get(i))
@@ -139,6 +140,7 @@ pub fn render_runs(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: &
             }
             if wide {
                 cells.push(Cell::from(billed));
+                cells.push(Cell::from(crate::cost::estimate::label(crate::cost::estimate::emr_run(r, &prices))));
             }
             cells.push(Cell::from(Span::styled(r.details_summary().unwrap_or_default(), theme.warn)));
             Row::new(cells)
@@ -156,6 +158,7 @@ pub fn render_runs(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: &
             columns.extend([("ID", Constraint::Length(16)), ("USED vCPU/GB/DISK-h", Constraint::Length(19))]);
         }
         columns.push(("BILLED vCPU/GB/DISK-h", Constraint::Length(21)));
+        columns.push(("EST.$", Constraint::Length(7)));
     }
     columns.push(("DETAILS", Constraint::Fill(1)));
     let spec = table::Spec { title, columns: &columns, cursor: &pane.cursor, len: pane.visible.len() };
@@ -177,18 +180,24 @@ pub fn render_detail(frame: &mut Frame<'_>, area: Rect, state: &AppState, pane: 
         frame.render_widget(msg, area);
         return;
     };
-    let lines: Vec<Line<'_>> = fields(run, &state.emr, pane.attempts.as_ref(), state.now)
-        .into_iter()
-        .skip(pane.scroll)
-        .map(|(label, value)| {
-            let style = match label.as_str() {
-                "State" => state_style(theme, run.state()),
-                "State details" => theme.error,
-                "Why waiting" => theme.warn,
-                _ => Style::default(),
-            };
-            Line::from(vec![Span::styled(format!("{label:<15}"), theme.header), Span::styled(value, style)])
-        })
-        .collect();
+    let lines: Vec<Line<'_>> = fields(
+        run,
+        &state.emr,
+        pane.attempts.as_ref(),
+        state.now,
+        &crate::cost::estimate::Prices::from_config(&state.settings.config.cost),
+    )
+    .into_iter()
+    .skip(pane.scroll)
+    .map(|(label, value)| {
+        let style = match label.as_str() {
+            "State" => state_style(theme, run.state()),
+            "State details" => theme.error,
+            "Why waiting" => theme.warn,
+            _ => Style::default(),
+        };
+        Line::from(vec![Span::styled(format!("{label:<15}"), theme.header), Span::styled(value, style)])
+    })
+    .collect();
     frame.render_widget(Paragraph::new(lines).block(block).wrap(Wrap { trim: false }), area);
 }

@@ -33,7 +33,9 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: &Theme
                 Some(s) => Cell::from(Span::styled(s.as_str(), theme.state(s))),
                 None => Cell::from(Span::styled("no runs", theme.dim)),
             });
+            let dq = last.map(|r| super::dq_mark(state, r)).unwrap_or_default();
             if medium {
+                cells.push(Cell::from(Span::styled(dq.mark, if dq.bad { theme.error } else { theme.dim })));
                 cells.push(Cell::from(when(last.and_then(|r| r.started_on))));
             }
             cells.push(Cell::from(last.and_then(|r| r.duration_s(state.now)).map(short).unwrap_or_else(|| "-".into())));
@@ -41,7 +43,11 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: &Theme
                 cells.push(Cell::from(last.map(dpu).unwrap_or_else(|| "-".into())));
                 cells.push(Cell::from(last.map(|r| r.attempt.to_string()).unwrap_or_else(|| "-".into())));
             }
-            cells.push(Cell::from(Span::styled(last.and_then(|r| r.error_first_line()).unwrap_or(""), theme.warn)));
+            let error = match last.and_then(|r| r.error_first_line()) {
+                Some(e) => e.to_string(),
+                None => dq.note,
+            };
+            cells.push(Cell::from(Span::styled(error, theme.warn)));
             Row::new(cells)
         })
         .collect();
@@ -51,6 +57,7 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: &Theme
     }
     columns.push(("STATE", Constraint::Length(9)));
     if medium {
+        columns.push(("DQ", Constraint::Length(4)));
         columns.push(("STARTED", Constraint::Length(11)));
     }
     columns.push(("DURATION", Constraint::Length(8)));

@@ -1,11 +1,13 @@
 //! One module per pane. A new pane goes here, plus its state in `state/` and its command in `app::update`.
 
+pub mod cost;
 pub mod crawlers;
 pub mod detail;
 pub mod emr;
 pub mod eventlog;
 pub mod graph;
 pub mod jobs;
+pub mod quality;
 pub mod runs;
 pub mod workflows;
 
@@ -23,4 +25,31 @@ pub fn dpu(run: &crate::model::JobRun) -> String {
         Some(h) => format!("~{h:.1}"),
         None => "-".into(),
     }
+}
+
+/// How a run's Data Quality results look in a table.
+#[derive(Debug, Default)]
+pub struct DqMark {
+    /// `FAIL`, `ok` or empty (no result).
+    pub mark: &'static str,
+    pub bad: bool,
+    /// For the error column of a run without an error: the first failed rule.
+    pub note: String,
+}
+
+pub fn dq_mark(state: &crate::state::AppState, run: &crate::model::JobRun) -> DqMark {
+    let mut any = false;
+    for r in state.dq.for_job_run(&run.job_name, &run.id) {
+        any = true;
+        if r.is_bad() {
+            let rule = r.rules_worst_first().first().map(|x| x.name.clone()).unwrap_or_default();
+            let n = r.failed() + r.errored();
+            return DqMark {
+                mark: "FAIL",
+                bad: true,
+                note: format!("data quality: {n} rule(s) failed on {}: {rule}", r.data_source()),
+            };
+        }
+    }
+    DqMark { mark: if any { "ok" } else { "" }, bad: false, note: String::new() }
 }

@@ -46,6 +46,7 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, state: &AppState, pane: &RunsPa
     ]);
     let in_view = table::window(&pane.cursor, pane.visible.len(), table_area);
     let id_w: u16 = if wide { 28 } else { 16 };
+    let prices = crate::cost::estimate::Prices::from_config(&state.settings.config.cost);
     let rows: Vec<Row<'_>> = pane.visible[in_view]
         .iter()
         .filter_map(|&i| runs.get(i))
@@ -60,11 +61,15 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, state: &AppState, pane: &RunsPa
                 Cell::from(when(r.started_on)),
                 Cell::from(r.duration_s(state.now).map(short).unwrap_or_else(|| "-".into())),
             ];
+            let dq = super::dq_mark(state, r);
+            cells.push(Cell::from(Span::styled(dq.mark, if dq.bad { theme.error } else { theme.dim })));
             if wide {
                 cells.push(Cell::from(dpu(r)));
+                cells.push(Cell::from(crate::cost::estimate::label(crate::cost::estimate::glue_run(r, &prices))));
                 cells.push(Cell::from(r.trigger_name.as_deref().unwrap_or("-")));
             }
-            cells.push(Cell::from(Span::styled(r.error_first_line().unwrap_or(""), theme.warn)));
+            let error = r.error_first_line().map(str::to_string).unwrap_or(dq.note);
+            cells.push(Cell::from(Span::styled(error, theme.warn)));
             Row::new(cells)
         })
         .collect();
@@ -75,9 +80,14 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, state: &AppState, pane: &RunsPa
         ("ATT", Constraint::Length(3)),
         ("STARTED", Constraint::Length(11)),
         ("DURATION", Constraint::Length(8)),
+        ("DQ", Constraint::Length(4)),
     ];
     if wide {
-        columns.extend([("DPU-H", Constraint::Length(6)), ("TRIGGER", Constraint::Length(18))]);
+        columns.extend([
+            ("DPU-H", Constraint::Length(6)),
+            ("EST.$", Constraint::Length(7)),
+            ("TRIGGER", Constraint::Length(18)),
+        ]);
     }
     columns.push(("ERROR", Constraint::Fill(1)));
     let spec = table::Spec { title, columns: &columns, cursor: &pane.cursor, len: pane.visible.len() };

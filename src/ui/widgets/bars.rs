@@ -116,11 +116,15 @@ fn status_spans(state: &AppState, theme: &Theme, compact: bool) -> Vec<Span<'sta
 /// Shown in an empty table: why it is empty.
 pub fn empty_note(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: &Theme) {
     let status = state.source_status();
-    let what = state.root.name();
+    let what = match state.root {
+        crate::state::Pane::Dq => "Data Quality results".to_string(),
+        crate::state::Pane::Cost => "cost data".to_string(),
+        other => format!("Glue {}", other.name()),
+    };
     let text = match (&status.error, status.last_ok) {
         (Some(e), _) => format!("no data: {}", e.message),
-        (None, None) => format!("loading Glue {what}…"),
-        (None, Some(_)) => format!("no Glue {what} in this account and region"),
+        (None, None) => format!("loading {what}…"),
+        (None, Some(_)) => format!("no {what} in this account and region"),
     };
     let y = area.y + area.height / 2;
     let rect = Rect { x: area.x + 2, y, width: area.width.saturating_sub(4), height: 1 };

@@ -14,6 +14,7 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: &Theme
     match &state.overlay {
         Some(Overlay::Confirm(c)) => confirm(frame, area, state, c, theme),
         Some(Overlay::Bookmark(b)) => bookmark(frame, area, state, b, theme),
+        Some(Overlay::CostRefresh) => cost_refresh(frame, area, state, theme),
         None => {}
     }
 }
@@ -116,4 +117,34 @@ fn bookmark(frame: &mut Frame<'_>, area: Rect, state: &AppState, b: &BookmarkVie
     };
     lines.push(Line::from(Span::styled(hint, theme.warn)));
     boxed(frame, area, " job bookmark ", lines, theme);
+}
+
+fn cost_refresh(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: &Theme) {
+    let ctx = &state.context;
+    let age = state
+        .cost
+        .report
+        .as_ref()
+        .map(|r| format!("{} old", crate::duration::short(r.age(state.now).num_seconds().max(0))))
+        .unwrap_or_else(|| "none".into());
+    let lines = vec![
+        field("account", ctx.account.clone().unwrap_or_else(|| "?".into()), theme),
+        field("call", "ce:GetCostAndUsage".into(), theme),
+        Line::from(Span::styled(
+            format!(
+                "Cost Explorer charges ${:.2} per request (one per page). Cached report: {age}.",
+                crate::cost::PRICE_PER_REQUEST
+            ),
+            theme.warn,
+        )),
+        Line::from(format!("Requests this session: {}", state.cost.requests)),
+        Line::from(""),
+        Line::from(vec![
+            Span::styled("y", theme.header),
+            Span::raw(" refresh now    "),
+            Span::styled("any other key", theme.header),
+            Span::raw(" cancel"),
+        ]),
+    ];
+    boxed(frame, area, " refresh cost from Cost Explorer? ", lines, theme);
 }

@@ -1,0 +1,104 @@
+//! Keys and messages of the Data Quality and cost panes. Cost Explorer is billed per
+//! request: the cost pane loads from the cache, asks Cost Explorer only when the cache is
+//! older than the TTL (and then not again for a TTL), and a manual refresh is confirmed.
+
+use chrono::{DateTime, Duration, Utc};
+
+use super::msg::Effect;
+use crate::aws::AwsError;
+use crate::cost::CostReport;
+use crate::state::overlay::Overlay;
+use crate::state::{AppState, Pane};
+
+/// The cache key of this session's account: the account id once known, else profile and region.
+pub fn account_key(state: &AppState) -> String {
+    match &state.context.account {
+        Some(a) => a.clone(),
+        None => format!("{}@{}", state.context.profile.as_deref().unwrap_or("default"), state.context.region),
+    }
+}
+
+fn ttl(state: &AppState) -> Duration {
+    Duration::from_std(state.settings.config.cost.ttl.0).unwrap_or(Duration::hours(6))
+}
+
+/// Whether the cost pane should load on its own now: nothing loaded yet, or the report
+/// is older than the TTL and no load was started within the TTL.
+fn wants_load(state: &AppState) -> bool {
+    if state.cost.loading || state.context.standalone {
+        return false;
+    }
+    let ttl = ttl(state);
+    let recent_attempt = state.cost.last_attempt.is_some_and(|t| state.now - t < ttl);
+    match &state.cost.report {
+        None => !recent_attempt,
+        Some(r) => r.age(state.now) >= ttl && !recent_attempt,
+    }
+}
+
+fn load(state: &mut AppState, force: bool) -> Vec<Effect> {
+    state.cost.loading = true;
+    state.cost_status.polling = true;
+    vec![Effect::LoadCost { force, account: account_key(state) }, Effect::Redraw]
+}
+
+/// `:cost` opened: load if needed.
+pub fn opened(state: &mut AppState) -> Vec<Effect> {
+    if wants_load(state) { load(state, false) } else { vec![Effect::Redraw] }
+}
+
+/// Once a second while the cost pane is shown.
+pub fn tick(state: &mut AppState) -> Vec<Effect> {
+    if state.root == Pane::Cost && state.stack.is_empty() && wants_load(state) {
+        return load(state, false);
+    }
+    Vec::new()
+}
+
+/// The refresh key on the cost pane: ask first, it is billed.
+pub fn ask_refresh(state: &mut AppState) -> Vec<Effect> {
+    if state.cost.loading {
+        state.flash = Some("the cost report is loading".into());
+    } else {
+        state.overlay = Some(Overlay::CostRefresh);
+    }
+    vec![Effect::Redraw]
+}
+
+/// A key on the refresh confirmation: `y` asks Cost Explorer, anything else cancels.
+pub fn on_refresh_key(state: &mut AppState, key: ratatui::crossterm::event::KeyEvent) -> Vec<Effect> {
+    use ratatui::crossterm::event::KeyCode;
+    match key.code {
+        KeyCode::Char('y') | KeyCode::Char('Y') => {
+            state.cost.last_attempt = Some(state.now);
+            load(state, true)
+        }
+        _ => {
+            state.flash = Some("cost refresh cancelled".into());
+            vec![Effect::Redraw]
+        }
+    }
+}
+
+pub fn cost_loaded(state: &mut AppState, at: DateTime<Utc>, result: Result<Box<CostReport>, AwsError>) -> Vec<Effect> {
+    state.cost.loading = false;
+    state.cost_status.polling = false;
+    match result {
+        Ok(report) => {
+            if !report.from_cache {
+                state.cost.requests += report.requests;
+                state.cost.last_attempt = Some(at);
+            }
+            state.cost_status.last_ok = Some(report.fetched_at);
+            state.cost_status.error = None;
+            state.cost.set(*report);
+        }
+        Err(e) => {
+            // A failed request may still have been billed; do not retry it for a TTL.
+            state.cost.last_attempt = Some(at);
+            state.cost_status.error = Some(e);
+        }
+    }
+    state.rebuild();
+    vec![Effect::Redraw]
+}

@@ -1,0 +1,98 @@
+//! What a run cost, estimated now from its own figures (Cost Explorer lags a day).
+
+use crate::config::CostSection;
+use crate::model::{EmrRun, JobRun};
+
+/// Prices used for estimates (USD).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Prices {
+    pub glue_dpu_hour: f64,
+    pub emr_vcpu_hour: f64,
+    pub emr_gb_hour: f64,
+    pub emr_storage_gb_hour: f64,
+}
+
+impl Prices {
+    pub fn from_config(c: &CostSection) -> Self {
+        Self {
+            glue_dpu_hour: c.glue_dpu_hour,
+            emr_vcpu_hour: c.emr_vcpu_hour,
+            emr_gb_hour: c.emr_gb_hour,
+            emr_storage_gb_hour: c.emr_storage_gb_hour,
+        }
+    }
+}
+
+impl Default for Prices {
+    fn default() -> Self {
+        Self::from_config(&CostSection::default())
+    }
+}
+
+/// A Glue run: DPU-hours (DPUSeconds, or ExecutionTime x capacity) x the DPU-hour price.
+pub fn glue_run(run: &JobRun, prices: &Prices) -> Option<f64> {
+    run.dpu_hours().map(|h| h * prices.glue_dpu_hour)
+}
+
+/// An EMR Serverless run: billedResourceUtilization x the vCPU-, GB- and storage-hour prices.
+pub fn emr_run(run: &EmrRun, prices: &Prices) -> Option<f64> {
+    let u = run.billed?;
+    Some(
+        u.vcpu_hours * prices.emr_vcpu_hour
+            + u.memory_gb_hours * prices.emr_gb_hour
+            + u.storage_gb_hours * prices.emr_storage_gb_hour,
+    )
+}
+
+/// `~$1.23` (always marked as an estimate), or `-` when unknown.
+pub fn label(cost: Option<f64>) -> String {
+    match cost {
+        Some(c) if c < 0.005 => "~$0.00".into(),
+        Some(c) if c < 100.0 => format!("~${c:.2}"),
+        Some(c) => format!("~${c:.0}"),
+        None => "-".into(),
+    }
+}
+
+/// Estimated cost of the runs of one group of tag values.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EstimateRow {
+    /// Tag values (empty: untagged).
+    pub keys: std::collections::BTreeMap<String, String>,
+    pub runs: usize,
+    /// Runs without the figures an estimate needs.
+    pub unknown: usize,
+    pub cost: f64,
+}
+
+impl EstimateRow {
+    pub fn label(&self, order: &[String]) -> String {
+        super::label_of(&self.keys, order)
+    }
+}
+
+/// Sum run estimates by the values of tag `keys`, most expensive first.
+pub fn sum_by<'a>(
+    items: impl IntoIterator<Item = (&'a std::collections::BTreeMap<String, String>, Option<f64>)>,
+    keys: &[String],
+) -> Vec<EstimateRow> {
+    let mut groups: std::collections::BTreeMap<Vec<(String, String)>, EstimateRow> = Default::default();
+    for (tags, cost) in items {
+        let k: Vec<(String, String)> =
+            keys.iter().map(|key| (key.clone(), tags.get(key).cloned().unwrap_or_default())).collect();
+        let row = groups.entry(k.clone()).or_insert_with(|| EstimateRow {
+            keys: k.into_iter().collect(),
+            runs: 0,
+            unknown: 0,
+            cost: 0.0,
+        });
+        row.runs += 1;
+        match cost {
+            Some(c) => row.cost += c,
+            None => row.unknown += 1,
+        }
+    }
+    let mut rows: Vec<EstimateRow> = groups.into_values().collect();
+    rows.sort_by(|a, b| b.cost.total_cmp(&a.cost).then_with(|| a.keys.cmp(&b.keys)));
+    rows
+}

@@ -1,0 +1,180 @@
+//! Cost by tag from Cost Explorer (cached; biggest movers first, untagged called out) above
+//! the per-run estimates of the last 24 hours.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Table};
+
+use crate::cost::estimate::label as estimate_label;
+use crate::duration::short;
+use crate::state::AppState;
+use crate::state::quality::run_estimates;
+use crate::ui::theme::Theme;
+use crate::ui::widgets::table;
+
+const BARS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
+
+/// One bar per day, scaled to the row's own maximum.
+pub fn spark(values: &[f64], width: usize) -> String {
+    let values = &values[values.len().saturating_sub(width)..];
+    let max = values.iter().copied().fold(0.0_f64, f64::max);
+    values
+        .iter()
+        .map(|v| if max <= 0.0 { ' ' } else { BARS[((v / max) * 7.0).round().clamp(0.0, 7.0) as usize] })
+        .collect()
+}
+
+fn money(v: f64) -> String {
+    if v.abs() >= 10_000.0 { format!("{v:.0}") } else { format!("{v:.2}") }
+}
+
+pub fn render(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: &Theme) {
+    let estimates = run_estimates(state, chrono::Duration::hours(24));
+    let est_h = if area.height < 18 { 0 } else { (estimates.len() as u16 + 3).clamp(4, area.height / 3) };
+    let [head, body, bottom] =
+        Layout::vertical([Constraint::Length(2), Constraint::Min(4), Constraint::Length(est_h)]).areas(area);
+    header(frame, head, state, theme);
+    report_table(frame, body, state, theme);
+    if est_h > 0 {
+        estimates_table(frame, bottom, state, &estimates, theme);
+    }
+}
+
+fn header(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: &Theme) {
+    let c = &state.cost;
+    let spent = format!(
+        "Cost Explorer requests this session: {} (${:.2})",
+        c.requests,
+        f64::from(c.requests) * crate::cost::PRICE_PER_REQUEST
+    );
+    let first = match &c.report {
+        Some(r) => {
+            let age = short(r.age(state.now).num_seconds().max(0));
+            let origin = if r.from_cache { "from cache" } else { "fetched" };
+            let ttl = short(state.settings.config.cost.ttl.0.as_secs() as i64);
+            Line::from(vec![
+                Span::styled(format!(" {} to {} ", r.start, r.end.pred_opt().unwrap_or(r.end)), theme.title),
+                Span::styled(
+                    format!("{origin}, {age} old (kept {ttl}) · {spent} · ctrl-r refresh (asks first)"),
+                    theme.dim,
+                ),
+            ])
+        }
+        None if c.loading => {
+            Line::from(Span::styled(" loading cost (cache, else one Cost Explorer request)…", theme.dim))
+        }
+        None => Line::from(Span::styled(format!(" no cost report yet · {spent}"), theme.dim)),
+    };
+    let second = match &c.report {
+        Some(r) => {
+            let (untagged, share) = r.untagged();
+            let yesterday: f64 = c.rows.iter().map(|x| x.yesterday).sum();
+            let late = if r.estimated.last().copied().unwrap_or(false) { " (estimated by AWS)" } else { "" };
+            let untagged_style = if share > 0.0 { theme.warn } else { theme.dim };
+            Line::from(vec![
+                Span::raw(format!(
+                    " total {} {} · yesterday {}{late} · ",
+                    money(r.total()),
+                    r.currency,
+                    money(yesterday)
+                )),
+                Span::styled(format!("untagged {} ({:.1} %)", money(untagged), share * 100.0), untagged_style),
+            ])
+        }
+        None => Line::from(""),
+    };
+    frame.render_widget(Paragraph::new(vec![first, second]), area);
+}
+
+fn report_table(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: &Theme) {
+    let c = &state.cost;
+    let group = c.report.as_ref().map(|r| r.group_by.join(", ")).unwrap_or_default();
+    let title = Line::from(vec![
+        Span::styled(format!(" daily cost by {group} "), theme.title),
+        Span::styled(format!("[{}] biggest movers first ", c.rows.len()), theme.dim),
+    ]);
+    let days = c.report.as_ref().map(|r| r.days.len()).unwrap_or(0);
+    let rows: Vec<Row<'_>> = c.rows[table::window(&c.cursor, c.rows.len(), area)]
+        .iter()
+        .map(|r| {
+            let change_style = match r.change_ratio {
+                Some(x) if x >= 0.5 => theme.error,
+                Some(x) if x >= 0.2 => theme.warn,
+                Some(x) if x <= -0.2 => theme.state(crate::model::RunState::Succeeded),
+                _ => Style::default(),
+            };
+            let change = match r.change_ratio {
+                Some(x) => format!("{:+} ({:+.0}%)", money(r.change), x * 100.0),
+                None => format!("{:+}", money(r.change)),
+            };
+            Row::new(vec![
+                Cell::from(Span::styled(r.label.clone(), if r.untagged { theme.warn } else { Style::default() })),
+                Cell::from(money(r.total)),
+                Cell::from(money(r.yesterday)),
+                Cell::from(money(r.mean)),
+                Cell::from(Span::styled(change, change_style)),
+                Cell::from(Span::styled(spark(&r.daily, days), theme.spark)),
+            ])
+        })
+        .collect();
+    let columns = [
+        ("GROUP", Constraint::Fill(2)),
+        ("TOTAL", Constraint::Length(9)),
+        ("YESTERDAY", Constraint::Length(9)),
+        ("MEAN/DAY", Constraint::Length(9)),
+        ("CHANGE", Constraint::Length(16)),
+        ("DAILY", Constraint::Length(days.clamp(5, 31) as u16)),
+    ];
+    let spec = table::Spec { title, columns: &columns, cursor: &c.cursor, len: c.rows.len() };
+    table::draw(frame, area, spec, rows, theme);
+    if c.rows.is_empty() {
+        let text = match (&state.cost_status.error, c.loading, &c.report) {
+            (Some(e), _, _) => format!("no cost data: {}", e.message),
+            (None, true, _) => "loading…".into(),
+            (None, false, Some(_)) => "Cost Explorer reports no cost for these services in this period".into(),
+            (None, false, None) => "no report".into(),
+        };
+        let y = area.y + area.height / 2;
+        let rect = Rect { x: area.x + 2, y, width: area.width.saturating_sub(4), height: 1 };
+        frame.render_widget(Paragraph::new(text).alignment(ratatui::layout::Alignment::Center), rect);
+    }
+}
+
+fn estimates_table(
+    frame: &mut Frame<'_>,
+    area: Rect,
+    state: &AppState,
+    rows_in: &[crate::cost::estimate::EstimateRow],
+    theme: &Theme,
+) {
+    let prices = &state.settings.config.cost;
+    let rows: Vec<Row<'_>> = rows_in
+        .iter()
+        .take(usize::from(area.height.saturating_sub(3)))
+        .map(|r| {
+            let unknown = if r.unknown > 0 { format!("{} without figures", r.unknown) } else { String::new() };
+            Row::new(vec![
+                Cell::from(r.label(&prices.group_by)),
+                Cell::from(r.runs.to_string()),
+                Cell::from(estimate_label(Some(r.cost))),
+                Cell::from(Span::styled(unknown, theme.dim)),
+            ])
+        })
+        .collect();
+    let title = Line::from(vec![
+        Span::styled(" estimated now from runs started in the last 24 h ", theme.title),
+        Span::styled(
+            format!(
+                "(estimates: Glue ${}/DPU-h, EMR ${}/vCPU-h + ${}/GB-h) ",
+                prices.glue_dpu_hour, prices.emr_vcpu_hour, prices.emr_gb_hour
+            ),
+            theme.dim,
+        ),
+    ]);
+    let t = Table::new(rows, [Constraint::Fill(2), Constraint::Length(6), Constraint::Length(10), Constraint::Fill(1)])
+        .header(Row::new(["GROUP", "RUNS", "EST. COST", ""]).style(theme.header))
+        .block(Block::default().borders(Borders::ALL).border_style(theme.border).title(title));
+    frame.render_widget(t, area);
+}

@@ -1,0 +1,156 @@
+//! Glue Data Quality: results (failed first in colour) above the evaluation runs, and one
+//! result's rules.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Table, Wrap};
+
+use super::when;
+use crate::duration::short;
+use crate::model::{RuleOutcome, RunState};
+use crate::state::AppState;
+use crate::state::quality::{DqDetailPane, DqLine, dq_lines};
+use crate::ui::theme::Theme;
+use crate::ui::widgets::{bars, table};
+
+fn verdict_style(verdict: &str, theme: &Theme) -> Style {
+    match verdict {
+        "PASSED" | "SUCCEEDED" => theme.state(RunState::Succeeded),
+        "FAILED" | "ERROR" | "TIMEOUT" => theme.state(RunState::Failed),
+        "RUNNING" | "STARTING" | "WAITING" => theme.state(RunState::Running),
+        _ => theme.dim,
+    }
+}
+
+pub fn render(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: &Theme) {
+    let runs = &state.dq.runs;
+    let runs_h = if runs.is_empty() || area.height < 16 { 0 } else { (runs.len() as u16 + 3).min(area.height / 3) };
+    let [top, bottom] = Layout::vertical([Constraint::Min(4), Constraint::Length(runs_h)]).areas(area);
+    results(frame, top, state, theme);
+    if runs_h > 0 {
+        eval_runs(frame, bottom, state, theme);
+    }
+}
+
+fn results(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: &Theme) {
+    let pane = &state.dq_pane;
+    let all = &state.dq.results;
+    let bad = all.iter().filter(|r| r.is_bad()).count();
+    let title = Line::from(vec![
+        Span::styled(" Data Quality results ", theme.title),
+        Span::styled(format!("[{}/{}] ", pane.visible.len(), all.len()), theme.dim),
+        Span::styled(if bad > 0 { format!("{bad} failing ") } else { String::new() }, theme.error),
+    ]);
+    let wide = area.width >= 110;
+    let rows: Vec<Row<'_>> = pane.visible[table::window(&pane.cursor, pane.visible.len(), area)]
+        .iter()
+        .filter_map(|&i| all.get(i))
+        .map(|r| {
+            let v = r.verdict();
+            let mut cells = vec![
+                Cell::from(Span::styled(v, verdict_style(v, theme))),
+                Cell::from(r.data_source()),
+                Cell::from(r.score.map(|s| format!("{:.0}%", s * 100.0)).unwrap_or_else(|| "-".into())),
+                Cell::from(format!("{}/{}/{}", r.passed(), r.failed(), r.errored())),
+                Cell::from(when(r.started_on)),
+            ];
+            if wide {
+                cells.push(Cell::from(r.ruleset.as_deref().unwrap_or("-")));
+            }
+            cells.push(Cell::from(match (&r.job_name, &r.job_run_id) {
+                (Some(j), Some(id)) => format!("{j} {}", id.chars().take(12).collect::<String>()),
+                (None, Some(id)) => id.clone(),
+                _ => "-".into(),
+            }));
+            Row::new(cells)
+        })
+        .collect();
+    let mut columns = vec![
+        ("RESULT", Constraint::Length(7)),
+        ("DATA SOURCE", Constraint::Length(28)),
+        ("SCORE", Constraint::Length(5)),
+        ("P/F/E", Constraint::Length(7)),
+        ("STARTED", Constraint::Length(11)),
+    ];
+    if wide {
+        columns.push(("RULESET", Constraint::Length(24)));
+    }
+    columns.push(("JOB RUN", Constraint::Fill(1)));
+    let spec = table::Spec { title, columns: &columns, cursor: &pane.cursor, len: pane.visible.len() };
+    table::draw(frame, area, spec, rows, theme);
+    if all.is_empty() {
+        bars::empty_note(frame, area, state, theme);
+    }
+}
+
+fn eval_runs(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: &Theme) {
+    let rows: Vec<Row<'_>> = state
+        .dq
+        .runs
+        .iter()
+        .take(usize::from(area.height.saturating_sub(3)))
+        .map(|r| {
+            Row::new(vec![
+                Cell::from(Span::styled(r.status.as_str(), verdict_style(&r.status, theme))),
+                Cell::from(r.data_source()),
+                Cell::from(when(r.started_on)),
+                Cell::from(r.execution_time_s.map(short).unwrap_or_else(|| "-".into())),
+                Cell::from(Span::styled(r.error.as_deref().unwrap_or(""), theme.warn)),
+            ])
+        })
+        .collect();
+    let widths = [
+        Constraint::Length(9),
+        Constraint::Length(28),
+        Constraint::Length(11),
+        Constraint::Length(8),
+        Constraint::Fill(1),
+    ];
+    let t = Table::new(rows, widths)
+        .header(Row::new(["STATUS", "DATA SOURCE", "STARTED", "DURATION", "ERROR"]).style(theme.header))
+        .block(
+            Block::default()
+                .borders(Borders::ALL)
+                .border_style(theme.border)
+                .title(Span::styled(" ruleset evaluation runs ", theme.title)),
+        );
+    frame.render_widget(t, area);
+}
+
+pub fn render_detail(frame: &mut Frame<'_>, area: Rect, state: &AppState, pane: &DqDetailPane, theme: &Theme) {
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(theme.border)
+        .title(Span::styled(format!(" data quality result {} ", pane.result_id), theme.title));
+    let Some(r) = pane.result(&state.dq) else {
+        let msg = Paragraph::new(format!("result {} is no longer in the loaded results", pane.result_id))
+            .style(theme.warn)
+            .block(block);
+        frame.render_widget(msg, area);
+        return;
+    };
+    let lines: Vec<Line<'_>> = dq_lines(r)
+        .into_iter()
+        .skip(pane.scroll)
+        .map(|l| match l {
+            DqLine::Field(label, value) => {
+                let style = if label == "rules" { verdict_style(r.verdict(), theme) } else { Style::default() };
+                Line::from(vec![Span::styled(format!("{label:<13}"), theme.header), Span::styled(value, style)])
+            }
+            DqLine::Heading(h) => Line::from(Span::styled(h, theme.title)),
+            DqLine::Rule(outcome, name) => {
+                let style = match outcome {
+                    RuleOutcome::Pass => theme.state(RunState::Succeeded),
+                    RuleOutcome::Fail | RuleOutcome::Error => theme.state(RunState::Failed),
+                    RuleOutcome::Other(_) => theme.dim,
+                };
+                Line::from(vec![Span::styled(format!("{:<6} ", outcome.as_str()), style), Span::raw(name)])
+            }
+            DqLine::Message(m) => Line::from(Span::styled(format!("       {m}"), theme.warn)),
+            DqLine::Metric(m) => Line::from(Span::styled(format!("       {m}"), theme.dim)),
+        })
+        .collect();
+    frame.render_widget(Paragraph::new(lines).block(block).wrap(Wrap { trim: false }), area);
+}
