@@ -64,7 +64,7 @@ impl CostCache {
                 return None;
             }
         };
-        (entry.key == query.cache_key(account)).then(|| CostReport { from_cache: true, ..entry.report })
+        (entry.key == query.cache_key(account)).then_some(CostReport { from_cache: true, ..entry.report })
     }
 
     /// The cached report if it is younger than the TTL.

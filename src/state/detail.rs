@@ -65,33 +65,6 @@ pub fn fields(run: &JobRun, now: DateTime<Utc>) -> Vec<(String, String)> {
     f
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn secrets_are_masked_others_shown() {
-        let mut run = JobRun { id: "jr_1".into(), ..Default::default() };
-        for (k, v) in
-            [("--db_password", "hunter2"), ("--API_TOKEN", "abc"), ("--aws_secret", "s"), ("--source_path", "s3://b/")]
-        {
-            run.arguments.insert(k.into(), v.into());
-        }
-        let text: Vec<String> = fields(&run, Utc::now()).into_iter().map(|(_, v)| v).collect();
-        let all = text.join("\n");
-        assert!(!all.contains("hunter2") && !all.contains("abc\n") && !all.contains("= s\n"), "{all}");
-        assert!(all.contains("--db_password = ********"));
-        assert!(all.contains("--source_path = s3://b/"));
-    }
-
-    #[test]
-    fn secret_words() {
-        assert!(is_secret_key("--Credentials-File"));
-        assert!(is_secret_key("--s3-key"));
-        assert!(!is_secret_key("--job-bookmark-option"));
-    }
-}
-
 /// `fields` plus what other sources know of the run: its Data Quality results (beside the
 /// state, failed rules named) and its estimated cost.
 pub fn fields_in(state: &super::AppState, run: &JobRun) -> Vec<(String, String)> {
@@ -138,4 +111,31 @@ pub fn fields_in(state: &super::AppState, run: &JobRun) -> Vec<(String, String)>
         f.insert(at + i, row);
     }
     f
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn secrets_are_masked_others_shown() {
+        let mut run = JobRun { id: "jr_1".into(), ..Default::default() };
+        for (k, v) in
+            [("--db_password", "hunter2"), ("--API_TOKEN", "abc"), ("--aws_secret", "s"), ("--source_path", "s3://b/")]
+        {
+            run.arguments.insert(k.into(), v.into());
+        }
+        let text: Vec<String> = fields(&run, Utc::now()).into_iter().map(|(_, v)| v).collect();
+        let all = text.join("\n");
+        assert!(!all.contains("hunter2") && !all.contains("abc\n") && !all.contains("= s\n"), "{all}");
+        assert!(all.contains("--db_password = ********"));
+        assert!(all.contains("--source_path = s3://b/"));
+    }
+
+    #[test]
+    fn secret_words() {
+        assert!(is_secret_key("--Credentials-File"));
+        assert!(is_secret_key("--s3-key"));
+        assert!(!is_secret_key("--job-bookmark-option"));
+    }
 }
