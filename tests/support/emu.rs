@@ -244,3 +244,18 @@ pub fn run_as(account_id: &str, args: &[&str]) -> std::process::Output {
     let _ = std::fs::remove_dir_all(&dir);
     out
 }
+
+/// batchtop's Cost Explorer reader in `account_id` (static dummy credentials).
+pub async fn cost_reader(account_id: &str) -> std::sync::Arc<dyn batchtop::aws::CostRead> {
+    let loaded = sdk::load(&options(&url())).await.expect("sdk config");
+    let creds = aws_sdk_glue::config::Credentials::new("testing", "testing", None, None, "batchtop-tests");
+    let conf = aws_sdk_costexplorer::config::Builder::from(&loaded.sdk)
+        .credentials_provider(creds)
+        .interceptor(AccountHeader(account_id.to_string()))
+        .build();
+    std::sync::Arc::new(sdk::SdkCost::new(
+        aws_sdk_costexplorer::Client::from_conf(conf),
+        loaded.ctx,
+        std::sync::Arc::new(batchtop::aws::ApiStats::new()),
+    ))
+}

@@ -49,6 +49,9 @@ pub async fn loaded_state(width: u16, height: u16) -> (AppState, DemoAccount) {
     let mut emr = batchtop::poll::EmrCollector::new(Arc::new(demo.clone()), 4, Duration::from_secs(600));
     let emr = emr.poll(demo.now(), Duration::from_secs(86_400)).await.map(Box::new);
     update(&mut state, Msg::EmrLoaded { generation: 1, at: demo.now(), result: emr });
+    use batchtop::aws::DataQualityRead;
+    let dq = demo.dq_overview(Some(demo.now() - chrono::Duration::days(7))).await.map(CatalogData::DataQuality);
+    update(&mut state, Msg::Catalog { source: Source::DataQuality, generation: 1, at: demo.now(), result: dq });
     (state, demo)
 }
 

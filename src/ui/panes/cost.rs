@@ -106,8 +106,8 @@ fn report_table(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: &The
                 _ => Style::default(),
             };
             let change = match r.change_ratio {
-                Some(x) => format!("{:+} ({:+.0}%)", money(r.change), x * 100.0),
-                None => format!("{:+}", money(r.change)),
+                Some(x) => format!("{:+.2} ({:+.0}%)", r.change, x * 100.0),
+                None => format!("{:+.2}", r.change),
             };
             Row::new(vec![
                 Cell::from(Span::styled(r.label.clone(), if r.untagged { theme.warn } else { Style::default() })),

@@ -138,8 +138,10 @@ pub fn render_runs(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: &
             if full {
                 cells.extend([Cell::from(r.id.as_str()), Cell::from(total)]);
             }
-            if wide {
+            if full {
                 cells.push(Cell::from(billed));
+            }
+            if wide {
                 cells.push(Cell::from(crate::cost::estimate::label(crate::cost::estimate::emr_run(r, &prices))));
             }
             cells.push(Cell::from(Span::styled(r.details_summary().unwrap_or_default(), theme.warn)));
@@ -157,7 +159,9 @@ pub fn render_runs(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: &
         if full {
             columns.extend([("ID", Constraint::Length(16)), ("USED vCPU/GB/DISK-h", Constraint::Length(19))]);
         }
-        columns.push(("BILLED vCPU/GB/DISK-h", Constraint::Length(21)));
+        if full {
+            columns.push(("BILLED vCPU/GB/DISK-h", Constraint::Length(21)));
+        }
         columns.push(("EST.$", Constraint::Length(7)));
     }
     columns.push(("DETAILS", Constraint::Fill(1)));

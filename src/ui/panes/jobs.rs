@@ -34,8 +34,10 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: &Theme
                 None => Cell::from(Span::styled("no runs", theme.dim)),
             });
             let dq = last.map(|r| super::dq_mark(state, r)).unwrap_or_default();
-            if medium {
+            if wide {
                 cells.push(Cell::from(Span::styled(dq.mark, if dq.bad { theme.error } else { theme.dim })));
+            }
+            if medium {
                 cells.push(Cell::from(when(last.and_then(|r| r.started_on))));
             }
             cells.push(Cell::from(last.and_then(|r| r.duration_s(state.now)).map(short).unwrap_or_else(|| "-".into())));
@@ -56,8 +58,10 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: &Theme
         columns.push(("STREAM", Constraint::Length(10)));
     }
     columns.push(("STATE", Constraint::Length(9)));
-    if medium {
+    if wide {
         columns.push(("DQ", Constraint::Length(4)));
+    }
+    if medium {
         columns.push(("STARTED", Constraint::Length(11)));
     }
     columns.push(("DURATION", Constraint::Length(8)));
