@@ -177,7 +177,12 @@ async fn dq_errors_are_classified() {
     assert!(e.message.contains("ListDataQualityResults"), "{}", e.message);
 }
 
-fn ce_answer(days: &[(&str, Vec<(&str, &str, f64)>)], token: Option<&str>) -> Value {
+/// (team, stream, amount) of one group on one day.
+type Cell<'a> = (&'a str, &'a str, f64);
+/// (day, groups).
+type Day<'a> = (&'a str, Vec<Cell<'a>>);
+
+fn ce_answer(days: &[Day<'_>], token: Option<&str>) -> Value {
     let results: Vec<Value> = days
         .iter()
         .map(|(start, groups)| {
@@ -220,7 +225,7 @@ fn temp_cache(name: &str) -> CostCache {
 #[tokio::test]
 async fn cost_groups_totals_untagged_and_the_cache_stops_a_second_request() {
     let acct = fresh_account();
-    let days: Vec<(&str, Vec<(&str, &str, f64)>)> = ["2026-11-20", "2026-11-21", "2026-11-22", "2026-11-23"]
+    let days: Vec<Day<'_>> = ["2026-11-20", "2026-11-21", "2026-11-22", "2026-11-23"]
         .iter()
         .map(|d| {
             let pay = if *d == "2026-11-23" { 40.0 } else { 20.0 };
