@@ -304,3 +304,77 @@ async fn snapshot_json_has_workflows_and_crawlers() {
         (Some(2), Some(5), Some(1))
     );
 }
+
+#[test]
+fn snapshot_json_has_data_quality_and_cost_and_reuses_the_cost_cache() {
+    let acct = fresh_account();
+    let now = Utc::now().timestamp() as f64;
+    let run_id = format!("jr_{:064x}", 77);
+    let jobs = json!([{"name": "orders_curate", "tags": {"stream": "orders", "team": "commerce"}, "runs": [
+        {"id": run_id, "state": "SUCCEEDED", "started_on": now - 7200.0, "completed_on": now - 3600.0, "execution_time": 3600}]}]);
+    control("/batchtop/glue/seed", &json!({"account_id": acct, "region": emu::REGION, "jobs": jobs}));
+    control(
+        "/batchtop/glue/dq-result",
+        &json!({"account_id": acct, "region": emu::REGION, "result_id": "dqresult-snap1",
+                "data_source": {"database": "curated", "table": "orders"}, "ruleset_name": "orders_rules", "score": 0.5,
+                "job_name": "orders_curate", "job_run_id": run_id, "started_on": now - 3700.0, "completed_on": now - 3650.0,
+                "rules": [{"name": "IsComplete \"id\"", "result": "FAIL", "message": "Value: 0.9 does not meet the constraint requirement!"},
+                          {"name": "RowCount > 0", "result": "PASS"}]}),
+    );
+    let yesterday = (Utc::now() - chrono::Duration::days(1)).date_naive();
+    let answer = json!({"ResultsByTime": [{"TimePeriod": {"Start": yesterday.to_string(), "End": Utc::now().date_naive().to_string()},
+        "Total": {}, "Estimated": true, "Groups": [
+            {"Keys": ["team$commerce", "stream$orders"], "Metrics": {"UnblendedCost": {"Amount": "12.5", "Unit": "USD"}}},
+            {"Keys": ["team$", "stream$"], "Metrics": {"UnblendedCost": {"Amount": "2.5", "Unit": "USD"}}}]}]});
+    control("/moto-api/static/ce/cost-and-usage-results", &json!({"account_id": acct, "results": [answer]}));
+    let key = control("/batchtop/access-key", &json!({"account_id": acct}));
+    let creds = (key["access_key_id"].as_str().expect("key id"), key["secret_access_key"].as_str().expect("secret"));
+    let env = Env::new("dq-cost");
+    let url = emu::url();
+    let args = ["snapshot", "--format", "json", "--endpoint-url", &url, "--region", emu::REGION];
+    let out = env.run(&args, Some(creds));
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let snap: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(snap["errors"], json!([]));
+    let dq = snap["glue"]["data_quality"].as_array().expect("glue.data_quality");
+    assert_eq!(dq.len(), 1);
+    let r = &dq[0];
+    assert_eq!(r["result_id"], "dqresult-snap1");
+    assert_eq!(r["data_source"], "curated.orders");
+    assert_eq!(r["ruleset"], "orders_rules");
+    assert_eq!(r["score"], 0.5);
+    assert_eq!(r["job_name"], "orders_curate");
+    assert_eq!(r["job_run_id"], run_id.as_str());
+    assert_eq!(r["started_on"], rfc3339(now - 3700.0));
+    assert_eq!(
+        r["rules"][0],
+        json!({"name": "IsComplete \"id\"", "result": "FAIL",
+        "message": "Value: 0.9 does not meet the constraint requirement!", "evaluated_metrics": {}})
+    );
+    assert_eq!(r["rules"][1]["result"], "PASS");
+    let cost = &snap["cost"];
+    assert_eq!(cost["currency"], "USD");
+    assert_eq!(cost["group_by"], json!(["team", "stream"]));
+    assert_eq!(cost["end"], Utc::now().date_naive().to_string());
+    assert_eq!(cost["from_cache"], false);
+    let groups = cost["groups"].as_array().expect("groups");
+    assert_eq!(groups.len(), 2);
+    let tagged =
+        groups.iter().find(|g| g["keys"] == json!({"team": "commerce", "stream": "orders"})).expect("tagged group");
+    assert_eq!(tagged["total"], 12.5);
+    assert_eq!(tagged["daily"].as_array().expect("daily").last(), Some(&json!(12.5)));
+    assert_eq!(cost["untagged"], 2.5);
+    // The run's estimate is its DPU-hours (as reported) x the default $0.44 per DPU-hour.
+    let run = &snap["glue"]["jobs"][0]["runs"][0];
+    let dpu_h = run["dpu_hours_estimate"].as_f64().expect("DPU-hours");
+    assert!((run["cost_estimate_usd"].as_f64().expect("estimate") - dpu_h * 0.44).abs() < 1e-9);
+    assert_eq!(emu::calls_of(&acct, "GetCostAndUsage"), 1);
+
+    // A second snapshot within the TTL reads the disk cache: no second billed request.
+    let out = env.run(&args, Some(creds));
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let snap: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(snap["cost"]["from_cache"], true);
+    assert_eq!(snap["cost"]["groups"].as_array().map(Vec::len), Some(2));
+    assert_eq!(emu::calls_of(&acct, "GetCostAndUsage"), 1);
+}
