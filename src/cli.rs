@@ -48,6 +48,21 @@ pub enum Command {
         #[command(subcommand)]
         command: Option<EventlogCommand>,
     },
+    /// Print a run's driver and executor logs as plain lines (for pipes): CloudWatch Logs or
+    /// S3 (gzip decompressed), following new lines with --follow.
+    Logs {
+        /// `<glue-job-name>/<run-id>`, `emr:<application-id>/<run-id>` or `crawler:<name>`.
+        target: String,
+        /// Keep printing new lines (Live Tail, else polling) until interrupted.
+        #[arg(long, short)]
+        follow: bool,
+        /// A CloudWatch filter pattern (`ERROR`, `?ERROR ?WARN`, `"Caused by"`, `-INFO`) or a /regex/.
+        #[arg(long)]
+        filter: Option<String>,
+        /// Start this far back (e.g. 30m, 1h); default: the run's start.
+        #[arg(long)]
+        since: Option<String>,
+    },
     /// Print the audit log of every command batchtop ran (intent and outcome lines).
     Audit {
         /// The raw JSON lines, for jq.

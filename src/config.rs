@@ -23,6 +23,7 @@ pub struct Config {
     pub eventlog: EventlogSection,
     pub data_quality: DataQualitySection,
     pub cost: CostSection,
+    pub logs: LogsSection,
     pub keymap: BTreeMap<String, Spanned<KeyList>>,
 }
 
@@ -187,6 +188,32 @@ impl Default for CostSection {
     }
 }
 
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct LogsSection {
+    /// Lines kept per log view (the oldest go first): memory stays bounded.
+    pub ring_lines: usize,
+    /// API budget per account and Region, shared by every tail and pane (calls per second).
+    pub filter_log_events_per_s: u32,
+    pub get_log_events_per_s: u32,
+    /// Follow with CloudWatch Live Tail (else poll FilterLogEvents every second).
+    pub live_tail: bool,
+    /// Where logs are; the layouts marked third-party in the docs can be changed here.
+    pub layouts: crate::logs::locate::Layouts,
+}
+
+impl Default for LogsSection {
+    fn default() -> Self {
+        Self {
+            ring_lines: 100_000,
+            filter_log_events_per_s: 5,
+            get_log_events_per_s: 10,
+            live_tail: true,
+            layouts: Default::default(),
+        }
+    }
+}
+
 /// A duration written as text: `30s`, `5m`, `48h`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct HumanDuration(pub Duration);
@@ -300,6 +327,11 @@ pub fn parse(text: &str, path: &str) -> Result<Settings, ConfigError> {
     if config.poll.max_concurrency == 0 {
         let at = text.find("max_concurrency").unwrap_or(0);
         return Err(located(at..at, Some("poll.max_concurrency".into()), "must be at least 1".into()));
+    }
+    if config.logs.ring_lines == 0 || config.logs.filter_log_events_per_s == 0 || config.logs.get_log_events_per_s == 0
+    {
+        let at = text.find("[logs]").unwrap_or(0);
+        return Err(located(at..at, Some("logs".into()), "ring_lines and the rates must be at least 1".into()));
     }
     let cost = &config.cost;
     let bad = |key: &str, message: &str| {

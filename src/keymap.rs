@@ -48,6 +48,7 @@ actions! {
     Resume => "resume", "resume the failed nodes of a workflow run";
     Dashboard => "dashboard", "EMR Serverless Spark UI link (1 hour), copied to the clipboard";
     EventLog => "event_log", "open the Spark event log of the selected Glue or EMR Serverless run";
+    Logs => "logs", "open the logs of the selected run or crawler (f follow, / search, & filter, e exception)";
     NextTab => "next_tab", "next tab (event log view)";
     PrevTab => "prev_tab", "previous tab (event log view)";
 }

@@ -10,6 +10,7 @@ pub mod duration;
 pub mod eventlog;
 pub mod keymap;
 pub mod logging;
+pub mod logs;
 pub mod model;
 pub mod paths;
 pub mod poll;

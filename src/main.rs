@@ -46,6 +46,31 @@ fn main() -> ExitCode {
             runtime.block_on(snapshot_cmd(&cli, settings, since, *format))
         }
         Some(Command::Audit { json }) => audit_cmd(*json),
+        Some(Command::Logs { target, follow, filter, since }) => {
+            let since = match since.as_deref().map(duration::parse).transpose() {
+                Ok(d) => d,
+                Err(e) => {
+                    eprintln!("batchtop: --since: {e}");
+                    return ExitCode::from(2);
+                }
+            };
+            runtime.block_on(async {
+                let session = match session::connect(&cli, &settings).await {
+                    Ok(s) => s,
+                    Err(e) => {
+                        eprintln!("batchtop: {e}");
+                        return ExitCode::from(2);
+                    }
+                };
+                let args = batchtop::logs::cli::Args {
+                    target: target.clone(),
+                    follow: *follow,
+                    filter: filter.clone(),
+                    since,
+                };
+                ExitCode::from(batchtop::logs::cli::run(&session.account, &settings, &args, (session.clock)()).await)
+            })
+        }
         Some(Command::Eventlog { command: Some(EventlogCommand::Summarize { path, json }), .. }) => {
             runtime.block_on(eventlog_cmd(&cli, &settings, path, *json))
         }

@@ -85,7 +85,9 @@ pub async fn connect(cli: &Cli, settings: &Settings) -> Result<Session, SessionE
         return Ok(Session { account, clock, context, executor });
     }
     let loaded = sdk::load(&aws_options(cli, settings)).await?;
-    let account = sdk::account(&loaded);
+    let mut account = sdk::account(&loaded);
+    let rates = &settings.config.logs;
+    account.logs = sdk::logs(&loaded, account.stats.clone(), rates.filter_log_events_per_s, rates.get_log_events_per_s);
     let context = Context {
         profile: account.profile.clone(),
         region: account.region.clone(),

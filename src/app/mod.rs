@@ -3,6 +3,7 @@
 mod actions;
 mod eventlog;
 pub mod fetch;
+pub mod logs;
 pub mod msg;
 mod nav;
 mod quality;

@@ -105,6 +105,13 @@ pub enum Msg {
         at: DateTime<Utc>,
         result: Result<Box<crate::cost::CostReport>, AwsError>,
     },
+    /// The tail of a log view brought something.
+    Tail {
+        id: u64,
+        event: crate::poll::logs::TailEvent,
+    },
+    /// A file was written (or not), for the flash line.
+    Written(Result<std::path::PathBuf, String>),
     /// GetJobBookmark answered.
     BookmarkLoaded {
         job: String,
@@ -140,6 +147,18 @@ pub enum Effect {
     LoadCost {
         force: bool,
         account: String,
+    },
+    /// Follow the logs of `plan` for the log view whose tail is `id`.
+    StartTail {
+        id: u64,
+        plan: crate::logs::locate::Plan,
+        pattern: Option<String>,
+    },
+    StopTail(u64),
+    /// Write text to a file (the log view's `w`), creating its directory.
+    WriteFile {
+        path: std::path::PathBuf,
+        contents: String,
     },
     /// Put text on the user's clipboard (OSC 52: works over SSH).
     Clipboard(String),

@@ -26,7 +26,7 @@ pub fn step(state: &mut AppState, delta: isize) {
             let len = d.result(&state.dq).map(|r| crate::state::quality::dq_lines(r).len()).unwrap_or(0);
             d.scroll = d.scroll.saturating_add_signed(delta).min(len.saturating_sub(rows + 1));
         }
-        (_, Some(View::EventLog(_))) => {}
+        (_, Some(View::EventLog(_))) | (_, Some(View::Logs(_))) => {}
         (_, Some(View::EmrDetail(d))) => {
             let len = d
                 .run(&state.emr)
@@ -83,7 +83,10 @@ pub fn open(state: &mut AppState) -> Vec<Effect> {
                 ..Default::default()
             })
         }),
-        (_, Some(View::EmrDetail(_))) | (_, Some(View::EventLog(_))) | (_, Some(View::DqDetail(_))) => None,
+        (_, Some(View::EmrDetail(_)))
+        | (_, Some(View::EventLog(_)))
+        | (_, Some(View::DqDetail(_)))
+        | (_, Some(View::Logs(_))) => None,
         (_, Some(View::Runs(r))) => r.selected(&state.data).map(|run| {
             View::Detail(DetailPane { job: r.job.clone(), run_id: run.id.clone(), scroll: 0, snapshot: None })
         }),
@@ -111,18 +114,21 @@ pub fn open(state: &mut AppState) -> Vec<Effect> {
     effects
 }
 
-pub fn back(state: &mut AppState) {
+/// Esc: clear the filter, else pop the view (stopping its tail). Returns effects to run.
+pub fn back(state: &mut AppState) -> Vec<Effect> {
     if let Some(f) = current_filter(state)
         && !f.is_empty()
     {
         set_filter(state, "");
-        return;
+        return Vec::new();
     }
     if state.context.standalone && state.stack.len() == 1 {
         state.flash = Some("q quits the event log viewer".into());
-        return;
+        return Vec::new();
     }
-    if state.stack.pop().is_some() {
+    let mut fx = Vec::new();
+    if let Some(view) = state.stack.pop() {
+        fx.extend(super::logs::closed(&view));
         state.rebuild();
     } else if state.root == Pane::Emr && state.emr_app.is_some() {
         // The runs of one application were opened from `:apps`: back to it.
@@ -130,6 +136,7 @@ pub fn back(state: &mut AppState) {
         state.root = Pane::Apps;
         state.rebuild();
     }
+    fx
 }
 
 pub fn current_filter(state: &AppState) -> Option<&Filter> {

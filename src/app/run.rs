@@ -45,6 +45,8 @@ pub async fn run_with(
     let wake_dq = Arc::new(Notify::new());
     let cost_cache = crate::cost::cache::CostCache::new(crate::cost::cache::default_dir(), settings.config.cost.ttl.0);
     let cost_cfg = settings.config.cost.clone();
+    let live_tail = settings.config.logs.live_tail;
+    let mut tails: std::collections::HashMap<u64, [tokio::task::JoinHandle<()>; 2]> = Default::default();
     // Standalone event log viewing polls nothing.
     let mut tasks: Vec<tokio::task::JoinHandle<()>> = Vec::new();
     if !standalone {
@@ -164,6 +166,50 @@ pub async fn run_with(
                     Effect::PollNow(Source::Crawlers) => wake_cr.notify_one(),
                     Effect::PollNow(Source::Emr) => wake_emr.notify_one(),
                     Effect::PollNow(Source::DataQuality) => wake_dq.notify_one(),
+                    Effect::StartTail { id, plan, pattern } => {
+                        let (ttx, mut trx) = mpsc::channel(64);
+                        let opts = crate::poll::logs::TailOptions { live: live_tail, pattern, ..Default::default() };
+                        let tail = tokio::spawn(crate::poll::logs::run_tail(
+                            account.logs.clone(),
+                            account.objects.clone(),
+                            plan,
+                            opts,
+                            ttx,
+                        ));
+                        let tx = tx.clone();
+                        let forward = tokio::spawn(async move {
+                            while let Some(event) = trx.recv().await {
+                                if tx.send(Msg::Tail { id, event }).await.is_err() {
+                                    return;
+                                }
+                            }
+                        });
+                        if let Some(old) = tails.insert(id, [tail, forward]) {
+                            old.iter().for_each(tokio::task::JoinHandle::abort);
+                        }
+                    }
+                    Effect::StopTail(id) => {
+                        if let Some(handles) = tails.remove(&id) {
+                            handles.iter().for_each(tokio::task::JoinHandle::abort);
+                        }
+                    }
+                    Effect::WriteFile { path, contents } => {
+                        let tx = tx.clone();
+                        tokio::spawn(async move {
+                            let p = path.clone();
+                            let result = tokio::task::spawn_blocking(move || {
+                                if let Some(dir) = p.parent() {
+                                    std::fs::create_dir_all(dir)?;
+                                }
+                                std::fs::write(&p, contents)
+                            })
+                            .await
+                            .map_err(|e| e.to_string())
+                            .and_then(|r| r.map_err(|e| e.to_string()))
+                            .map(|()| path);
+                            let _ = tx.send(Msg::Written(result)).await;
+                        });
+                    }
                     Effect::LoadCost { force, account: key } => {
                         let reader = account.cost.clone();
                         let cache = cost_cache.clone();

@@ -20,10 +20,12 @@ pub const COMMANDS: &[(&str, &str)] = &[
     ("quit", "leave batchtop"),
 ];
 
-fn switch(state: &mut AppState, pane: Pane) {
+fn switch(state: &mut AppState, pane: Pane) -> Vec<Effect> {
+    let stops: Vec<Effect> = state.stack.iter().filter_map(super::logs::closed).collect();
     state.root = pane;
     state.stack.clear();
     state.rebuild();
+    stops
 }
 
 pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
@@ -43,6 +45,14 @@ pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
             fx
         }
         Msg::CostLoaded { at, result } => super::quality::cost_loaded(state, at, result),
+        Msg::Tail { id, event } => super::logs::on_tail(state, id, event),
+        Msg::Written(result) => {
+            state.flash = Some(match result {
+                Ok(path) => format!("wrote {}", path.display()),
+                Err(e) => format!("could not write the log: {e}"),
+            });
+            vec![Effect::Redraw]
+        }
         Msg::Polling { source } => {
             match source {
                 Source::Glue => state.glue.polling = true,
@@ -197,6 +207,9 @@ fn on_key(state: &mut AppState, key: KeyEvent) -> Vec<Effect> {
 }
 
 fn on_normal_key(state: &mut AppState, key: KeyEvent) -> Vec<Effect> {
+    if let Some(fx) = super::logs::on_key(state, key) {
+        return fx;
+    }
     let Some(action) = state.settings.keymap.action(&key) else {
         return Vec::new();
     };
@@ -229,7 +242,11 @@ fn on_normal_key(state: &mut AppState, key: KeyEvent) -> Vec<Effect> {
             state.rebuild();
         }
         Action::Open => return open(state),
-        Action::Back => back(state),
+        Action::Back => {
+            let mut fx = back(state);
+            fx.push(Effect::Redraw);
+            return fx;
+        }
         Action::Refresh if state.root == Pane::Cost && state.stack.is_empty() => {
             return super::quality::ask_refresh(state);
         }
@@ -261,6 +278,7 @@ fn on_normal_key(state: &mut AppState, key: KeyEvent) -> Vec<Effect> {
             return super::actions::on_action(state, action);
         }
         Action::EventLog => return super::eventlog::open_for_run(state),
+        Action::Logs => return super::logs::open(state),
         Action::NextTab | Action::PrevTab => return Vec::new(),
         Action::Up => step(state, -1),
         Action::Down => step(state, 1),
@@ -338,8 +356,8 @@ fn on_command_key(state: &mut AppState, key: KeyEvent, mut input: String) -> Vec
 }
 
 fn run_command(state: &mut AppState, cmd: &str) -> Vec<Effect> {
-    match cmd {
-        "" => {}
+    let mut fx = match cmd {
+        "" => Vec::new(),
         "jobs" | "job" | "j" => switch(state, Pane::Jobs),
         "workflows" | "workflow" | "wf" | "w" => switch(state, Pane::Workflows),
         "crawlers" | "crawler" | "cr" | "c" => switch(state, Pane::Crawlers),
@@ -350,20 +368,26 @@ fn run_command(state: &mut AppState, cmd: &str) -> Vec<Effect> {
         }
         "dq" | "data-quality" | "quality" => switch(state, Pane::Dq),
         "cost" | "costs" => {
-            switch(state, Pane::Cost);
-            return super::quality::opened(state);
+            let mut fx = switch(state, Pane::Cost);
+            fx.extend(super::quality::opened(state));
+            return fx;
         }
         "q" | "quit" | "q!" => {
             state.quit = true;
             return vec![Effect::Quit];
         }
-        "help" | "?" => state.mode = Mode::Help { scroll: 0 },
+        "help" | "?" => {
+            state.mode = Mode::Help { scroll: 0 };
+            Vec::new()
+        }
         other => {
             let known: Vec<&str> = COMMANDS.iter().map(|(n, _)| *n).collect();
             state.flash = Some(format!("unknown command `{other}` (try :{})", known.join(", :")));
+            Vec::new()
         }
-    }
-    vec![Effect::Redraw]
+    };
+    fx.push(Effect::Redraw);
+    fx
 }
 
 fn on_help_key(state: &mut AppState, key: KeyEvent, scroll: usize) -> Vec<Effect> {

@@ -103,6 +103,7 @@ pub fn account() -> Account {
         emr: o.clone(),
         dq: o.clone(),
         cost: Arc::new(super::NoCost),
+        logs: Arc::new(super::NoLogs),
         objects: Arc::new(NoObjects),
         identity: o,
         stats: Arc::new(ApiStats::new()),

@@ -9,6 +9,9 @@ use std::time::{Duration, Instant};
 pub struct ApiStats {
     total: AtomicU64,
     throttles: AtomicU64,
+    /// Calls waiting for the API budget now, and calls that ever waited.
+    holding: AtomicU64,
+    held: AtomicU64,
     recent: Mutex<VecDeque<Instant>>,
 }
 
@@ -17,6 +20,9 @@ pub struct StatsSnapshot {
     pub total_calls: u64,
     pub calls_last_minute: u64,
     pub throttles: u64,
+    /// Some call is waiting for the API budget (batchtop is holding back).
+    pub holding_back: bool,
+    pub held_calls: u64,
 }
 
 const WINDOW: Duration = Duration::from_secs(60);
@@ -41,6 +47,17 @@ impl ApiStats {
         self.throttles.fetch_add(1, Ordering::Relaxed);
     }
 
+    /// A call started waiting for the API budget.
+    pub fn enter_hold(&self) {
+        self.holding.fetch_add(1, Ordering::Relaxed);
+        self.held.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// A call that waited got its turn.
+    pub fn leave_hold(&self) {
+        let _ = self.holding.fetch_update(Ordering::Relaxed, Ordering::Relaxed, |v| Some(v.saturating_sub(1)));
+    }
+
     pub fn snapshot(&self) -> StatsSnapshot {
         let now = Instant::now();
         let calls_last_minute = match self.recent.lock() {
@@ -54,6 +71,8 @@ impl ApiStats {
             total_calls: self.total.load(Ordering::Relaxed),
             calls_last_minute,
             throttles: self.throttles.load(Ordering::Relaxed),
+            holding_back: self.holding.load(Ordering::Relaxed) > 0,
+            held_calls: self.held.load(Ordering::Relaxed),
         }
     }
 }

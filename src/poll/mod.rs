@@ -4,6 +4,7 @@ mod backoff;
 pub mod catalog;
 pub mod emr;
 pub mod glue;
+pub mod logs;
 
 use std::sync::Arc;
 use std::time::Duration;

@@ -8,6 +8,7 @@ pub mod eventlog;
 pub mod filter;
 pub mod graph;
 pub mod jobs;
+pub mod logs;
 pub mod overlay;
 pub mod quality;
 
@@ -63,6 +64,7 @@ pub enum View {
     EmrDetail(emr::EmrDetailPane),
     EventLog(Box<eventlog::EventLogPane>),
     DqDetail(quality::DqDetailPane),
+    Logs(Box<logs::LogViewPane>),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -135,6 +137,8 @@ pub struct AppState {
     pub cost: quality::CostState,
     pub cost_status: SourceStatus,
     pub stack: Vec<View>,
+    /// Ids handed to views that run a task (log tails).
+    pub next_view_id: u64,
     pub mode: Mode,
     /// A confirmation or bookmark box over the pane; keys go to it first.
     pub overlay: Option<overlay::Overlay>,
@@ -175,6 +179,7 @@ impl AppState {
             cost: Default::default(),
             cost_status: SourceStatus::default(),
             stack: Vec::new(),
+            next_view_id: 0,
             mode: Mode::Normal,
             overlay: None,
             pending: Default::default(),
@@ -298,6 +303,7 @@ impl AppState {
                 View::EmrDetail(d) => parts.push(d.run_id.clone()),
                 View::EventLog(e) => parts.push(format!("event log {}", e.source.label())),
                 View::DqDetail(d) => parts.push(d.result_id.clone()),
+                View::Logs(l) => parts.push(format!("logs {}", l.plan.title)),
             }
         }
         parts.join(" › ")

@@ -37,6 +37,7 @@ pub fn render(frame: &mut Frame<'_>, state: &AppState) {
         (Pane::Emr, None) => panes::emr::render_runs(frame, body, state, &theme),
         (Pane::Dq, None) => panes::quality::render(frame, body, state, &theme),
         (Pane::Cost, None) => panes::cost::render(frame, body, state, &theme),
+        (_, Some(View::Logs(l))) => panes::logs::render(frame, body, state, l, &theme),
         (_, Some(View::DqDetail(d))) => panes::quality::render_detail(frame, body, state, d, &theme),
         (_, Some(View::EmrDetail(d))) => panes::emr::render_detail(frame, body, state, d, &theme),
         (_, Some(View::EventLog(e))) => panes::eventlog::render(frame, body, state, e, &theme),

@@ -259,3 +259,32 @@ pub async fn cost_reader(account_id: &str) -> std::sync::Arc<dyn batchtop::aws::
         std::sync::Arc::new(batchtop::aws::ApiStats::new()),
     ))
 }
+
+/// A raw CloudWatch Logs client in `account_id` (to create groups and put events).
+pub async fn logs_client(account_id: &str) -> aws_sdk_cloudwatchlogs::Client {
+    let loaded = sdk::load(&options(&url())).await.expect("sdk config");
+    let creds = aws_sdk_glue::config::Credentials::new("testing", "testing", None, None, "batchtop-tests");
+    let conf = aws_sdk_cloudwatchlogs::config::Builder::from(&loaded.sdk)
+        .credentials_provider(creds)
+        .interceptor(AccountHeader(account_id.to_string()))
+        .build();
+    aws_sdk_cloudwatchlogs::Client::from_conf(conf)
+}
+
+/// batchtop's CloudWatch Logs reader in `account_id`, with its API budget (calls per second).
+pub async fn logs_reader(
+    account_id: &str,
+    filter_rate: u32,
+    stats: std::sync::Arc<batchtop::aws::ApiStats>,
+) -> std::sync::Arc<dyn batchtop::aws::LogsRead> {
+    let loaded = sdk::load(&options(&url())).await.expect("sdk config");
+    let client = logs_client(account_id).await;
+    let budget = std::sync::Arc::new(batchtop::aws::budget::Budget::logs(filter_rate, 10, stats.clone()));
+    std::sync::Arc::new(sdk::SdkLogs::new(client, loaded.ctx, stats, budget))
+}
+
+/// Epoch milliseconds at which the emulator saw each call of `operation` from `account_id`.
+pub fn call_times(account_id: &str, operation: &str) -> Vec<i64> {
+    let v = get(&format!("/batchtop/call-times?account_id={account_id}&operation={operation}"));
+    v["times_ms"].as_array().map(|a| a.iter().filter_map(Value::as_i64).collect()).unwrap_or_default()
+}

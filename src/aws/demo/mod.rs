@@ -2,6 +2,7 @@
 
 mod catalog;
 mod emr;
+mod logs;
 mod quality;
 mod reads;
 mod rng;
@@ -136,6 +137,7 @@ impl DemoAccount {
             emr: Arc::new(self.clone()),
             dq: Arc::new(self.clone()),
             cost: Arc::new(self.clone()),
+            logs: logs::reader(self),
             objects: Arc::new(super::NoObjects),
             identity: Arc::new(self.clone()),
             stats: self.stats.clone(),

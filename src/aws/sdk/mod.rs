@@ -7,6 +7,7 @@ mod emr;
 mod error;
 mod glue;
 mod glue_write;
+mod logs;
 pub mod s3;
 mod sts;
 mod workflows;
@@ -22,6 +23,7 @@ pub use cost::SdkCost;
 pub use emr::SdkEmr;
 pub use glue::{Pages, SdkGlue};
 pub use glue_write::SdkGlueWrite;
+pub use logs::SdkLogs;
 pub use sts::SdkIdentity;
 
 use super::error::ErrorContext;
@@ -98,7 +100,16 @@ pub fn account(loaded: &Loaded) -> Account {
     account.objects = Arc::new(s3::SdkS3::new(s3, loaded.ctx.clone(), account.stats.clone()));
     let ce = aws_sdk_costexplorer::Client::new(&loaded.sdk);
     account.cost = Arc::new(SdkCost::new(ce, loaded.ctx.clone(), account.stats.clone()));
+    account.logs = logs(loaded, account.stats.clone(), 5, 10);
     account
+}
+
+/// The CloudWatch Logs reader of an account, with its API budget (calls per second of
+/// FilterLogEvents and GetLogEvents).
+pub fn logs(loaded: &Loaded, stats: Arc<ApiStats>, filter_rate: u32, get_rate: u32) -> Arc<dyn crate::aws::LogsRead> {
+    let client = aws_sdk_cloudwatchlogs::Client::new(&loaded.sdk);
+    let budget = Arc::new(crate::aws::budget::Budget::logs(filter_rate, get_rate, stats.clone()));
+    Arc::new(SdkLogs::new(client, loaded.ctx.clone(), stats, budget))
 }
 
 /// Assemble an account from already built clients (tests add interceptors to theirs).
@@ -128,6 +139,7 @@ pub fn from_clients_with(
         crawlers: glue.clone(),
         dq: glue,
         cost: Arc::new(crate::aws::NoCost),
+        logs: Arc::new(crate::aws::NoLogs),
         emr: Arc::new(SdkEmr::new(emr, ctx.clone(), stats.clone())),
         objects: Arc::new(crate::aws::NoObjects),
         identity,

@@ -7,6 +7,7 @@ pub mod emr;
 pub mod eventlog;
 pub mod graph;
 pub mod jobs;
+pub mod logs;
 pub mod quality;
 pub mod runs;
 pub mod workflows;

@@ -108,6 +108,10 @@ fn status_spans(state: &AppState, theme: &Theme, compact: bool) -> Vec<Span<'sta
     spans.push(sep());
     let throttles = format!("{} throttled", state.stats.throttles);
     spans.push(if state.stats.throttles > 0 { Span::styled(throttles, theme.warn) } else { Span::raw(throttles) });
+    if state.stats.holding_back {
+        spans.push(sep());
+        spans.push(Span::styled("holding back (API budget)", theme.warn));
+    }
     spans.push(sep());
     spans.push(Span::styled(format!("{} help", state.settings.keymap.hint(Action::Help)), theme.dim));
     spans

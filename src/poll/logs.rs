@@ -1,0 +1,538 @@
+//! Following a run's logs: find its streams, read what is there, then follow new events
+//! with Live Tail, or FilterLogEvents polling when Live Tail is refused or fails, and S3
+//! objects re-read by byte range as they grow (gzip decompressed as it arrives).
+//!
+//! Every CloudWatch call goes through the account's API budget (in the `LogsRead`).
+//! Switching from Live Tail to polling re-reads from a little before the last event seen;
+//! the ring the events land in drops what it already holds, so there is no gap and no
+//! duplicate.
+
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::sync::mpsc;
+
+use crate::aws::{AwsError, LogEvent, LogQuery, LogsRead, ObjectRead};
+use crate::logs::locate::{Place, Plan, describe};
+
+#[derive(Debug, Clone)]
+pub struct TailOptions {
+    /// Keep following after reading what is there.
+    pub follow: bool,
+    /// Try Live Tail first (else poll).
+    pub live: bool,
+    /// A CloudWatch filter pattern evaluated by the service.
+    pub pattern: Option<String>,
+    /// Read from here (default: the plan's start).
+    pub start_ms: Option<i64>,
+    pub poll_every: Duration,
+    pub s3_every: Duration,
+    /// Re-read this much before the last event when polling (late ingestion, the switch).
+    pub overlap_ms: i64,
+    /// FilterLogEvents pages read for the backlog at most.
+    pub max_pages: usize,
+}
+
+impl Default for TailOptions {
+    fn default() -> Self {
+        Self {
+            follow: true,
+            live: true,
+            pattern: None,
+            start_ms: None,
+            poll_every: Duration::from_secs(1),
+            s3_every: Duration::from_secs(5),
+            overlap_ms: 30_000,
+            max_pages: 200,
+        }
+    }
+}
+
+/// How new lines arrive now.
+#[derive(Debug, Clone, PartialEq)]
+pub enum TailMode {
+    Reading,
+    LiveTail { sampled: bool },
+    Polling { reason: String },
+    Done,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum TailEvent {
+    /// The streams found so far (`group › stream` or an S3 key), and where batchtop looked.
+    Found {
+        streams: Vec<String>,
+        looked: String,
+    },
+    /// New events. S3 lines have no timestamp: their `ts_ms` is their line number.
+    Events(Vec<LogEvent>),
+    Mode(TailMode),
+    /// A call failed; the tail goes on where it can.
+    Error(AwsError),
+}
+
+struct Group {
+    group: String,
+    prefix: String,
+    streams: Vec<String>,
+    last_ts: Option<i64>,
+    /// Followed by polling (Live Tail off, refused or failed).
+    polling: bool,
+}
+
+/// An S3 log file being followed.
+struct S3File {
+    bucket: String,
+    key: String,
+    /// Bytes of the object read so far, and its size when last listed.
+    offset: u64,
+    size: u64,
+    gz: Option<flate2::write::MultiGzDecoder<Vec<u8>>>,
+    /// Text after the last newline, waiting for the rest of its line.
+    partial: Vec<u8>,
+    lines: i64,
+}
+
+impl S3File {
+    fn new(bucket: &str, key: &str) -> Self {
+        let gz = key.ends_with(".gz").then(|| flate2::write::MultiGzDecoder::new(Vec::new()));
+        Self { bucket: bucket.to_string(), key: key.to_string(), offset: 0, size: 0, gz, partial: Vec::new(), lines: 0 }
+    }
+
+    /// Take appended bytes; returns the complete lines they finish.
+    fn feed(&mut self, bytes: &[u8]) -> Result<Vec<LogEvent>, String> {
+        self.offset += bytes.len() as u64;
+        let plain = match &mut self.gz {
+            Some(d) => {
+                let bad = |e: std::io::Error| format!("s3://{}/{}: not valid gzip: {e}", self.bucket, self.key);
+                d.write_all(bytes).map_err(bad)?;
+                // The decoder keeps output it has not handed on until flushed.
+                d.flush().map_err(bad)?;
+                std::mem::take(d.get_mut())
+            }
+            None => bytes.to_vec(),
+        };
+        self.partial.extend_from_slice(&plain);
+        let mut out = Vec::new();
+        while let Some(i) = self.partial.iter().position(|b| *b == b'\n') {
+            let line: Vec<u8> = self.partial.drain(..=i).collect();
+            let text = String::from_utf8_lossy(&line[..line.len() - 1]).trim_end_matches('\r').to_string();
+            self.lines += 1;
+            out.push(LogEvent {
+                id: None,
+                ts_ms: self.lines,
+                ingestion_ms: None,
+                group: format!("s3://{}", self.bucket),
+                stream: self.key.clone(),
+                message: text,
+            });
+        }
+        Ok(out)
+    }
+}
+
+/// Is this S3 key a log file (stdout/stderr, plain or gzip)?
+fn is_log_key(key: &str) -> bool {
+    let leaf = key.rsplit('/').next().unwrap_or(key);
+    matches!(leaf, "stdout" | "stderr" | "stdout.gz" | "stderr.gz")
+        || leaf.ends_with(".log")
+        || leaf.ends_with(".log.gz")
+}
+
+struct Tail {
+    logs: Arc<dyn LogsRead>,
+    objects: Arc<dyn ObjectRead>,
+    opts: TailOptions,
+    tx: mpsc::Sender<TailEvent>,
+    groups: Vec<Group>,
+    files: BTreeMap<String, S3File>,
+    s3_places: Vec<(String, String)>,
+    start_ms: Option<i64>,
+}
+
+impl Tail {
+    async fn send(&self, ev: TailEvent) -> bool {
+        self.tx.send(ev).await.is_ok()
+    }
+
+    /// Look for streams and S3 files; true when something new was found.
+    async fn discover(&mut self, plan: &Plan) -> bool {
+        let mut new = false;
+        for g in &mut self.groups {
+            match self.logs.streams(&g.group, &g.prefix).await {
+                Ok(found) => {
+                    for s in found {
+                        if !g.streams.contains(&s.name) {
+                            g.streams.push(s.name);
+                            new = true;
+                        }
+                    }
+                }
+                Err(e) => {
+                    let _ = self.tx.send(TailEvent::Error(e)).await;
+                }
+            }
+        }
+        for (bucket, prefix) in &self.s3_places {
+            match self.objects.list(bucket, prefix).await {
+                Ok(keys) => {
+                    for (key, size) in keys.into_iter().filter(|(k, _)| is_log_key(k)) {
+                        let id = format!("s3://{bucket}/{key}");
+                        let f = self.files.entry(id).or_insert_with(|| {
+                            new = true;
+                            S3File::new(bucket, &key)
+                        });
+                        f.size = u64::try_from(size).unwrap_or(0);
+                    }
+                }
+                Err(e) => {
+                    let _ = self.tx.send(TailEvent::Error(e)).await;
+                }
+            }
+        }
+        if new {
+            let mut streams: Vec<String> =
+                self.groups.iter().flat_map(|g| g.streams.iter().map(move |s| format!("{} › {s}", g.group))).collect();
+            streams.extend(self.files.keys().cloned());
+            let _ = self.tx.send(TailEvent::Found { streams, looked: describe(plan) }).await;
+        }
+        new
+    }
+
+    /// FilterLogEvents on group `i` from `from_ms`, every page, sent in time order; false when
+    /// the receiver is gone.
+    async fn read_group(&mut self, i: usize, from_ms: Option<i64>) -> bool {
+        let mut events = Vec::new();
+        if !self.collect_group(i, from_ms, &mut events).await {
+            return false;
+        }
+        self.send_sorted(events).await
+    }
+
+    async fn send_sorted(&self, mut events: Vec<LogEvent>) -> bool {
+        if events.is_empty() {
+            return true;
+        }
+        // Stable: events of one stream keep their order when timestamps tie.
+        events.sort_by_key(|e| e.ts_ms);
+        for chunk in events.chunks(2000) {
+            if !self.send(TailEvent::Events(chunk.to_vec())).await {
+                return false;
+            }
+        }
+        true
+    }
+
+    /// FilterLogEvents on group `i` from `from_ms`, every page, into `out`.
+    async fn collect_group(&mut self, i: usize, from_ms: Option<i64>, out: &mut Vec<LogEvent>) -> bool {
+        let g = &self.groups[i];
+        if g.streams.is_empty() {
+            return true;
+        }
+        let query = LogQuery {
+            group: g.group.clone(),
+            streams: Vec::new(),
+            stream_prefix: Some(g.prefix.clone()).filter(|p| !p.is_empty()),
+            pattern: self.opts.pattern.clone(),
+            start_ms: from_ms,
+            end_ms: None,
+        };
+        let mut token = None;
+        for _ in 0..self.opts.max_pages.max(1) {
+            match self.logs.filter(&query, token.take()).await {
+                Ok(page) => {
+                    if let Some(ts) = page.events.iter().map(|e| e.ts_ms).max() {
+                        let last = &mut self.groups[i].last_ts;
+                        *last = Some(last.map_or(ts, |l| l.max(ts)));
+                    }
+                    out.extend(page.events);
+                    match page.next {
+                        Some(t) => token = Some(t),
+                        None => break,
+                    }
+                }
+                Err(e) => return self.send(TailEvent::Error(e)).await,
+            }
+        }
+        true
+    }
+
+    /// Every group from where it is, merged in time order.
+    async fn read_all(&mut self, only_polling: bool) -> bool {
+        let mut events = Vec::new();
+        for i in 0..self.groups.len() {
+            if only_polling && !self.groups[i].polling {
+                continue;
+            }
+            let from = self.since(i);
+            if !self.collect_group(i, from, &mut events).await {
+                return false;
+            }
+        }
+        self.send_sorted(events).await
+    }
+
+    fn since(&self, i: usize) -> Option<i64> {
+        match self.groups[i].last_ts {
+            Some(t) => Some(t - self.opts.overlap_ms),
+            None => self.start_ms,
+        }
+    }
+
+    /// Read what S3 files added since the last read; false when the receiver is gone.
+    async fn read_files(&mut self) -> bool {
+        let ids: Vec<String> = self.files.iter().filter(|(_, f)| f.size > f.offset).map(|(k, _)| k.clone()).collect();
+        for id in ids {
+            let Some(f) = self.files.get(&id) else { continue };
+            let (bucket, key, offset) = (f.bucket.clone(), f.key.clone(), f.offset);
+            match self.objects.get(&bucket, &key, offset).await {
+                Ok(bytes) if bytes.is_empty() => {}
+                Ok(bytes) => {
+                    let Some(f) = self.files.get_mut(&id) else { continue };
+                    match f.feed(&bytes) {
+                        Ok(events) if events.is_empty() => {}
+                        Ok(events) => {
+                            if !self.send(TailEvent::Events(events)).await {
+                                return false;
+                            }
+                        }
+                        Err(message) => {
+                            let e = AwsError {
+                                kind: crate::aws::ErrorKind::Other,
+                                operation: "s3:GetObject".into(),
+                                message,
+                            };
+                            if !self.send(TailEvent::Error(e)).await {
+                                return false;
+                            }
+                        }
+                    }
+                }
+                Err(e) => {
+                    if !self.send(TailEvent::Error(e)).await {
+                        return false;
+                    }
+                }
+            }
+        }
+        true
+    }
+
+    /// Start one Live Tail session per group (stream prefixes need a single group). The
+    /// updates of every session arrive on `live_tx` tagged with the group's index.
+    async fn start_live(&mut self, live_tx: &mpsc::Sender<(usize, Result<Option<crate::aws::LiveUpdate>, AwsError>)>) {
+        for i in 0..self.groups.len() {
+            let g = &self.groups[i];
+            let arn = match self.logs.group_arn(&g.group).await {
+                Ok(Some(arn)) => arn,
+                Ok(None) => {
+                    self.groups[i].polling = true;
+                    continue;
+                }
+                Err(e) => {
+                    self.groups[i].polling = true;
+                    let reason = format!("Live Tail unavailable: {}", e.message);
+                    let _ = self.tx.send(TailEvent::Mode(TailMode::Polling { reason })).await;
+                    continue;
+                }
+            };
+            let prefixes: Vec<String> = Some(g.prefix.clone()).filter(|p| !p.is_empty()).into_iter().collect();
+            match self.logs.live_tail(&[arn], &prefixes, self.opts.pattern.as_deref()).await {
+                Ok(mut session) => {
+                    let tx = live_tx.clone();
+                    tokio::spawn(async move {
+                        loop {
+                            let r = session.next().await;
+                            let end = !matches!(r, Ok(Some(_)));
+                            if tx.send((i, r)).await.is_err() || end {
+                                return;
+                            }
+                        }
+                    });
+                }
+                Err(e) => {
+                    self.groups[i].polling = true;
+                    let reason = format!("Live Tail refused: {}", e.message);
+                    let _ = self.tx.send(TailEvent::Mode(TailMode::Polling { reason })).await;
+                }
+            }
+        }
+    }
+}
+
+/// Follow `plan` until the receiver of `tx` is dropped (or, without `follow`, until what is
+/// there has been read).
+pub async fn run_tail(
+    logs: Arc<dyn LogsRead>,
+    objects: Arc<dyn ObjectRead>,
+    plan: Plan,
+    opts: TailOptions,
+    tx: mpsc::Sender<TailEvent>,
+) {
+    let mut groups = Vec::new();
+    let mut s3_places = Vec::new();
+    for p in &plan.places {
+        match p {
+            Place::Group { group, prefix } => groups.push(Group {
+                group: group.clone(),
+                prefix: prefix.clone(),
+                streams: Vec::new(),
+                last_ts: None,
+                polling: !opts.live,
+            }),
+            Place::S3 { bucket, prefix } => s3_places.push((bucket.clone(), prefix.clone())),
+        }
+    }
+    let start_ms = opts.start_ms.or(plan.start_ms);
+    let mut t = Tail { logs, objects, opts, tx, groups, files: BTreeMap::new(), s3_places, start_ms };
+    if !t.send(TailEvent::Mode(TailMode::Reading)).await {
+        return;
+    }
+    t.discover(&plan).await;
+    if !t.read_all(false).await {
+        return;
+    }
+    if !t.read_files().await {
+        return;
+    }
+    if !t.opts.follow {
+        let _ = t.send(TailEvent::Mode(TailMode::Done)).await;
+        return;
+    }
+    let (live_tx, mut live_rx) = mpsc::channel(64);
+    if t.opts.live {
+        t.start_live(&live_tx).await;
+        // Events written between the backlog read and the session start: read them once.
+        let mut events = Vec::new();
+        for i in 0..t.groups.len() {
+            let from = t.since(i);
+            if !t.groups[i].polling && !t.collect_group(i, from, &mut events).await {
+                return;
+            }
+        }
+        if !t.send_sorted(events).await {
+            return;
+        }
+    }
+    let all_polling = t.groups.iter().all(|g| g.polling);
+    let mode = if t.groups.is_empty() {
+        TailMode::Polling { reason: "S3 objects re-read as they grow".into() }
+    } else if all_polling {
+        TailMode::Polling { reason: if t.opts.live { "Live Tail unavailable".into() } else { "Live Tail off".into() } }
+    } else {
+        TailMode::LiveTail { sampled: false }
+    };
+    if !t.send(TailEvent::Mode(mode)).await {
+        return;
+    }
+    let mut poll = tokio::time::interval(t.opts.poll_every);
+    poll.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let mut s3 = tokio::time::interval(t.opts.s3_every);
+    s3.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let mut rediscover = tokio::time::interval(Duration::from_secs(15));
+    rediscover.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let mut sampled = false;
+    loop {
+        tokio::select! {
+            Some((i, r)) = live_rx.recv() => match r {
+                Ok(Some(update)) => {
+                    if update.sampled != sampled {
+                        sampled = update.sampled;
+                        if !t.send(TailEvent::Mode(TailMode::LiveTail { sampled })).await {
+                            return;
+                        }
+                    }
+                    if let Some(ts) = update.events.iter().map(|e| e.ts_ms).max() {
+                        let last = &mut t.groups[i].last_ts;
+                        *last = Some(last.map_or(ts, |l| l.max(ts)));
+                    }
+                    let events: Vec<LogEvent> =
+                        update.events.into_iter().map(|e| LogEvent { group: t.groups[i].group.clone(), ..e }).collect();
+                    if !events.is_empty() && !t.send(TailEvent::Events(events)).await {
+                        return;
+                    }
+                }
+                other => {
+                    // The session ended or failed: poll this group from where it was.
+                    t.groups[i].polling = true;
+                    let reason = match other {
+                        Err(e) => format!("Live Tail failed: {}", e.message),
+                        _ => "Live Tail session ended".to_string(),
+                    };
+                    if !t.send(TailEvent::Mode(TailMode::Polling { reason })).await {
+                        return;
+                    }
+                    let from = t.since(i);
+                    if !t.read_group(i, from).await {
+                        return;
+                    }
+                }
+            },
+            _ = poll.tick() => {
+                if t.groups.iter().any(|g| g.polling) && !t.read_all(true).await {
+                    return;
+                }
+                if t.tx.is_closed() {
+                    return;
+                }
+            }
+            _ = s3.tick(), if !t.s3_places.is_empty() => {
+                // A listing tells which objects grew (and which appeared).
+                t.discover(&plan).await;
+                if !t.read_files().await {
+                    return;
+                }
+            }
+            _ = rediscover.tick() => {
+                if t.discover(&plan).await {
+                    // New streams (an executor started): read their backlog.
+                    if !t.read_all(false).await {
+                        return;
+                    }
+                    if !t.read_files().await {
+                        return;
+                    }
+                }
+                if t.tx.is_closed() {
+                    return;
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn gz(text: &[u8]) -> Vec<u8> {
+        let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        e.write_all(text).expect("gzip");
+        e.finish().expect("gzip")
+    }
+
+    #[test]
+    fn s3_lines_arrive_complete_across_chunks_and_gzip() {
+        let body = gz(b"first line\nsecond line\nthird");
+        let mut f = S3File::new("b", "applications/a/jobs/r/SPARK_DRIVER/stderr.gz");
+        let (a, b) = body.split_at(body.len() / 2);
+        let mut lines: Vec<String> = f.feed(a).expect("first chunk").into_iter().map(|e| e.message).collect();
+        lines.extend(f.feed(b).expect("second chunk").into_iter().map(|e| e.message));
+        assert_eq!(lines, vec!["first line", "second line"], "the cut-off last line waits");
+        assert_eq!(f.offset, body.len() as u64);
+        let mut plain = S3File::new("b", "x/stdout");
+        assert_eq!(plain.feed(b"a\r\nb").expect("plain").len(), 1);
+        let rest = plain.feed(b"c\n").expect("plain");
+        assert_eq!((rest[0].message.as_str(), rest[0].ts_ms), ("bc", 2));
+        assert!(S3File::new("b", "k.gz").feed(b"not gzip at all").is_err());
+    }
+
+    #[test]
+    fn log_keys() {
+        assert!(is_log_key("logs/applications/a/jobs/r/SPARK_DRIVER/stdout.gz"));
+        assert!(is_log_key("logs/applications/a/jobs/r/SPARK_EXECUTOR/2/stderr.gz"));
+        assert!(!is_log_key("logs/applications/a/jobs/r/sparklogs/eventlog_v2_x/events_1_x.zstd"));
+    }
+}
