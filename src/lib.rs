@@ -11,6 +11,7 @@ pub mod eventlog;
 pub mod keymap;
 pub mod logging;
 pub mod logs;
+pub mod logs_cli;
 pub mod model;
 pub mod paths;
 pub mod poll;

@@ -62,13 +62,9 @@ fn main() -> ExitCode {
                         return ExitCode::from(2);
                     }
                 };
-                let args = batchtop::logs::cli::Args {
-                    target: target.clone(),
-                    follow: *follow,
-                    filter: filter.clone(),
-                    since,
-                };
-                ExitCode::from(batchtop::logs::cli::run(&session.account, &settings, &args, (session.clock)()).await)
+                let args =
+                    batchtop::logs_cli::Args { target: target.clone(), follow: *follow, filter: filter.clone(), since };
+                ExitCode::from(batchtop::logs_cli::run(&session.account, &settings, &args, (session.clock)()).await)
             })
         }
         Some(Command::Eventlog { command: Some(EventlogCommand::Summarize { path, json }), .. }) => {

@@ -9,12 +9,7 @@ use crate::aws::ObjectRead;
 use crate::eventlog::{self, Options, Summary};
 use crate::state::eventlog::EventLogSource;
 
-/// Split `s3://bucket/key/prefix` into (bucket, prefix).
-pub fn parse_s3(uri: &str) -> Option<(String, String)> {
-    let rest = uri.strip_prefix("s3://")?;
-    let (bucket, prefix) = rest.split_once('/').unwrap_or((rest, ""));
-    (!bucket.is_empty()).then(|| (bucket.to_string(), prefix.to_string()))
-}
+pub use crate::logs::locate::parse_s3_uri as parse_s3;
 
 /// Which objects under a prefix make one event log: for Glue's `--spark-event-logs-path`
 /// the `spark-application-<ms>` file (or rolling folder) started closest after the run

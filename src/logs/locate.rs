@@ -10,7 +10,12 @@ use crate::model::emr::EmrRun;
 use crate::model::glue::JobRun;
 
 /// Split `s3://bucket/key/prefix` into (bucket, prefix). The one shared implementation.
-pub use crate::app::fetch::parse_s3 as parse_s3_uri;
+/// Split `s3://bucket/key/prefix` into (bucket, prefix).
+pub fn parse_s3_uri(uri: &str) -> Option<(String, String)> {
+    let rest = uri.strip_prefix("s3://")?;
+    let (bucket, prefix) = rest.split_once('/').unwrap_or((rest, ""));
+    (!bucket.is_empty()).then(|| (bucket.to_string(), prefix.to_string()))
+}
 
 /// One place to look.
 #[derive(Debug, Clone, PartialEq)]

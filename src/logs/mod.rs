@@ -2,7 +2,6 @@
 //! the user's filter/search pattern, and where a run's logs are. No AWS SDK, no TUI, no
 //! async runtime in here: fetchers feed `Ring::push`, panes read it.
 
-pub mod cli;
 pub mod locate;
 pub mod pattern;
 pub mod ring;

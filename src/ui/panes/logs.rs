@@ -35,14 +35,13 @@ fn stream_label(stream: &str, run_id: &str) -> String {
 }
 
 fn header<'a>(v: &'a LogViewPane, shown: usize, hits: usize, theme: &Theme) -> Line<'a> {
-    let mut spans = vec![Span::styled(format!(" {} ", v.plan.title), theme.title)];
     let (mode, style) = match &v.mode {
         TailMode::Reading => ("reading".to_string(), theme.dim),
         TailMode::LiveTail { .. } => ("LIVE TAIL".to_string(), theme.state(crate::model::RunState::Running)),
         TailMode::Polling { reason } => (format!("polling ({reason})"), theme.dim),
         TailMode::Done => ("read".to_string(), theme.dim),
     };
-    spans.push(Span::styled(mode, style));
+    let mut spans = vec![Span::styled(format!(" {mode}"), style)];
     if matches!(v.mode, TailMode::LiveTail { sampled: true }) {
         spans.push(Span::raw(" "));
         spans.push(Span::styled(" SAMPLED ", theme.badge));

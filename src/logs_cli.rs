@@ -7,11 +7,11 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use tokio::sync::mpsc;
 
-use super::locate::{self, Plan};
-use super::pattern::Pattern;
-use super::ring::Ring;
 use crate::aws::Account;
 use crate::config::Settings;
+use crate::logs::locate::{self, Plan};
+use crate::logs::pattern::Pattern;
+use crate::logs::ring::Ring;
 use crate::poll::logs::{TailEvent, TailMode, TailOptions, run_tail};
 
 pub struct Args {
