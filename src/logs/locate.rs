@@ -9,7 +9,6 @@ use crate::model::crawler::Crawler;
 use crate::model::emr::EmrRun;
 use crate::model::glue::JobRun;
 
-/// Split `s3://bucket/key/prefix` into (bucket, prefix). The one shared implementation.
 /// Split `s3://bucket/key/prefix` into (bucket, prefix).
 pub fn parse_s3_uri(uri: &str) -> Option<(String, String)> {
     let rest = uri.strip_prefix("s3://")?;
