@@ -33,6 +33,21 @@ pub fn lines(state: &AppState, theme: &Theme) -> Vec<Line<'static>> {
     ] {
         out.push(Line::from(vec![Span::styled(format!("  {t:<14}"), theme.title), Span::raw(what)]));
     }
+    out.push(Line::from(""));
+    out.push(Line::from(Span::styled("Log view (l on a run or crawler)", theme.header)));
+    for (t, what) in [
+        ("f", "follow / pause"),
+        ("/  n  N", "search (highlighted), next, previous"),
+        ("&", "filter: ERROR, ?ERROR ?WARN, -INFO, \"Caused by\", /regex/"),
+        ("+  -", "lines of context around each filter match"),
+        ("e", "jump to the first exception"),
+        ("s", "streams: all merged, driver, executors, errors, one"),
+        ("t  W  ← →", "timestamps, wrap, scroll sideways"),
+        ("w", "write everything fetched to a file"),
+        ("g  G", "top; bottom and follow"),
+    ] {
+        out.push(Line::from(vec![Span::styled(format!("  {t:<14}"), theme.title), Span::raw(what)]));
+    }
     out
 }
 
