@@ -96,3 +96,45 @@ fn standalone_event_log_viewer() {
     let s = tmux.wait_for("exit", |s| s.contains("BATCHTOP_EXIT="));
     assert!(s.contains("BATCHTOP_EXIT=0"), "{s}");
 }
+
+/// The `N/M lines` figure of the log view's status line.
+fn log_lines(screen: &str) -> Option<usize> {
+    let line = screen.lines().find(|l| l.contains(" lines"))?;
+    let before = line.split(" lines").next()?;
+    let figure = before.rsplit(' ').next()?;
+    figure.split('/').nth(1)?.parse().ok()
+}
+
+#[test]
+fn live_logs_of_a_running_emr_run() {
+    let dir = std::env::temp_dir().join(format!("batchtop-e2e-logs-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let tmux = Tmux::new("e2e-logs", dir.clone());
+    let bin = env!("CARGO_BIN_EXE_batchtop");
+    let script = format!(
+        "XDG_STATE_HOME={d} XDG_CONFIG_HOME={d} BATCHTOP_CONFIG= {bin} --demo; echo BATCHTOP_EXIT=$?; sleep 30",
+        d = dir.display()
+    );
+    tmux.run(&["new-session", "-d", "-s", "e2e", "-x", "140", "-y", "40", &script]);
+    tmux.wait_for("the jobs table", |s| s.contains("Glue jobs [30/30]"));
+    tmux.keys(&[":"]);
+    tmux.text("emr");
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("the EMR runs", |s| s.contains("EMR Serverless runs"));
+    tmux.keys(&["/"]);
+    tmux.text("state:RUNNING");
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("running runs only", |s| s.contains("filter:state:RUNNING") && !s.contains("SCHEDULED"));
+    tmux.keys(&["l"]);
+    let s = tmux.wait_for("the live tail", |s| s.contains("LIVE TAIL") && log_lines(s).is_some_and(|n| n > 0));
+    let first = log_lines(&s).expect("line count");
+    assert!(s.contains("[driver stderr]"), "{s}");
+    // The running run writes a line every 3 s: new lines arrive on their own.
+    let start = std::time::Instant::now();
+    let s = tmux.wait_for("a new line", |s| log_lines(s).is_some_and(|n| n > first));
+    eprintln!("new line on screen after {:?}", start.elapsed());
+    assert!(s.contains("follow"), "{s}");
+    tmux.keys(&["q"]);
+    tmux.wait_for("exit", |s| s.contains("BATCHTOP_EXIT=0"));
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -80,6 +80,8 @@ struct Group {
     last_ts: Option<i64>,
     /// Followed by polling (Live Tail off, refused or failed).
     polling: bool,
+    /// When its Live Tail session started.
+    live_since: Option<std::time::Instant>,
 }
 
 /// An S3 log file being followed.
@@ -322,45 +324,60 @@ impl Tail {
 
     /// Start one Live Tail session per group (stream prefixes need a single group). The
     /// updates of every session arrive on `live_tx` tagged with the group's index.
-    async fn start_live(&mut self, live_tx: &mpsc::Sender<(usize, Result<Option<crate::aws::LiveUpdate>, AwsError>)>) {
+    async fn start_live(&mut self, live_tx: &LiveSender) {
         for i in 0..self.groups.len() {
-            let g = &self.groups[i];
-            let arn = match self.logs.group_arn(&g.group).await {
-                Ok(Some(arn)) => arn,
-                Ok(None) => {
-                    self.groups[i].polling = true;
-                    continue;
-                }
-                Err(e) => {
-                    self.groups[i].polling = true;
-                    let reason = format!("Live Tail unavailable: {}", e.message);
-                    let _ = self.tx.send(TailEvent::Mode(TailMode::Polling { reason })).await;
-                    continue;
-                }
-            };
-            let prefixes: Vec<String> = Some(g.prefix.clone()).filter(|p| !p.is_empty()).into_iter().collect();
-            match self.logs.live_tail(&[arn], &prefixes, self.opts.pattern.as_deref()).await {
-                Ok(mut session) => {
-                    let tx = live_tx.clone();
-                    tokio::spawn(async move {
-                        loop {
-                            let r = session.next().await;
-                            let end = !matches!(r, Ok(Some(_)));
-                            if tx.send((i, r)).await.is_err() || end {
-                                return;
-                            }
+            self.start_group(i, live_tx).await;
+        }
+    }
+
+    /// One Live Tail session for group `i`; on failure the group is polled instead.
+    async fn start_group(&mut self, i: usize, live_tx: &LiveSender) -> bool {
+        let g = &self.groups[i];
+        let arn = match self.logs.group_arn(&g.group).await {
+            Ok(Some(arn)) => arn,
+            Ok(None) => {
+                self.groups[i].polling = true;
+                return false;
+            }
+            Err(e) => {
+                self.groups[i].polling = true;
+                let reason = format!("Live Tail unavailable: {}", e.message);
+                let _ = self.tx.send(TailEvent::Mode(TailMode::Polling { reason })).await;
+                return false;
+            }
+        };
+        let prefixes: Vec<String> = Some(g.prefix.clone()).filter(|p| !p.is_empty()).into_iter().collect();
+        match self.logs.live_tail(&[arn], &prefixes, self.opts.pattern.as_deref()).await {
+            Ok(mut session) => {
+                self.groups[i].polling = false;
+                self.groups[i].live_since = Some(std::time::Instant::now());
+                let tx = live_tx.clone();
+                tokio::spawn(async move {
+                    loop {
+                        let r = session.next().await;
+                        let end = !matches!(r, Ok(Some(_)));
+                        if tx.send((i, r)).await.is_err() || end {
+                            return;
                         }
-                    });
-                }
-                Err(e) => {
-                    self.groups[i].polling = true;
-                    let reason = format!("Live Tail refused: {}", e.message);
-                    let _ = self.tx.send(TailEvent::Mode(TailMode::Polling { reason })).await;
-                }
+                    }
+                });
+                true
+            }
+            Err(e) => {
+                self.groups[i].polling = true;
+                let reason = format!("Live Tail refused: {}", e.message);
+                let _ = self.tx.send(TailEvent::Mode(TailMode::Polling { reason })).await;
+                false
             }
         }
     }
 }
+
+type LiveSender = mpsc::Sender<(usize, Result<Option<crate::aws::LiveUpdate>, AwsError>)>;
+
+/// A session that lasted this long and ended (Live Tail's 3-hour limit) is started again;
+/// one that ended sooner is replaced by polling.
+const RESTART_AFTER: Duration = Duration::from_secs(60);
 
 /// Follow `plan` until the receiver of `tx` is dropped (or, without `follow`, until what is
 /// there has been read).
@@ -381,6 +398,7 @@ pub async fn run_tail(
                 streams: Vec::new(),
                 last_ts: None,
                 polling: !opts.live,
+                live_since: None,
             }),
             Place::S3 { bucket, prefix } => s3_places.push((bucket.clone(), prefix.clone())),
         }
@@ -451,6 +469,15 @@ pub async fn run_tail(
                     let events: Vec<LogEvent> =
                         update.events.into_iter().map(|e| LogEvent { group: t.groups[i].group.clone(), ..e }).collect();
                     if !events.is_empty() && !t.send(TailEvent::Events(events)).await {
+                        return;
+                    }
+                }
+                Ok(None) if t.groups[i].live_since.is_some_and(|s| s.elapsed() >= RESTART_AFTER)
+                    && t.start_group(i, &live_tx).await => {
+                    // A long session ended (the 3-hour limit): a new one follows; read what
+                    // came in between.
+                    let from = t.since(i);
+                    if !t.read_group(i, from).await {
                         return;
                     }
                 }

@@ -74,8 +74,10 @@ struct DemoStream {
 /// Progress lines of a running or finished job, one every EVERY_S up to `until`.
 fn progress(start: DateTime<Utc>, until: DateTime<Utc>, what: &str) -> Vec<(i64, String)> {
     let mut out = Vec::new();
-    let mut t = start + Duration::seconds(2);
-    let mut n = 0;
+    // Line n is written at start + 2 s + n x EVERY_S; only the newest 400 are kept.
+    let written = ((until - start).num_seconds() - 2).max(-1) / EVERY_S + 1;
+    let mut n = (written - 400).max(0);
+    let mut t = start + Duration::seconds(2 + n * EVERY_S);
     while t <= until {
         let line = match n % 5 {
             0 => format!(
@@ -110,9 +112,6 @@ fn progress(start: DateTime<Utc>, until: DateTime<Utc>, what: &str) -> Vec<(i64,
         out.push((t.timestamp_millis(), line));
         n += 1;
         t += Duration::seconds(EVERY_S);
-        if out.len() >= 400 {
-            break;
-        }
     }
     out
 }
@@ -330,6 +329,18 @@ impl LogsRead for DemoAccount {
             last: self.now(),
         };
         Box::pin(async move { Ok(Box::new(tail) as Box<dyn LiveTail>) })
+    }
+}
+
+/// The demo has no S3 objects: log and event log prefixes are simply empty.
+impl crate::aws::ObjectRead for DemoAccount {
+    fn list<'a>(&'a self, _bucket: &'a str, _prefix: &'a str) -> BoxFut<'a, AwsResult<Vec<(String, i64)>>> {
+        let r = self.read(|_, _| Ok(Vec::new()));
+        Box::pin(async move { r })
+    }
+    fn get<'a>(&'a self, bucket: &'a str, key: &'a str, _offset: u64) -> BoxFut<'a, AwsResult<Vec<u8>>> {
+        let e = super::not_found("s3:GetObject", format!("object s3://{bucket}/{key}"));
+        Box::pin(async move { Err(e) })
     }
 }
 

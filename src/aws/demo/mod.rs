@@ -138,7 +138,7 @@ impl DemoAccount {
             dq: Arc::new(self.clone()),
             cost: Arc::new(self.clone()),
             logs: logs::reader(self),
-            objects: Arc::new(super::NoObjects),
+            objects: Arc::new(self.clone()),
             identity: Arc::new(self.clone()),
             stats: self.stats.clone(),
             profile: Some("demo".into()),
