@@ -125,11 +125,17 @@ pub struct EventlogSection {
     pub skew_floor: HumanDuration,
     /// ... and more than this many times the stage's p75 task duration.
     pub skew_ratio: f64,
+    /// How often an open event log is checked for new bytes (Glue flushes every 30 s).
+    pub follow_every: HumanDuration,
 }
 
 impl Default for EventlogSection {
     fn default() -> Self {
-        Self { skew_floor: HumanDuration(Duration::from_secs(5)), skew_ratio: 1.5 }
+        Self {
+            skew_floor: HumanDuration(Duration::from_secs(5)),
+            skew_ratio: 1.5,
+            follow_every: HumanDuration(Duration::from_secs(10)),
+        }
     }
 }
 

@@ -310,7 +310,8 @@ fn snapshot_json_has_data_quality_and_cost_and_reuses_the_cost_cache() {
     let acct = fresh_account();
     let now = Utc::now().timestamp() as f64;
     let run_id = format!("jr_{:064x}", 77);
-    let jobs = json!([{"name": "orders_curate", "tags": {"stream": "orders", "team": "commerce"}, "runs": [
+    let jobs = json!([{"name": "orders_curate", "tags": {"stream": "orders", "team": "commerce"},
+        "worker_type": "G.1X", "number_of_workers": 10, "runs": [
         {"id": run_id, "state": "SUCCEEDED", "started_on": now - 7200.0, "completed_on": now - 3600.0, "execution_time": 3600}]}]);
     control("/batchtop/glue/seed", &json!({"account_id": acct, "region": emu::REGION, "jobs": jobs}));
     control(
@@ -364,10 +365,10 @@ fn snapshot_json_has_data_quality_and_cost_and_reuses_the_cost_cache() {
     assert_eq!(tagged["total"], 12.5);
     assert_eq!(tagged["daily"].as_array().expect("daily").last(), Some(&json!(12.5)));
     assert_eq!(cost["untagged"], 2.5);
-    // The run's estimate is its DPU-hours (as reported) x the default $0.44 per DPU-hour.
+    // The run's estimate: 3600 s x 10 G.1X workers = 10 DPU-hours x the default $0.44.
     let run = &snap["glue"]["jobs"][0]["runs"][0];
-    let dpu_h = run["dpu_hours_estimate"].as_f64().expect("DPU-hours");
-    assert!((run["cost_estimate_usd"].as_f64().expect("estimate") - dpu_h * 0.44).abs() < 1e-9);
+    assert_eq!(run["dpu_hours_estimate"].as_f64(), Some(10.0));
+    assert!((run["cost_estimate_usd"].as_f64().expect("estimate") - 4.4).abs() < 1e-9);
     assert_eq!(emu::calls_of(&acct, "GetCostAndUsage"), 1);
 
     // A second snapshot within the TTL reads the disk cache: no second billed request.

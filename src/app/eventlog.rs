@@ -46,8 +46,11 @@ fn emr(run: Option<&crate::model::EmrRun>) -> Result<(EventLogSource, Option<i64
 pub fn open(state: &mut AppState, source: EventLogSource, after_ms: Option<i64>) -> Vec<Effect> {
     let mut pane = EventLogPane::new(source.clone());
     pane.after_ms = after_ms;
+    state.next_view_id += 1;
+    pane.follow = state.next_view_id * 1000;
+    let follow = Some(pane.follow);
     state.stack.push(View::EventLog(Box::new(pane)));
-    vec![Effect::LoadEventLog { source, after_ms }, Effect::Redraw]
+    vec![Effect::LoadEventLog { source, after_ms, follow }, Effect::Redraw]
 }
 
 pub fn loaded(
@@ -89,7 +92,7 @@ pub fn on_action(state: &mut AppState, action: Action) -> Option<Vec<Effect>> {
         Action::Refresh => {
             state.flash = Some("reading the event log again…".into());
             let (source, after_ms) = (e.source.clone(), e.after_ms);
-            return Some(vec![Effect::LoadEventLog { source, after_ms }, Effect::Redraw]);
+            return Some(vec![Effect::LoadEventLog { source, after_ms, follow: None }, Effect::Redraw]);
         }
         Action::Up | Action::Down | Action::PageUp | Action::PageDown | Action::Top | Action::Bottom => {
             let len = e.len();

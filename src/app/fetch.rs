@@ -96,6 +96,182 @@ async fn download(uri: &str, objects: Arc<dyn ObjectRead>, after_ms: Option<i64>
     Ok(if entries.len() == 1 { entries.remove(0) } else { dir })
 }
 
+/// A private temp folder mirroring event log objects, removed when dropped (also when the
+/// follow task is aborted).
+struct Mirror {
+    dir: PathBuf,
+    bucket: String,
+    prefix: String,
+    /// Bytes of each object copied so far.
+    got: std::collections::BTreeMap<String, u64>,
+}
+
+impl Drop for Mirror {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+impl Mirror {
+    fn target(&self, key: &str) -> PathBuf {
+        let rel = key.strip_prefix(&self.prefix).unwrap_or(key).trim_start_matches('/');
+        let rel = if rel.is_empty() { key.rsplit('/').next().unwrap_or("eventlog") } else { rel };
+        self.dir.join(rel)
+    }
+
+    /// Copy what objects added since the last sync (a GetObject Range per grown object);
+    /// returns the bytes copied.
+    async fn sync(&mut self, objects: &dyn ObjectRead, after_ms: Option<i64>) -> Result<u64, String> {
+        let listed = objects.list(&self.bucket, &self.prefix).await.map_err(|e| e.message)?;
+        let sizes: std::collections::BTreeMap<&str, i64> = listed.iter().map(|(k, s)| (k.as_str(), *s)).collect();
+        let keys = choose(&listed, &self.prefix, after_ms);
+        let mut copied = 0;
+        for key in keys.into_iter().filter(|k| !k.ends_with('/') && !k.ends_with(".crc")) {
+            let size = u64::try_from(sizes.get(key.as_str()).copied().unwrap_or(0)).unwrap_or(0);
+            let have = self.got.get(&key).copied().unwrap_or(0);
+            if size <= have && self.got.contains_key(&key) {
+                continue;
+            }
+            // An object that shrank was replaced: copy it again from the start.
+            let from = if size < have { 0 } else { have };
+            let bytes = objects.get(&self.bucket, &key, from).await.map_err(|e| e.message)?;
+            let target = self.target(&key);
+            if let Some(parent) = target.parent() {
+                std::fs::create_dir_all(parent).map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
+            }
+            let mut f = std::fs::OpenOptions::new()
+                .create(true)
+                .write(true)
+                .append(from > 0)
+                .truncate(from == 0)
+                .open(&target)
+                .map_err(|e| format!("cannot write {}: {e}", target.display()))?;
+            std::io::Write::write_all(&mut f, &bytes).map_err(|e| format!("cannot write {}: {e}", target.display()))?;
+            copied += bytes.len() as u64;
+            self.got.insert(key, from + bytes.len() as u64);
+        }
+        Ok(copied)
+    }
+
+    /// The log to read: the one file, or the one (rolling) folder, or the folder itself.
+    fn path(&self) -> Option<PathBuf> {
+        let mut entries: Vec<PathBuf> =
+            std::fs::read_dir(&self.dir).ok()?.filter_map(|e| e.ok().map(|e| e.path())).collect();
+        entries.sort();
+        match entries.len() {
+            0 => None,
+            1 => Some(entries.remove(0)),
+            _ => Some(self.dir.clone()),
+        }
+    }
+}
+
+/// Follow a growing event log: each round copies only what S3 objects gained (by byte range)
+/// or reads what a local file gained, feeds only the new bytes to the analyser, and sends the
+/// updated summary. Runs until `tx` is closed (the view was closed).
+pub async fn follow(
+    source: EventLogSource,
+    objects: Arc<dyn ObjectRead>,
+    opts: Options,
+    after_ms: Option<i64>,
+    every: std::time::Duration,
+    tx: tokio::sync::mpsc::Sender<Result<Summary, String>>,
+) {
+    let mut mirror = match &source {
+        EventLogSource::Local(_) => None,
+        EventLogSource::S3(uri) => match parse_s3(uri) {
+            Some((bucket, prefix)) => Some(Mirror {
+                dir: std::env::temp_dir().join(format!(
+                    "batchtop-eventlog-follow-{}-{}",
+                    std::process::id(),
+                    chrono::Utc::now().timestamp_nanos_opt().unwrap_or(0)
+                )),
+                bucket,
+                prefix,
+                got: Default::default(),
+            }),
+            None => {
+                let _ = tx.send(Err(format!("`{uri}` is not an s3://bucket/prefix URI"))).await;
+                return;
+            }
+        },
+    };
+    let mut tail: Option<eventlog::Tail> = None;
+    let mut first = true;
+    loop {
+        let mut grew = false;
+        if let Some(m) = mirror.as_mut() {
+            match m.sync(objects.as_ref(), after_ms).await {
+                Ok(n) => grew = n > 0,
+                Err(e) if first => {
+                    let _ = tx.send(Err(e)).await;
+                    return;
+                }
+                Err(e) => tracing::warn!("event log follow: {e}"),
+            }
+        }
+        let path = match (&source, &mirror) {
+            (EventLogSource::Local(p), _) => Some(p.clone()),
+            (_, Some(m)) => m.path(),
+            _ => None,
+        };
+        let Some(path) = path else {
+            if first {
+                let uri = match &source {
+                    EventLogSource::S3(u) => u.clone(),
+                    EventLogSource::Local(p) => p.display().to_string(),
+                };
+                let msg = format!(
+                    "no Spark event log under {uri} (looked for spark-application-* files and eventlog_v2_* folders)"
+                );
+                let _ = tx.send(Err(msg)).await;
+                return;
+            }
+            tokio::time::sleep(every).await;
+            continue;
+        };
+        if first || grew || mirror.is_none() {
+            let mut t = tail.take().unwrap_or_else(|| eventlog::Tail::new(&path, &opts));
+            let polled = tokio::task::spawn_blocking(move || {
+                let r = t.poll().map_err(|e| e.to_string());
+                let summary = r.as_ref().ok().filter(|n| **n > 0).map(|_| t.summary());
+                (t, r, summary)
+            })
+            .await;
+            match polled {
+                Ok((t, Ok(n), summary)) => {
+                    tail = Some(t);
+                    if (n > 0 || first)
+                        && tx
+                            .send(Ok(summary.unwrap_or_else(|| tail.as_mut().map(|t| t.summary()).unwrap_or_default())))
+                            .await
+                            .is_err()
+                    {
+                        return;
+                    }
+                }
+                Ok((_, Err(e), _)) => {
+                    if tx.send(Err(e)).await.is_err() {
+                        return;
+                    }
+                    if first {
+                        return;
+                    }
+                }
+                Err(e) => {
+                    let _ = tx.send(Err(format!("reading the event log stopped: {e}"))).await;
+                    return;
+                }
+            }
+        }
+        first = false;
+        tokio::time::sleep(every).await;
+        if tx.is_closed() {
+            return;
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -89,6 +89,7 @@ pub fn on_tail(state: &mut AppState, id: u64, ev: TailEvent) -> Vec<Effect> {
 pub fn closed(view: &View) -> Option<Effect> {
     match view {
         View::Logs(l) => Some(Effect::StopTail(l.tail)),
+        View::EventLog(e) if e.follow != 0 => Some(Effect::StopTail(e.follow)),
         _ => None,
     }
 }

@@ -138,9 +138,11 @@ pub enum Effect {
         run_id: String,
     },
     /// Read and summarise a Spark event log; `after_ms` picks Glue's application by start time.
+    /// With `follow`, keep reading what the log gains (a running application) under that id.
     LoadEventLog {
         source: crate::state::eventlog::EventLogSource,
         after_ms: Option<i64>,
+        follow: Option<u64>,
     },
     /// Load the cost report: the fresh cache if any, else Cost Explorer (`force`: always
     /// Cost Explorer, after the user confirmed). `account` keys the cache.

@@ -229,7 +229,7 @@ pub async fn run_with(
                             let _ = tx.send(Msg::EmrAttemptsLoaded { app_id, run_id, result }).await;
                         });
                     }
-                    Effect::LoadEventLog { source, after_ms } => {
+                    Effect::LoadEventLog { source, after_ms, follow } => {
                         let objects = account.objects.clone();
                         let tx = tx.clone();
                         let ev = &settings_ev;
@@ -238,10 +238,39 @@ pub async fn run_with(
                             skew_ratio: ev.skew_ratio,
                             ..Default::default()
                         };
-                        tokio::spawn(async move {
-                            let result = super::fetch::load(&source, objects, opts, after_ms).await.map(Box::new);
-                            let _ = tx.send(Msg::EventLogLoaded { source, result }).await;
-                        });
+                        match follow {
+                            // Read, then keep reading what a running application appends.
+                            Some(id) => {
+                                let (ftx, mut frx) = mpsc::channel(8);
+                                let src = source.clone();
+                                let task = tokio::spawn(super::fetch::follow(
+                                    source,
+                                    objects,
+                                    opts,
+                                    after_ms,
+                                    ev.follow_every.0,
+                                    ftx,
+                                ));
+                                let forward = tokio::spawn(async move {
+                                    while let Some(r) = frx.recv().await {
+                                        let msg = Msg::EventLogLoaded { source: src.clone(), result: r.map(Box::new) };
+                                        if tx.send(msg).await.is_err() {
+                                            return;
+                                        }
+                                    }
+                                });
+                                if let Some(old) = tails.insert(id, [task, forward]) {
+                                    old.iter().for_each(tokio::task::JoinHandle::abort);
+                                }
+                            }
+                            None => {
+                                tokio::spawn(async move {
+                                    let result =
+                                        super::fetch::load(&source, objects, opts, after_ms).await.map(Box::new);
+                                    let _ = tx.send(Msg::EventLogLoaded { source, result }).await;
+                                });
+                            }
+                        }
                     }
                     Effect::Clipboard(text) => {
                         if let Err(e) = crate::terminal::copy_to_clipboard(&text) {

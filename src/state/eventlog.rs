@@ -95,6 +95,8 @@ pub struct EventLogPane {
     pub stage_order: Vec<usize>,
     /// The stage whose distribution is shown (Enter on the stages tab).
     pub stage_open: Option<usize>,
+    /// Id of the task following the log as it grows (0: none).
+    pub follow: u64,
 }
 
 impl EventLogPane {
@@ -108,6 +110,7 @@ impl EventLogPane {
             sort: StageSort::default(),
             stage_order: Vec::new(),
             stage_open: None,
+            follow: 0,
         }
     }
 
