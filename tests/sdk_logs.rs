@@ -352,3 +352,62 @@ async fn the_budget_holds_under_three_concurrent_tails() {
     assert!(worst <= 5, "at most 5 FilterLogEvents in any second, saw {worst}");
     assert!(stats.snapshot().held_calls > 0, "batchtop held calls back");
 }
+
+#[tokio::test]
+async fn a_client_side_filter_keeps_context_around_matches() {
+    let acct = fresh_account();
+    let c = emu::logs_client(&acct).await;
+    let t = now_ms() - 60_000;
+    let lines: Vec<String> = (0..30)
+        .map(|i| if i == 10 || i == 25 { format!("ERROR boom {i}") } else { format!("INFO step {i}") })
+        .collect();
+    let events: Vec<(i64, &str)> = lines.iter().enumerate().map(|(i, l)| (t + i as i64, l.as_str())).collect();
+    put(&c, "/aws-glue/jobs/output", "jr_ctx", &events).await;
+    let events = read_all(&acct, plan_for("/aws-glue/jobs/output", "jr_ctx"), None).await;
+    let mut pane = batchtop::state::logs::LogViewPane::new(1, plan_for("/aws-glue/jobs/output", "jr_ctx"), 1000);
+    for e in events.into_iter().filter_map(|e| match e {
+        TailEvent::Events(v) => Some(v),
+        _ => None,
+    }) {
+        for e in e {
+            pane.ring.push(e.ts_ms, &e.stream, e.message);
+        }
+    }
+    pane.context = 2;
+    pane.filter = Some(("ERROR".into(), batchtop::logs::pattern::Pattern::parse("ERROR").expect("pattern")));
+    let shown: Vec<String> = pane
+        .rows()
+        .iter()
+        .map(|r| match r {
+            batchtop::logs::pattern::Row::Line(i) => pane.ring.get(*i).map(|l| l.text.clone()).unwrap_or_default(),
+            batchtop::logs::pattern::Row::Gap => "···".into(),
+        })
+        .collect();
+    assert_eq!(
+        shown,
+        vec![
+            "INFO step 8",
+            "INFO step 9",
+            "ERROR boom 10",
+            "INFO step 11",
+            "INFO step 12",
+            "···",
+            "INFO step 23",
+            "INFO step 24",
+            "ERROR boom 25",
+            "INFO step 26",
+            "INFO step 27"
+        ]
+    );
+    // The same pattern sent to CloudWatch returns the matches only.
+    let logs = emu::logs_reader(&acct, 5, Arc::new(ApiStats::new())).await;
+    let query = batchtop::aws::LogQuery {
+        group: "/aws-glue/jobs/output".into(),
+        stream_prefix: Some("jr_ctx".into()),
+        pattern: batchtop::logs::pattern::Pattern::parse("?boom ?nothing").expect("p").server_pattern(),
+        ..Default::default()
+    };
+    let page = logs.filter(&query, None).await.expect("FilterLogEvents");
+    let got: Vec<&str> = page.events.iter().map(|e| e.message.as_str()).collect();
+    assert_eq!(got, vec!["ERROR boom 10", "ERROR boom 25"]);
+}
