@@ -89,6 +89,19 @@ pub struct LogViewPane {
     pub mode: TailMode,
     pub error: Option<String>,
     pub note: Option<String>,
+    /// `rows()` of the last call and what it depended on: a frame reuses it until a line
+    /// arrives or the pick, filter or context changes.
+    rows_cache: std::cell::RefCell<Option<(RowsKey, std::rc::Rc<Vec<Row>>)>>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+struct RowsKey {
+    first: Option<u64>,
+    len: usize,
+    pick: StreamPick,
+    filter: Option<String>,
+    context: usize,
+    server: bool,
 }
 
 impl LogViewPane {
@@ -116,6 +129,7 @@ impl LogViewPane {
             mode: TailMode::Reading,
             error: None,
             note: None,
+            rows_cache: Default::default(),
         }
     }
 
@@ -131,7 +145,26 @@ impl LogViewPane {
     }
 
     /// The rows to draw: ring indices of shown lines, with gaps between filter context groups.
-    pub fn rows(&self) -> Vec<Row> {
+    pub fn rows(&self) -> std::rc::Rc<Vec<Row>> {
+        let key = RowsKey {
+            first: self.ring.first_seq(),
+            len: self.ring.len(),
+            pick: self.pick.clone(),
+            filter: self.filter.as_ref().map(|f| f.0.clone()),
+            context: self.context,
+            server: self.server_filter,
+        };
+        if let Some((k, rows)) = self.rows_cache.borrow().as_ref()
+            && *k == key
+        {
+            return rows.clone();
+        }
+        let rows = std::rc::Rc::new(self.compute_rows());
+        *self.rows_cache.borrow_mut() = Some((key, rows.clone()));
+        rows
+    }
+
+    fn compute_rows(&self) -> Vec<Row> {
         let picked: Vec<usize> =
             (0..self.ring.len()).filter(|&i| self.ring.get(i).is_some_and(|l| self.shown(l))).collect();
         let Some((_, pattern)) = &self.filter else {
