@@ -208,3 +208,43 @@ async fn l_on_an_emr_run_and_on_a_crawler() {
     update(&mut s, ch('l'));
     assert!(screen(&s).contains("select a Glue run"), "{}", screen(&s));
 }
+
+#[tokio::test]
+async fn tiny_terminals_draw_every_new_view_without_panicking() {
+    let (mut s, _) = open_failed("Exit Code 1", 120, 40).await;
+    update(&mut s, ch('s'));
+    for (w, h) in [(40, 10), (41, 11), (60, 12), (200, 60)] {
+        update(&mut s, Msg::Resize { width: w, height: h });
+        let text = screen(&s);
+        assert!(text.contains("batchtop") && !text.contains("terminal too small"), "{w}x{h}:\n{text}");
+    }
+    update(&mut s, key(KeyCode::Esc));
+    update(&mut s, ch('&'));
+    typed(&mut s, "ERROR");
+    update(&mut s, key(KeyCode::Enter));
+    update(&mut s, ch('W'));
+    for (w, h) in [(40, 10), (45, 12)] {
+        update(&mut s, Msg::Resize { width: w, height: h });
+        screen(&s);
+    }
+    for pane in ["dq", "cost"] {
+        update(&mut s, Msg::Resize { width: 120, height: 40 });
+        update(&mut s, ch(':'));
+        typed(&mut s, pane);
+        update(&mut s, key(KeyCode::Enter));
+        update(&mut s, key(KeyCode::Enter));
+        update(
+            &mut s,
+            Msg::Key(ratatui::crossterm::event::KeyEvent::new(
+                KeyCode::Char('r'),
+                ratatui::crossterm::event::KeyModifiers::CONTROL,
+            )),
+        );
+        for (w, h) in [(40, 10), (52, 14), (80, 24)] {
+            update(&mut s, Msg::Resize { width: w, height: h });
+            let text = screen(&s);
+            assert!(text.contains("batchtop"), "{pane} at {w}x{h}:\n{text}");
+        }
+        update(&mut s, key(KeyCode::Esc));
+    }
+}
