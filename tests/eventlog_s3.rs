@@ -75,6 +75,22 @@ async fn glue_reads_the_application_started_with_the_run() {
     assert!(none.is_err_and(|e| e.contains("no Spark event log under")));
 }
 
+/// Summaries from a follow task until one equals `want` (or 10 s pass); the last one.
+async fn until_whole(
+    rx: &mut tokio::sync::mpsc::Receiver<Result<batchtop::eventlog::Summary, String>>,
+    first: batchtop::eventlog::Summary,
+    want: &Value,
+) -> batchtop::eventlog::Summary {
+    let mut last = first;
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while last.to_json()["stages"] != want["stages"] && std::time::Instant::now() < deadline {
+        if let Ok(Some(Ok(s))) = tokio::time::timeout(std::time::Duration::from_secs(5), rx.recv()).await {
+            last = s;
+        }
+    }
+    last
+}
+
 /// The first `n` lines of a plain fixture, as bytes.
 fn head(path: &std::path::Path, n: usize) -> Vec<u8> {
     let text = std::fs::read_to_string(path).expect("fixture");
@@ -120,13 +136,7 @@ async fn a_growing_log_on_s3_is_followed_by_byte_range_and_ends_as_the_whole_fil
     assert_ne!(first.to_json()["stages"], want["stages"], "half the log is not the whole");
     emu::reset_calls(&acct);
     put(whole.clone()).await;
-    let mut last = first;
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
-    while last.to_json()["stages"] != want["stages"] && std::time::Instant::now() < deadline {
-        if let Ok(Some(Ok(s))) = tokio::time::timeout(std::time::Duration::from_secs(5), rx.recv()).await {
-            last = s;
-        }
-    }
+    let last = until_whole(&mut rx, first, &want).await;
     task.abort();
     let got = last.to_json();
     assert_eq!(got["stages"], want["stages"]);
@@ -157,13 +167,7 @@ async fn a_growing_local_log_is_followed() {
     let first = rx.recv().await.expect("open").expect("readable");
     std::fs::write(&file, &whole).expect("grow");
     let want = summarize(&path, &Options::default()).expect("whole").to_json();
-    let mut last = first;
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
-    while last.to_json()["stages"] != want["stages"] && std::time::Instant::now() < deadline {
-        if let Ok(Some(Ok(s))) = tokio::time::timeout(std::time::Duration::from_secs(5), rx.recv()).await {
-            last = s;
-        }
-    }
+    let last = until_whole(&mut rx, first, &want).await;
     task.abort();
     assert_eq!(last.to_json()["stages"], want["stages"]);
     let _ = std::fs::remove_dir_all(&dir);

@@ -122,25 +122,17 @@ async fn a_glue_run_reads_its_driver_executor_and_error_streams_only() {
 #[tokio::test]
 async fn an_emr_run_reads_cloudwatch_and_gzip_logs_from_s3_as_they_grow() {
     let acct = fresh_account();
-    let app = control(
-        "/batchtop/emr/application",
-        &json!({"account_id": acct, "region": emu::REGION, "name": "etl", "type": "SPARK", "release_label": "emr-7.1.0", "state": "STARTED"}),
-    )["application_id"]
-        .as_str()
-        .expect("app")
-        .to_string();
+    let app = emu::emr_app(&acct, "etl");
     let created = Utc::now().timestamp() as f64 - 300.0;
-    let run_id = control(
-        "/batchtop/emr/job-run",
-        &json!({"account_id": acct, "region": emu::REGION, "application_id": app, "name": "nightly", "state": "RUNNING",
+    let run_id = emu::emr_run(
+        &acct,
+        &app,
+        json!({"name": "nightly", "state": "RUNNING",
                 "created_at": created, "updated_at": created, "started_at": created + 10.0,
                 "configuration_overrides": {"monitoringConfiguration": {
                     "s3MonitoringConfiguration": {"logUri": "s3://emr-logs/logs/"},
                     "cloudWatchLoggingConfiguration": {"enabled": true}}}}),
-    )["job_run_id"]
-        .as_str()
-        .expect("run")
-        .to_string();
+    );
     let c = emu::logs_client(&acct).await;
     let stream = format!("/applications/{app}/jobs/{run_id}/SPARK_DRIVER/stderr");
     put(&c, "/aws/emr-serverless", &stream, &[(now_ms() - 60_000, "ERROR SparkContext: boom")]).await;

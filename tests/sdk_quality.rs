@@ -326,23 +326,15 @@ async fn per_run_estimates_from_the_run_figures_glue_reports() {
 #[tokio::test]
 async fn emr_run_estimates_from_billed_utilization() {
     let acct = fresh_account();
-    let app = control(
-        "/batchtop/emr/application",
-        &json!({"account_id": acct, "region": emu::REGION, "name": "etl", "type": "SPARK", "release_label": "emr-7.1.0", "state": "STARTED"}),
-    )["application_id"]
-        .as_str()
-        .expect("app")
-        .to_string();
+    let app = emu::emr_app(&acct, "etl");
     let created = Utc::now().timestamp() as f64 - 3600.0;
-    let run_id = control(
-        "/batchtop/emr/job-run",
-        &json!({"account_id": acct, "region": emu::REGION, "application_id": app, "name": "nightly", "state": "SUCCESS",
+    let run_id = emu::emr_run(
+        &acct,
+        &app,
+        json!({"name": "nightly", "state": "SUCCESS",
                 "created_at": created, "updated_at": created + 1800.0, "ended_at": created + 1800.0,
                 "billed_resource_utilization": {"vCPUHour": 20.0, "memoryGBHour": 80.0, "storageGBHour": 100.0}}),
-    )["job_run_id"]
-        .as_str()
-        .expect("run")
-        .to_string();
+    );
     let account = emu::account(&acct).await;
     let run = account.emr.job_run(&app, &run_id).await.expect("GetJobRun");
     // 20 vCPU-h x $0.052624 + 80 GB-h x $0.0057785 + 100 GB-h storage x $0.000111.

@@ -288,3 +288,19 @@ pub fn call_times(account_id: &str, operation: &str) -> Vec<i64> {
     let v = get(&format!("/batchtop/call-times?account_id={account_id}&operation={operation}"));
     v["times_ms"].as_array().map(|a| a.iter().filter_map(Value::as_i64).collect()).unwrap_or_default()
 }
+
+/// A STARTED Spark application named `name` in `account_id` (launcher control endpoint).
+pub fn emr_app(account_id: &str, name: &str) -> String {
+    let body = serde_json::json!({"account_id": account_id, "region": REGION, "name": name, "type": "SPARK",
+                                  "release_label": "emr-7.1.0", "state": "STARTED"});
+    control("/batchtop/emr/application", &body)["application_id"].as_str().expect("application id").to_string()
+}
+
+/// A pinned EMR Serverless job run of `app_id`: `fields` are the control endpoint's run fields.
+pub fn emr_run(account_id: &str, app_id: &str, fields: Value) -> String {
+    let mut body = serde_json::json!({"account_id": account_id, "region": REGION, "application_id": app_id});
+    if let (Some(b), Some(f)) = (body.as_object_mut(), fields.as_object()) {
+        b.extend(f.clone());
+    }
+    control("/batchtop/emr/job-run", &body)["job_run_id"].as_str().expect("job run id").to_string()
+}
