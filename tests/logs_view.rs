@@ -248,3 +248,15 @@ async fn tiny_terminals_draw_every_new_view_without_panicking() {
         update(&mut s, key(KeyCode::Esc));
     }
 }
+
+#[tokio::test]
+async fn the_status_bar_says_when_batchtop_holds_back_for_the_api_budget() {
+    let (mut s, _) = loaded_state(120, 40).await;
+    assert!(!screen(&s).contains("holding back"));
+    let stats = batchtop::aws::StatsSnapshot { holding_back: true, held_calls: 3, ..Default::default() };
+    let now = s.now;
+    update(&mut s, Msg::Tick { now, stats });
+    let text = screen(&s);
+    let bar = text.lines().last().unwrap_or_default();
+    assert!(bar.contains("holding back (API budget)"), "{bar}");
+}
