@@ -177,7 +177,11 @@ fn on_catalog(
             match data {
                 super::msg::CatalogData::Workflows(w) => state.workflows = w,
                 super::msg::CatalogData::Crawlers(c) => state.crawlers = c,
-                super::msg::CatalogData::DataQuality(d) => state.dq = d,
+                super::msg::CatalogData::DataQuality(mut d) => {
+                    // Failing results first, then newest first.
+                    d.results.sort_by(|a, b| b.is_bad().cmp(&a.is_bad()).then(b.started_on.cmp(&a.started_on)));
+                    state.dq = d;
+                }
             }
         }
         Err(e) => status.error = Some(e),
