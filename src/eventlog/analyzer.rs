@@ -2,10 +2,10 @@
 //! split across feeds waits for its newline), parsed, and replayed (see `replay`).
 
 use super::Options;
-use super::events::{self, Event};
+use super::events::{self, Decoder, Event};
 use super::model::Summary;
 use super::replay::Replay;
-use super::scan::{Shapes, find_byte};
+use super::words::find_byte;
 
 /// What reading the input looked like, as reported in the summary.
 #[derive(Debug, Default)]
@@ -24,7 +24,7 @@ pub struct Analyzer {
     pending: Vec<u8>,
     counters: Counters,
     replay: Replay,
-    shapes: Shapes,
+    decoder: Decoder,
 }
 
 impl Analyzer {
@@ -49,7 +49,7 @@ impl Analyzer {
         }
         let mut p = 0;
         while p < data.len() {
-            let parsed = events::parse_event(data, p, &mut self.shapes);
+            let parsed = events::parse_event(data, p, &mut self.decoder);
             if let Ok((event, end)) = parsed {
                 let q = end + data[end..].iter().take_while(|&&c| c == b' ' || c == b'\t' || c == b'\r').count();
                 match data.get(q) {
@@ -114,7 +114,7 @@ impl Analyzer {
         let rest = std::mem::take(&mut self.pending);
         if !is_blank(&rest) {
             self.counters.lines += 1;
-            match parse_whole(&rest, &mut self.shapes) {
+            match parse_whole(&rest, &mut self.decoder) {
                 Some(event) => self.replay.apply(event),
                 None => self.counters.truncated_last_line = true,
             }
@@ -138,7 +138,7 @@ impl Analyzer {
             return;
         }
         self.counters.lines += 1;
-        match parse_whole(line, &mut self.shapes) {
+        match parse_whole(line, &mut self.decoder) {
             Some(event) => self.replay.apply(event),
             None => self.counters.skipped += 1,
         }
@@ -146,8 +146,8 @@ impl Analyzer {
 }
 
 /// A whole line (no newline) as one event, or None if it is not one.
-fn parse_whole<'a>(line: &'a [u8], shapes: &mut Shapes) -> Option<Event<'a>> {
-    let (event, end) = events::parse_event(line, 0, shapes).ok()?;
+fn parse_whole<'a>(line: &'a [u8], dec: &mut Decoder) -> Option<Event<'a>> {
+    let (event, end) = events::parse_event(line, 0, dec).ok()?;
     is_blank(&line[end..]).then_some(event)
 }
 

@@ -1,15 +1,19 @@
 //! One event-log line to one [`Event`], reading only the fields the analysis needs.
 //!
-//! Task start and end events (nearly all of a log) go through the hand-written [`Scanner`], which
-//! validates the whole line while picking out a dozen numbers. Rarer events are validated the same
-//! way, then deserialised with serde into small borrowed structs. Events of other types are
-//! validated and ignored.
+//! Task start and end events (nearly all of a log) are checked against line templates of earlier
+//! task lines (see `template`); a line that fits none goes through the hand-written [`Scanner`],
+//! which validates the whole line while picking out a dozen numbers (see `task`), and becomes a
+//! template. Rarer events are validated the same way, then deserialised with serde into small
+//! borrowed structs. Events of other types are validated and ignored. Either way a line is
+//! accepted only if it is valid JSON.
 
 use std::borrow::Cow;
 
 use serde::Deserialize;
 
 use super::scan::{Malformed, Res, Scanner, Shapes};
+use super::task::{self, OpLog};
+use super::template::{self, Templates};
 
 /// (stage id, stage attempt id).
 pub(crate) type StageKey = (i64, i64);
@@ -282,24 +286,43 @@ pub(crate) enum Event<'a> {
 const PREFIX: &[u8] = br#"{"Event":""#;
 const SQL_UI: &str = "org.apache.spark.sql.execution.ui.";
 
+/// Per-reader state kept from line to line: remembered container shapes and task line templates.
+#[derive(Debug, Default)]
+pub(crate) struct Decoder {
+    shapes: Shapes,
+    templates: Templates,
+    ops: OpLog,
+}
+
 /// Parse the JSON object starting at `b[start]` (after any blanks). Returns the event and the
 /// index just past the object; the caller checks that only blanks and a newline follow.
-/// `shapes` remembers skipped containers from line to line (see [`Shapes`]).
-pub(crate) fn parse_event<'a>(b: &'a [u8], start: usize, shapes: &mut Shapes) -> Res<(Event<'a>, usize)> {
-    let mut sc = Scanner::with_shapes(b, start, std::mem::take(shapes));
-    let parsed = event(&mut sc);
-    *shapes = sc.into_shapes();
+pub(crate) fn parse_event<'a>(b: &'a [u8], start: usize, dec: &mut Decoder) -> Res<(Event<'a>, usize)> {
+    let blanks = b.get(start..).unwrap_or_default().iter().take_while(|&&c| c == b' ' || c == b'\t' || c == b'\r');
+    let begin = start + blanks.count();
+    let kind = template::kind_at(b, begin);
+    if let Some(kind) = kind
+        && let Some(parsed) = dec.templates.parse(b, begin, kind)
+    {
+        return Ok(parsed);
+    }
+    dec.ops.clear();
+    let mut sc = Scanner::with_shapes(b, begin, std::mem::take(&mut dec.shapes));
+    let parsed = event(&mut sc, &mut dec.ops);
+    dec.shapes = sc.into_shapes();
+    if let (Some(kind), Ok((Event::TaskStart { .. } | Event::TaskEnd(_), end))) = (kind, &parsed) {
+        dec.templates.learn(kind, b, begin, *end, &dec.ops);
+    }
     parsed
 }
 
-fn event<'a>(sc: &mut Scanner<'a>) -> Res<(Event<'a>, usize)> {
+fn event<'a>(sc: &mut Scanner<'a>, ops: &mut OpLog) -> Res<(Event<'a>, usize)> {
     let b = sc.bytes();
     sc.ws();
     let begin = sc.i;
     let name = event_name(b, begin)?;
     let event = match &*name {
-        "SparkListenerTaskEnd" => Event::TaskEnd(task_end(sc)?),
-        "SparkListenerTaskStart" => task_start(sc)?,
+        "SparkListenerTaskEnd" => task::task_end(sc, ops)?,
+        "SparkListenerTaskStart" => task::task_start(sc, ops)?,
         "SparkListenerStageSubmitted" => Event::StageSubmitted(serde::<StageEvent>(sc)?.info),
         "SparkListenerStageCompleted" => Event::StageCompleted(serde::<StageEvent>(sc)?.info),
         "SparkListenerJobStart" => Event::JobStart(serde(sc)?),
@@ -347,93 +370,6 @@ fn serde<'a, T: Deserialize<'a>>(sc: &mut Scanner<'a>) -> Res<T> {
     serde_json::from_slice(raw).map_err(|_| Malformed)
 }
 
-fn stage_key_field(sc: &mut Scanner<'_>, key: &[u8], stage: &mut Option<i64>, attempt: &mut i64) -> Res<bool> {
-    match key {
-        b"Stage ID" => *stage = Some(sc.opt_int()?.ok_or(Malformed)?),
-        b"Stage Attempt ID" => *attempt = sc.int()?,
-        _ => return Ok(false),
-    }
-    Ok(true)
-}
-
-fn task_start<'a>(sc: &mut Scanner<'a>) -> Res<Event<'a>> {
-    let (mut stage, mut attempt, mut task_id) = (None, 0, None);
-    sc.object(|sc, key| {
-        if stage_key_field(sc, key, &mut stage, &mut attempt)? {
-            return Ok(());
-        }
-        if key == b"Task Info" {
-            sc.object(|sc, key| {
-                if key == b"Task ID" {
-                    task_id = sc.opt_int()?;
-                    Ok(())
-                } else {
-                    sc.skip()
-                }
-            })
-        } else {
-            sc.skip()
-        }
-    })?;
-    Ok(Event::TaskStart { stage: (stage.ok_or(Malformed)?, attempt), task_id: task_id.ok_or(Malformed)? })
-}
-
-fn task_end<'a>(sc: &mut Scanner<'a>) -> Res<TaskEnd<'a>> {
-    let (mut stage, mut attempt) = (None, 0);
-    let (mut task_id, mut launch, mut finish, mut failed, mut killed) = (None, None, 0, false, false);
-    let mut reason = None;
-    let mut reason_raw: &[u8] = b"";
-    let mut metrics = None;
-    sc.object(|sc, key| {
-        if stage_key_field(sc, key, &mut stage, &mut attempt)? {
-            return Ok(());
-        }
-        match key {
-            b"Task End Reason" => {
-                sc.ws();
-                let from = sc.i;
-                sc.object(|sc, key| {
-                    if key == b"Reason" {
-                        reason = Some(sc.string()?);
-                        Ok(())
-                    } else {
-                        sc.skip()
-                    }
-                })?;
-                reason_raw = &sc.bytes()[from..sc.i];
-                Ok(())
-            }
-            b"Task Info" => sc.object(|sc, key| {
-                match key {
-                    b"Task ID" => task_id = sc.opt_int()?,
-                    b"Launch Time" => launch = sc.opt_int()?,
-                    b"Finish Time" => finish = sc.int()?,
-                    b"Failed" => failed = sc.bool()?,
-                    b"Killed" => killed = sc.bool()?,
-                    _ => sc.skip()?,
-                }
-                Ok(())
-            }),
-            b"Task Metrics" => {
-                metrics = if sc.null()? { None } else { Some(task_metrics(sc)?) };
-                Ok(())
-            }
-            _ => sc.skip(),
-        }
-    })?;
-    Ok(TaskEnd {
-        stage: (stage.ok_or(Malformed)?, attempt),
-        task_id: task_id.ok_or(Malformed)?,
-        launch_ms: launch.ok_or(Malformed)?,
-        finish_ms: finish,
-        failed,
-        killed,
-        reason: reason.ok_or(Malformed)?,
-        reason_raw,
-        metrics,
-    })
-}
-
 fn sql_start<'a>(sc: &mut Scanner<'a>) -> Res<SqlStart<'a>> {
     let (mut id, mut description, mut time_ms) = (None, None, None);
     sc.object(|sc, key| {
@@ -448,61 +384,6 @@ fn sql_start<'a>(sc: &mut Scanner<'a>) -> Res<SqlStart<'a>> {
     Ok(SqlStart { id: id.ok_or(Malformed)?, description, time_ms })
 }
 
-/// `Task Metrics`, from Spark 1.x (no CPU time, optional I/O blocks) to 4.x.
-fn task_metrics(sc: &mut Scanner<'_>) -> Res<Metrics> {
-    let mut m = Metrics::default();
-    sc.object(|sc, key| {
-        match key {
-            b"Executor Run Time" => m.run_ms = sc.int()?,
-            b"Executor CPU Time" => m.cpu_ns = sc.int()?,
-            b"JVM GC Time" => m.gc_ms = sc.int()?,
-            b"Memory Bytes Spilled" => m.memory_spill_bytes = sc.int()?,
-            b"Disk Bytes Spilled" => m.disk_spill_bytes = sc.int()?,
-            b"Shuffle Read Metrics" => {
-                if !sc.null()? {
-                    sc.object(|sc, key| {
-                        match key {
-                            b"Remote Bytes Read" | b"Local Bytes Read" => {
-                                m.shuffle_read_bytes = m.shuffle_read_bytes.saturating_add(sc.int()?);
-                            }
-                            b"Fetch Wait Time" => m.fetch_wait_ms = sc.int()?,
-                            _ => sc.skip()?,
-                        }
-                        Ok(())
-                    })?;
-                }
-            }
-            b"Shuffle Write Metrics" => {
-                if !sc.null()? {
-                    sc.object(|sc, key| match key {
-                        b"Shuffle Bytes Written" => sc.int().map(|v| m.shuffle_write_bytes = v),
-                        _ => sc.skip(),
-                    })?;
-                }
-            }
-            b"Input Metrics" => {
-                if !sc.null()? {
-                    sc.object(|sc, key| match key {
-                        b"Bytes Read" => sc.int().map(|v| m.input_bytes = v),
-                        _ => sc.skip(),
-                    })?;
-                }
-            }
-            b"Output Metrics" => {
-                if !sc.null()? {
-                    sc.object(|sc, key| match key {
-                        b"Bytes Written" => sc.int().map(|v| m.output_bytes = v),
-                        _ => sc.skip(),
-                    })?;
-                }
-            }
-            _ => sc.skip()?,
-        }
-        Ok(())
-    })?;
-    Ok(m)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -511,7 +392,7 @@ mod tests {
 
     #[test]
     fn task_end_fields() {
-        let (event, end) = parse_event(TASK_END.as_bytes(), 0, &mut Shapes::default()).unwrap();
+        let (event, end) = parse_event(TASK_END.as_bytes(), 0, &mut Decoder::default()).unwrap();
         assert_eq!(end, TASK_END.len());
         let Event::TaskEnd(t) = event else { panic!("{event:?}") };
         assert_eq!(
@@ -542,31 +423,31 @@ mod tests {
     fn key_order_and_spacing_do_not_matter() {
         let line =
             r#" { "Task Info" : {"Launch Time":1,"Task ID":2} , "Stage ID":5, "Event" : "SparkListenerTaskStart" } "#;
-        let (event, _) = parse_event(line.as_bytes(), 0, &mut Shapes::default()).unwrap();
+        let (event, _) = parse_event(line.as_bytes(), 0, &mut Decoder::default()).unwrap();
         assert!(matches!(event, Event::TaskStart { stage: (5, 0), task_id: 2 }), "{event:?}");
     }
 
     #[test]
     fn rejects_broken_or_incomplete_events() {
         for cut in 1..TASK_END.len() {
-            assert!(parse_event(&TASK_END.as_bytes()[..cut], 0, &mut Shapes::default()).is_err(), "cut at {cut}");
+            assert!(parse_event(&TASK_END.as_bytes()[..cut], 0, &mut Decoder::default()).is_err(), "cut at {cut}");
         }
         let no_stage = TASK_END.replace(r#""Stage ID":3,"#, "");
-        assert!(parse_event(no_stage.as_bytes(), 0, &mut Shapes::default()).is_err());
+        assert!(parse_event(no_stage.as_bytes(), 0, &mut Decoder::default()).is_err());
         let bad_ignored = r#"{"Event":"SparkListenerEnvironmentUpdate",_"JVM Information":{}}"#;
-        assert!(parse_event(bad_ignored.as_bytes(), 0, &mut Shapes::default()).is_err());
+        assert!(parse_event(bad_ignored.as_bytes(), 0, &mut Decoder::default()).is_err());
         let wrong_type = r#"{"Event":"SparkListenerJobEnd","Job ID":"x","Job Result":{"Result":"JobSucceeded"}}"#;
-        assert!(parse_event(wrong_type.as_bytes(), 0, &mut Shapes::default()).is_err());
+        assert!(parse_event(wrong_type.as_bytes(), 0, &mut Decoder::default()).is_err());
     }
 
     #[test]
     fn other_events_are_validated_and_ignored() {
         let line = r#"{"Event":"com.example.VendorEvent","payload":[1,2,{"a":null}]}"#;
-        assert!(matches!(parse_event(line.as_bytes(), 0, &mut Shapes::default()), Ok((Event::Other, _))));
+        assert!(matches!(parse_event(line.as_bytes(), 0, &mut Decoder::default()), Ok((Event::Other, _))));
         let sql =
             r#"{"Event":"org.apache.spark.sql.execution.ui.SparkListenerSQLExecutionEnd","executionId":3,"time":9}"#;
         assert!(matches!(
-            parse_event(sql.as_bytes(), 0, &mut Shapes::default()),
+            parse_event(sql.as_bytes(), 0, &mut Decoder::default()),
             Ok((Event::SqlEnd(SqlEnd { id: 3, time_ms: Some(9), .. }), _))
         ));
     }

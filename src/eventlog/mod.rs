@@ -18,6 +18,9 @@ mod report;
 mod scan;
 mod source;
 mod tail;
+mod task;
+mod template;
+mod words;
 
 use std::path::{Path, PathBuf};
 

@@ -7,6 +7,8 @@
 
 use std::borrow::Cow;
 
+use super::words::{decimal, digit_run, find_byte, plain_end};
+
 /// The input is not (a prefix of) valid JSON of the expected shape.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Malformed;
@@ -16,33 +18,6 @@ pub(crate) type Res<T> = Result<T, Malformed>;
 /// Nesting deeper than this is rejected.
 const MAX_DEPTH: usize = 1024;
 
-const LO: u64 = 0x0101_0101_0101_0101;
-const HI: u64 = 0x8080_8080_8080_8080;
-
-/// Bytes of `x` equal to zero, as 0x80 markers; the lowest marker is exact.
-#[inline(always)]
-fn zero_bytes(x: u64) -> u64 {
-    x.wrapping_sub(LO) & !x & HI
-}
-
-/// Position of the first `needle` in `hay`, eight bytes at a time.
-#[inline]
-pub(crate) fn find_byte(hay: &[u8], needle: u8) -> Option<usize> {
-    let pattern = LO.wrapping_mul(u64::from(needle));
-    let mut chunks = hay.chunks_exact(8);
-    let mut base = 0;
-    for chunk in &mut chunks {
-        let mut word = [0u8; 8];
-        word.copy_from_slice(chunk);
-        let hits = zero_bytes(u64::from_le_bytes(word) ^ pattern);
-        if hits != 0 {
-            return Some(base + (hits.trailing_zeros() / 8) as usize);
-        }
-        base += 8;
-    }
-    chunks.remainder().iter().position(|&b| b == needle).map(|p| base + p)
-}
-
 /// The slot of remembered shapes for the value of `key` (`SHAPE_SLOTS` for none).
 #[inline(always)]
 fn shape_slot(key: &[u8]) -> usize {
@@ -51,45 +26,6 @@ fn shape_slot(key: &[u8]) -> usize {
         [first, .., last] => (key.len() * 7 + usize::from(*first) * 3 + usize::from(*last)) % SHAPE_SLOTS,
         [only] => usize::from(*only) % SHAPE_SLOTS,
     }
-}
-
-/// Index of the first quote, backslash or control byte in `b` from `i` on (or `b.len()`).
-#[inline(always)]
-fn plain_end(b: &[u8], mut i: usize) -> usize {
-    while let Some(chunk) = b.get(i..i + 8) {
-        let mut word = [0u8; 8];
-        word.copy_from_slice(chunk);
-        let x = u64::from_le_bytes(word);
-        let hits = zero_bytes(x ^ (LO * u64::from(b'"')))
-            | zero_bytes(x ^ (LO * u64::from(b'\\')))
-            | (x.wrapping_sub(LO * 0x20) & !x & HI);
-        if hits != 0 {
-            return i + (hits.trailing_zeros() / 8) as usize;
-        }
-        i += 8;
-    }
-    i + b.get(i..).unwrap_or_default().iter().take_while(|&&c| c != b'"' && c != b'\\' && c >= 0x20).count()
-}
-
-/// How many ASCII digits `b` holds from `i` on.
-#[inline(always)]
-fn digit_run(b: &[u8], i: usize) -> usize {
-    let mut n = 0;
-    while let Some(chunk) = b.get(i + n..i + n + 8) {
-        let mut word = [0u8; 8];
-        word.copy_from_slice(chunk);
-        let x = u64::from_le_bytes(word);
-        // Per byte: non-zero unless the high nibble is 3 and the low nibble is below 10.
-        let y = ((x & 0xF0F0_F0F0_F0F0_F0F0) ^ 0x3030_3030_3030_3030)
-            | (((x & 0x0F0F_0F0F_0F0F_0F0F) + 0x0606_0606_0606_0606) & 0xF0F0_F0F0_F0F0_F0F0);
-        // 0x80 in every non-zero byte (no carries between bytes).
-        let non_digit = (y | ((y & !HI) + !HI)) & HI;
-        if non_digit != 0 {
-            return n + (non_digit.trailing_zeros() / 8) as usize;
-        }
-        n += 8;
-    }
-    n + b.get(i + n..).unwrap_or_default().iter().take_while(|c| c.is_ascii_digit()).count()
 }
 
 /// Containers skipped before, remembered so that the next one of the same shape (Spark writes the
@@ -280,7 +216,9 @@ impl<'a> Scanner<'a> {
         let digits = &self.b[digits_start..self.i];
         let mut value: i64 = 0;
         let mut float = false;
-        if ndigits <= 18 {
+        if let Some(v) = decimal(self.b, digits_start, ndigits) {
+            value = if negative { -v } else { v };
+        } else if ndigits <= 18 {
             // Cannot overflow.
             for &c in digits {
                 value = value * 10 + i64::from(c - b'0');
@@ -298,7 +236,7 @@ impl<'a> Scanner<'a> {
             }
         }
         if matches!(self.b.get(self.i), Some(b'.' | b'e' | b'E')) {
-            self.fraction_exponent()?;
+            self.i = fraction_end(self.b, self.i).ok_or(Malformed)?;
             float = true;
         }
         if float {
@@ -313,41 +251,8 @@ impl<'a> Scanner<'a> {
     /// Validate a number without computing it.
     #[inline(always)]
     fn skip_number(&mut self) -> Res<()> {
-        if self.b.get(self.i) == Some(&b'-') {
-            self.i += 1;
-        }
-        let n = digit_run(self.b, self.i);
-        if n == 0 || (n > 1 && self.b[self.i] == b'0') {
-            return Err(Malformed);
-        }
-        self.i += n;
-        if matches!(self.b.get(self.i), Some(b'.' | b'e' | b'E')) {
-            self.fraction_exponent()?;
-        }
+        self.i = number_end(self.b, self.i).ok_or(Malformed)?;
         Ok(())
-    }
-
-    /// An optional fraction and exponent after the integer part of a number.
-    #[inline(never)]
-    fn fraction_exponent(&mut self) -> Res<()> {
-        if self.b.get(self.i) == Some(&b'.') {
-            self.i += 1;
-            self.digits()?;
-        }
-        if matches!(self.b.get(self.i), Some(b'e' | b'E')) {
-            self.i += 1;
-            if matches!(self.b.get(self.i), Some(b'+' | b'-')) {
-                self.i += 1;
-            }
-            self.digits()?;
-        }
-        Ok(())
-    }
-
-    fn digits(&mut self) -> Res<()> {
-        let n = digit_run(self.b, self.i);
-        self.i += n;
-        if n == 0 { Err(Malformed) } else { Ok(()) }
     }
 
     /// `true`, `false` or null (false).
@@ -537,22 +442,51 @@ impl<'a> Scanner<'a> {
     }
 }
 
+/// The end of the valid JSON number at `b[i]`, if there is one.
+#[inline(always)]
+pub(crate) fn number_end(b: &[u8], mut i: usize) -> Option<usize> {
+    if b.get(i) == Some(&b'-') {
+        i += 1;
+    }
+    let n = digit_run(b, i);
+    if n == 0 || (n > 1 && b[i] == b'0') {
+        return None;
+    }
+    i += n;
+    if matches!(b.get(i), Some(b'.' | b'e' | b'E')) { fraction_end(b, i) } else { Some(i) }
+}
+
+/// The end of the fraction and exponent (each optional) at `b[i]`, after the integer part of
+/// a number.
+#[inline(never)]
+fn fraction_end(b: &[u8], mut i: usize) -> Option<usize> {
+    let digits = |i: usize| Some(i + digit_run(b, i)).filter(|&end| end > i);
+    if b.get(i) == Some(&b'.') {
+        i = digits(i + 1)?;
+    }
+    if matches!(b.get(i), Some(b'e' | b'E')) {
+        i += 1;
+        if matches!(b.get(i), Some(b'+' | b'-')) {
+            i += 1;
+        }
+        i = digits(i)?;
+    }
+    Some(i)
+}
+
 /// The end of the container at `b[p]` if it is `shape` with other (valid) numbers.
 #[inline]
 fn fits(b: &[u8], shape: &Shape, mut p: usize) -> Option<usize> {
     if shape.literal.is_empty() {
         return None;
     }
-    let mut sc = Scanner::new(b, p);
     let mut from = 0;
     for &cut in &shape.cuts {
         let part = &shape.literal[from..cut];
         if b.get(p..p + part.len())? != part {
             return None;
         }
-        sc.i = p + part.len();
-        sc.skip_number().ok()?;
-        p = sc.i;
+        p = number_end(b, p + part.len())?;
         from = cut;
     }
     let part = &shape.literal[from..];
@@ -621,29 +555,6 @@ mod tests {
             sc.ws();
             sc.i == s.len()
         }
-    }
-
-    #[test]
-    fn find_byte_matches_position() {
-        let hay: Vec<u8> = (0..100u8).map(|i| if i % 37 == 36 { b'\n' } else { b'a' + i % 26 }).collect();
-        for start in 0..hay.len() {
-            assert_eq!(find_byte(&hay[start..], b'\n'), hay[start..].iter().position(|&b| b == b'\n'));
-        }
-        assert_eq!(find_byte(b"", b'\n'), None);
-        assert_eq!(find_byte("é\u{80}\n".as_bytes(), b'\n'), Some(4));
-    }
-
-    #[test]
-    fn word_at_a_time_helpers_match_bytewise() {
-        let hay: Vec<u8> = (0..300u32).map(|i| b"0123456789a\"\\\x1f\x7f\xff/:9-"[(i * 7 % 19) as usize]).collect();
-        for start in 0..=hay.len() {
-            let rest = &hay[start..];
-            let plain = rest.iter().take_while(|&&c| c != b'"' && c != b'\\' && c >= 0x20).count();
-            assert_eq!(plain_end(&hay, start), start + plain);
-            assert_eq!(digit_run(&hay, start), rest.iter().take_while(|c| c.is_ascii_digit()).count());
-        }
-        assert_eq!(digit_run(b"12345678901234567890x", 0), 20);
-        assert_eq!(digit_run(b"9:/0", 0), 1);
     }
 
     #[test]
