@@ -403,3 +403,26 @@ async fn a_client_side_filter_keeps_context_around_matches() {
     let got: Vec<&str> = page.events.iter().map(|e| e.message.as_str()).collect();
     assert_eq!(got, vec!["ERROR boom 10", "ERROR boom 25"]);
 }
+
+#[tokio::test]
+async fn a_live_tail_session_outlives_the_sdk_call_timeouts() {
+    // The test clients time a call out after 3 s (attempt) and 5 s (operation): the session's
+    // stream must keep going past both.
+    let acct = fresh_account();
+    let c = emu::logs_client(&acct).await;
+    let group = "/aws-glue/jobs/logs-v2";
+    put(&c, group, "jr_long-driver", &[(now_ms() - 1000, "line 0")]).await;
+    let mut rx = follow(&acct, plan_for(group, "jr_long"), true, Arc::new(ApiStats::new()), 5).await;
+    let (mut ring, mut modes) = (Ring::new(100), Vec::new());
+    collect_until(&mut rx, &mut ring, &mut modes, 1).await;
+    let start = Instant::now();
+    while start.elapsed() < Duration::from_secs(7) {
+        put(&c, group, "jr_long-driver", &[(now_ms(), &format!("line {}", ring.len()))]).await;
+        let want = ring.len() + 1;
+        collect_until(&mut rx, &mut ring, &mut modes, want).await;
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+    assert!(modes.iter().any(|m| matches!(m, TailMode::LiveTail { .. })), "{modes:?}");
+    assert!(!modes.iter().any(|m| matches!(m, TailMode::Polling { .. })), "the session never dropped: {modes:?}");
+    assert!(ring.len() >= 8, "{}", ring.len());
+}
