@@ -38,6 +38,10 @@ pub enum Command {
         since: String,
         #[arg(long, value_enum, default_value_t = Format::Json)]
         format: Format,
+        /// Leave Cost Explorer out (`cost` is null): for roles without ce:GetCostAndUsage.
+        /// Otherwise the cost report comes from the cache while it is fresh ($0.01 a request).
+        #[arg(long)]
+        no_cost: bool,
     },
     /// Spark event logs: read them straight from disk or S3, no history server needed.
     /// `batchtop eventlog PATH|s3://...` opens the viewer; `summarize` prints.

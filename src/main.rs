@@ -35,7 +35,7 @@ fn main() -> ExitCode {
     };
     match &cli.command {
         None => runtime.block_on(tui(&cli, settings)),
-        Some(Command::Snapshot { since, format }) => {
+        Some(Command::Snapshot { since, format, no_cost }) => {
             let since = match duration::parse(since) {
                 Ok(d) => d,
                 Err(e) => {
@@ -43,7 +43,7 @@ fn main() -> ExitCode {
                     return ExitCode::from(2);
                 }
             };
-            runtime.block_on(snapshot_cmd(&cli, settings, since, *format))
+            runtime.block_on(snapshot_cmd(&cli, settings, since, *format, !*no_cost))
         }
         Some(Command::Audit { json }) => audit_cmd(*json),
         Some(Command::Logs { target, follow, filter, since }) => {
@@ -209,6 +209,7 @@ async fn snapshot_cmd(
     settings: Arc<config::Settings>,
     since: std::time::Duration,
     format: Format,
+    with_cost: bool,
 ) -> ExitCode {
     let session = match session::connect(cli, &settings).await {
         Ok(s) => s,
@@ -217,7 +218,7 @@ async fn snapshot_cmd(
             return ExitCode::from(2);
         }
     };
-    let snap = snapshot::take(&session.account, settings, &session.clock, since).await;
+    let snap = snapshot::take(&session.account, settings, &session.clock, since, with_cost).await;
     let text = match format {
         Format::Json => serde_json::to_string_pretty(&snapshot::to_json(&snap))
             .unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}")),

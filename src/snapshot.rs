@@ -44,7 +44,14 @@ impl Snapshot {
 }
 
 /// Poll every source once.
-pub async fn take(account: &Account, settings: Arc<Settings>, clock: &Clock, since: Duration) -> Snapshot {
+/// Poll every source once; Cost Explorer only `with_cost` (through the cache).
+pub async fn take(
+    account: &Account,
+    settings: Arc<Settings>,
+    clock: &Clock,
+    since: Duration,
+    with_cost: bool,
+) -> Snapshot {
     let now = clock();
     let mut errors = Vec::new();
     let who = match account.identity.caller_identity().await {
@@ -123,12 +130,16 @@ pub async fn take(account: &Account, settings: Arc<Settings>, clock: &Clock, sin
         .clone()
         .unwrap_or_else(|| format!("{}@{}", account.profile.as_deref().unwrap_or("default"), account.region));
     let query = CostQuery::last_days(now.date_naive(), &cost_cfg);
-    let cost = match crate::cost::load(account.cost.as_ref(), &cache, &key, &query, now, false).await {
-        Ok(r) => Some(r),
-        Err(e) => {
-            errors.push(("cost".to_string(), e));
-            None
+    let cost = if with_cost {
+        match crate::cost::load(account.cost.as_ref(), &cache, &key, &query, now, false).await {
+            Ok(r) => Some(r),
+            Err(e) => {
+                errors.push(("cost".to_string(), e));
+                None
+            }
         }
+    } else {
+        None
     };
     Snapshot {
         generated_at: now,

@@ -378,4 +378,22 @@ fn snapshot_json_has_data_quality_and_cost_and_reuses_the_cost_cache() {
     assert_eq!(snap["cost"]["from_cache"], true);
     assert_eq!(snap["cost"]["groups"].as_array().map(Vec::len), Some(2));
     assert_eq!(emu::calls_of(&acct, "GetCostAndUsage"), 1);
+
+    // --no-cost: no Cost Explorer at all, even a denied one is no error.
+    emu::fault(&acct, "GetCostAndUsage", "access_denied", 5, 0);
+    let mut no_cost = args.to_vec();
+    no_cost.push("--no-cost");
+    let env2 = Env::new("no-cost");
+    let out = env2.run(&no_cost, Some(creds));
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let snap: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(snap["cost"], Value::Null);
+    assert_eq!(snap["errors"], json!([]));
+    assert_eq!(emu::calls_of(&acct, "GetCostAndUsage"), 1);
+    // Without it, a denied Cost Explorer is a failed source (exit 1, named in errors).
+    let out = env2.run(&args, Some(creds));
+    assert_eq!(out.status.code(), Some(1));
+    let snap: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(snap["errors"][0]["source"], "cost", "{snap}");
+    assert_eq!(snap["errors"][0]["kind"], "access_denied", "{snap}");
 }
