@@ -182,3 +182,19 @@ async fn reopening_the_cost_pane_uses_the_cache_not_cost_explorer() {
     assert!(screen(&s2).contains("from cache"));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[tokio::test]
+async fn a_pane_command_can_carry_a_filter() {
+    let (mut s, _) = loaded_state(120, 40).await;
+    command(&mut s, "dq orders_curate");
+    assert_eq!(s.root, batchtop::state::Pane::Dq);
+    assert_eq!(s.dq_pane.filter.text, "orders_curate");
+    assert!(!s.dq_pane.visible.is_empty());
+    assert!(s.dq_pane.visible.iter().all(|&i| s.dq.results[i].job_name.as_deref() == Some("orders_curate")));
+    command(&mut s, "jobs state:FAILED");
+    assert_eq!(s.root, batchtop::state::Pane::Jobs);
+    assert!(s.jobs.visible.len() < s.data.jobs.len());
+    assert!(screen(&s).contains("filter:state:FAILED"), "{}", screen(&s));
+    command(&mut s, "nosuchpane x");
+    assert!(s.flash.as_deref().is_some_and(|f| f.contains("unknown command `nosuchpane`")), "{:?}", s.flash);
+}

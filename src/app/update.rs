@@ -360,6 +360,16 @@ fn on_command_key(state: &mut AppState, key: KeyEvent, mut input: String) -> Vec
 }
 
 fn run_command(state: &mut AppState, cmd: &str) -> Vec<Effect> {
+    // `:dq orders` / `:jobs state:FAILED`: switch, then filter with the rest.
+    if let Some((pane, filter)) = cmd.split_once(' ')
+        && !matches!(pane, "" | "q" | "quit" | "help")
+    {
+        let fx = run_command(state, pane);
+        if state.flash.is_none() && super::nav::current_filter(state).is_some() {
+            set_filter(state, filter.trim());
+        }
+        return fx;
+    }
     let mut fx = match cmd {
         "" => Vec::new(),
         "jobs" | "job" | "j" => switch(state, Pane::Jobs),

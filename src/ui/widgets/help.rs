@@ -23,6 +23,10 @@ pub fn lines(state: &AppState, theme: &Theme) -> Vec<Line<'static>> {
     for (name, what) in COMMANDS {
         out.push(Line::from(vec![Span::styled(format!("  :{name:<13}"), theme.title), Span::raw(*what)]));
     }
+    out.push(Line::from(vec![
+        Span::styled(format!("  {:<14}", ":pane filter"), theme.title),
+        Span::raw("switch and filter at once, e.g. :dq orders  :jobs state:FAILED"),
+    ]));
     out.push(Line::from(""));
     out.push(Line::from(Span::styled("Filter (/)", theme.header)));
     for (t, what) in [
