@@ -14,7 +14,7 @@ use super::ApiStats;
 
 /// Added to the one-second window: calls leave a little later than they were allowed and
 /// arrive with jitter; the service must never see more than `rate` in a second.
-const MARGIN: Duration = Duration::from_millis(60);
+const MARGIN: Duration = Duration::from_millis(150);
 const WINDOW: Duration = Duration::from_secs(1);
 
 #[derive(Debug)]
