@@ -5,6 +5,7 @@ pub mod catalog;
 pub mod emr;
 pub mod glue;
 pub mod logs;
+mod logs_s3;
 
 use std::sync::Arc;
 use std::time::Duration;
