@@ -5,7 +5,7 @@ use std::hint::black_box;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use batchtop::app::msg::{Loaded, Msg, Source};
+use batchtop::app::msg::{Batch, Loaded, Msg, SourceId};
 use batchtop::app::update::update;
 use batchtop::config::Settings;
 use batchtop::model::{GlueData, Job, JobEntry, JobRun, RunState};
@@ -56,10 +56,10 @@ fn state_with(d: GlueData) -> AppState {
     update(
         &mut s,
         Msg::Loaded(Loaded {
-            source: Source::Glue,
+            source: SourceId::Glue,
             generation: 1,
             at: now,
-            result: Ok(Box::new(Cycle { data: d, errors: vec![] })),
+            result: Ok(Box::new(Batch::from(Cycle { data: d, errors: vec![] }))),
         }),
     );
     println!("    data arrival (index build): {:>9.1} µs", t.elapsed().as_secs_f64() * 1e6);

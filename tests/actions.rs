@@ -63,7 +63,7 @@ async fn a_second_press_while_in_flight_sends_nothing() {
     // The outcome frees it again.
     let cmd = Command::RerunJob { job: "orders_curate".into(), arguments: Default::default() };
     let fx = update(&mut s, Msg::ActionDone { command: cmd, result: Ok(Outcome::Started { run_id: "jr_new".into() }) });
-    assert!(fx.contains(&Effect::PollNow(batchtop::app::msg::Source::Glue)));
+    assert!(fx.contains(&Effect::PollNow(batchtop::app::msg::SourceId::Glue)));
     assert!(s.pending.is_empty());
     assert!(s.flash.as_deref().is_some_and(|f| f.contains("started run jr_new")));
 }

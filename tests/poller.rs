@@ -26,7 +26,7 @@ fn start(
     let wake = Arc::new(Notify::new());
     let d = demo.clone();
     let clock: poll::Clock = Arc::new(move || d.now());
-    let task = tokio::spawn(poll::run_glue(collector, cadence, clock, tx, wake.clone()));
+    let task = tokio::spawn(poll::run(poll::GlueSource::new(collector, cadence), clock, tx, wake.clone()));
     (rx, wake, task)
 }
 

@@ -255,15 +255,19 @@ async fn poller_backs_off_on_throttling_and_recovers() {
     };
     let (tx, mut rx) = tokio::sync::mpsc::channel(64);
     let clock: poll::Clock = Arc::new(Utc::now);
-    let task =
-        tokio::spawn(poll::run_glue(collector(&account, 2), cadence, clock, tx, Arc::new(tokio::sync::Notify::new())));
+    let task = tokio::spawn(poll::run(
+        poll::GlueSource::new(collector(&account, 2), cadence),
+        clock,
+        tx,
+        Arc::new(tokio::sync::Notify::new()),
+    ));
     let mut outcomes = Vec::new();
     let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
     while outcomes.len() < 4 {
         let msg =
             tokio::time::timeout_at(deadline, rx.recv()).await.expect("poller keeps reporting").expect("channel open");
         if let Msg::Loaded(l) = msg {
-            outcomes.push((l.generation, l.result.map(|c| c.data.jobs.len()).map_err(|e| e.kind)));
+            outcomes.push((l.generation, l.result.map(|c| c.glue().map_or(0, |g| g.jobs.len())).map_err(|e| e.kind)));
         }
     }
     task.abort();
@@ -304,8 +308,12 @@ async fn missing_tag_permission_does_not_slow_runs_down() {
     };
     let (tx, mut rx) = tokio::sync::mpsc::channel(64);
     let clock: poll::Clock = Arc::new(Utc::now);
-    let task =
-        tokio::spawn(poll::run_glue(collector(&account, 2), cadence, clock, tx, Arc::new(tokio::sync::Notify::new())));
+    let task = tokio::spawn(poll::run(
+        poll::GlueSource::new(collector(&account, 2), cadence),
+        clock,
+        tx,
+        Arc::new(tokio::sync::Notify::new()),
+    ));
     let mut cycles = Vec::new();
     let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
     while cycles.len() < 2 {
@@ -321,6 +329,7 @@ async fn missing_tag_permission_does_not_slow_runs_down() {
     let first = &cycles[0];
     assert_eq!(first.errors.first().map(|e| e.kind), Some(ErrorKind::AccessDenied));
     assert!(first.errors[0].message.contains("glue:GetTags"), "{}", first.errors[0]);
-    assert_eq!(first.data.jobs[0].runs.len(), 1);
-    assert_eq!(first.data.jobs[0].stream, None, "no tags, no regex: no stream");
+    let jobs = &first.glue().expect("the Glue source's batch").jobs;
+    assert_eq!(jobs[0].runs.len(), 1);
+    assert_eq!(jobs[0].stream, None, "no tags, no regex: no stream");
 }

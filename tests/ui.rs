@@ -3,7 +3,7 @@
 
 mod support;
 
-use batchtop::app::msg::{Loaded, Msg, Source};
+use batchtop::app::msg::{Loaded, Msg, SourceId};
 use batchtop::app::update::update;
 use batchtop::aws::{AwsError, ErrorKind};
 use insta::assert_snapshot;
@@ -76,7 +76,7 @@ async fn error_and_stale_state() {
             message: "credentials for profile prod expired: run aws sso login --profile prod".into(),
         };
         let now = s.now;
-        update(&mut s, Msg::Loaded(Loaded { source: Source::Glue, generation: 2, at: now, result: Err(err) }));
+        update(&mut s, Msg::Loaded(Loaded { source: SourceId::Glue, generation: 2, at: now, result: Err(err) }));
         let later = now + chrono::Duration::seconds(192);
         update(&mut s, Msg::Tick { now: later, stats: Default::default() });
         let text = screen(&s);

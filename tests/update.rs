@@ -2,7 +2,7 @@
 
 mod support;
 
-use batchtop::app::msg::{Effect, Loaded, Msg, Source};
+use batchtop::app::msg::{Batch, Effect, Loaded, Msg, SourceId};
 use batchtop::app::update::update;
 use batchtop::aws::{AwsError, ErrorKind};
 use batchtop::model::RunState;
@@ -102,10 +102,10 @@ async fn selection_follows_the_job_when_data_reorders() {
     update(
         &mut s,
         Msg::Loaded(Loaded {
-            source: Source::Glue,
+            source: SourceId::Glue,
             generation: 2,
             at: now,
-            result: Ok(Box::new(batchtop::poll::Cycle { data, errors: vec![] })),
+            result: Ok(Box::new(Batch::from(batchtop::poll::Cycle { data, errors: vec![] }))),
         }),
     );
     assert_eq!(s.jobs.selected(&s.data).expect("selected").job.name, job);
@@ -165,7 +165,7 @@ async fn quit_and_refresh_are_effects() {
             ratatui::crossterm::event::KeyModifiers::CONTROL,
         )),
     );
-    assert!(fx.contains(&Effect::PollNow(Source::Glue)));
+    assert!(fx.contains(&Effect::PollNow(SourceId::Glue)));
     let fx = update(&mut s, ch('q'));
     assert!(fx.contains(&Effect::Quit) && s.quit);
 }
@@ -179,22 +179,22 @@ async fn failure_keeps_data_and_stale_generations_are_dropped() {
         message: "glue:GetJobs throttled".into(),
     };
     let now = s.now;
-    update(&mut s, Msg::Loaded(Loaded { source: Source::Glue, generation: 3, at: now, result: Err(err) }));
+    update(&mut s, Msg::Loaded(Loaded { source: SourceId::Glue, generation: 3, at: now, result: Err(err) }));
     assert_eq!(s.data.jobs.len(), 30);
-    assert_eq!(s.glue.error.as_ref().map(|e| e.kind), Some(ErrorKind::Throttled));
+    assert_eq!(s.status(SourceId::Glue).error.as_ref().map(|e| e.kind), Some(ErrorKind::Throttled));
     // An older cycle arriving late changes nothing.
     let fx = update(
         &mut s,
         Msg::Loaded(Loaded {
-            source: Source::Glue,
+            source: SourceId::Glue,
             generation: 2,
             at: now,
-            result: Ok(Box::new(batchtop::poll::Cycle { data: Default::default(), errors: vec![] })),
+            result: Ok(Box::new(Batch::from(batchtop::poll::Cycle { data: Default::default(), errors: vec![] }))),
         }),
     );
     assert!(fx.is_empty());
     assert_eq!(s.data.jobs.len(), 30);
-    assert!(s.glue.error.is_some());
+    assert!(s.status(SourceId::Glue).error.is_some());
 }
 
 #[tokio::test]

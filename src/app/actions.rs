@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-use super::msg::{Effect, Source};
+use super::msg::{Effect, SourceId};
 use crate::actions::{Command, Confirmed, Outcome};
 use crate::aws::AwsError;
 use crate::keymap::Action;
@@ -357,10 +357,10 @@ pub fn done(state: &mut AppState, command: Command, result: Result<Outcome, AwsE
         r.marked.clear();
     }
     let mut fx = vec![
-        Effect::PollNow(Source::Glue),
-        Effect::PollNow(Source::Workflows),
-        Effect::PollNow(Source::Crawlers),
-        Effect::PollNow(Source::Emr),
+        Effect::PollNow(SourceId::Glue),
+        Effect::PollNow(SourceId::Workflows),
+        Effect::PollNow(SourceId::Crawlers),
+        Effect::PollNow(SourceId::Emr),
     ];
     fx.extend(clip);
     if let Some(View::WorkflowRuns(w)) = state.stack.last() {

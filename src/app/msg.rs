@@ -5,46 +5,17 @@ use ratatui::crossterm::event::KeyEvent;
 
 use crate::actions::{Command, Confirmed, Outcome};
 use crate::aws::{AwsError, CallerIdentity, StatsSnapshot};
-use crate::model::{Bookmark, Crawler, EmrAttempt, EmrData, Workflow, WorkflowRun};
+use crate::model::{Bookmark, EmrAttempt, WorkflowRun};
 
-/// What the workflows and crawlers pollers bring.
-#[derive(Debug, Clone)]
-pub enum CatalogData {
-    Workflows(Vec<Workflow>),
-    Crawlers(Vec<Crawler>),
-    DataQuality(crate::model::DqData),
-}
-use crate::poll::Cycle;
+pub use crate::poll::{Batch, Loaded, SourceData, SourceId};
 
-/// A source of data, polled by its own task.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Source {
-    Glue,
-    Workflows,
-    Crawlers,
-    Emr,
-    DataQuality,
-}
-
-impl Source {
-    pub fn name(self) -> &'static str {
-        match self {
-            Source::Glue => "glue",
-            Source::Workflows => "workflows",
-            Source::Crawlers => "crawlers",
-            Source::Emr => "emr-serverless",
-            Source::DataQuality => "data-quality",
+impl From<crate::poll::PollEvent> for Msg {
+    fn from(e: crate::poll::PollEvent) -> Self {
+        match e {
+            crate::poll::PollEvent::Polling(source) => Msg::Polling { source },
+            crate::poll::PollEvent::Loaded(l) => Msg::Loaded(l),
         }
     }
-}
-
-/// The outcome of one poll cycle.
-#[derive(Debug, Clone)]
-pub struct Loaded {
-    pub source: Source,
-    pub generation: u64,
-    pub at: DateTime<Utc>,
-    pub result: Result<Box<Cycle>, AwsError>,
 }
 
 #[derive(Debug, Clone)]
@@ -61,28 +32,15 @@ pub enum Msg {
     },
     /// A poll cycle started.
     Polling {
-        source: Source,
+        source: SourceId,
     },
+    /// A poll cycle ended, for any source.
     Loaded(Loaded),
     Identity(Result<CallerIdentity, AwsError>),
     /// A confirmed command finished.
     ActionDone {
         command: Command,
         result: Result<Outcome, AwsError>,
-    },
-    /// A workflows or crawlers poll cycle ended.
-    Catalog {
-        source: Source,
-        generation: u64,
-        at: DateTime<Utc>,
-        result: Result<CatalogData, AwsError>,
-    },
-    /// An EMR Serverless poll cycle ended: the data and the errors of calls that failed
-    /// while others answered.
-    EmrLoaded {
-        generation: u64,
-        at: DateTime<Utc>,
-        result: Result<Box<(EmrData, Vec<AwsError>)>, AwsError>,
     },
     /// ListJobRunAttempts answered for a run detail.
     EmrAttemptsLoaded {
@@ -125,7 +83,7 @@ pub enum Effect {
     Redraw,
     Quit,
     /// Poll this source now (refresh key).
-    PollNow(Source),
+    PollNow(SourceId),
     /// Run a command the user confirmed.
     Execute(Confirmed),
     /// Read a job's bookmark.

@@ -14,37 +14,35 @@ pub fn step(state: &mut AppState, delta: isize) {
         }
         _ => 0,
     };
-    match (state.root, state.stack.last_mut()) {
-        (Pane::Jobs, None) => state.jobs.cursor.step(delta, state.jobs.visible.len(), rows),
-        (Pane::Workflows, None) => state.wf_pane.cursor.step(delta, state.wf_pane.visible.len(), rows),
-        (Pane::Crawlers, None) => state.cr_pane.cursor.step(delta, state.cr_pane.visible.len(), rows),
-        (Pane::Apps, None) => state.apps_pane.cursor.step(delta, state.apps_pane.visible.len(), rows),
-        (Pane::Emr, None) => state.emr_pane.cursor.step(delta, state.emr_pane.visible.len(), rows),
-        (Pane::Dq, None) => state.dq_pane.cursor.step(delta, state.dq_pane.visible.len(), rows),
-        (Pane::Cost, None) => state.cost.cursor.step(delta, state.cost.rows.len(), rows),
-        (_, Some(View::DqDetail(d))) => {
+    if let Some(t) = state.active_table_mut() {
+        let len = t.len();
+        t.cursor_mut().step(delta, len, rows);
+        return;
+    }
+    match state.stack.last_mut() {
+        None | Some(View::Runs(_)) => {}
+        Some(View::DqDetail(d)) => {
             let len = d.result(&state.dq).map(|r| crate::state::quality::dq_lines(r).len()).unwrap_or(0);
             d.scroll = d.scroll.saturating_add_signed(delta).min(len.saturating_sub(rows + 1));
         }
-        (_, Some(View::EventLog(_))) | (_, Some(View::Logs(_))) => {}
-        (_, Some(View::EmrDetail(d))) => {
+        Some(View::EventLog(_)) | Some(View::Logs(_)) => {}
+        Some(View::EmrDetail(d)) => {
             let len = d
                 .run(&state.emr)
                 .map(|r| crate::state::emr::fields(r, &state.emr, d.attempts.as_ref(), state.now, &prices).len())
                 .unwrap_or(0);
             d.scroll = d.scroll.saturating_add_signed(delta).min(len.saturating_sub(rows + 1));
         }
-        (_, Some(View::Runs(r))) => r.cursor.step(delta, r.visible.len(), rows),
-        (_, Some(View::WorkflowRuns(w))) => {
+        Some(View::WorkflowRuns(w)) => {
             let len = w.len();
             w.cursor.step(delta, len, rows);
         }
-        (_, Some(View::Graph(g))) => {
+        Some(View::Graph(g)) => {
             let len = g.order().len();
             g.selected =
                 g.selected.saturating_add_signed(delta.clamp(-1_000_000, 1_000_000)).min(len.saturating_sub(1));
         }
-        (_, Some(View::Detail(d))) => {
+        Some(View::Detail(d)) => {
             let len = detail_len;
             // The detail has no header row: one more line than a table shows.
             d.scroll = d.scroll.saturating_add_signed(delta).min(len.saturating_sub(rows + 1));
@@ -140,51 +138,17 @@ pub fn back(state: &mut AppState) -> Vec<Effect> {
 }
 
 pub fn current_filter(state: &AppState) -> Option<&Filter> {
-    match (state.root, state.stack.last()) {
-        (Pane::Jobs, None) => Some(&state.jobs.filter),
-        (Pane::Workflows, None) => Some(&state.wf_pane.filter),
-        (Pane::Crawlers, None) => Some(&state.cr_pane.filter),
-        (Pane::Apps, None) => Some(&state.apps_pane.filter),
-        (Pane::Emr, None) => Some(&state.emr_pane.filter),
-        (Pane::Dq, None) => Some(&state.dq_pane.filter),
-        (_, Some(View::Runs(r))) => Some(&r.filter),
-        _ => None,
-    }
+    state.active_table().and_then(|t| t.filter())
 }
 
 pub fn set_filter(state: &mut AppState, text: &str) {
     let f = Filter::parse(text);
     state.flash = f.warning.clone();
-    match (state.root, state.stack.last_mut()) {
-        (Pane::Jobs, None) => {
-            state.jobs.filter = f;
-            state.jobs.cursor.top();
-        }
-        (Pane::Workflows, None) => {
-            state.wf_pane.filter = f;
-            state.wf_pane.cursor.top();
-        }
-        (Pane::Crawlers, None) => {
-            state.cr_pane.filter = f;
-            state.cr_pane.cursor.top();
-        }
-        (Pane::Apps, None) => {
-            state.apps_pane.filter = f;
-            state.apps_pane.cursor.top();
-        }
-        (Pane::Emr, None) => {
-            state.emr_pane.filter = f;
-            state.emr_pane.cursor.top();
-        }
-        (Pane::Dq, None) => {
-            state.dq_pane.filter = f;
-            state.dq_pane.cursor.top();
-        }
-        (_, Some(View::Runs(r))) => {
-            r.filter = f;
-            r.cursor.top();
-        }
-        _ => return,
+    let Some(table) = state.active_table_mut() else { return };
+    if table.filter().is_none() {
+        return;
     }
+    table.set_filter(f);
+    table.cursor_mut().top();
     state.rebuild();
 }

@@ -38,7 +38,7 @@ fn wants_load(state: &AppState) -> bool {
 
 fn load(state: &mut AppState, force: bool) -> Vec<Effect> {
     state.cost.loading = true;
-    state.cost_status.polling = true;
+    state.status_mut(crate::poll::SourceId::Cost).polling = true;
     vec![Effect::LoadCost { force, account: account_key(state) }, Effect::Redraw]
 }
 
@@ -82,21 +82,22 @@ pub fn on_refresh_key(state: &mut AppState, key: ratatui::crossterm::event::KeyE
 
 pub fn cost_loaded(state: &mut AppState, at: DateTime<Utc>, result: Result<Box<CostReport>, AwsError>) -> Vec<Effect> {
     state.cost.loading = false;
-    state.cost_status.polling = false;
+    state.status_mut(crate::poll::SourceId::Cost).polling = false;
     match result {
         Ok(report) => {
             if !report.from_cache {
                 state.cost.requests += report.requests;
                 state.cost.last_attempt = Some(at);
             }
-            state.cost_status.last_ok = Some(report.fetched_at);
-            state.cost_status.error = None;
+            let status = state.status_mut(crate::poll::SourceId::Cost);
+            status.last_ok = Some(report.fetched_at);
+            status.error = None;
             state.cost.set(*report);
         }
         Err(e) => {
             // A failed request may still have been billed; do not retry it for a TTL.
             state.cost.last_attempt = Some(at);
-            state.cost_status.error = Some(e);
+            state.status_mut(crate::poll::SourceId::Cost).error = Some(e);
         }
     }
     state.rebuild();

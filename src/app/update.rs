@@ -2,23 +2,11 @@
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
-use super::msg::{Effect, Loaded, Msg, Source};
+use super::msg::{Effect, Loaded, Msg, SourceId};
 use super::nav::{back, current_filter, open, set_filter, step};
 use crate::keymap::Action;
+use crate::state::pane::commands;
 use crate::state::{AppState, Mode, Pane, View};
-
-/// Panes the command bar knows; later issues add theirs here.
-pub const COMMANDS: &[(&str, &str)] = &[
-    ("jobs", "Glue jobs and their runs"),
-    ("workflows", "Glue workflows, their runs and graphs"),
-    ("crawlers", "Glue crawlers and catalog freshness"),
-    ("apps", "EMR Serverless applications"),
-    ("emr", "EMR Serverless job runs, all applications"),
-    ("dq", "Glue Data Quality results and evaluation runs"),
-    ("cost", "cost by tag (Cost Explorer, cached) and run estimates"),
-    ("help", "key bindings"),
-    ("quit", "leave batchtop"),
-];
 
 fn switch(state: &mut AppState, pane: Pane) -> Vec<Effect> {
     let stops: Vec<Effect> = state.stack.iter().filter_map(super::logs::closed).collect();
@@ -54,37 +42,10 @@ pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
             vec![Effect::Redraw]
         }
         Msg::Polling { source } => {
-            match source {
-                Source::Glue => state.glue.polling = true,
-                Source::Workflows => state.wf_status.polling = true,
-                Source::Crawlers => state.cr_status.polling = true,
-                Source::Emr => state.emr_status.polling = true,
-                Source::DataQuality => state.dq_status.polling = true,
-            }
+            state.status_mut(source).polling = true;
             vec![Effect::Redraw]
         }
         Msg::Loaded(loaded) => on_loaded(state, loaded),
-        Msg::Catalog { source, generation, at, result } => on_catalog(state, source, generation, at, result),
-        Msg::EmrLoaded { generation, at, result } => {
-            let status = &mut state.emr_status;
-            if generation < status.generation {
-                return Vec::new();
-            }
-            status.generation = generation;
-            status.polling = false;
-            match result {
-                Ok(b) => {
-                    let (data, errors) = *b;
-                    status.last_ok = Some(at);
-                    status.partial_failures = errors.len();
-                    status.error = errors.into_iter().next();
-                    state.emr = data;
-                }
-                Err(e) => status.error = Some(e),
-            }
-            state.rebuild();
-            vec![Effect::Redraw]
-        }
         Msg::EmrAttemptsLoaded { app_id, run_id, result } => {
             for v in &mut state.stack {
                 if let View::EmrDetail(d) = v
@@ -122,25 +83,22 @@ pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
     }
 }
 
-fn on_loaded(state: &mut AppState, loaded: Loaded) -> Vec<Effect> {
-    let status = match loaded.source {
-        Source::Glue => &mut state.glue,
-        Source::Workflows => &mut state.wf_status,
-        Source::Crawlers => &mut state.cr_status,
-        Source::Emr => &mut state.emr_status,
-        Source::DataQuality => &mut state.dq_status,
-    };
+/// A cycle of any source ended: stale generations are dropped; the status (errors,
+/// partial failures, the data's age) is kept the same way for every source.
+pub fn on_loaded(state: &mut AppState, loaded: Loaded) -> Vec<Effect> {
+    let status = state.status_mut(loaded.source);
     if loaded.generation < status.generation {
         return Vec::new();
     }
     status.generation = loaded.generation;
     status.polling = false;
     match loaded.result {
-        Ok(cycle) => {
+        Ok(batch) => {
+            let batch = *batch;
             status.last_ok = Some(loaded.at);
-            status.partial_failures = cycle.errors.len();
-            status.error = cycle.errors.into_iter().next();
-            state.set_data(cycle.data);
+            status.partial_failures = batch.errors.len();
+            status.error = batch.errors.into_iter().next();
+            state.apply(batch.data);
         }
         Err(e) => {
             status.error = Some(e);
@@ -149,44 +107,6 @@ fn on_loaded(state: &mut AppState, loaded: Loaded) -> Vec<Effect> {
             state.rebuild();
         }
     }
-    vec![Effect::Redraw]
-}
-
-fn on_catalog(
-    state: &mut AppState,
-    source: Source,
-    generation: u64,
-    at: chrono::DateTime<chrono::Utc>,
-    result: Result<super::msg::CatalogData, crate::aws::AwsError>,
-) -> Vec<Effect> {
-    let status = match source {
-        Source::Workflows => &mut state.wf_status,
-        Source::Crawlers => &mut state.cr_status,
-        Source::DataQuality => &mut state.dq_status,
-        Source::Glue | Source::Emr => return Vec::new(),
-    };
-    if generation < status.generation {
-        return Vec::new();
-    }
-    status.generation = generation;
-    status.polling = false;
-    match result {
-        Ok(data) => {
-            status.last_ok = Some(at);
-            status.error = None;
-            match data {
-                super::msg::CatalogData::Workflows(w) => state.workflows = w,
-                super::msg::CatalogData::Crawlers(c) => state.crawlers = c,
-                super::msg::CatalogData::DataQuality(mut d) => {
-                    // Failing results first, then newest first.
-                    d.results.sort_by(|a, b| b.is_bad().cmp(&a.is_bad()).then(b.started_on.cmp(&a.started_on)));
-                    state.dq = d;
-                }
-            }
-        }
-        Err(e) => status.error = Some(e),
-    }
-    state.rebuild();
     vec![Effect::Redraw]
 }
 
@@ -235,13 +155,9 @@ fn on_normal_key(state: &mut AppState, key: KeyEvent) -> Vec<Effect> {
             None => state.flash = Some("this view has no filter".into()),
         },
         Action::Sort => {
-            match (state.root, state.stack.last_mut()) {
-                (Pane::Jobs, None) => state.jobs.sort = state.jobs.sort.next(),
-                (_, Some(View::Runs(r))) => r.sort = r.sort.next(),
-                _ => {
-                    state.flash = Some("this view is sorted by name".into());
-                    return vec![Effect::Redraw];
-                }
+            if !state.active_table_mut().is_some_and(|t| t.next_sort()) {
+                state.flash = Some("this view is sorted by name".into());
+                return vec![Effect::Redraw];
             }
             state.rebuild();
         }
@@ -256,15 +172,9 @@ fn on_normal_key(state: &mut AppState, key: KeyEvent) -> Vec<Effect> {
         }
         Action::Refresh => {
             state.flash = Some("refreshing…".into());
-            let root_source = match state.root {
-                Pane::Workflows => Source::Workflows,
-                Pane::Crawlers => Source::Crawlers,
-                Pane::Apps | Pane::Emr => Source::Emr,
-                Pane::Dq => Source::DataQuality,
-                Pane::Jobs | Pane::Cost => Source::Glue,
-            };
-            let mut fx = vec![Effect::PollNow(Source::Glue), Effect::Redraw];
-            if root_source != Source::Glue {
+            let root_source = state.root.spec().source;
+            let mut fx = vec![Effect::PollNow(SourceId::Glue), Effect::Redraw];
+            if root_source != SourceId::Glue && root_source.is_polled() {
                 fx.push(Effect::PollNow(root_source));
             }
             if let Some(View::WorkflowRuns(w)) = state.stack.last() {
@@ -344,7 +254,7 @@ fn on_command_key(state: &mut AppState, key: KeyEvent, mut input: String) -> Vec
             return run_command(state, input.trim());
         }
         KeyCode::Tab => {
-            if let Some((name, _)) = COMMANDS.iter().find(|(n, _)| n.starts_with(input.trim())) {
+            if let Some((name, _)) = commands().find(|(n, _)| n.starts_with(input.trim())) {
                 input = (*name).to_string();
             }
             state.mode = Mode::Command { input };
@@ -370,22 +280,11 @@ fn run_command(state: &mut AppState, cmd: &str) -> Vec<Effect> {
         }
         return fx;
     }
+    if let Some(pane) = Pane::by_name(cmd) {
+        return entered(state, pane);
+    }
     let mut fx = match cmd {
         "" => Vec::new(),
-        "jobs" | "job" | "j" => switch(state, Pane::Jobs),
-        "workflows" | "workflow" | "wf" | "w" => switch(state, Pane::Workflows),
-        "crawlers" | "crawler" | "cr" | "c" => switch(state, Pane::Crawlers),
-        "apps" | "applications" | "app" => switch(state, Pane::Apps),
-        "emr" | "emr-runs" | "runs" => {
-            state.emr_app = None;
-            switch(state, Pane::Emr)
-        }
-        "dq" | "data-quality" | "quality" => switch(state, Pane::Dq),
-        "cost" | "costs" => {
-            let mut fx = switch(state, Pane::Cost);
-            fx.extend(super::quality::opened(state));
-            return fx;
-        }
         "q" | "quit" | "q!" => {
             state.quit = true;
             return vec![Effect::Quit];
@@ -395,12 +294,27 @@ fn run_command(state: &mut AppState, cmd: &str) -> Vec<Effect> {
             Vec::new()
         }
         other => {
-            let known: Vec<&str> = COMMANDS.iter().map(|(n, _)| *n).collect();
+            let known: Vec<&str> = commands().map(|(n, _)| n).collect();
             state.flash = Some(format!("unknown command `{other}` (try :{})", known.join(", :")));
             Vec::new()
         }
     };
     fx.push(Effect::Redraw);
+    fx
+}
+
+/// `:pane`: switch to it, with what the pane does when it opens.
+fn entered(state: &mut AppState, pane: Pane) -> Vec<Effect> {
+    if pane == Pane::Emr {
+        // `:emr` shows every application's runs, even after `:apps` narrowed them.
+        state.emr_app = None;
+    }
+    let mut fx = switch(state, pane);
+    if pane == Pane::Cost {
+        fx.extend(super::quality::opened(state));
+    } else {
+        fx.push(Effect::Redraw);
+    }
     fx
 }
 

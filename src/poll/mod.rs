@@ -1,11 +1,13 @@
-//! Pollers: one task per source, its own cadence, backoff with jitter, one cycle in flight.
+//! Pollers: every source is one [`Source`] run by the one generic loop [`run`], as its own
+//! task: its own cadence, backoff with jitter, one cycle in flight.
 
 mod backoff;
-pub mod catalog;
 pub mod emr;
 pub mod glue;
 pub mod logs;
 mod logs_s3;
+pub mod source;
+pub mod sources;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -14,12 +16,13 @@ use chrono::{DateTime, Utc};
 use tokio::sync::{Notify, mpsc};
 
 pub use backoff::Backoff;
-pub use catalog::{Lister, run_catalog};
-pub use glue::{Cycle, GlueCollector, Scope, StreamMapper};
-
-use crate::app::msg::{Loaded, Msg, Source};
-use crate::config::PollSection;
 pub use emr::EmrCollector;
+pub use glue::{Cycle, GlueCollector, Scope, StreamMapper};
+pub use source::{Batch, Loaded, PollEvent, Source, SourceData, SourceId, run};
+pub use sources::{CrawlersSource, DataQualitySource, EmrSource, Every, GlueSource, WorkflowsSource};
+
+use crate::aws::Account;
+use crate::config::{PollSection, Settings};
 
 /// A clock shared by pollers and the app (the demo's is simulated).
 pub type Clock = Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>;
@@ -39,40 +42,6 @@ impl From<&PollSection> for GlueCadence {
     }
 }
 
-/// The EMR Serverless poller task: `every`, or `active` while runs are in flight.
-pub async fn run_emr(
-    mut collector: emr::EmrCollector,
-    cadence: EmrCadence,
-    clock: Clock,
-    tx: mpsc::Sender<Msg>,
-    wake: Arc<Notify>,
-) {
-    let seed = clock().timestamp_subsec_nanos() as u64 ^ 0xE3;
-    let mut backoff = Backoff::new(cadence.max_backoff, seed);
-    let mut generation = 0;
-    loop {
-        generation += 1;
-        let _ = tx.send(Msg::Polling { source: Source::Emr }).await;
-        let result = collector.poll(clock(), cadence.history).await;
-        let delay = match &result {
-            Ok((_, errors)) if errors.is_empty() => {
-                backoff.reset();
-                if collector.has_active() { cadence.active.min(cadence.every) } else { cadence.every }
-            }
-            Ok((_, errors)) => backoff.next_delay(errors[0].kind),
-            Err(e) => backoff.next_delay(e.kind),
-        };
-        let msg = Msg::EmrLoaded { generation, at: clock(), result: result.map(Box::new) };
-        if tx.send(msg).await.is_err() {
-            return;
-        }
-        tokio::select! {
-            _ = tokio::time::sleep(delay) => {}
-            _ = wake.notified() => {}
-        }
-    }
-}
-
 /// Cadences of the EMR Serverless poller.
 #[derive(Debug, Clone)]
 pub struct EmrCadence {
@@ -88,54 +57,72 @@ impl From<&PollSection> for EmrCadence {
     }
 }
 
-/// The Glue poller task. Runs until the receiver is gone. `wake` forces a full poll now.
-pub async fn run_glue(
-    mut collector: GlueCollector,
-    cadence: GlueCadence,
-    clock: Clock,
-    tx: mpsc::Sender<Msg>,
-    wake: Arc<Notify>,
-) {
-    let mut generation = 0u64;
-    let seed = clock().timestamp_nanos_opt().unwrap_or(7) as u64;
-    let mut backoff = Backoff::new(cadence.max_backoff, seed);
-    let mut next_full = tokio::time::Instant::now();
-    loop {
-        let now_i = tokio::time::Instant::now();
-        let scope = if now_i >= next_full { Scope::All } else { Scope::ActiveOnly };
-        generation += 1;
-        let _ = tx.send(Msg::Polling { source: Source::Glue }).await;
-        let result = collector.poll(scope, clock(), cadence.history).await;
-        let delay = match &result {
-            // Tags only name the stream: a missing glue:GetTags permission must not slow the runs down.
-            Ok(cycle) => match cycle.errors.iter().find(|e| e.operation != "glue:GetTags") {
-                Some(e) => {
-                    let d = backoff.next_delay(e.kind);
-                    next_full = tokio::time::Instant::now() + d;
-                    d
-                }
-                None => {
-                    backoff.reset();
-                    if scope == Scope::All {
-                        next_full = tokio::time::Instant::now() + cadence.all;
-                    }
-                    if collector.active_jobs() > 0 { cadence.active.min(cadence.all) } else { cadence.all }
-                }
-            },
-            Err(e) => {
-                let d = backoff.next_delay(e.kind);
-                next_full = tokio::time::Instant::now() + d;
-                d
-            }
-        };
-        let msg = Msg::Loaded(Loaded { source: Source::Glue, generation, at: clock(), result: result.map(Box::new) });
-        if tx.send(msg).await.is_err() {
-            return;
+/// The running pollers of one account: their tasks, and how to wake each.
+#[derive(Default)]
+pub struct Pollers {
+    tasks: Vec<tokio::task::JoinHandle<()>>,
+    wakes: std::collections::BTreeMap<SourceId, Arc<Notify>>,
+}
+
+impl Pollers {
+    /// Start `source` polling into `tx`.
+    pub fn spawn<S: Source, M: From<PollEvent> + Send + 'static>(
+        &mut self,
+        source: S,
+        clock: Clock,
+        tx: mpsc::Sender<M>,
+    ) {
+        let wake = Arc::new(Notify::new());
+        self.wakes.insert(source.id(), wake.clone());
+        self.tasks.push(tokio::spawn(run(source, clock, tx, wake)));
+    }
+
+    /// Start every polled source of `account`, as `settings` says.
+    pub fn start<M: From<PollEvent> + Send + 'static>(
+        account: &Account,
+        settings: &Arc<Settings>,
+        clock: &Clock,
+        tx: &mpsc::Sender<M>,
+    ) -> Self {
+        let p = &settings.config.poll;
+        let every = |every: Duration| Every { every, max_backoff: p.max_backoff.0 };
+        let mut pollers = Self::default();
+        let glue = GlueCollector::new(
+            account.glue.clone(),
+            StreamMapper::new(settings.clone()),
+            p.max_concurrency,
+            p.glue_jobs.0,
+        );
+        pollers.spawn(GlueSource::new(glue, GlueCadence::from(p)), clock.clone(), tx.clone());
+        let workflows = WorkflowsSource { read: account.workflows.clone(), every: every(p.workflows.0) };
+        pollers.spawn(workflows, clock.clone(), tx.clone());
+        let crawlers = CrawlersSource { read: account.crawlers.clone(), every: every(p.crawlers.0) };
+        pollers.spawn(crawlers, clock.clone(), tx.clone());
+        let emr = EmrCollector::new(account.emr.clone(), p.max_concurrency, p.emr.0 * 4);
+        pollers.spawn(EmrSource::new(emr, EmrCadence::from(p)), clock.clone(), tx.clone());
+        let dq = &settings.config.data_quality;
+        let dq = DataQualitySource { read: account.dq.clone(), history: dq.history.0, every: every(dq.poll.0) };
+        pollers.spawn(dq, clock.clone(), tx.clone());
+        pollers
+    }
+
+    /// Poll `source` now (the refresh key). Unknown or unpolled sources are ignored.
+    pub fn wake(&self, source: SourceId) {
+        if let Some(w) = self.wakes.get(&source) {
+            w.notify_one();
         }
-        let until = (tokio::time::Instant::now() + delay).min(next_full.max(tokio::time::Instant::now()));
-        tokio::select! {
-            _ = tokio::time::sleep_until(until) => {}
-            _ = wake.notified() => { next_full = tokio::time::Instant::now(); }
+    }
+
+    /// Keep a task of the account's (the identity lookup) to stop with the pollers.
+    pub fn adopt(&mut self, task: tokio::task::JoinHandle<()>) {
+        self.tasks.push(task);
+    }
+}
+
+impl Drop for Pollers {
+    fn drop(&mut self) {
+        for t in &self.tasks {
+            t.abort();
         }
     }
 }

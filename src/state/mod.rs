@@ -1,5 +1,6 @@
 //! Everything the UI shows, as plain data. `app::update` changes it; `ui` draws it.
 
+pub mod active;
 pub mod catalog;
 pub mod cursor;
 pub mod detail;
@@ -10,6 +11,7 @@ pub mod graph;
 pub mod jobs;
 pub mod logs;
 pub mod overlay;
+pub mod pane;
 pub mod quality;
 
 use std::sync::Arc;
@@ -19,40 +21,17 @@ use chrono::{DateTime, Utc};
 use crate::aws::{AwsError, StatsSnapshot};
 use crate::config::Settings;
 use crate::model::GlueData;
+pub use active::Active;
 pub use jobs::{DetailPane, JobSort, JobsPane, RunSort, RunsPane};
+pub use pane::{PANES, Pane, PaneSpec, Table};
+
+use crate::poll::{SourceData, SourceId};
 
 /// Smallest terminal batchtop draws into.
 pub const MIN_WIDTH: u16 = 40;
 pub const MIN_HEIGHT: u16 = 10;
 /// Height of the sparkline block above the run history table.
 pub const SPARK_HEIGHT: u16 = 5;
-
-/// The pane at the bottom of the stack, chosen with `:`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Pane {
-    #[default]
-    Jobs,
-    Workflows,
-    Crawlers,
-    Apps,
-    Emr,
-    Dq,
-    Cost,
-}
-
-impl Pane {
-    pub fn name(self) -> &'static str {
-        match self {
-            Pane::Jobs => "jobs",
-            Pane::Workflows => "workflows",
-            Pane::Crawlers => "crawlers",
-            Pane::Apps => "apps",
-            Pane::Emr => "emr",
-            Pane::Dq => "dq",
-            Pane::Cost => "cost",
-        }
-    }
-}
 
 /// A pane pushed on top of the root pane; `Esc` pops it.
 #[derive(Debug, Clone)]
@@ -115,27 +94,23 @@ pub struct AppState {
     pub context: Context,
     pub now: DateTime<Utc>,
     pub stats: StatsSnapshot,
-    pub glue: SourceStatus,
+    /// Health of each source, by [`SourceId::index`].
+    pub statuses: [SourceStatus; SourceId::ALL.len()],
     pub data: GlueData,
     pub jobs: JobsPane,
     pub root: Pane,
     pub workflows: Vec<crate::model::Workflow>,
     pub wf_pane: catalog::ListPane,
-    pub wf_status: SourceStatus,
     pub crawlers: Vec<crate::model::Crawler>,
     pub cr_pane: catalog::ListPane,
-    pub cr_status: SourceStatus,
     pub emr: crate::model::EmrData,
-    pub emr_status: SourceStatus,
     pub apps_pane: catalog::ListPane,
     pub emr_pane: catalog::ListPane,
     /// The application the runs pane is limited to (opened from `:apps`).
     pub emr_app: Option<String>,
     pub dq: crate::model::DqData,
-    pub dq_status: SourceStatus,
     pub dq_pane: catalog::ListPane,
     pub cost: quality::CostState,
-    pub cost_status: SourceStatus,
     pub stack: Vec<View>,
     /// Ids handed to views that run a task (log tails).
     pub next_view_id: u64,
@@ -158,26 +133,21 @@ impl AppState {
             context,
             now,
             stats: StatsSnapshot::default(),
-            glue: SourceStatus::default(),
+            statuses: Default::default(),
             data: GlueData::default(),
             jobs: JobsPane::default(),
             root: Pane::Jobs,
             workflows: Vec::new(),
             wf_pane: Default::default(),
-            wf_status: SourceStatus::default(),
             crawlers: Vec::new(),
             cr_pane: Default::default(),
-            cr_status: SourceStatus::default(),
             emr: Default::default(),
-            emr_status: SourceStatus::default(),
             apps_pane: Default::default(),
             emr_pane: Default::default(),
             emr_app: None,
             dq: Default::default(),
-            dq_status: SourceStatus::default(),
             dq_pane: Default::default(),
             cost: Default::default(),
-            cost_status: SourceStatus::default(),
             stack: Vec::new(),
             next_view_id: 0,
             mode: Mode::Normal,
@@ -194,16 +164,18 @@ impl AppState {
         self.width < MIN_WIDTH || self.height < MIN_HEIGHT
     }
 
+    /// Health of one source.
+    pub fn status(&self, source: SourceId) -> &SourceStatus {
+        &self.statuses[source.index()]
+    }
+
+    pub fn status_mut(&mut self, source: SourceId) -> &mut SourceStatus {
+        &mut self.statuses[source.index()]
+    }
+
     /// The source behind the root pane.
     pub fn source_status(&self) -> &SourceStatus {
-        match self.root {
-            Pane::Jobs => &self.glue,
-            Pane::Workflows => &self.wf_status,
-            Pane::Crawlers => &self.cr_status,
-            Pane::Apps | Pane::Emr => &self.emr_status,
-            Pane::Dq => &self.dq_status,
-            Pane::Cost => &self.cost_status,
-        }
+        self.status(self.root.spec().source)
     }
 
     /// Whether the error line is shown (it takes one row from the body).
@@ -284,10 +256,26 @@ impl AppState {
         self.rebuild_keeping(keep);
     }
 
-    /// Replace the data, keeping the selected job and runs selected.
+    /// Replace the Glue data, keeping the selected job and runs selected.
     pub fn set_data(&mut self, data: GlueData) {
+        self.apply(SourceData::Glue(data));
+    }
+
+    /// Take in what a source brought, keeping every selection. Derived indexes (the
+    /// filtered, sorted rows) are rebuilt here, when data arrives, never per frame.
+    pub fn apply(&mut self, data: SourceData) {
         let keep = self.selection();
-        self.data = data;
+        match data {
+            SourceData::Glue(d) => self.data = d,
+            SourceData::Workflows(w) => self.workflows = w,
+            SourceData::Crawlers(c) => self.crawlers = c,
+            SourceData::Emr(e) => self.emr = e,
+            SourceData::DataQuality(mut d) => {
+                // Failing results first, then newest first.
+                d.results.sort_by(|a, b| b.is_bad().cmp(&a.is_bad()).then(b.started_on.cmp(&a.started_on)));
+                self.dq = d;
+            }
+        }
         self.rebuild_keeping(keep);
     }
 

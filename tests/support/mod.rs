@@ -7,7 +7,7 @@ pub mod tmux;
 use std::sync::Arc;
 use std::time::Duration;
 
-use batchtop::app::msg::{CatalogData, Loaded, Msg, Source};
+use batchtop::app::msg::{Batch, Loaded, Msg, SourceData, SourceId};
 use batchtop::app::update::update;
 use batchtop::aws::demo::DemoAccount;
 use batchtop::config::Settings;
@@ -39,19 +39,24 @@ pub async fn loaded_state(width: u16, height: u16) -> (AppState, DemoAccount) {
     update(&mut state, Msg::Resize { width, height });
     update(
         &mut state,
-        Msg::Loaded(Loaded { source: Source::Glue, generation: 1, at: demo.now(), result: Ok(Box::new(cycle)) }),
+        Msg::Loaded(Loaded {
+            source: SourceId::Glue,
+            generation: 1,
+            at: demo.now(),
+            result: Ok(Box::new(Batch::from(cycle))),
+        }),
     );
     use batchtop::aws::{CrawlerRead, WorkflowRead};
-    let workflows = demo.workflows().await.map(CatalogData::Workflows);
-    update(&mut state, Msg::Catalog { source: Source::Workflows, generation: 1, at: demo.now(), result: workflows });
-    let crawlers = demo.crawlers().await.map(CatalogData::Crawlers);
-    update(&mut state, Msg::Catalog { source: Source::Crawlers, generation: 1, at: demo.now(), result: crawlers });
+    let workflows = demo.workflows().await.map(SourceData::Workflows);
+    update(&mut state, Msg::Loaded(Loaded::from_result(SourceId::Workflows, 1, demo.now(), workflows)));
+    let crawlers = demo.crawlers().await.map(SourceData::Crawlers);
+    update(&mut state, Msg::Loaded(Loaded::from_result(SourceId::Crawlers, 1, demo.now(), crawlers)));
     let mut emr = batchtop::poll::EmrCollector::new(Arc::new(demo.clone()), 4, Duration::from_secs(600));
-    let emr = emr.poll(demo.now(), Duration::from_secs(86_400)).await.map(Box::new);
-    update(&mut state, Msg::EmrLoaded { generation: 1, at: demo.now(), result: emr });
+    let emr = emr.poll(demo.now(), Duration::from_secs(86_400)).await.map(|r| Box::new(Batch::from(r)));
+    update(&mut state, Msg::Loaded(Loaded { source: SourceId::Emr, generation: 1, at: demo.now(), result: emr }));
     use batchtop::aws::DataQualityRead;
-    let dq = demo.dq_overview(Some(demo.now() - chrono::Duration::days(7))).await.map(CatalogData::DataQuality);
-    update(&mut state, Msg::Catalog { source: Source::DataQuality, generation: 1, at: demo.now(), result: dq });
+    let dq = demo.dq_overview(Some(demo.now() - chrono::Duration::days(7))).await.map(SourceData::DataQuality);
+    update(&mut state, Msg::Loaded(Loaded::from_result(SourceId::DataQuality, 1, demo.now(), dq)));
     (state, demo)
 }
 

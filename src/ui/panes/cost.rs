@@ -130,7 +130,7 @@ fn report_table(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: &The
     let spec = table::Spec { title, columns: &columns, cursor: &c.cursor, len: c.rows.len() };
     table::draw(frame, area, spec, rows, theme);
     if c.rows.is_empty() {
-        let text = match (&state.cost_status.error, c.loading, &c.report) {
+        let text = match (&state.status(crate::poll::SourceId::Cost).error, c.loading, &c.report) {
             (Some(e), _, _) => format!("no cost data: {}", e.message),
             (None, true, _) => "loading…".into(),
             (None, false, Some(_)) => "Cost Explorer reports no cost for these services in this period".into(),

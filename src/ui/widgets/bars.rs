@@ -8,19 +8,13 @@ use ratatui::widgets::Paragraph;
 
 use crate::duration::short;
 use crate::keymap::Action;
-use crate::state::{AppState, Mode, Pane, View};
+use crate::state::{AppState, Mode};
 use crate::ui::theme::Theme;
 
 pub fn top(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: &Theme) {
-    let (sort, filter) = match (state.root, state.stack.last()) {
-        (Pane::Jobs, None) => (Some(state.jobs.sort.label()), state.jobs.filter.text.as_str()),
-        (Pane::Workflows, None) => (None, state.wf_pane.filter.text.as_str()),
-        (Pane::Crawlers, None) => (None, state.cr_pane.filter.text.as_str()),
-        (Pane::Apps, None) => (None, state.apps_pane.filter.text.as_str()),
-        (Pane::Emr, None) => (None, state.emr_pane.filter.text.as_str()),
-        (_, Some(View::Runs(r))) => (Some(r.sort.label()), r.filter.text.as_str()),
-        _ => (None, ""),
-    };
+    let table = state.active_table();
+    let sort = table.and_then(|t| t.sort_label());
+    let filter = table.and_then(|t| t.filter()).map(|f| f.text.as_str()).unwrap_or("");
     let mut spans = vec![Span::styled(" batchtop ", theme.title), Span::raw(state.breadcrumb())];
     if let Some(s) = sort {
         spans.push(Span::styled(format!("  sort:{s}"), theme.dim));
@@ -120,11 +114,7 @@ fn status_spans(state: &AppState, theme: &Theme, compact: bool) -> Vec<Span<'sta
 /// Shown in an empty table: why it is empty.
 pub fn empty_note(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: &Theme) {
     let status = state.source_status();
-    let what = match state.root {
-        crate::state::Pane::Dq => "Data Quality results".to_string(),
-        crate::state::Pane::Cost => "cost data".to_string(),
-        other => format!("Glue {}", other.name()),
-    };
+    let what = state.root.spec().what;
     let text = match (&status.error, status.last_ok) {
         (Some(e), _) => format!("no data: {}", e.message),
         (None, None) => format!("loading {what}…"),

@@ -5,8 +5,8 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
-use crate::app::update::COMMANDS;
 use crate::state::AppState;
+use crate::state::pane::commands;
 use crate::ui::theme::Theme;
 
 pub fn lines(state: &AppState, theme: &Theme) -> Vec<Line<'static>> {
@@ -20,8 +20,8 @@ pub fn lines(state: &AppState, theme: &Theme) -> Vec<Line<'static>> {
     }
     out.push(Line::from(""));
     out.push(Line::from(Span::styled("Commands (:)", theme.header)));
-    for (name, what) in COMMANDS {
-        out.push(Line::from(vec![Span::styled(format!("  :{name:<13}"), theme.title), Span::raw(*what)]));
+    for (name, what) in commands() {
+        out.push(Line::from(vec![Span::styled(format!("  :{name:<13}"), theme.title), Span::raw(what)]));
     }
     out.push(Line::from(vec![
         Span::styled(format!("  {:<14}", ":pane filter"), theme.title),

@@ -1,0 +1,219 @@
+//! Carrying out what `update` asked for: wake a poller, start or stop a tail, read
+//! something once, run a confirmed command, write a file. Every effect that talks to AWS
+//! runs as a task and answers with a `Msg`; nothing here blocks the loop.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use tokio::sync::mpsc;
+use tokio::task::JoinHandle;
+
+use super::msg::{Effect, Msg};
+use crate::actions::{Confirmed, Executor};
+use crate::aws::Account;
+use crate::config::Settings;
+use crate::poll::{Clock, Pollers};
+
+/// Runs of a workflow read for its history view.
+const WORKFLOW_RUNS: usize = 50;
+
+/// What effects need: the account's clients, the pollers to wake, the running tails.
+pub struct Effects {
+    pub account: Account,
+    pub executor: Option<Arc<Executor>>,
+    pub pollers: Pollers,
+    pub clock: Clock,
+    pub settings: Arc<Settings>,
+    pub tx: mpsc::Sender<Msg>,
+    cost_cache: crate::cost::cache::CostCache,
+    /// Log tails and followed event logs by view id: the task and its forwarder.
+    tails: HashMap<u64, [JoinHandle<()>; 2]>,
+}
+
+impl Effects {
+    pub fn new(
+        account: Account,
+        executor: Option<Arc<Executor>>,
+        clock: Clock,
+        settings: Arc<Settings>,
+        tx: mpsc::Sender<Msg>,
+    ) -> Self {
+        let cost_cache =
+            crate::cost::cache::CostCache::new(crate::cost::cache::default_dir(), settings.config.cost.ttl.0);
+        Self { account, executor, pollers: Pollers::default(), clock, settings, tx, cost_cache, tails: HashMap::new() }
+    }
+
+    /// Carry out one effect; `true` when the screen needs drawing.
+    pub fn apply(&mut self, effect: Effect) -> bool {
+        match effect {
+            Effect::Redraw => return true,
+            Effect::Quit => {}
+            Effect::PollNow(source) => self.pollers.wake(source),
+            Effect::StartTail { id, plan, pattern } => self.start_tail(id, plan, pattern),
+            Effect::StopTail(id) => self.stop_tail(id),
+            Effect::WriteFile { path, contents } => self.write_file(path, contents),
+            Effect::LoadCost { force, account } => self.load_cost(force, account),
+            Effect::LoadEmrAttempts { app_id, run_id } => self.load_emr_attempts(app_id, run_id),
+            Effect::LoadEventLog { source, after_ms, follow } => self.load_event_log(source, after_ms, follow),
+            Effect::Clipboard(text) => {
+                if let Err(e) = crate::terminal::copy_to_clipboard(&text) {
+                    tracing::warn!(error = %e, "OSC 52 clipboard write failed");
+                }
+            }
+            Effect::LoadWorkflowRuns(workflow) => self.load_workflow_runs(workflow),
+            Effect::Execute(confirmed) => self.execute(confirmed),
+            Effect::LoadBookmark(job) => self.load_bookmark(job),
+        }
+        false
+    }
+
+    /// Run `fut` as a task and send its message.
+    fn answer(&self, fut: impl Future<Output = Msg> + Send + 'static) {
+        let tx = self.tx.clone();
+        tokio::spawn(async move {
+            let _ = tx.send(fut.await).await;
+        });
+    }
+
+    /// Keep a task and its forwarder under `id`, stopping what ran there before.
+    fn keep(&mut self, id: u64, handles: [JoinHandle<()>; 2]) {
+        if let Some(old) = self.tails.insert(id, handles) {
+            old.iter().for_each(JoinHandle::abort);
+        }
+    }
+
+    fn stop_tail(&mut self, id: u64) {
+        if let Some(handles) = self.tails.remove(&id) {
+            handles.iter().for_each(JoinHandle::abort);
+        }
+    }
+
+    fn start_tail(&mut self, id: u64, plan: crate::logs::locate::Plan, pattern: Option<String>) {
+        let (ttx, mut trx) = mpsc::channel(64);
+        let live = self.settings.config.logs.live_tail;
+        let opts = crate::poll::logs::TailOptions { live, pattern, ..Default::default() };
+        let (logs, objects) = (self.account.logs.clone(), self.account.objects.clone());
+        let tail = tokio::spawn(crate::poll::logs::run_tail(logs, objects, plan, opts, ttx));
+        let tx = self.tx.clone();
+        let forward = tokio::spawn(async move {
+            while let Some(event) = trx.recv().await {
+                if tx.send(Msg::Tail { id, event }).await.is_err() {
+                    return;
+                }
+            }
+        });
+        self.keep(id, [tail, forward]);
+    }
+
+    fn write_file(&self, path: std::path::PathBuf, contents: String) {
+        self.answer(async move {
+            let p = path.clone();
+            let result = tokio::task::spawn_blocking(move || {
+                if let Some(dir) = p.parent() {
+                    std::fs::create_dir_all(dir)?;
+                }
+                std::fs::write(&p, contents)
+            })
+            .await
+            .map_err(|e| e.to_string())
+            .and_then(|r| r.map_err(|e| e.to_string()))
+            .map(|()| path);
+            Msg::Written(result)
+        });
+    }
+
+    fn load_cost(&self, force: bool, key: String) {
+        let reader = self.account.cost.clone();
+        let cache = self.cost_cache.clone();
+        let now = (self.clock)();
+        let query = crate::cost::CostQuery::last_days(now.date_naive(), &self.settings.config.cost);
+        self.answer(async move {
+            let result = crate::cost::load(reader.as_ref(), &cache, &key, &query, now, force).await;
+            Msg::CostLoaded { at: now, result: result.map(Box::new) }
+        });
+    }
+
+    fn load_emr_attempts(&self, app_id: String, run_id: String) {
+        let reader = self.account.emr.clone();
+        self.answer(async move {
+            let result = reader.attempts(&app_id, &run_id).await;
+            Msg::EmrAttemptsLoaded { app_id, run_id, result }
+        });
+    }
+
+    fn load_event_log(
+        &mut self,
+        source: crate::state::eventlog::EventLogSource,
+        after_ms: Option<i64>,
+        follow: Option<u64>,
+    ) {
+        let objects = self.account.objects.clone();
+        let ev = &self.settings.config.eventlog;
+        let opts = crate::eventlog::Options {
+            skew_floor_ms: ev.skew_floor.0.as_millis() as u64,
+            skew_ratio: ev.skew_ratio,
+            ..Default::default()
+        };
+        let Some(id) = follow else {
+            self.answer(async move {
+                let result = super::fetch::load(&source, objects, opts, after_ms).await.map(Box::new);
+                Msg::EventLogLoaded { source, result }
+            });
+            return;
+        };
+        // Read, then keep reading what a running application appends.
+        let (ftx, mut frx) = mpsc::channel(8);
+        let every = ev.follow_every.0;
+        let task = tokio::spawn(super::fetch::follow(source.clone(), objects, opts, after_ms, every, ftx));
+        let tx = self.tx.clone();
+        let forward = tokio::spawn(async move {
+            while let Some(r) = frx.recv().await {
+                let msg = Msg::EventLogLoaded { source: source.clone(), result: r.map(Box::new) };
+                if tx.send(msg).await.is_err() {
+                    return;
+                }
+            }
+        });
+        self.keep(id, [task, forward]);
+    }
+
+    fn load_workflow_runs(&self, workflow: String) {
+        let reader = self.account.workflows.clone();
+        self.answer(async move {
+            let result = reader.workflow_runs(&workflow, WORKFLOW_RUNS).await;
+            Msg::WorkflowRunsLoaded { workflow, result }
+        });
+    }
+
+    fn execute(&self, confirmed: Confirmed) {
+        let command = confirmed.command().clone();
+        let executor = self.executor.clone();
+        self.answer(async move {
+            let result = match executor {
+                Some(ex) => ex.run(confirmed).await,
+                None => Err(crate::aws::AwsError {
+                    kind: crate::aws::ErrorKind::Other,
+                    operation: command.api_call().into(),
+                    message: "read-only: nothing was sent".into(),
+                }),
+            };
+            Msg::ActionDone { command, result }
+        });
+    }
+
+    fn load_bookmark(&self, job: String) {
+        let glue = self.account.glue.clone();
+        self.answer(async move {
+            let result = glue.job_bookmark(&job).await;
+            Msg::BookmarkLoaded { job, result }
+        });
+    }
+}
+
+impl Drop for Effects {
+    fn drop(&mut self) {
+        for handles in self.tails.values() {
+            handles.iter().for_each(JoinHandle::abort);
+        }
+    }
+}

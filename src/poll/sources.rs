@@ -1,0 +1,179 @@
+//! The polled sources: one [`Source`] implementation each.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use tokio::time::Instant;
+
+use super::source::{Batch, Source, SourceData, SourceId};
+use super::{EmrCadence, EmrCollector, GlueCadence, GlueCollector, Scope};
+use crate::aws::{AwsError, AwsResult, CrawlerRead, DataQualityRead, WorkflowRead};
+
+/// Glue jobs and their runs: a full cycle every `all`; in between, while runs are in
+/// flight, only the jobs with active runs every `active`.
+pub struct GlueSource {
+    collector: GlueCollector,
+    cadence: GlueCadence,
+    next_full: Instant,
+}
+
+impl GlueSource {
+    pub fn new(collector: GlueCollector, cadence: GlueCadence) -> Self {
+        Self { collector, cadence, next_full: Instant::now() }
+    }
+}
+
+/// Tags only name the stream: a missing glue:GetTags permission must not slow the runs down.
+fn glue_backs_off(e: &AwsError) -> bool {
+    e.operation != "glue:GetTags"
+}
+
+impl Source for GlueSource {
+    fn id(&self) -> SourceId {
+        SourceId::Glue
+    }
+
+    async fn fetch(&mut self, now: DateTime<Utc>) -> AwsResult<Batch> {
+        let scope = if Instant::now() >= self.next_full { Scope::All } else { Scope::ActiveOnly };
+        let cycle = self.collector.poll(scope, now, self.cadence.history).await?;
+        if scope == Scope::All && !cycle.errors.iter().any(glue_backs_off) {
+            self.next_full = Instant::now() + self.cadence.all;
+        }
+        Ok(Batch::from(cycle))
+    }
+
+    fn cadence(&self) -> Duration {
+        let every =
+            if self.collector.active_jobs() > 0 { self.cadence.active.min(self.cadence.all) } else { self.cadence.all };
+        every.min(self.next_full.saturating_duration_since(Instant::now()))
+    }
+
+    fn max_backoff(&self) -> Duration {
+        self.cadence.max_backoff
+    }
+
+    fn backs_off(&self, e: &AwsError) -> bool {
+        glue_backs_off(e)
+    }
+
+    fn backed_off(&mut self, delay: Duration) {
+        // After a failure, the next cycle is a full one.
+        self.next_full = Instant::now() + delay;
+    }
+
+    fn woken(&mut self) {
+        self.next_full = Instant::now();
+    }
+}
+
+/// EMR Serverless applications and runs: `every`, or `active` while runs are in flight.
+pub struct EmrSource {
+    collector: EmrCollector,
+    cadence: EmrCadence,
+}
+
+impl EmrSource {
+    pub fn new(collector: EmrCollector, cadence: EmrCadence) -> Self {
+        Self { collector, cadence }
+    }
+}
+
+impl Source for EmrSource {
+    fn id(&self) -> SourceId {
+        SourceId::Emr
+    }
+
+    async fn fetch(&mut self, now: DateTime<Utc>) -> AwsResult<Batch> {
+        Ok(Batch::from(self.collector.poll(now, self.cadence.history).await?))
+    }
+
+    fn cadence(&self) -> Duration {
+        if self.collector.has_active() { self.cadence.active.min(self.cadence.every) } else { self.cadence.every }
+    }
+
+    fn max_backoff(&self) -> Duration {
+        self.cadence.max_backoff
+    }
+}
+
+/// A fixed cadence and the longest backoff: what the list sources share.
+#[derive(Debug, Clone, Copy)]
+pub struct Every {
+    pub every: Duration,
+    pub max_backoff: Duration,
+}
+
+/// Glue workflows with their last run (one call chain per cycle).
+pub struct WorkflowsSource {
+    pub read: Arc<dyn WorkflowRead>,
+    pub every: Every,
+}
+
+impl Source for WorkflowsSource {
+    fn id(&self) -> SourceId {
+        SourceId::Workflows
+    }
+
+    async fn fetch(&mut self, _now: DateTime<Utc>) -> AwsResult<Batch> {
+        Ok(Batch::whole(SourceData::Workflows(self.read.workflows().await?)))
+    }
+
+    fn cadence(&self) -> Duration {
+        self.every.every
+    }
+
+    fn max_backoff(&self) -> Duration {
+        self.every.max_backoff
+    }
+}
+
+/// Glue crawlers with their last crawl and metrics.
+pub struct CrawlersSource {
+    pub read: Arc<dyn CrawlerRead>,
+    pub every: Every,
+}
+
+impl Source for CrawlersSource {
+    fn id(&self) -> SourceId {
+        SourceId::Crawlers
+    }
+
+    async fn fetch(&mut self, _now: DateTime<Utc>) -> AwsResult<Batch> {
+        Ok(Batch::whole(SourceData::Crawlers(self.read.crawlers().await?)))
+    }
+
+    fn cadence(&self) -> Duration {
+        self.every.every
+    }
+
+    fn max_backoff(&self) -> Duration {
+        self.every.max_backoff
+    }
+}
+
+/// Data Quality results started within `history`, and the evaluation runs.
+pub struct DataQualitySource {
+    pub read: Arc<dyn DataQualityRead>,
+    pub history: Duration,
+    pub every: Every,
+}
+
+impl Source for DataQualitySource {
+    fn id(&self) -> SourceId {
+        SourceId::DataQuality
+    }
+
+    async fn fetch(&mut self, now: DateTime<Utc>) -> AwsResult<Batch> {
+        let since = chrono::Duration::from_std(self.history).ok().map(|h| now - h);
+        Ok(Batch::whole(SourceData::DataQuality(self.read.dq_overview(since).await?)))
+    }
+
+    fn cadence(&self) -> Duration {
+        self.every.every
+    }
+
+    fn max_backoff(&self) -> Duration {
+        self.every.max_backoff
+    }
+}

@@ -1,0 +1,163 @@
+//! The pane registry: every root pane is one [`PaneSpec`] entry (its `:` name, what it
+//! shows, the source behind it). The command bar, `?` help, the top bar, the empty-table
+//! note and `snapshot` all read this one table, so a pane cannot be left out of one of them.
+
+use super::cursor::Cursor;
+use super::filter::Filter;
+use crate::poll::SourceId;
+
+/// The pane at the bottom of the stack, chosen with `:`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash, PartialOrd, Ord)]
+pub enum Pane {
+    #[default]
+    Jobs,
+    Workflows,
+    Crawlers,
+    Apps,
+    Emr,
+    Dq,
+    Cost,
+}
+
+/// One registered pane.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PaneSpec {
+    pub pane: Pane,
+    /// Its `:` command.
+    pub name: &'static str,
+    /// Other words for it after `:`.
+    pub aliases: &'static [&'static str],
+    /// One line for the command bar and help.
+    pub about: &'static str,
+    /// What its rows are, in words ("loading Glue jobs…", "no Glue jobs in this account").
+    pub what: &'static str,
+    /// The source behind it: its status gives the error line and the data's age.
+    pub source: SourceId,
+    /// Its section in `snapshot --format table`.
+    pub snapshot_section: &'static str,
+}
+
+/// Every root pane, in `:` completion and help order.
+pub const PANES: &[PaneSpec] = &[
+    PaneSpec {
+        pane: Pane::Jobs,
+        aliases: &["job", "j"],
+        name: "jobs",
+        about: "Glue jobs and their runs",
+        what: "Glue jobs",
+        source: SourceId::Glue,
+        snapshot_section: "GLUE JOBS",
+    },
+    PaneSpec {
+        pane: Pane::Workflows,
+        aliases: &["workflow", "wf", "w"],
+        name: "workflows",
+        about: "Glue workflows, their runs and graphs",
+        what: "Glue workflows",
+        source: SourceId::Workflows,
+        snapshot_section: "GLUE WORKFLOWS",
+    },
+    PaneSpec {
+        pane: Pane::Crawlers,
+        aliases: &["crawler", "cr", "c"],
+        name: "crawlers",
+        about: "Glue crawlers and catalog freshness",
+        what: "Glue crawlers",
+        source: SourceId::Crawlers,
+        snapshot_section: "GLUE CRAWLERS",
+    },
+    PaneSpec {
+        pane: Pane::Apps,
+        aliases: &["applications", "app"],
+        name: "apps",
+        about: "EMR Serverless applications",
+        what: "EMR Serverless applications",
+        source: SourceId::Emr,
+        snapshot_section: "EMR SERVERLESS APPLICATIONS",
+    },
+    PaneSpec {
+        pane: Pane::Emr,
+        aliases: &["emr-runs", "runs"],
+        name: "emr",
+        about: "EMR Serverless job runs, all applications",
+        what: "EMR Serverless job runs",
+        source: SourceId::Emr,
+        snapshot_section: "EMR SERVERLESS JOB RUNS",
+    },
+    PaneSpec {
+        pane: Pane::Dq,
+        aliases: &["data-quality", "quality"],
+        name: "dq",
+        about: "Glue Data Quality results and evaluation runs",
+        what: "Data Quality results",
+        source: SourceId::DataQuality,
+        snapshot_section: "DATA QUALITY",
+    },
+    PaneSpec {
+        pane: Pane::Cost,
+        aliases: &["costs"],
+        name: "cost",
+        about: "cost by tag (Cost Explorer, cached) and run estimates",
+        what: "cost data",
+        source: SourceId::Cost,
+        snapshot_section: "COST",
+    },
+];
+
+/// Commands of the `:` bar that are not panes.
+pub const OTHER_COMMANDS: &[(&str, &str)] = &[("help", "key bindings"), ("quit", "leave batchtop")];
+
+/// Every `:` command with its line of help: the panes, then the others.
+pub fn commands() -> impl Iterator<Item = (&'static str, &'static str)> {
+    PANES.iter().map(|p| (p.name, p.about)).chain(OTHER_COMMANDS.iter().copied())
+}
+
+impl Pane {
+    /// Its registry entry.
+    pub fn spec(self) -> &'static PaneSpec {
+        // PANES lists every variant in declaration order (checked by a test).
+        &PANES[self as usize]
+    }
+
+    pub fn name(self) -> &'static str {
+        self.spec().name
+    }
+
+    /// The pane a `:` command names (its name or an alias).
+    pub fn by_name(name: &str) -> Option<Pane> {
+        PANES.iter().find(|p| p.name == name || p.aliases.contains(&name)).map(|p| p.pane)
+    }
+}
+
+/// What every table in front of the user offers: a cursor, a filter, maybe a sort.
+pub trait Table {
+    /// Rows shown (after the filter).
+    fn len(&self) -> usize;
+    fn cursor_mut(&mut self) -> &mut Cursor;
+    /// `None`: this table cannot be filtered.
+    fn filter(&self) -> Option<&Filter>;
+    fn set_filter(&mut self, filter: Filter);
+    /// The sort's label, for a sortable table.
+    fn sort_label(&self) -> Option<&'static str> {
+        None
+    }
+    /// Next sort order; `false` when the table has one order only.
+    fn next_sort(&mut self) -> bool {
+        false
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_registry_lists_every_pane_once_in_order() {
+        for (i, spec) in PANES.iter().enumerate() {
+            assert_eq!(spec.pane as usize, i, "{} is out of order", spec.name);
+            assert_eq!(spec.pane.spec(), spec);
+            assert_eq!(Pane::by_name(spec.name), Some(spec.pane));
+        }
+        assert_eq!(PANES.len(), Pane::Cost as usize + 1);
+    }
+}
