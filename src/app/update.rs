@@ -28,6 +28,10 @@ pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
         Msg::Tick { now, stats } => {
             state.now = now;
             state.stats = stats;
+            if state.root == Pane::Cost && state.stack.is_empty() {
+                // "Runs started in the last 24 h": the window moves with the clock.
+                state.joins.slide(&state.data, &state.emr, &state.settings, now);
+            }
             let mut fx = super::quality::tick(state);
             fx.push(Effect::Redraw);
             fx

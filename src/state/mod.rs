@@ -9,6 +9,7 @@ pub mod eventlog;
 pub mod filter;
 pub mod graph;
 pub mod jobs;
+pub mod joins;
 pub mod logs;
 pub mod overlay;
 pub mod pane;
@@ -111,6 +112,8 @@ pub struct AppState {
     pub dq: crate::model::DqData,
     pub dq_pane: catalog::ListPane,
     pub cost: quality::CostState,
+    /// Cross-source indexes (DQ marks, run estimates), rebuilt when data arrives.
+    pub joins: joins::Joins,
     pub stack: Vec<View>,
     /// Ids handed to views that run a task (log tails).
     pub next_view_id: u64,
@@ -148,6 +151,7 @@ impl AppState {
             dq: Default::default(),
             dq_pane: Default::default(),
             cost: Default::default(),
+            joins: Default::default(),
             stack: Vec::new(),
             next_view_id: 0,
             mode: Mode::Normal,
@@ -276,6 +280,7 @@ impl AppState {
                 self.dq = d;
             }
         }
+        self.joins.rebuild(&self.data, &self.emr, &self.dq, &self.settings, self.now);
         self.rebuild_keeping(keep);
     }
 

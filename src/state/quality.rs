@@ -104,28 +104,3 @@ pub fn dq_lines(r: &DqResult) -> Vec<DqLine> {
     }
     out
 }
-
-/// Per-run cost estimates of the runs started in the last `window`, summed by the cost
-/// pane's tag keys (Glue runs by their job's tags, EMR Serverless runs by their own tags,
-/// else their application's).
-pub fn run_estimates(state: &super::AppState, window: chrono::Duration) -> Vec<crate::cost::estimate::EstimateRow> {
-    use crate::cost::estimate::{Prices, emr_run, glue_run, sum_by};
-    let prices = Prices::from_config(&state.settings.config.cost);
-    let since = state.now - window;
-    let keys = &state.settings.config.cost.group_by;
-    let mut items: Vec<(&std::collections::BTreeMap<String, String>, Option<f64>)> = Vec::new();
-    for entry in &state.data.jobs {
-        for run in entry.runs.iter().filter(|r| r.started_on.is_some_and(|s| s >= since)) {
-            items.push((&entry.job.tags, glue_run(run, &prices)));
-        }
-    }
-    for run in state.emr.runs.iter().filter(|r| r.created_at.is_some_and(|s| s >= since)) {
-        let tags = if run.tags.is_empty() {
-            state.emr.apps.iter().find(|a| a.id == run.app_id).map(|a| &a.tags).unwrap_or(&run.tags)
-        } else {
-            &run.tags
-        };
-        items.push((tags, emr_run(run, &prices)));
-    }
-    sum_by(items, keys)
-}

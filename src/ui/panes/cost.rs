@@ -10,7 +10,6 @@ use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Table};
 use crate::cost::estimate::label as estimate_label;
 use crate::duration::short;
 use crate::state::AppState;
-use crate::state::quality::run_estimates;
 use crate::ui::theme::Theme;
 use crate::ui::widgets::table;
 
@@ -31,14 +30,14 @@ fn money(v: f64) -> String {
 }
 
 pub fn render(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: &Theme) {
-    let estimates = run_estimates(state, chrono::Duration::hours(24));
+    let estimates = &state.joins.estimates;
     let est_h = if area.height < 18 { 0 } else { (estimates.len() as u16 + 3).clamp(4, area.height / 3) };
     let [head, body, bottom] =
         Layout::vertical([Constraint::Length(2), Constraint::Min(4), Constraint::Length(est_h)]).areas(area);
     header(frame, head, state, theme);
     report_table(frame, body, state, theme);
     if est_h > 0 {
-        estimates_table(frame, bottom, state, &estimates, theme);
+        estimates_table(frame, bottom, state, estimates, theme);
     }
 }
 

@@ -28,29 +28,9 @@ pub fn dpu(run: &crate::model::JobRun) -> String {
     }
 }
 
-/// How a run's Data Quality results look in a table.
-#[derive(Debug, Default)]
-pub struct DqMark {
-    /// `FAIL`, `ok` or empty (no result).
-    pub mark: &'static str,
-    pub bad: bool,
-    /// For the error column of a run without an error: the first failed rule.
-    pub note: String,
-}
+pub use crate::state::joins::DqMark;
 
+/// The run's DQ mark, indexed when the data arrived.
 pub fn dq_mark(state: &crate::state::AppState, run: &crate::model::JobRun) -> DqMark {
-    let mut any = false;
-    for r in state.dq.for_job_run(&run.job_name, &run.id) {
-        any = true;
-        if r.is_bad() {
-            let rule = r.rules_worst_first().first().map(|x| x.name.clone()).unwrap_or_default();
-            let n = r.failed() + r.errored();
-            return DqMark {
-                mark: "FAIL",
-                bad: true,
-                note: format!("data quality: {n} rule(s) failed on {}: {rule}", r.data_source()),
-            };
-        }
-    }
-    DqMark { mark: if any { "ok" } else { "" }, bad: false, note: String::new() }
+    state.joins.dq_mark(&run.id)
 }

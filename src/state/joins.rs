@@ -1,0 +1,96 @@
+//! What a cell needs from another source, indexed when data arrives: the Data Quality
+//! mark of a Glue run, and the run cost estimates summed by tag. The render path only
+//! looks these up.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+
+use crate::config::Settings;
+use crate::cost::estimate::{EstimateRow, Prices, emr_run, glue_run, sum_by};
+use crate::model::{DqData, EmrData, GlueData};
+
+/// How a run's Data Quality results look in a table.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DqMark {
+    /// `FAIL`, `ok` or empty (no result).
+    pub mark: &'static str,
+    pub bad: bool,
+    /// For the error column of a run without an error: the first failed rule.
+    pub note: String,
+}
+
+/// The cross-source indexes.
+#[derive(Debug, Clone, Default)]
+pub struct Joins {
+    /// By Glue job run id.
+    dq: HashMap<String, DqMark>,
+    /// Run estimates of the last 24 hours, summed by the cost pane's tags.
+    pub estimates: Vec<EstimateRow>,
+}
+
+/// The window of the run estimates in `:cost`.
+pub const ESTIMATE_WINDOW_HOURS: i64 = 24;
+
+impl Joins {
+    /// Index again from the data as it is now.
+    pub fn rebuild(&mut self, glue: &GlueData, emr: &EmrData, dq: &DqData, settings: &Settings, now: DateTime<Utc>) {
+        self.dq = dq_marks(glue, dq);
+        self.estimates = estimates(glue, emr, settings, now - chrono::Duration::hours(ESTIMATE_WINDOW_HOURS));
+    }
+
+    /// Move the estimates' window to `now` (the clock ticked; the data did not change).
+    pub fn slide(&mut self, glue: &GlueData, emr: &EmrData, settings: &Settings, now: DateTime<Utc>) {
+        self.estimates = estimates(glue, emr, settings, now - chrono::Duration::hours(ESTIMATE_WINDOW_HOURS));
+    }
+
+    /// The DQ mark of a Glue run (empty when it produced no result).
+    pub fn dq_mark(&self, run_id: &str) -> DqMark {
+        self.dq.get(run_id).cloned().unwrap_or_default()
+    }
+}
+
+fn dq_marks(glue: &GlueData, dq: &DqData) -> HashMap<String, DqMark> {
+    let mut out = HashMap::new();
+    if dq.results.is_empty() {
+        return out;
+    }
+    for run in glue.jobs.iter().flat_map(|j| &j.runs) {
+        let mut any = false;
+        let mut mark = None;
+        for r in dq.for_job_run(&run.job_name, &run.id) {
+            any = true;
+            if r.is_bad() {
+                let rule = r.rules_worst_first().first().map(|x| x.name.clone()).unwrap_or_default();
+                let n = r.failed() + r.errored();
+                let note = format!("data quality: {n} rule(s) failed on {}: {rule}", r.data_source());
+                mark = Some(DqMark { mark: "FAIL", bad: true, note });
+                break;
+            }
+        }
+        if any {
+            out.insert(run.id.clone(), mark.unwrap_or(DqMark { mark: "ok", bad: false, note: String::new() }));
+        }
+    }
+    out
+}
+
+fn estimates(glue: &GlueData, emr: &EmrData, settings: &Settings, since: DateTime<Utc>) -> Vec<EstimateRow> {
+    let prices = Prices::from_config(&settings.config.cost);
+    let keys = &settings.config.cost.group_by;
+    let mut items: Vec<(&std::collections::BTreeMap<String, String>, Option<f64>)> = Vec::new();
+    for entry in &glue.jobs {
+        for run in entry.runs.iter().filter(|r| r.started_on.is_some_and(|s| s >= since)) {
+            items.push((&entry.job.tags, glue_run(run, &prices)));
+        }
+    }
+    for run in emr.runs.iter().filter(|r| r.created_at.is_some_and(|s| s >= since)) {
+        let tags = if run.tags.is_empty() {
+            emr.apps.iter().find(|a| a.id == run.app_id).map(|a| &a.tags).unwrap_or(&run.tags)
+        } else {
+            &run.tags
+        };
+        items.push((tags, emr_run(run, &prices)));
+    }
+    sum_by(items, keys)
+}
