@@ -133,6 +133,9 @@ impl Pane {
 pub trait Table {
     /// Rows shown (after the filter).
     fn len(&self) -> usize;
+    fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
     fn cursor_mut(&mut self) -> &mut Cursor;
     /// `None`: this table cannot be filtered.
     fn filter(&self) -> Option<&Filter>;
