@@ -1,9 +1,10 @@
 //! The workflows and crawlers panes: lists with a filter, a workflow's run history,
 //! and the graph of one run.
 
+use super::columns::{Column, filter_fields};
 use super::cursor::Cursor;
 use super::filter::{Fields, Filter};
-use crate::model::{Crawler, Workflow, WorkflowRun};
+use crate::model::{Workflow, WorkflowRun};
 
 /// A filtered list of named things.
 #[derive(Debug, Clone, Default)]
@@ -38,6 +39,32 @@ impl ListPane {
         self.cursor.follow(self.visible.len(), rows);
     }
 
+    /// As `rebuild`, with what the filter sees taken from the pane's declared columns;
+    /// `key` names an item, to keep it selected.
+    pub fn rebuild_by<R, C: ?Sized>(
+        &mut self,
+        items: &[R],
+        columns: &[Column<R, C>],
+        ctx: &C,
+        rows: usize,
+        keep: Option<&str>,
+        key: fn(&R) -> &str,
+    ) {
+        self.visible = (0..items.len())
+            .filter(|&i| {
+                let (state, stream, cells) = filter_fields(columns, &items[i], ctx);
+                let cells: Vec<&str> = cells.iter().map(|c| c.as_ref()).collect();
+                self.filter.matches(&Fields { state: &state, stream: &stream, cells: &cells })
+            })
+            .collect();
+        if let Some(k) = keep
+            && let Some(p) = self.visible.iter().position(|&i| key(&items[i]) == k)
+        {
+            self.cursor.selected = p;
+        }
+        self.cursor.follow(self.visible.len(), rows);
+    }
+
     pub fn selected(&self) -> Option<usize> {
         self.visible.get(self.cursor.selected).copied()
     }
@@ -46,12 +73,6 @@ impl ListPane {
 pub fn workflow_fields(w: &Workflow) -> (&str, &str, Vec<&str>) {
     let status = w.last_run.as_ref().map(|r| r.status.as_str()).unwrap_or("");
     (w.name.as_str(), status, vec![w.description.as_deref().unwrap_or("")])
-}
-
-pub fn crawler_fields(c: &Crawler) -> (&str, &str, Vec<&str>) {
-    let status = c.last_crawl.as_ref().map(|l| l.status.as_str()).unwrap_or("");
-    let err = c.last_crawl.as_ref().and_then(|l| l.error_message.as_deref()).unwrap_or("");
-    (c.name.as_str(), status, vec![c.state.as_str(), err, c.database.as_deref().unwrap_or("")])
 }
 
 /// Runs of one workflow, loaded when opened.

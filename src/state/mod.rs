@@ -2,9 +2,12 @@
 
 pub mod active;
 pub mod catalog;
+pub mod columns;
+pub mod crawlers;
 pub mod cursor;
 pub mod detail;
 pub mod emr;
+pub mod emr_columns;
 pub mod eventlog;
 pub mod filter;
 pub mod graph;
@@ -220,23 +223,17 @@ impl AppState {
         let wfs = &self.workflows;
         self.wf_pane.rebuild(wfs.len(), rows, keep_wf.as_deref(), |i| catalog::workflow_fields(&wfs[i]));
         let keep_cr = self.cr_pane.selected().and_then(|i| self.crawlers.get(i)).map(|c| c.name.clone());
-        let crs = &self.crawlers;
-        self.cr_pane.rebuild(crs.len(), rows, keep_cr.as_deref(), |i| catalog::crawler_fields(&crs[i]));
+        let mut pane = std::mem::take(&mut self.cr_pane);
+        pane.rebuild_by(&self.crawlers, crawlers::COLUMNS, self, rows, keep_cr.as_deref(), |c| &c.name);
+        self.cr_pane = pane;
         let keep_app = self.apps_pane.selected().and_then(|i| self.emr.apps.get(i)).map(|a| a.id.clone());
-        let apps = &self.emr.apps;
-        self.apps_pane.rebuild(apps.len(), rows, keep_app.as_deref(), |i| {
-            (apps[i].id.as_str(), apps[i].state.as_str(), vec![apps[i].name.as_str(), apps[i].release_label.as_str()])
-        });
+        let mut pane = std::mem::take(&mut self.apps_pane);
+        pane.rebuild_by(&self.emr.apps, emr_columns::APP_COLUMNS, self, rows, keep_app.as_deref(), |a| &a.id);
+        self.apps_pane = pane;
         let keep_run = self.emr_pane.selected().and_then(|i| self.emr.runs.get(i)).map(|r| r.id.clone());
-        let emr_runs = &self.emr.runs;
-        self.emr_pane.rebuild(emr_runs.len(), rows, keep_run.as_deref(), |i| {
-            let r = &emr_runs[i];
-            (
-                r.id.as_str(),
-                r.state().as_str(),
-                vec![r.name.as_deref().unwrap_or(""), r.details_first_line().unwrap_or("")],
-            )
-        });
+        let mut pane = std::mem::take(&mut self.emr_pane);
+        pane.rebuild_by(&self.emr.runs, emr_columns::RUN_COLUMNS, self, rows, keep_run.as_deref(), |r| &r.id);
+        self.emr_pane = pane;
         if let Some(a) = &self.emr_app {
             let emr_runs = &self.emr.runs;
             self.emr_pane.visible.retain(|&i| emr_runs[i].app_id == *a);

@@ -12,12 +12,7 @@ pub mod quality;
 pub mod runs;
 pub mod workflows;
 
-use chrono::{DateTime, Utc};
-
-/// `MM-DD HH:MM` in UTC, or `-`.
-pub fn when(t: Option<DateTime<Utc>>) -> String {
-    t.map(|t| t.format("%m-%d %H:%M").to_string()).unwrap_or_else(|| "-".into())
-}
+pub use crate::state::columns::when;
 
 /// DPU-hours with one decimal; `~` marks an estimate.
 pub fn dpu(run: &crate::model::JobRun) -> String {

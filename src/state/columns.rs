@@ -1,0 +1,139 @@
+//! Column tables: each column of a pane is declared once (header, width, the table width
+//! at which it appears, its cell, what the `/` filter sees of it). The TUI, the `/` filter
+//! and `snapshot --format table` read the same declaration.
+
+use std::borrow::Cow;
+
+use chrono::{DateTime, Utc};
+
+use crate::model::RunState;
+
+/// `MM-DD HH:MM` in UTC, or `-`.
+pub fn when(t: Option<DateTime<Utc>>) -> String {
+    t.map(|t| t.format("%m-%d %H:%M").to_string()).unwrap_or_else(|| "-".into())
+}
+
+/// How wide a column is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Width {
+    /// Exactly this many cells.
+    Len(u16),
+    /// What is left.
+    Fill,
+    /// Never drawn: only the `/` filter reads it (a field worth finding, not worth a column).
+    Hidden,
+}
+
+/// How a cell is coloured, by meaning; the theme picks the colour.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Tone {
+    #[default]
+    Plain,
+    Dim,
+    Warn,
+    Error,
+    Run(RunState),
+}
+
+/// One cell: its text and its tone.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Text<'a> {
+    pub text: Cow<'a, str>,
+    pub tone: Tone,
+}
+
+impl<'a> Text<'a> {
+    pub fn plain(text: impl Into<Cow<'a, str>>) -> Self {
+        Self { text: text.into(), tone: Tone::Plain }
+    }
+    pub fn toned(text: impl Into<Cow<'a, str>>, tone: Tone) -> Self {
+        Self { text: text.into(), tone }
+    }
+}
+
+/// What the `/` filter takes a column for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Field {
+    /// Matched by free text only.
+    Text,
+    /// Also `state:`.
+    State,
+    /// Also `stream:`.
+    Stream,
+    /// Not matched.
+    Skip,
+}
+
+/// One column of rows `R`, whose cells may read the context `C` (the app's state).
+pub struct Column<R: ?Sized, C: ?Sized> {
+    pub header: &'static str,
+    pub width: Width,
+    /// Shown when the table is at least this many cells wide (0: always).
+    pub from: u16,
+    pub cell: for<'a> fn(&'a R, &'a C) -> Text<'a>,
+    pub filter: Field,
+}
+
+impl<R: ?Sized, C: ?Sized> Column<R, C> {
+    /// Whether a table `width` cells wide shows this column.
+    pub fn shown_at(&self, width: u16) -> bool {
+        width >= self.from && self.width != Width::Hidden
+    }
+}
+
+/// The columns a table `width` cells wide shows, in order.
+pub fn shown<R: ?Sized, C: ?Sized>(columns: &[Column<R, C>], width: u16) -> impl Iterator<Item = &Column<R, C>> {
+    columns.iter().filter(move |c| c.shown_at(width))
+}
+
+/// What the filter sees of one row: its state, its stream and every cell's text.
+pub fn filter_fields<'a, R: ?Sized, C: ?Sized>(
+    columns: &[Column<R, C>],
+    row: &'a R,
+    ctx: &'a C,
+) -> (Cow<'a, str>, Cow<'a, str>, Vec<Cow<'a, str>>) {
+    let (mut state, mut stream, mut cells) = (Cow::Borrowed(""), Cow::Borrowed(""), Vec::new());
+    for c in columns {
+        let text = match c.filter {
+            Field::Skip => continue,
+            _ => (c.cell)(row, ctx).text,
+        };
+        match c.filter {
+            Field::State => state = text.clone(),
+            Field::Stream => stream = text.clone(),
+            _ => {}
+        }
+        cells.push(text);
+    }
+    (state, stream, cells)
+}
+
+/// The rows as aligned plain text (every column: a snapshot is not cut to a terminal).
+pub fn to_text<R, C: ?Sized>(columns: &[Column<R, C>], rows: &[R], ctx: &C) -> String {
+    let mut out = String::new();
+    let line = |cells: Vec<(Width, Cow<'_, str>)>| {
+        let mut l = String::new();
+        for (i, (w, t)) in cells.iter().enumerate() {
+            if i > 0 {
+                l.push(' ');
+            }
+            match w {
+                Width::Len(n) => {
+                    let n = usize::from(*n);
+                    let t: String = t.chars().take(n).collect();
+                    l.push_str(&format!("{t:<n$}"));
+                }
+                Width::Fill | Width::Hidden => l.push_str(t),
+            }
+        }
+        l.trim_end().to_string()
+    };
+    let all: Vec<&Column<R, C>> = shown(columns, u16::MAX).collect();
+    out.push_str(&line(all.iter().map(|c| (c.width, Cow::Borrowed(c.header))).collect()));
+    out.push('\n');
+    for r in rows {
+        out.push_str(&line(all.iter().map(|c| (c.width, (c.cell)(r, ctx).text)).collect()));
+        out.push('\n');
+    }
+    out
+}

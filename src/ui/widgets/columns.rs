@@ -1,0 +1,67 @@
+//! Draw a pane's declared columns (`state::columns`): only the columns its width shows,
+//! only the rows in view.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Cell, Row};
+
+use super::table;
+use crate::state::columns::{Column, Text, Tone, Width, shown};
+use crate::state::cursor::Cursor;
+use crate::ui::theme::Theme;
+
+/// The style of a tone.
+pub fn style(theme: &Theme, tone: Tone) -> Style {
+    match tone {
+        Tone::Plain => Style::default(),
+        Tone::Dim => theme.dim,
+        Tone::Warn => theme.warn,
+        Tone::Error => theme.error,
+        Tone::Run(s) => theme.state(s),
+    }
+}
+
+fn cell<'a>(t: Text<'a>, theme: &Theme) -> Cell<'a> {
+    match t.tone {
+        Tone::Plain => Cell::from(t.text),
+        tone => Cell::from(Span::styled(t.text, style(theme, tone))),
+    }
+}
+
+/// A column table: `rows(window)` gives the rows of the list positions in view.
+pub struct ColumnTable<'a, R, C: ?Sized> {
+    pub title: Line<'a>,
+    pub columns: &'a [Column<R, C>],
+    pub ctx: &'a C,
+    pub cursor: &'a Cursor,
+    /// Rows in the whole list (not just in view).
+    pub len: usize,
+}
+
+impl<R, C: ?Sized> ColumnTable<'_, R, C> {
+    /// Draw; `row(i)` is the row at list position `i` (asked only for those in view).
+    pub fn draw<'r>(self, frame: &mut Frame<'_>, area: Rect, theme: &Theme, row: impl Fn(usize) -> Option<&'r R>)
+    where
+        R: 'r,
+    {
+        let cols: Vec<&Column<R, C>> = shown(self.columns, area.width).collect();
+        let rows: Vec<Row<'_>> = table::window(self.cursor, self.len, area)
+            .filter_map(&row)
+            .map(|r| Row::new(cols.iter().map(|c| cell((c.cell)(r, self.ctx), theme))))
+            .collect();
+        let widths: Vec<(&'static str, Constraint)> = cols
+            .iter()
+            .map(|c| {
+                let w = match c.width {
+                    Width::Len(n) => Constraint::Length(n),
+                    Width::Fill | Width::Hidden => Constraint::Fill(1),
+                };
+                (c.header, w)
+            })
+            .collect();
+        let spec = table::Spec { title: self.title, columns: &widths, cursor: self.cursor, len: self.len };
+        table::draw(frame, area, spec, rows, theme);
+    }
+}
