@@ -4,7 +4,7 @@
 use super::columns::{Column, filter_fields};
 use super::cursor::Cursor;
 use super::filter::{Fields, Filter};
-use crate::model::{Workflow, WorkflowRun};
+use crate::model::WorkflowRun;
 
 /// A filtered list of named things.
 #[derive(Debug, Clone, Default)]
@@ -15,32 +15,8 @@ pub struct ListPane {
 }
 
 impl ListPane {
-    /// `fields(i)` gives (name, state, other cells) of item `i`; the selection follows `keep`.
-    pub fn rebuild<'a>(
-        &mut self,
-        n: usize,
-        rows: usize,
-        keep: Option<&str>,
-        fields: impl Fn(usize) -> (&'a str, &'a str, Vec<&'a str>),
-    ) {
-        self.visible = (0..n)
-            .filter(|&i| {
-                let (name, state, mut cells) = fields(i);
-                cells.push(name);
-                cells.push(state);
-                self.filter.matches(&Fields { state, stream: "", cells: &cells })
-            })
-            .collect();
-        if let Some(k) = keep
-            && let Some(p) = self.visible.iter().position(|&i| fields(i).0 == k)
-        {
-            self.cursor.selected = p;
-        }
-        self.cursor.follow(self.visible.len(), rows);
-    }
-
-    /// As `rebuild`, with what the filter sees taken from the pane's declared columns;
-    /// `key` names an item, to keep it selected.
+    /// The rows `items` that pass the filter, which sees what the pane's declared columns
+    /// offer it; `key` names an item, to keep the selected one selected.
     pub fn rebuild_by<R, C: ?Sized>(
         &mut self,
         items: &[R],
@@ -68,11 +44,6 @@ impl ListPane {
     pub fn selected(&self) -> Option<usize> {
         self.visible.get(self.cursor.selected).copied()
     }
-}
-
-pub fn workflow_fields(w: &Workflow) -> (&str, &str, Vec<&str>) {
-    let status = w.last_run.as_ref().map(|r| r.status.as_str()).unwrap_or("");
-    (w.name.as_str(), status, vec![w.description.as_deref().unwrap_or("")])
 }
 
 /// Runs of one workflow, loaded when opened.

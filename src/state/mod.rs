@@ -6,6 +6,7 @@ pub mod columns;
 pub mod crawlers;
 pub mod cursor;
 pub mod detail;
+pub mod dq_columns;
 pub mod emr;
 pub mod emr_columns;
 pub mod eventlog;
@@ -17,6 +18,7 @@ pub mod logs;
 pub mod overlay;
 pub mod pane;
 pub mod quality;
+pub mod wf_columns;
 
 use std::sync::Arc;
 
@@ -220,8 +222,9 @@ impl AppState {
     fn rebuild_keeping(&mut self, (job, runs): (Option<String>, Vec<Option<String>>)) {
         let rows = self.table_rows();
         let keep_wf = self.wf_pane.selected().and_then(|i| self.workflows.get(i)).map(|w| w.name.clone());
-        let wfs = &self.workflows;
-        self.wf_pane.rebuild(wfs.len(), rows, keep_wf.as_deref(), |i| catalog::workflow_fields(&wfs[i]));
+        let mut pane = std::mem::take(&mut self.wf_pane);
+        pane.rebuild_by(&self.workflows, wf_columns::COLUMNS, self, rows, keep_wf.as_deref(), |w| &w.name);
+        self.wf_pane = pane;
         let keep_cr = self.cr_pane.selected().and_then(|i| self.crawlers.get(i)).map(|c| c.name.clone());
         let mut pane = std::mem::take(&mut self.cr_pane);
         pane.rebuild_by(&self.crawlers, crawlers::COLUMNS, self, rows, keep_cr.as_deref(), |c| &c.name);
@@ -240,8 +243,9 @@ impl AppState {
             self.emr_pane.cursor.follow(self.emr_pane.visible.len(), rows);
         }
         let keep_dq = self.dq_pane.selected().and_then(|i| self.dq.results.get(i)).map(|r| r.id.clone());
-        let dq = &self.dq.results;
-        self.dq_pane.rebuild(dq.len(), rows, keep_dq.as_deref(), |i| quality::dq_fields(&dq[i]));
+        let mut pane = std::mem::take(&mut self.dq_pane);
+        pane.rebuild_by(&self.dq.results, dq_columns::COLUMNS, self, rows, keep_dq.as_deref(), |r| &r.id);
+        self.dq_pane = pane;
         self.cost.cursor.follow(self.cost.rows.len(), rows);
         self.jobs.rebuild(&self.data, self.now, rows, job);
         for (v, keep) in self.stack.iter_mut().zip(runs) {

@@ -6,21 +6,6 @@ use super::cursor::Cursor;
 use crate::cost::{CostReport, CostRow};
 use crate::model::{DqData, DqResult};
 
-/// `(name, state, other cells)` of a result, for the list filter.
-pub fn dq_fields(r: &DqResult) -> (&str, &'static str, Vec<&str>) {
-    (
-        r.id.as_str(),
-        r.verdict(),
-        vec![
-            r.database.as_deref().unwrap_or(""),
-            r.table.as_deref().unwrap_or(""),
-            r.ruleset.as_deref().unwrap_or(""),
-            r.job_name.as_deref().unwrap_or(""),
-            r.job_run_id.as_deref().unwrap_or(""),
-        ],
-    )
-}
-
 /// One result's rules, opened with Enter.
 #[derive(Debug, Clone, Default)]
 pub struct DqDetailPane {

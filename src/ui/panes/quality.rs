@@ -11,17 +11,14 @@ use super::when;
 use crate::duration::short;
 use crate::model::{RuleOutcome, RunState};
 use crate::state::AppState;
+use crate::state::dq_columns::{COLUMNS, verdict_tone};
 use crate::state::quality::{DqDetailPane, DqLine, dq_lines};
 use crate::ui::theme::Theme;
-use crate::ui::widgets::{bars, table};
+use crate::ui::widgets::bars;
+use crate::ui::widgets::columns::{ColumnTable, style};
 
 fn verdict_style(verdict: &str, theme: &Theme) -> Style {
-    match verdict {
-        "PASSED" | "SUCCEEDED" => theme.state(RunState::Succeeded),
-        "FAILED" | "ERROR" | "TIMEOUT" => theme.state(RunState::Failed),
-        "RUNNING" | "STARTING" | "WAITING" => theme.state(RunState::Running),
-        _ => theme.dim,
-    }
+    style(theme, verdict_tone(verdict))
 }
 
 pub fn render(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: &Theme) {
@@ -43,43 +40,8 @@ fn results(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: &Theme) {
         Span::styled(format!("[{}/{}] ", pane.visible.len(), all.len()), theme.dim),
         Span::styled(if bad > 0 { format!("{bad} failing ") } else { String::new() }, theme.error),
     ]);
-    let wide = area.width >= 110;
-    let rows: Vec<Row<'_>> = pane.visible[table::window(&pane.cursor, pane.visible.len(), area)]
-        .iter()
-        .filter_map(|&i| all.get(i))
-        .map(|r| {
-            let v = r.verdict();
-            let mut cells = vec![
-                Cell::from(Span::styled(v, verdict_style(v, theme))),
-                Cell::from(r.data_source()),
-                Cell::from(r.score.map(|s| format!("{:.0}%", s * 100.0)).unwrap_or_else(|| "-".into())),
-                Cell::from(format!("{}/{}/{}", r.passed(), r.failed(), r.errored())),
-                Cell::from(when(r.started_on)),
-            ];
-            if wide {
-                cells.push(Cell::from(r.ruleset.as_deref().unwrap_or("-")));
-            }
-            cells.push(Cell::from(match (&r.job_name, &r.job_run_id) {
-                (Some(j), Some(id)) => format!("{j} {}", id.chars().take(12).collect::<String>()),
-                (None, Some(id)) => id.clone(),
-                _ => "-".into(),
-            }));
-            Row::new(cells)
-        })
-        .collect();
-    let mut columns = vec![
-        ("RESULT", Constraint::Length(7)),
-        ("DATA SOURCE", Constraint::Length(28)),
-        ("SCORE", Constraint::Length(5)),
-        ("P/F/E", Constraint::Length(7)),
-        ("STARTED", Constraint::Length(11)),
-    ];
-    if wide {
-        columns.push(("RULESET", Constraint::Length(24)));
-    }
-    columns.push(("JOB RUN", Constraint::Fill(1)));
-    let spec = table::Spec { title, columns: &columns, cursor: &pane.cursor, len: pane.visible.len() };
-    table::draw(frame, area, spec, rows, theme);
+    let table = ColumnTable { title, columns: COLUMNS, ctx: state, cursor: &pane.cursor, len: pane.visible.len() };
+    table.draw(frame, area, theme, |i| pane.visible.get(i).and_then(|&i| all.get(i)));
     if all.is_empty() {
         bars::empty_note(frame, area, state, theme);
     }

@@ -8,33 +8,17 @@ use ratatui::widgets::{Cell, Row};
 
 use super::when;
 use crate::duration::short;
-use crate::model::{WorkflowRun, WorkflowStatus};
+use crate::model::WorkflowRun;
 use crate::state::AppState;
 use crate::state::catalog::WorkflowRunsPane;
+pub use crate::state::wf_columns::status_text;
+use crate::state::wf_columns::{COLUMNS, status_tone};
 use crate::ui::theme::Theme;
+use crate::ui::widgets::columns::{ColumnTable, style};
 use crate::ui::widgets::{bars, table};
 
 pub fn status_style(theme: &Theme, run: &WorkflowRun) -> Style {
-    use crate::model::RunState;
-    match run.status {
-        WorkflowStatus::Running | WorkflowStatus::Stopping => theme.state(RunState::Running),
-        WorkflowStatus::Error => theme.state(RunState::Failed),
-        WorkflowStatus::Stopped => theme.state(RunState::Stopped),
-        // COMPLETED with failed nodes is a failure for whoever is on call.
-        WorkflowStatus::Completed if run.statistics.bad() > 0 => theme.state(RunState::Failed),
-        WorkflowStatus::Completed => theme.state(RunState::Succeeded),
-        WorkflowStatus::Unknown => theme.dim,
-    }
-}
-
-/// `COMPLETED` or `COMPLETED (1 failed)`.
-pub fn status_text(run: &WorkflowRun) -> String {
-    let bad = run.statistics.bad();
-    if run.status == WorkflowStatus::Completed && bad > 0 {
-        format!("COMPLETED ({bad} failed)")
-    } else {
-        run.status.as_str().to_string()
-    }
+    style(theme, status_tone(run))
 }
 
 fn stat_cells<'a>(run: Option<&WorkflowRun>) -> Vec<Cell<'a>> {
@@ -62,38 +46,8 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: &Theme
         Span::styled(" Glue workflows ", theme.title),
         Span::styled(format!("[{}/{}] ", pane.visible.len(), state.workflows.len()), theme.dim),
     ]);
-    let wide = area.width >= 100;
-    let rows: Vec<Row<'_>> = pane.visible[table::window(&pane.cursor, pane.visible.len(), area)]
-        .iter()
-        .filter_map(|&i| state.workflows.get(i))
-        .map(|w| {
-            let last = w.last_run.as_ref();
-            let mut cells = vec![
-                Cell::from(w.name.as_str()),
-                match last {
-                    Some(r) => Cell::from(Span::styled(status_text(r), status_style(theme, r))),
-                    None => Cell::from(Span::styled("never run", theme.dim)),
-                },
-                Cell::from(when(last.and_then(|r| r.started_on))),
-                Cell::from(last.and_then(|r| r.duration_s(state.now)).map(short).unwrap_or_else(|| "-".into())),
-            ];
-            if wide {
-                cells.extend(stat_cells(last));
-            }
-            Row::new(cells)
-        })
-        .collect();
-    let mut columns = vec![
-        ("NAME", Constraint::Length(26)),
-        ("LAST RUN", Constraint::Length(20)),
-        ("STARTED", Constraint::Length(11)),
-        ("DURATION", Constraint::Length(8)),
-    ];
-    if wide {
-        columns.extend(STAT_COLUMNS);
-    }
-    let spec = table::Spec { title, columns: &columns, cursor: &pane.cursor, len: pane.visible.len() };
-    table::draw(frame, area, spec, rows, theme);
+    let table = ColumnTable { title, columns: COLUMNS, ctx: state, cursor: &pane.cursor, len: pane.visible.len() };
+    table.draw(frame, area, theme, |i| pane.visible.get(i).and_then(|&i| state.workflows.get(i)));
     if state.workflows.is_empty() {
         bars::empty_note(frame, area, state, theme);
     }
