@@ -3,6 +3,7 @@
 
 use chrono::{DateTime, Utc};
 
+use super::columns::filter_fields;
 use super::cursor::Cursor;
 use super::filter::{Fields, Filter};
 use crate::model::{GlueData, JobEntry, JobRun};
@@ -77,9 +78,10 @@ pub struct JobsPane {
 
 impl JobsPane {
     /// Recompute the visible index, keeping job `keep` selected when it is still there.
-    pub fn rebuild(&mut self, data: &GlueData, now: DateTime<Utc>, rows: usize, keep: Option<String>) {
+    pub fn rebuild(&mut self, state: &super::AppState, rows: usize, keep: Option<String>) {
+        let (data, now) = (&state.data, state.now);
         let mut visible: Vec<usize> =
-            (0..data.jobs.len()).filter(|&i| job_matches(&self.filter, &data.jobs[i])).collect();
+            (0..data.jobs.len()).filter(|&i| job_matches(&self.filter, &data.jobs[i], state)).collect();
         let key_dur = |j: &JobEntry| j.last_run().and_then(|r| r.duration_s(now)).unwrap_or(-1);
         match self.sort {
             JobSort::Recent => visible.sort_by(|&a, &b| {
@@ -110,16 +112,13 @@ impl JobsPane {
     }
 }
 
-fn job_matches(filter: &Filter, j: &JobEntry) -> bool {
+fn job_matches(filter: &Filter, j: &JobEntry, state: &super::AppState) -> bool {
     if filter.is_empty() {
         return true;
     }
-    let last = j.last_run();
-    let state = last.map(|r| r.state().as_str()).unwrap_or("");
-    let stream = j.stream.as_deref().unwrap_or("");
-    let error = last.and_then(|r| r.error_first_line()).unwrap_or("");
-    let cells = [j.job.name.as_str(), stream, state, error];
-    filter.matches(&Fields { state, stream, cells: &cells })
+    let (st, stream, cells) = filter_fields(super::job_columns::COLUMNS, j, state);
+    let cells: Vec<&str> = cells.iter().map(|c| c.as_ref()).collect();
+    filter.matches(&Fields { state: &st, stream: &stream, cells: &cells })
 }
 
 /// Run history of one job.

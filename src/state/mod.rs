@@ -12,6 +12,7 @@ pub mod emr_columns;
 pub mod eventlog;
 pub mod filter;
 pub mod graph;
+pub mod job_columns;
 pub mod jobs;
 pub mod joins;
 pub mod logs;
@@ -247,7 +248,9 @@ impl AppState {
         pane.rebuild_by(&self.dq.results, dq_columns::COLUMNS, self, rows, keep_dq.as_deref(), |r| &r.id);
         self.dq_pane = pane;
         self.cost.cursor.follow(self.cost.rows.len(), rows);
-        self.jobs.rebuild(&self.data, self.now, rows, job);
+        let mut jobs = std::mem::take(&mut self.jobs);
+        jobs.rebuild(self, rows, job);
+        self.jobs = jobs;
         for (v, keep) in self.stack.iter_mut().zip(runs) {
             if let View::Runs(r) = v {
                 r.rebuild(&self.data, self.now, rows, keep);

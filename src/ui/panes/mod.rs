@@ -14,14 +14,7 @@ pub mod workflows;
 
 pub use crate::state::columns::when;
 
-/// DPU-hours with one decimal; `~` marks an estimate.
-pub fn dpu(run: &crate::model::JobRun) -> String {
-    match run.dpu_hours() {
-        Some(h) if run.dpu_hours_reported() => format!("{h:.1}"),
-        Some(h) => format!("~{h:.1}"),
-        None => "-".into(),
-    }
-}
+pub use crate::state::job_columns::dpu;
 
 pub use crate::state::joins::DqMark;
 

@@ -1,0 +1,67 @@
+//! The Glue jobs pane's columns: one row per job, its last run.
+
+use super::AppState;
+use super::columns::{Column, Field, Text, Tone, Width, when};
+use crate::duration::short;
+use crate::model::{JobEntry, JobRun};
+
+/// DPU-hours with one decimal; `~` marks an estimate.
+pub fn dpu(run: &JobRun) -> String {
+    match run.dpu_hours() {
+        Some(h) if run.dpu_hours_reported() => format!("{h:.1}"),
+        Some(h) => format!("~{h:.1}"),
+        None => "-".into(),
+    }
+}
+
+fn state(j: &JobEntry) -> Text<'_> {
+    match j.last_run().map(JobRun::state) {
+        Some(s) => Text::toned(s.as_str(), Tone::Run(s)),
+        None => Text::toned("no runs", Tone::Dim),
+    }
+}
+
+fn dq<'a>(j: &'a JobEntry, s: &'a AppState) -> Text<'a> {
+    let m = j.last_run().map(|r| s.joins.dq_mark(&r.id)).unwrap_or_default();
+    Text::toned(m.mark, if m.bad { Tone::Error } else { Tone::Dim })
+}
+
+/// The last run's error, else the rule its data failed.
+fn error<'a>(j: &'a JobEntry, s: &'a AppState) -> Text<'a> {
+    let last = j.last_run();
+    let text = match last.and_then(JobRun::error_first_line) {
+        Some(e) => e.to_string(),
+        None => last.map(|r| s.joins.dq_mark(&r.id).note).unwrap_or_default(),
+    };
+    Text::toned(text, Tone::Warn)
+}
+
+fn last<'a>(j: &'a JobEntry, f: impl Fn(&JobRun) -> String) -> Text<'a> {
+    Text::plain(j.last_run().map(f).unwrap_or_else(|| "-".into()))
+}
+
+const fn col(
+    header: &'static str,
+    width: Width,
+    from: u16,
+    filter: Field,
+    cell: for<'a> fn(&'a JobEntry, &'a AppState) -> Text<'a>,
+) -> Column<JobEntry, AppState> {
+    Column { header, width, from, cell, filter }
+}
+
+/// Name; 70+: stream; the last run's state; 100+: its DQ mark; 70+: when it started; how
+/// long; 100+: DPU-hours and attempt; its error.
+pub const COLUMNS: &[Column<JobEntry, AppState>] = &[
+    col("NAME", Width::Len(26), 0, Field::Text, |j, _| Text::plain(&j.job.name)),
+    col("STREAM", Width::Len(10), 70, Field::Stream, |j, _| Text::plain(j.stream.as_deref().unwrap_or("-"))),
+    col("STATE", Width::Len(9), 0, Field::State, |j, _| state(j)),
+    col("DQ", Width::Len(4), 100, Field::Skip, dq),
+    col("STARTED", Width::Len(11), 70, Field::Skip, |j, _| Text::plain(when(j.last_run().and_then(|r| r.started_on)))),
+    col("DURATION", Width::Len(8), 0, Field::Skip, |j, s| {
+        Text::plain(j.last_run().and_then(|r| r.duration_s(s.now)).map(short).unwrap_or_else(|| "-".into()))
+    }),
+    col("DPU-H", Width::Len(6), 100, Field::Skip, |j, _| last(j, dpu)),
+    col("ATT", Width::Len(3), 100, Field::Skip, |j, _| last(j, |r| r.attempt.to_string())),
+    col("ERROR", Width::Fill, 0, Field::Text, error),
+];
