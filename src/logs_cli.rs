@@ -1,13 +1,14 @@
 //! `batchtop logs <job>/<run> | emr:<app>/<run> | crawler:<name>`: a run's logs as plain
 //! lines on stdout (for pipes), the same tail the TUI uses.
 
+use std::collections::HashMap;
 use std::io::Write;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use tokio::sync::mpsc;
 
-use crate::aws::Account;
+use crate::aws::{Account, LogEvent};
 use crate::config::Settings;
 use crate::logs::locate::{self, Plan};
 use crate::logs::pattern::Pattern;
@@ -71,33 +72,69 @@ fn print_line(out: &mut impl Write, ts_ms: i64, label: &str, text: &str) -> std:
     if ts.is_empty() { writeln!(out, "{label} {text}") } else { writeln!(out, "{ts} {label} {text}") }
 }
 
-/// Run the command; the exit code (0, 1 when nothing could be read, 2 for bad input).
-pub async fn run(account: &Account, settings: &Settings, args: &Args, now: DateTime<Utc>) -> u8 {
-    let target = match parse_target(&args.target) {
-        Ok(t) => t,
-        Err(e) => {
-            eprintln!("batchtop logs: {e}");
-            return 2;
-        }
-    };
-    let pattern = match args.filter.as_deref().map(Pattern::parse).transpose() {
-        Ok(p) => p,
-        Err(e) => {
-            eprintln!("batchtop logs: --filter: {e}");
-            return 2;
-        }
-    };
-    let plan = match plan_of(account, settings, &target).await {
-        Ok(p) => p,
-        Err(e) => {
-            eprintln!("batchtop logs: {e}");
-            return 1;
-        }
-    };
+/// The plan of the target and the `--filter` pattern, or the exit code after saying why not.
+async fn plan_and_pattern(account: &Account, settings: &Settings, args: &Args) -> Result<(Plan, Option<Pattern>), u8> {
+    let target = parse_target(&args.target).map_err(|e| {
+        eprintln!("batchtop logs: {e}");
+        2
+    })?;
+    let pattern = args.filter.as_deref().map(Pattern::parse).transpose().map_err(|e| {
+        eprintln!("batchtop logs: --filter: {e}");
+        2
+    })?;
+    let plan = plan_of(account, settings, &target).await.map_err(|e| {
+        eprintln!("batchtop logs: {e}");
+        1
+    })?;
     if plan.places.is_empty() {
         eprintln!("batchtop logs: {}: {}", plan.title, locate::describe(&plan));
-        return 1;
+        return Err(1);
     }
+    Ok((plan, pattern))
+}
+
+/// Prints new lines once each, labelled by their stream, filtered by the client-side pattern.
+struct Printer {
+    /// Only de-duplicates here (re-reads overlap); lines are printed as they come.
+    seen: Ring,
+    client: Option<Pattern>,
+    run_id: String,
+    labels: HashMap<String, String>,
+    printed: usize,
+}
+
+impl Printer {
+    /// Print what is new in `events`; false when stdout is closed (`| head`).
+    fn print(&mut self, events: Vec<LogEvent>) -> bool {
+        let stdout = std::io::stdout();
+        let mut out = stdout.lock();
+        for e in events {
+            let key = format!("{}|{}", e.group, e.stream);
+            if !self.seen.push(e.ts_ms, &key, e.message.clone()) {
+                continue;
+            }
+            if self.client.as_ref().is_some_and(|p| !p.matches(&e.message)) {
+                continue;
+            }
+            let run_id = &self.run_id;
+            let label =
+                self.labels.entry(key).or_insert_with(|| format!("[{}]", locate::label(&e.group, &e.stream, run_id)));
+            if print_line(&mut out, e.ts_ms, label, &e.message).is_err() {
+                return false;
+            }
+            self.printed += 1;
+        }
+        let _ = out.flush();
+        true
+    }
+}
+
+/// Run the command; the exit code (0, 1 when nothing could be read, 2 for bad input).
+pub async fn run(account: &Account, settings: &Settings, args: &Args, now: DateTime<Utc>) -> u8 {
+    let (plan, pattern) = match plan_and_pattern(account, settings, args).await {
+        Ok(p) => p,
+        Err(code) => return code,
+    };
     let server = pattern.as_ref().and_then(Pattern::server_pattern);
     let client = if server.is_none() { pattern } else { None };
     let opts = TailOptions {
@@ -109,37 +146,23 @@ pub async fn run(account: &Account, settings: &Settings, args: &Args, now: DateT
     };
     let (tx, mut rx) = mpsc::channel(64);
     let tail = tokio::spawn(run_tail(account.logs.clone(), account.objects.clone(), plan.clone(), opts, tx));
-    // The ring only de-duplicates here (re-reads overlap); lines are printed as they come.
-    let mut seen = Ring::new(settings.config.logs.ring_lines);
-    let mut printed = 0usize;
+    let mut printer = Printer {
+        seen: Ring::new(settings.config.logs.ring_lines),
+        client,
+        run_id: plan.run_id.clone(),
+        labels: HashMap::new(),
+        printed: 0,
+    };
     let mut found = false;
-    let stdout = std::io::stdout();
-    let run_id = plan.run_id.clone();
-    let mut labels: std::collections::HashMap<String, String> = Default::default();
     while let Some(ev) = rx.recv().await {
         match ev {
             TailEvent::Found { streams, .. } => found |= !streams.is_empty(),
             TailEvent::Events(events) => {
-                let mut out = stdout.lock();
-                for e in events {
-                    let key = format!("{}|{}", e.group, e.stream);
-                    if !seen.push(e.ts_ms, &key, e.message.clone()) {
-                        continue;
-                    }
-                    if client.as_ref().is_some_and(|p| !p.matches(&e.message)) {
-                        continue;
-                    }
-                    let label = labels
-                        .entry(key)
-                        .or_insert_with(|| format!("[{}]", locate::label(&e.group, &e.stream, &run_id)));
-                    if print_line(&mut out, e.ts_ms, label, &e.message).is_err() {
-                        // A closed pipe (`| head`): stop quietly.
-                        tail.abort();
-                        return 0;
-                    }
-                    printed += 1;
+                if !printer.print(events) {
+                    // A closed pipe (`| head`): stop quietly.
+                    tail.abort();
+                    return 0;
                 }
-                let _ = out.flush();
             }
             TailEvent::Mode(TailMode::Done) => break,
             TailEvent::Mode(TailMode::Polling { reason }) if args.follow => {
@@ -150,7 +173,7 @@ pub async fn run(account: &Account, settings: &Settings, args: &Args, now: DateT
         }
     }
     tail.abort();
-    if !found && printed == 0 {
+    if !found && printer.printed == 0 {
         eprintln!("batchtop logs: no log stream yet: {}", locate::describe(&plan));
         return 1;
     }

@@ -64,10 +64,9 @@ fn rerun_flow_on_the_demo_account() {
     assert_eq!(String::from_utf8_lossy(&out.stdout).lines().count(), 2);
 }
 
-#[test]
-fn read_only_sends_no_write_call_whatever_the_keys() {
-    let acct = fresh_account();
-    let now = chrono::Utc::now().timestamp() as f64;
+/// A Glue job with a running and a failed run (and a bookmark), a workflow, a crawler, and an EMR
+/// Serverless application with a running run: something for every write key to act on.
+fn seed_one_of_each(acct: &str, now: f64) {
     control(
         "/batchtop/glue/seed",
         &json!({"account_id": acct, "region": emu::REGION, "jobs": [
@@ -98,23 +97,11 @@ fn read_only_sends_no_write_call_whatever_the_keys() {
                 "created_at": now - 300.0, "execution_role": format!("arn:aws:iam::{acct}:role/emr"),
                 "job_driver": {"sparkSubmit": {"entryPoint": "s3://code/join.py"}}}),
     );
-    let key = control("/batchtop/access-key", &json!({"account_id": acct}));
-    let dir = temp_dir("e2e-ro");
-    let tmux = Tmux::new("e2e-ro", dir.clone());
-    let script = format!(
-        "env -i HOME={d} TERM=xterm-256color XDG_STATE_HOME={d} XDG_CONFIG_HOME={d} AWS_EC2_METADATA_DISABLED=true \
-         AWS_ACCESS_KEY_ID={id} AWS_SECRET_ACCESS_KEY={secret} {bin} --read-only --region {region} --endpoint-url {url}; \
-         echo BATCHTOP_EXIT=$?; sleep 30",
-        d = dir.display(),
-        id = key["access_key_id"].as_str().expect("key"),
-        secret = key["secret_access_key"].as_str().expect("secret"),
-        bin = env!("CARGO_BIN_EXE_batchtop"),
-        region = emu::REGION,
-        url = emu::url(),
-    );
-    tmux.run(&["new-session", "-d", "-s", "e2e", "-x", "120", "-y", "40", &script]);
-    let s = tmux.wait_for("the jobs table", |s| s.contains("orders_curate") && s.contains("RUNNING"));
-    assert!(s.contains("READ-ONLY"), "{s}");
+}
+
+/// Every write key (confirmed with `y`) in the jobs, runs, workflows, crawlers, applications and
+/// EMR runs panes.
+fn press_every_write_key_in_every_pane(tmux: &Tmux) {
     let mashing: &[&[&str]] = &[
         &["r", "y", "x", "y", "n", "y", "R", "y", "space", "Enter"],
         &["r", "y", "x", "y", "space", "x", "y", "b"],
@@ -142,9 +129,11 @@ fn read_only_sends_no_write_call_whatever_the_keys() {
     tmux.wait_for("the runs of heavy", |s| s.contains("join"));
     tmux.keys(&["r", "y", "x", "y", "d", "y", "Enter", "r", "y", "d", "y", "Escape"]);
     std::thread::sleep(Duration::from_millis(300));
-    tmux.keys(&["q"]);
-    tmux.wait_for("exit", |s| s.contains("BATCHTOP_EXIT=0"));
-    let made = calls(&acct);
+}
+
+/// The emulator saw the reads and none of the write operations.
+fn assert_only_reads_reached_the_emulator(acct: &str) {
+    let made = calls(acct);
     let ops: Vec<&String> = made.as_object().expect("calls").keys().collect();
     for write in [
         "StartJobRun",
@@ -164,5 +153,33 @@ fn read_only_sends_no_write_call_whatever_the_keys() {
     assert!(ops.iter().any(|o| o.as_str() == "GetJobRuns"), "the reads did happen: {made}");
     assert!(ops.iter().any(|o| o.as_str() == "GetJobBookmark"), "showing the bookmark is a read: {made}");
     assert!(ops.iter().any(|o| o.as_str() == "ListJobRunAttempts"), "the EMR run detail was opened: {made}");
+}
+
+#[test]
+fn read_only_sends_no_write_call_whatever_the_keys() {
+    let acct = fresh_account();
+    let now = chrono::Utc::now().timestamp() as f64;
+    seed_one_of_each(&acct, now);
+    let key = control("/batchtop/access-key", &json!({"account_id": acct}));
+    let dir = temp_dir("e2e-ro");
+    let tmux = Tmux::new("e2e-ro", dir.clone());
+    let script = format!(
+        "env -i HOME={d} TERM=xterm-256color XDG_STATE_HOME={d} XDG_CONFIG_HOME={d} AWS_EC2_METADATA_DISABLED=true \
+         AWS_ACCESS_KEY_ID={id} AWS_SECRET_ACCESS_KEY={secret} {bin} --read-only --region {region} --endpoint-url {url}; \
+         echo BATCHTOP_EXIT=$?; sleep 30",
+        d = dir.display(),
+        id = key["access_key_id"].as_str().expect("key"),
+        secret = key["secret_access_key"].as_str().expect("secret"),
+        bin = env!("CARGO_BIN_EXE_batchtop"),
+        region = emu::REGION,
+        url = emu::url(),
+    );
+    tmux.run(&["new-session", "-d", "-s", "e2e", "-x", "120", "-y", "40", &script]);
+    let s = tmux.wait_for("the jobs table", |s| s.contains("orders_curate") && s.contains("RUNNING"));
+    assert!(s.contains("READ-ONLY"), "{s}");
+    press_every_write_key_in_every_pane(&tmux);
+    tmux.keys(&["q"]);
+    tmux.wait_for("exit", |s| s.contains("BATCHTOP_EXIT=0"));
+    assert_only_reads_reached_the_emulator(&acct);
     assert!(!dir.join("batchtop/audit.jsonl").exists(), "no write side, no audit log in read-only mode");
 }

@@ -43,12 +43,12 @@ fn rules(fail: bool) -> Value {
     ])
 }
 
-#[tokio::test]
-async fn dq_results_list_with_filters_and_pages_and_join_their_job_runs() {
-    let acct = fresh_account();
-    let t0 = Utc::now().timestamp() as f64 - 10.0 * 3600.0;
+/// Two runs of orders_curate, and five Data Quality results: the newest run's data failed a
+/// rule; two come from a table check outside any job. The old and new run ids, and the failing
+/// result's id.
+fn seed_two_runs_and_five_results(acct: &str, t0: f64) -> (String, String, String) {
     let runs = seed_job(
-        &acct,
+        acct,
         "orders_curate",
         vec![
             json!({"state": "SUCCEEDED", "started_on": t0, "completed_on": t0 + 600.0}),
@@ -56,31 +56,38 @@ async fn dq_results_list_with_filters_and_pages_and_join_their_job_runs() {
         ],
     );
     let (old_run, new_run) = (runs[0].clone(), runs[1].clone());
-    // Five results: the newest run's data failed a rule; two come from a table check outside any job.
     let failing = dq_result(
-        &acct,
+        acct,
         json!({"data_source": {"database": "curated", "table": "orders"}, "ruleset_name": "orders_rules",
                "job_name": "orders_curate", "job_run_id": new_run, "started_on": t0 + 4100.0, "completed_on": t0 + 4150.0,
                "rules": rules(true)}),
     );
     dq_result(
-        &acct,
+        acct,
         json!({"data_source": {"database": "curated", "table": "orders"}, "ruleset_name": "orders_rules",
                "job_name": "orders_curate", "job_run_id": old_run, "started_on": t0 + 500.0, "completed_on": t0 + 550.0,
                "rules": rules(false)}),
     );
     dq_result(
-        &acct,
+        acct,
         json!({"data_source": {"database": "curated", "table": "orders_keys"}, "ruleset_name": "keys_rules",
                "job_name": "orders_curate", "job_run_id": new_run, "started_on": t0 + 4110.0, "rules": rules(false)}),
     );
     for h in [1.0, 2.0] {
         dq_result(
-            &acct,
+            acct,
             json!({"data_source": {"database": "raw", "table": "payments"}, "ruleset_name": "pay_rules",
                    "started_on": t0 + h * 7200.0, "rules": rules(false)}),
         );
     }
+    (old_run, new_run, failing)
+}
+
+#[tokio::test]
+async fn dq_results_list_with_filters_and_pages_and_join_their_job_runs() {
+    let acct = fresh_account();
+    let t0 = Utc::now().timestamp() as f64 - 10.0 * 3600.0;
+    let (old_run, new_run, failing) = seed_two_runs_and_five_results(&acct, t0);
     let account = emu::account_with_pages(&emu::url(), &acct, Pages { dq: 2, ..Pages::default() }).await;
 
     let all = account.dq.dq_results(&DqFilter::default()).await.expect("ListDataQualityResults");

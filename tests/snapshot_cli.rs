@@ -3,59 +3,17 @@
 
 mod support;
 
-use std::process::{Command, Output};
+use std::process::Command;
 
-use chrono::{DateTime, SecondsFormat, Utc};
+use chrono::{DateTime, Utc};
 use serde_json::{Value, json};
+use support::cli::{Env, rfc3339};
 use support::emu::{self, control, fault, fresh_account};
 
-struct Env {
-    dir: std::path::PathBuf,
-}
-
-impl Env {
-    fn new(tag: &str) -> Self {
-        let dir = std::env::temp_dir().join(format!("batchtop-snap-{tag}-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).expect("temp dir");
-        Self { dir }
-    }
-
-    /// Run the binary with a clean environment: only what the test gives it.
-    fn run(&self, args: &[&str], creds: Option<(&str, &str)>) -> Output {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_batchtop"));
-        cmd.env_clear()
-            .env("HOME", &self.dir)
-            .env("XDG_STATE_HOME", self.dir.join("state"))
-            .env("XDG_CONFIG_HOME", self.dir.join("config"))
-            .env("AWS_CONFIG_FILE", self.dir.join("aws-config"))
-            .env("AWS_SHARED_CREDENTIALS_FILE", self.dir.join("aws-credentials"))
-            .env("AWS_EC2_METADATA_DISABLED", "true")
-            .args(args);
-        if let Some((id, secret)) = creds {
-            cmd.env("AWS_ACCESS_KEY_ID", id).env("AWS_SECRET_ACCESS_KEY", secret);
-        }
-        cmd.output().expect("run batchtop")
-    }
-}
-
-impl Drop for Env {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.dir);
-    }
-}
-
-fn rfc3339(epoch: f64) -> Value {
-    DateTime::<Utc>::from_timestamp(epoch as i64, 0)
-        .map(|t| json!(t.to_rfc3339_opts(SecondsFormat::Secs, true)))
-        .unwrap_or(Value::Null)
-}
-
-#[test]
-fn snapshot_json_equals_what_the_emulator_holds() {
-    let acct = fresh_account();
-    let now = Utc::now().timestamp() as f64;
+/// Three jobs: runs inside and outside a 24-hour window, an attempt, a running one, and none.
+fn three_jobs(now: f64) -> Value {
     let h = 3600.0;
-    let jobs = json!([
+    json!([
         {"name": "orders_curate", "tags": {"stream": "orders", "team": "commerce"}, "runs": [
             {"id": format!("jr_{:064x}", 1), "state": "SUCCEEDED", "started_on": now - 30.0 * h, "completed_on": now - 29.0 * h, "execution_time": 3600},
             {"id": format!("jr_{:064x}", 2), "state": "FAILED", "started_on": now - 5.0 * h, "completed_on": now - 5.0 * h + 95.0,
@@ -69,7 +27,51 @@ fn snapshot_json_equals_what_the_emulator_holds() {
              "execution_time": 3600, "error_message": "Job run timed out"}
         ]},
         {"name": "quiet_job", "tags": {"stream": "misc"}, "runs": []}
-    ]);
+    ])
+}
+
+/// The snapshot's jobs are the seeded ones: tags, stream, and each run started within 24 hours, newest first.
+fn assert_jobs_are_the_seeded(got: &[Value], jobs: &Value, now: f64) {
+    let h = 3600.0;
+    let names: Vec<&str> = got.iter().filter_map(|j| j["name"].as_str()).collect();
+    assert_eq!(names, ["orders_curate", "payments_ingest", "quiet_job"]);
+    for (g, seeded) in got.iter().zip(jobs.as_array().expect("seeded")) {
+        assert_eq!(g["tags"], seeded["tags"], "tags of {}", g["name"]);
+        let stream = seeded["tags"].get("stream").cloned().unwrap_or(Value::Null);
+        assert_eq!(g["stream"], stream, "stream of {}", g["name"]);
+        let mut want: Vec<&Value> = seeded["runs"]
+            .as_array()
+            .expect("runs")
+            .iter()
+            .filter(|r| r["started_on"].as_f64().is_some_and(|s| s >= now - 24.0 * h))
+            .collect();
+        want.sort_by(|a, b| b["started_on"].as_f64().partial_cmp(&a["started_on"].as_f64()).expect("numbers"));
+        let runs = g["runs"].as_array().expect("runs");
+        assert_eq!(runs.len(), want.len(), "runs of {} within 24h", g["name"]);
+        for (r, w) in runs.iter().zip(want) {
+            assert_run_is_the_seeded(r, w);
+        }
+    }
+}
+
+fn assert_run_is_the_seeded(r: &Value, w: &Value) {
+    assert_eq!(r["id"], w["id"]);
+    assert_eq!(r["state"], w["state"]);
+    assert_eq!(r["attempt"], w.get("attempt").cloned().unwrap_or(json!(0)), "{}", r["id"]);
+    assert_eq!(r["previous_run_id"], w.get("previous_run_id").cloned().unwrap_or(Value::Null));
+    assert_eq!(r["started_on"], rfc3339(w["started_on"].as_f64().expect("start")));
+    let completed = w.get("completed_on").and_then(Value::as_f64).map(rfc3339).unwrap_or(Value::Null);
+    assert_eq!(r["completed_on"], completed, "{}", r["id"]);
+    assert_eq!(r["execution_time_s"], w["execution_time"]);
+    assert_eq!(r["dpu_seconds"], w.get("dpu_seconds").cloned().unwrap_or(Value::Null));
+    assert_eq!(r["error_message"], w.get("error_message").cloned().unwrap_or(Value::Null));
+}
+
+#[test]
+fn snapshot_json_equals_what_the_emulator_holds() {
+    let acct = fresh_account();
+    let now = Utc::now().timestamp() as f64;
+    let jobs = three_jobs(now);
     control("/batchtop/glue/seed", &json!({"account_id": acct, "region": emu::REGION, "jobs": jobs}));
     let key = control("/batchtop/access-key", &json!({"account_id": acct}));
     let creds = (key["access_key_id"].as_str().expect("key id"), key["secret_access_key"].as_str().expect("secret"));
@@ -90,35 +92,7 @@ fn snapshot_json_equals_what_the_emulator_holds() {
         snap["generated_at"].as_str().and_then(|s| s.parse().ok()).expect("generated_at RFC 3339");
     assert!((generated.timestamp() as f64 - now).abs() < 120.0);
 
-    let got = snap["glue"]["jobs"].as_array().expect("jobs");
-    let names: Vec<&str> = got.iter().filter_map(|j| j["name"].as_str()).collect();
-    assert_eq!(names, ["orders_curate", "payments_ingest", "quiet_job"]);
-    for (g, seeded) in got.iter().zip(jobs.as_array().expect("seeded")) {
-        assert_eq!(g["tags"], seeded["tags"], "tags of {}", g["name"]);
-        let stream = seeded["tags"].get("stream").cloned().unwrap_or(Value::Null);
-        assert_eq!(g["stream"], stream, "stream of {}", g["name"]);
-        let mut want: Vec<&Value> = seeded["runs"]
-            .as_array()
-            .expect("runs")
-            .iter()
-            .filter(|r| r["started_on"].as_f64().is_some_and(|s| s >= now - 24.0 * h))
-            .collect();
-        want.sort_by(|a, b| b["started_on"].as_f64().partial_cmp(&a["started_on"].as_f64()).expect("numbers"));
-        let runs = g["runs"].as_array().expect("runs");
-        assert_eq!(runs.len(), want.len(), "runs of {} within 24h", g["name"]);
-        for (r, w) in runs.iter().zip(want) {
-            assert_eq!(r["id"], w["id"]);
-            assert_eq!(r["state"], w["state"]);
-            assert_eq!(r["attempt"], w.get("attempt").cloned().unwrap_or(json!(0)), "{}", r["id"]);
-            assert_eq!(r["previous_run_id"], w.get("previous_run_id").cloned().unwrap_or(Value::Null));
-            assert_eq!(r["started_on"], rfc3339(w["started_on"].as_f64().expect("start")));
-            let completed = w.get("completed_on").and_then(Value::as_f64).map(rfc3339).unwrap_or(Value::Null);
-            assert_eq!(r["completed_on"], completed, "{}", r["id"]);
-            assert_eq!(r["execution_time_s"], w["execution_time"]);
-            assert_eq!(r["dpu_seconds"], w.get("dpu_seconds").cloned().unwrap_or(Value::Null));
-            assert_eq!(r["error_message"], w.get("error_message").cloned().unwrap_or(Value::Null));
-        }
-    }
+    assert_jobs_are_the_seeded(snap["glue"]["jobs"].as_array().expect("jobs"), &jobs, now);
 
     // The same, for people.
     let out = env.run(&["snapshot", "--format", "table", "--endpoint-url", &url, "--region", emu::REGION], Some(creds));
@@ -303,97 +277,4 @@ async fn snapshot_json_has_workflows_and_crawlers() {
         (c["tables_created"].as_i64(), c["tables_updated"].as_i64(), c["tables_deleted"].as_i64()),
         (Some(2), Some(5), Some(1))
     );
-}
-
-#[test]
-fn snapshot_json_has_data_quality_and_cost_and_reuses_the_cost_cache() {
-    let acct = fresh_account();
-    let now = Utc::now().timestamp() as f64;
-    let run_id = format!("jr_{:064x}", 77);
-    let jobs = json!([{"name": "orders_curate", "tags": {"stream": "orders", "team": "commerce"},
-        "worker_type": "G.1X", "number_of_workers": 10, "runs": [
-        {"id": run_id, "state": "SUCCEEDED", "started_on": now - 7200.0, "completed_on": now - 3600.0, "execution_time": 3600}]}]);
-    control("/batchtop/glue/seed", &json!({"account_id": acct, "region": emu::REGION, "jobs": jobs}));
-    control(
-        "/batchtop/glue/dq-result",
-        &json!({"account_id": acct, "region": emu::REGION, "result_id": "dqresult-snap1",
-                "data_source": {"database": "curated", "table": "orders"}, "ruleset_name": "orders_rules", "score": 0.5,
-                "job_name": "orders_curate", "job_run_id": run_id, "started_on": now - 3700.0, "completed_on": now - 3650.0,
-                "rules": [{"name": "IsComplete \"id\"", "result": "FAIL", "message": "Value: 0.9 does not meet the constraint requirement!"},
-                          {"name": "RowCount > 0", "result": "PASS"}]}),
-    );
-    let yesterday = (Utc::now() - chrono::Duration::days(1)).date_naive();
-    let answer = json!({"ResultsByTime": [{"TimePeriod": {"Start": yesterday.to_string(), "End": Utc::now().date_naive().to_string()},
-        "Total": {}, "Estimated": true, "Groups": [
-            {"Keys": ["team$commerce", "stream$orders"], "Metrics": {"UnblendedCost": {"Amount": "12.5", "Unit": "USD"}}},
-            {"Keys": ["team$", "stream$"], "Metrics": {"UnblendedCost": {"Amount": "2.5", "Unit": "USD"}}}]}]});
-    control("/moto-api/static/ce/cost-and-usage-results", &json!({"account_id": acct, "results": [answer]}));
-    let key = control("/batchtop/access-key", &json!({"account_id": acct}));
-    let creds = (key["access_key_id"].as_str().expect("key id"), key["secret_access_key"].as_str().expect("secret"));
-    let env = Env::new("dq-cost");
-    let url = emu::url();
-    let args = ["snapshot", "--format", "json", "--endpoint-url", &url, "--region", emu::REGION];
-    let out = env.run(&args, Some(creds));
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let snap: Value = serde_json::from_slice(&out.stdout).expect("JSON");
-    assert_eq!(snap["errors"], json!([]));
-    let dq = snap["glue"]["data_quality"].as_array().expect("glue.data_quality");
-    assert_eq!(dq.len(), 1);
-    let r = &dq[0];
-    assert_eq!(r["result_id"], "dqresult-snap1");
-    assert_eq!(r["data_source"], "curated.orders");
-    assert_eq!(r["ruleset"], "orders_rules");
-    assert_eq!(r["score"], 0.5);
-    assert_eq!(r["job_name"], "orders_curate");
-    assert_eq!(r["job_run_id"], run_id.as_str());
-    assert_eq!(r["started_on"], rfc3339(now - 3700.0));
-    assert_eq!(
-        r["rules"][0],
-        json!({"name": "IsComplete \"id\"", "result": "FAIL",
-        "message": "Value: 0.9 does not meet the constraint requirement!", "evaluated_metrics": {}})
-    );
-    assert_eq!(r["rules"][1]["result"], "PASS");
-    let cost = &snap["cost"];
-    assert_eq!(cost["currency"], "USD");
-    assert_eq!(cost["group_by"], json!(["team", "stream"]));
-    assert_eq!(cost["end"], Utc::now().date_naive().to_string());
-    assert_eq!(cost["from_cache"], false);
-    let groups = cost["groups"].as_array().expect("groups");
-    assert_eq!(groups.len(), 2);
-    let tagged =
-        groups.iter().find(|g| g["keys"] == json!({"team": "commerce", "stream": "orders"})).expect("tagged group");
-    assert_eq!(tagged["total"], 12.5);
-    assert_eq!(tagged["daily"].as_array().expect("daily").last(), Some(&json!(12.5)));
-    assert_eq!(cost["untagged"], 2.5);
-    // The run's estimate: 3600 s x 10 G.1X workers = 10 DPU-hours x the default $0.44.
-    let run = &snap["glue"]["jobs"][0]["runs"][0];
-    assert_eq!(run["dpu_hours_estimate"].as_f64(), Some(10.0));
-    assert!((run["cost_estimate_usd"].as_f64().expect("estimate") - 4.4).abs() < 1e-9);
-    assert_eq!(emu::calls_of(&acct, "GetCostAndUsage"), 1);
-
-    // A second snapshot within the TTL reads the disk cache: no second billed request.
-    let out = env.run(&args, Some(creds));
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let snap: Value = serde_json::from_slice(&out.stdout).expect("JSON");
-    assert_eq!(snap["cost"]["from_cache"], true);
-    assert_eq!(snap["cost"]["groups"].as_array().map(Vec::len), Some(2));
-    assert_eq!(emu::calls_of(&acct, "GetCostAndUsage"), 1);
-
-    // --no-cost: no Cost Explorer at all, even a denied one is no error.
-    emu::fault(&acct, "GetCostAndUsage", "access_denied", 5, 0);
-    let mut no_cost = args.to_vec();
-    no_cost.push("--no-cost");
-    let env2 = Env::new("no-cost");
-    let out = env2.run(&no_cost, Some(creds));
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let snap: Value = serde_json::from_slice(&out.stdout).expect("JSON");
-    assert_eq!(snap["cost"], Value::Null);
-    assert_eq!(snap["errors"], json!([]));
-    assert_eq!(emu::calls_of(&acct, "GetCostAndUsage"), 1);
-    // Without it, a denied Cost Explorer is a failed source (exit 1, named in errors).
-    let out = env2.run(&args, Some(creds));
-    assert_eq!(out.status.code(), Some(1));
-    let snap: Value = serde_json::from_slice(&out.stdout).expect("JSON");
-    assert_eq!(snap["errors"][0]["source"], "cost", "{snap}");
-    assert_eq!(snap["errors"][0]["kind"], "access_denied", "{snap}");
 }

@@ -166,6 +166,71 @@ impl Mirror {
     }
 }
 
+/// The private mirror of an S3 source (None for a local file), or why the URI is not one.
+fn mirror_of(source: &EventLogSource) -> Result<Option<Mirror>, String> {
+    match source {
+        EventLogSource::Local(_) => Ok(None),
+        EventLogSource::S3(uri) => match parse_s3(uri) {
+            Some((bucket, prefix)) => Ok(Some(Mirror {
+                dir: std::env::temp_dir().join(format!(
+                    "batchtop-eventlog-follow-{}-{}",
+                    std::process::id(),
+                    chrono::Utc::now().timestamp_nanos_opt().unwrap_or(0)
+                )),
+                bucket,
+                prefix,
+                got: Default::default(),
+            })),
+            None => Err(format!("`{uri}` is not an s3://bucket/prefix URI")),
+        },
+    }
+}
+
+/// There is no event log (yet) where `source` points.
+fn no_log_under(source: &EventLogSource) -> String {
+    let uri = match source {
+        EventLogSource::S3(u) => u.clone(),
+        EventLogSource::Local(p) => p.display().to_string(),
+    };
+    format!("no Spark event log under {uri} (looked for spark-application-* files and eventlog_v2_* folders)")
+}
+
+type SummarySender = tokio::sync::mpsc::Sender<Result<Summary, String>>;
+
+/// Feed what the log at `path` gained to the analyser (on a blocking thread) and send the
+/// updated summary, always on the `first` round; false when following stops.
+async fn read_new(
+    tail: &mut Option<eventlog::Tail>,
+    path: &Path,
+    opts: &Options,
+    first: bool,
+    tx: &SummarySender,
+) -> bool {
+    let mut t = tail.take().unwrap_or_else(|| eventlog::Tail::new(path, opts));
+    let polled = tokio::task::spawn_blocking(move || {
+        let r = t.poll().map_err(|e| e.to_string());
+        let summary = r.as_ref().ok().filter(|n| **n > 0).map(|_| t.summary());
+        (t, r, summary)
+    })
+    .await;
+    match polled {
+        Ok((t, Ok(n), summary)) => {
+            *tail = Some(t);
+            !((n > 0 || first)
+                && tx
+                    .send(Ok(summary.unwrap_or_else(|| tail.as_mut().map(|t| t.summary()).unwrap_or_default())))
+                    .await
+                    .is_err())
+        }
+        // A bad first read ends following; a later one is reported and the next round tries again.
+        Ok((_, Err(e), _)) => tx.send(Err(e)).await.is_ok() && !first,
+        Err(e) => {
+            let _ = tx.send(Err(format!("reading the event log stopped: {e}"))).await;
+            false
+        }
+    }
+}
+
 /// Follow a growing event log: each round copies only what S3 objects gained (by byte range)
 /// or reads what a local file gained, feeds only the new bytes to the analyser, and sends the
 /// updated summary. Runs until `tx` is closed (the view was closed).
@@ -175,26 +240,14 @@ pub async fn follow(
     opts: Options,
     after_ms: Option<i64>,
     every: std::time::Duration,
-    tx: tokio::sync::mpsc::Sender<Result<Summary, String>>,
+    tx: SummarySender,
 ) {
-    let mut mirror = match &source {
-        EventLogSource::Local(_) => None,
-        EventLogSource::S3(uri) => match parse_s3(uri) {
-            Some((bucket, prefix)) => Some(Mirror {
-                dir: std::env::temp_dir().join(format!(
-                    "batchtop-eventlog-follow-{}-{}",
-                    std::process::id(),
-                    chrono::Utc::now().timestamp_nanos_opt().unwrap_or(0)
-                )),
-                bucket,
-                prefix,
-                got: Default::default(),
-            }),
-            None => {
-                let _ = tx.send(Err(format!("`{uri}` is not an s3://bucket/prefix URI"))).await;
-                return;
-            }
-        },
+    let mut mirror = match mirror_of(&source) {
+        Ok(m) => m,
+        Err(e) => {
+            let _ = tx.send(Err(e)).await;
+            return;
+        }
     };
     let mut tail: Option<eventlog::Tail> = None;
     let mut first = true;
@@ -217,52 +270,14 @@ pub async fn follow(
         };
         let Some(path) = path else {
             if first {
-                let uri = match &source {
-                    EventLogSource::S3(u) => u.clone(),
-                    EventLogSource::Local(p) => p.display().to_string(),
-                };
-                let msg = format!(
-                    "no Spark event log under {uri} (looked for spark-application-* files and eventlog_v2_* folders)"
-                );
-                let _ = tx.send(Err(msg)).await;
+                let _ = tx.send(Err(no_log_under(&source))).await;
                 return;
             }
             tokio::time::sleep(every).await;
             continue;
         };
-        if first || grew || mirror.is_none() {
-            let mut t = tail.take().unwrap_or_else(|| eventlog::Tail::new(&path, &opts));
-            let polled = tokio::task::spawn_blocking(move || {
-                let r = t.poll().map_err(|e| e.to_string());
-                let summary = r.as_ref().ok().filter(|n| **n > 0).map(|_| t.summary());
-                (t, r, summary)
-            })
-            .await;
-            match polled {
-                Ok((t, Ok(n), summary)) => {
-                    tail = Some(t);
-                    if (n > 0 || first)
-                        && tx
-                            .send(Ok(summary.unwrap_or_else(|| tail.as_mut().map(|t| t.summary()).unwrap_or_default())))
-                            .await
-                            .is_err()
-                    {
-                        return;
-                    }
-                }
-                Ok((_, Err(e), _)) => {
-                    if tx.send(Err(e)).await.is_err() {
-                        return;
-                    }
-                    if first {
-                        return;
-                    }
-                }
-                Err(e) => {
-                    let _ = tx.send(Err(format!("reading the event log stopped: {e}"))).await;
-                    return;
-                }
-            }
+        if (first || grew || mirror.is_none()) && !read_new(&mut tail, &path, &opts, first, &tx).await {
+            return;
         }
         first = false;
         tokio::time::sleep(every).await;

@@ -108,17 +108,7 @@ pub fn on_key(state: &mut AppState, key: KeyEvent) -> Option<Vec<Effect>> {
         return Some(on_input(v, key, input));
     }
     if let Some(sel) = v.picker {
-        let picks = v.picks();
-        match key.code {
-            KeyCode::Down | KeyCode::Char('j') => v.picker = Some((sel + 1).min(picks.len().saturating_sub(1))),
-            KeyCode::Up | KeyCode::Char('k') => v.picker = Some(sel.saturating_sub(1)),
-            KeyCode::Enter => {
-                v.pick = picks.get(sel).cloned().unwrap_or_default();
-                v.picker = None;
-                v.follow = true;
-            }
-            _ => v.picker = None,
-        }
+        on_picker_key(v, key, sel);
         return Some(vec![Effect::Redraw]);
     }
     let rows = v.rows();
@@ -135,20 +125,7 @@ pub fn on_key(state: &mut AppState, key: KeyEvent) -> Option<Vec<Effect>> {
         KeyCode::Char('&') => {
             v.input = Some(LogInput::Filter(v.filter.as_ref().map(|s| s.0.clone()).unwrap_or_default()))
         }
-        KeyCode::Char('n') | KeyCode::Char('N') => {
-            let hits = v.search_hits(&rows);
-            if hits.is_empty() {
-                v.note = Some(if v.search.is_some() { "no match".into() } else { "search first with /".into() });
-            } else {
-                let at = v.cursor.unwrap_or(v.first_row(rows.len(), height));
-                let next = if key.code == KeyCode::Char('n') {
-                    hits.iter().copied().find(|&h| h > at).unwrap_or(hits[0])
-                } else {
-                    hits.iter().rev().copied().find(|&h| h < at).unwrap_or(hits[hits.len() - 1])
-                };
-                v.jump_to(next);
-            }
-        }
+        KeyCode::Char('n') | KeyCode::Char('N') => jump_to_hit(v, &rows, height, key.code == KeyCode::Char('n')),
         KeyCode::Char('e') => match v.first_exception(&rows) {
             Some(r) => v.jump_to(r),
             None => v.note = Some("no exception in what is shown".into()),
@@ -160,15 +137,7 @@ pub fn on_key(state: &mut AppState, key: KeyEvent) -> Option<Vec<Effect>> {
         KeyCode::Char('s') => v.picker = Some(0),
         KeyCode::Left | KeyCode::Char('h') => v.hscroll = v.hscroll.saturating_sub(8),
         KeyCode::Right | KeyCode::Char('l') => v.hscroll += 8,
-        KeyCode::Char('w') => {
-            let name = format!(
-                "{}-{}.log",
-                v.plan.title.replace(|c: char| !c.is_ascii_alphanumeric() && c != '-' && c != '_', "_"),
-                state.now.format("%Y%m%dT%H%M%S")
-            );
-            let path = crate::paths::state_dir().join("logs").join(name);
-            return Some(vec![Effect::WriteFile { path, contents: v.export() }, Effect::Redraw]);
-        }
+        KeyCode::Char('w') => return Some(write_file(v, state.now)),
         KeyCode::Up | KeyCode::Char('k') => scroll(v, -1, rows.len(), height),
         KeyCode::Down | KeyCode::Char('j') => scroll(v, 1, rows.len(), height),
         KeyCode::PageUp => scroll(v, -(height as isize), rows.len(), height),
@@ -181,6 +150,48 @@ pub fn on_key(state: &mut AppState, key: KeyEvent) -> Option<Vec<Effect>> {
         _ => return None,
     }
     Some(vec![Effect::Redraw])
+}
+
+/// A key while the stream picker is open: move, pick (and follow), or close it.
+fn on_picker_key(v: &mut LogViewPane, key: KeyEvent, sel: usize) {
+    let picks = v.picks();
+    match key.code {
+        KeyCode::Down | KeyCode::Char('j') => v.picker = Some((sel + 1).min(picks.len().saturating_sub(1))),
+        KeyCode::Up | KeyCode::Char('k') => v.picker = Some(sel.saturating_sub(1)),
+        KeyCode::Enter => {
+            v.pick = picks.get(sel).cloned().unwrap_or_default();
+            v.picker = None;
+            v.follow = true;
+        }
+        _ => v.picker = None,
+    }
+}
+
+/// `n` / `N`: the next (`forward`) or previous search hit, wrapping around.
+fn jump_to_hit(v: &mut LogViewPane, rows: &[Row], height: usize, forward: bool) {
+    let hits = v.search_hits(rows);
+    if hits.is_empty() {
+        v.note = Some(if v.search.is_some() { "no match".into() } else { "search first with /".into() });
+    } else {
+        let at = v.cursor.unwrap_or(v.first_row(rows.len(), height));
+        let next = if forward {
+            hits.iter().copied().find(|&h| h > at).unwrap_or(hits[0])
+        } else {
+            hits.iter().rev().copied().find(|&h| h < at).unwrap_or(hits[hits.len() - 1])
+        };
+        v.jump_to(next);
+    }
+}
+
+/// `w`: write what the view holds to a file under the state directory.
+fn write_file(v: &LogViewPane, now: chrono::DateTime<chrono::Utc>) -> Vec<Effect> {
+    let name = format!(
+        "{}-{}.log",
+        v.plan.title.replace(|c: char| !c.is_ascii_alphanumeric() && c != '-' && c != '_', "_"),
+        now.format("%Y%m%dT%H%M%S")
+    );
+    let path = crate::paths::state_dir().join("logs").join(name);
+    vec![Effect::WriteFile { path, contents: v.export() }, Effect::Redraw]
 }
 
 fn scroll(v: &mut LogViewPane, delta: isize, total: usize, height: usize) {

@@ -9,9 +9,13 @@ use std::collections::hash_map::Entry;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hasher};
 
-use super::events::{self, Event, Metrics, StageInfo, StageKey, TaskEnd};
+mod records;
+mod summary;
+
+use self::records::{ExecRec, JobRec, StageRec, StageStatus, TaskStats};
+use super::events::{self, Event, StageInfo, StageKey, TaskEnd};
 use super::failures::{self, Failures};
-use super::model::{ExecutorSummary, JobSummary, Quantiles, SqlExecution, StageSummary, Summary};
+use super::model::{ExecutorSummary, JobSummary, SqlExecution, Summary};
 
 /// A fast hasher for integer keys (ids come from the log; no hash flooding concern for a CLI).
 #[derive(Default)]
@@ -36,100 +40,6 @@ impl Hasher for IdHasher {
 
 type IdMap<K, V> = HashMap<K, V, BuildHasherDefault<IdHasher>>;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum StageStatus {
-    Pending,
-    Active,
-    Complete,
-    Failed,
-    Skipped,
-}
-
-impl StageStatus {
-    fn as_str(self) -> &'static str {
-        match self {
-            StageStatus::Pending => "PENDING",
-            StageStatus::Active => "ACTIVE",
-            StageStatus::Complete => "COMPLETE",
-            StageStatus::Failed => "FAILED",
-            StageStatus::Skipped => "SKIPPED",
-        }
-    }
-}
-
-#[derive(Debug)]
-struct StageRec {
-    name: String,
-    num_tasks: i64,
-    submission_ms: Option<i64>,
-    completion_ms: Option<i64>,
-    failure_reason: Option<String>,
-    status: StageStatus,
-    /// Still in the history server's `liveStages` (task ends are counted only then).
-    live: bool,
-    active: i64,
-    completed: i64,
-    failed: i64,
-    killed: i64,
-    metrics: Metrics,
-    job_ids: Vec<i64>,
-}
-
-impl StageRec {
-    fn new(info: &StageInfo<'_>) -> Self {
-        let mut rec = StageRec {
-            name: String::new(),
-            num_tasks: 0,
-            submission_ms: None,
-            completion_ms: None,
-            failure_reason: None,
-            status: StageStatus::Pending,
-            live: true,
-            active: 0,
-            completed: 0,
-            failed: 0,
-            killed: 0,
-            metrics: Metrics::default(),
-            job_ids: Vec::new(),
-        };
-        rec.set_info(info);
-        rec
-    }
-
-    /// `stage.info = info`: every stage event replaces the stage info.
-    fn set_info(&mut self, info: &StageInfo<'_>) {
-        let name = info.name.as_deref().unwrap_or("");
-        if self.name != name {
-            name.clone_into(&mut self.name);
-        }
-        self.num_tasks = info.num_tasks.unwrap_or(0);
-        self.submission_ms = info.submission_ms;
-        self.completion_ms = info.completion_ms;
-        self.failure_reason = info.failure_reason.as_deref().map(str::to_owned);
-    }
-}
-
-/// Task records of one stage attempt, reduced to what `taskSummary` needs for durations.
-#[derive(Debug, Default)]
-struct TaskStats {
-    /// Durations of every finished task attempt (failed and killed included).
-    durations: Vec<u64>,
-    /// Tasks whose final status is SUCCESS.
-    successes: u64,
-}
-
-#[derive(Debug)]
-struct JobRec {
-    summary: JobSummary,
-    live: bool,
-}
-
-#[derive(Debug)]
-struct ExecRec {
-    summary: ExecutorSummary,
-    active: bool,
-}
-
 /// The application state built from the events so far.
 #[derive(Debug, Default)]
 pub(crate) struct Replay {
@@ -148,116 +58,109 @@ pub(crate) struct Replay {
 }
 
 impl Replay {
-    /// The state as a summary, without the reading counters and findings.
-    pub(crate) fn summary(&mut self) -> Summary {
-        let mut s = self.app.clone();
-        s.jobs = self.jobs.values().map(|j| j.summary.clone()).collect();
-        let mut keys: Vec<StageKey> = self.stages.keys().copied().collect();
-        keys.sort_unstable();
-        s.stages = keys
-            .iter()
-            .filter_map(|key| {
-                let rec = self.stages.get(key)?;
-                let quantiles = self.tasks.get_mut(key).and_then(quantiles);
-                Some(stage_summary(*key, rec, quantiles))
-            })
-            .collect();
-        let mut execs: Vec<ExecutorSummary> = self.executors.values().map(|e| e.summary.clone()).collect();
-        execs.sort_by(|a, b| executor_order(&a.id).cmp(&executor_order(&b.id)));
-        s.executors = execs;
-        s.sql_executions = self.sql.values().cloned().collect();
-        s.failed_tasks = self.failed.sorted();
-        s.killed_tasks = self.killed.sorted();
-        s.unfinished_tasks = self.live_tasks.len() as u64;
-        s
-    }
-
     pub(crate) fn apply(&mut self, event: Event<'_>) {
         match event {
-            Event::TaskStart { stage, task_id } => {
-                self.live_tasks.insert(task_id, stage);
-                if let Some(rec) = self.stages.get_mut(&stage).filter(|r| r.live) {
-                    rec.active += 1;
-                }
-            }
+            Event::TaskStart { stage, task_id } => self.task_start(stage, task_id),
             Event::TaskEnd(t) => self.task_end(t),
-            Event::StageSubmitted(info) => {
-                let job_ids: Vec<i64> = self
-                    .jobs
-                    .values()
-                    .filter(|j| j.live && j.summary.stage_ids.contains(&info.id))
-                    .map(|j| j.summary.job_id)
-                    .collect();
-                let key = (info.id, info.attempt);
-                let rec = self.stage(&info);
-                rec.status = StageStatus::Active;
-                rec.job_ids = job_ids;
-                self.pending_stages.remove(&key);
-            }
-            Event::StageCompleted(info) => {
-                let key = (info.id, info.attempt);
-                if let Some(rec) = self.stages.get_mut(&key).filter(|r| r.live) {
-                    rec.set_info(&info);
-                    rec.status = match (&info.failure_reason, info.submission_ms) {
-                        (Some(_), _) => StageStatus::Failed,
-                        (None, Some(_)) => StageStatus::Complete,
-                        (None, None) => StageStatus::Skipped,
-                    };
-                    rec.live = rec.active != 0;
-                    self.pending_stages.remove(&key);
-                }
-            }
+            Event::StageSubmitted(info) => self.stage_submitted(&info),
+            Event::StageCompleted(info) => self.stage_completed(&info),
             Event::JobStart(j) => self.job_start(j),
             Event::JobEnd(j) => self.job_end(j),
-            Event::AppStart(a) => {
-                self.app.app_id = a.id.map(|s| s.into_owned()).or(self.app.app_id.take());
-                self.app.app_name = a.name.map(|s| s.into_owned());
-                self.app.attempt_id = a.attempt_id.map(|s| s.into_owned());
-                self.app.user = a.user.map(|s| s.into_owned());
-                self.app.start_ms = a.time_ms;
-            }
+            Event::AppStart(a) => self.app_start(a),
             Event::AppEnd(e) => self.app.end_ms = e.time_ms,
             Event::LogStart(l) => self.app.spark_version = l.version.map(|s| s.into_owned()),
-            Event::ExecutorAdded(e) => {
-                let rec = self.executor(&e.id, e.time_ms);
-                if let Some(info) = e.info {
-                    rec.summary.host = info.host.map(|h| h.into_owned()).or(rec.summary.host.take());
-                    rec.summary.cores = info.cores;
-                }
-            }
-            Event::BlockManagerAdded(b) => {
-                let rec = self.executor(&b.id.executor_id, b.time_ms);
-                if rec.summary.host.is_none() {
-                    rec.summary.host = b.id.host.map(|h| h.into_owned());
-                }
-            }
-            Event::ExecutorRemoved(e) => {
-                if let Some(rec) = self.executors.get_mut(&*e.id).filter(|r| r.active) {
-                    rec.active = false;
-                    rec.summary.removed_ms = e.time_ms;
-                    rec.summary.removed_reason = e.reason.map(|r| r.into_owned());
-                }
-            }
-            Event::SqlStart(q) => {
-                let description = q.description.map(|d| d.into_owned()).filter(|d| !d.is_empty());
-                self.sql.insert(
-                    q.id,
-                    SqlExecution { id: q.id, description, start_ms: q.time_ms, end_ms: None, error: None },
-                );
-            }
-            Event::SqlEnd(q) => {
-                let rec = self.sql.entry(q.id).or_insert_with(|| SqlExecution {
-                    id: q.id,
-                    description: None,
-                    start_ms: None,
-                    end_ms: None,
-                    error: None,
-                });
-                rec.end_ms = q.time_ms;
-                rec.error = q.error.map(|e| e.into_owned()).filter(|e| !e.trim().is_empty());
-            }
+            Event::ExecutorAdded(e) => self.executor_added(e),
+            Event::BlockManagerAdded(b) => self.block_manager_added(b),
+            Event::ExecutorRemoved(e) => self.executor_removed(e),
+            Event::SqlStart(q) => self.sql_start(q),
+            Event::SqlEnd(q) => self.sql_end(q),
             Event::Other => {}
         }
+    }
+
+    fn task_start(&mut self, stage: StageKey, task_id: i64) {
+        self.live_tasks.insert(task_id, stage);
+        if let Some(rec) = self.stages.get_mut(&stage).filter(|r| r.live) {
+            rec.active += 1;
+        }
+    }
+
+    /// The stage becomes ACTIVE, in the live jobs that list it.
+    fn stage_submitted(&mut self, info: &StageInfo<'_>) {
+        let job_ids: Vec<i64> = self
+            .jobs
+            .values()
+            .filter(|j| j.live && j.summary.stage_ids.contains(&info.id))
+            .map(|j| j.summary.job_id)
+            .collect();
+        let key = (info.id, info.attempt);
+        let rec = self.stage(info);
+        rec.status = StageStatus::Active;
+        rec.job_ids = job_ids;
+        self.pending_stages.remove(&key);
+    }
+
+    /// A live stage ends FAILED, COMPLETE or (never submitted) SKIPPED; it stays live while tasks run.
+    fn stage_completed(&mut self, info: &StageInfo<'_>) {
+        let key = (info.id, info.attempt);
+        if let Some(rec) = self.stages.get_mut(&key).filter(|r| r.live) {
+            rec.set_info(info);
+            rec.status = match (&info.failure_reason, info.submission_ms) {
+                (Some(_), _) => StageStatus::Failed,
+                (None, Some(_)) => StageStatus::Complete,
+                (None, None) => StageStatus::Skipped,
+            };
+            rec.live = rec.active != 0;
+            self.pending_stages.remove(&key);
+        }
+    }
+
+    fn app_start(&mut self, a: events::AppStart<'_>) {
+        self.app.app_id = a.id.map(|s| s.into_owned()).or(self.app.app_id.take());
+        self.app.app_name = a.name.map(|s| s.into_owned());
+        self.app.attempt_id = a.attempt_id.map(|s| s.into_owned());
+        self.app.user = a.user.map(|s| s.into_owned());
+        self.app.start_ms = a.time_ms;
+    }
+
+    fn executor_added(&mut self, e: events::ExecutorAdded<'_>) {
+        let rec = self.executor(&e.id, e.time_ms);
+        if let Some(info) = e.info {
+            rec.summary.host = info.host.map(|h| h.into_owned()).or(rec.summary.host.take());
+            rec.summary.cores = info.cores;
+        }
+    }
+
+    fn block_manager_added(&mut self, b: events::BlockManagerAdded<'_>) {
+        let rec = self.executor(&b.id.executor_id, b.time_ms);
+        if rec.summary.host.is_none() {
+            rec.summary.host = b.id.host.map(|h| h.into_owned());
+        }
+    }
+
+    fn executor_removed(&mut self, e: events::ExecutorRemoved<'_>) {
+        if let Some(rec) = self.executors.get_mut(&*e.id).filter(|r| r.active) {
+            rec.active = false;
+            rec.summary.removed_ms = e.time_ms;
+            rec.summary.removed_reason = e.reason.map(|r| r.into_owned());
+        }
+    }
+
+    fn sql_start(&mut self, q: events::SqlStart<'_>) {
+        let description = q.description.map(|d| d.into_owned()).filter(|d| !d.is_empty());
+        self.sql.insert(q.id, SqlExecution { id: q.id, description, start_ms: q.time_ms, end_ms: None, error: None });
+    }
+
+    fn sql_end(&mut self, q: events::SqlEnd<'_>) {
+        let rec = self.sql.entry(q.id).or_insert_with(|| SqlExecution {
+            id: q.id,
+            description: None,
+            start_ms: None,
+            end_ms: None,
+            error: None,
+        });
+        rec.end_ms = q.time_ms;
+        rec.error = q.error.map(|e| e.into_owned()).filter(|e| !e.trim().is_empty());
     }
 
     /// `getOrCreateStage`: a stage no longer live is replaced by a fresh record.
@@ -383,56 +286,6 @@ impl Replay {
             let message = j.result.exception.and_then(|e| e.message).map(|m| m.into_owned()).unwrap_or_default();
             job.summary.failure = Some(failures::one_line(&message)).filter(|m| !m.is_empty());
         }
-    }
-}
-
-/// `taskSummary` durations: sort every finished attempt, index by the count of successful ones.
-fn quantiles(stats: &mut TaskStats) -> Option<Quantiles> {
-    let n = usize::try_from(stats.successes).ok().filter(|&n| n > 0)?;
-    stats.durations.sort_unstable();
-    let last = stats.durations.len().checked_sub(1)?;
-    let at = |num: usize, den: usize| stats.durations[(n * num / den).min(n - 1).min(last)];
-    Some(Quantiles { min: at(0, 1), p50: at(1, 2), p75: at(3, 4), max: at(1, 1) })
-}
-
-fn stage_summary(key: StageKey, rec: &StageRec, task_duration_ms: Option<Quantiles>) -> StageSummary {
-    let m = &rec.metrics;
-    let mut job_ids = rec.job_ids.clone();
-    job_ids.sort_unstable();
-    StageSummary {
-        stage_id: key.0,
-        attempt: key.1,
-        name: rec.name.clone(),
-        status: rec.status.as_str().into(),
-        num_tasks: rec.num_tasks,
-        completed_tasks: rec.completed,
-        failed_tasks: rec.failed,
-        killed_tasks: rec.killed,
-        active_tasks: rec.active,
-        submission_ms: rec.submission_ms,
-        completion_ms: rec.completion_ms,
-        failure_reason: rec.failure_reason.clone(),
-        executor_run_time_ms: m.run_ms,
-        executor_cpu_time_ns: m.cpu_ns,
-        jvm_gc_time_ms: m.gc_ms,
-        input_bytes: m.input_bytes,
-        output_bytes: m.output_bytes,
-        shuffle_read_bytes: m.shuffle_read_bytes,
-        shuffle_write_bytes: m.shuffle_write_bytes,
-        shuffle_fetch_wait_ms: m.fetch_wait_ms,
-        memory_spilled_bytes: m.memory_spill_bytes,
-        disk_spilled_bytes: m.disk_spill_bytes,
-        task_duration_ms,
-        job_ids,
-    }
-}
-
-/// The driver first, then executors by number, then anything else by name.
-fn executor_order(id: &str) -> (u8, i64, &str) {
-    match (id, id.parse::<i64>()) {
-        ("driver", _) => (0, 0, id),
-        (_, Ok(n)) => (1, n, id),
-        _ => (2, 0, id),
     }
 }
 

@@ -13,6 +13,9 @@ use std::time::Duration;
 
 use tokio::sync::mpsc;
 
+mod live;
+
+use self::live::{LiveReceiver, LiveSender};
 use super::logs_s3::{S3File, is_log_key};
 use crate::aws::{AwsError, LogEvent, LogQuery, LogsRead, ObjectRead};
 use crate::logs::locate::{Place, Plan, describe};
@@ -93,9 +96,38 @@ struct Tail {
     files: BTreeMap<String, S3File>,
     s3_places: Vec<(String, String)>,
     start_ms: Option<i64>,
+    /// Whether Live Tail said last that it samples.
+    sampled: bool,
 }
 
 impl Tail {
+    /// A tail of `plan`'s log groups and S3 places; nothing read yet.
+    fn new(
+        logs: Arc<dyn LogsRead>,
+        objects: Arc<dyn ObjectRead>,
+        plan: &Plan,
+        opts: TailOptions,
+        tx: mpsc::Sender<TailEvent>,
+    ) -> Self {
+        let mut groups = Vec::new();
+        let mut s3_places = Vec::new();
+        for p in &plan.places {
+            match p {
+                Place::Group { group, prefix } => groups.push(Group {
+                    group: group.clone(),
+                    prefix: prefix.clone(),
+                    streams: Vec::new(),
+                    last_ts: None,
+                    polling: !opts.live,
+                    live_since: None,
+                }),
+                Place::S3 { bucket, prefix } => s3_places.push((bucket.clone(), prefix.clone())),
+            }
+        }
+        let start_ms = opts.start_ms.or(plan.start_ms);
+        Self { logs, objects, opts, tx, groups, files: BTreeMap::new(), s3_places, start_ms, sampled: false }
+    }
+
     async fn send(&self, ev: TailEvent) -> bool {
         self.tx.send(ev).await.is_ok()
     }
@@ -263,62 +295,76 @@ impl Tail {
         true
     }
 
-    /// Start one Live Tail session per group (stream prefixes need a single group). The
-    /// updates of every session arrive on `live_tx` tagged with the group's index.
-    async fn start_live(&mut self, live_tx: &LiveSender) {
-        for i in 0..self.groups.len() {
-            self.start_group(i, live_tx).await;
+    /// Look for new streams and files, then what they already hold; false when the receiver is gone.
+    async fn read_backlog(&mut self, plan: &Plan) -> bool {
+        if !self.send(TailEvent::Mode(TailMode::Reading)).await {
+            return false;
+        }
+        self.discover(plan).await;
+        self.read_all(false).await && self.read_files().await
+    }
+
+    /// How new lines arrive once the backlog is read.
+    fn follow_mode(&self) -> TailMode {
+        if self.groups.is_empty() {
+            TailMode::Polling { reason: "S3 objects re-read as they grow".into() }
+        } else if self.groups.iter().all(|g| g.polling) {
+            TailMode::Polling {
+                reason: if self.opts.live { "Live Tail unavailable".into() } else { "Live Tail off".into() },
+            }
+        } else {
+            TailMode::LiveTail { sampled: false }
         }
     }
 
-    /// One Live Tail session for group `i`; on failure the group is polled instead.
-    async fn start_group(&mut self, i: usize, live_tx: &LiveSender) -> bool {
-        let g = &self.groups[i];
-        let arn = match self.logs.group_arn(&g.group).await {
-            Ok(Some(arn)) => arn,
-            Ok(None) => {
-                self.groups[i].polling = true;
-                return false;
-            }
-            Err(e) => {
-                self.groups[i].polling = true;
-                let reason = format!("Live Tail unavailable: {}", e.message);
-                let _ = self.tx.send(TailEvent::Mode(TailMode::Polling { reason })).await;
-                return false;
-            }
-        };
-        let prefixes: Vec<String> = Some(g.prefix.clone()).filter(|p| !p.is_empty()).into_iter().collect();
-        match self.logs.live_tail(&[arn], &prefixes, self.opts.pattern.as_deref()).await {
-            Ok(mut session) => {
-                self.groups[i].polling = false;
-                self.groups[i].live_since = Some(std::time::Instant::now());
-                let tx = live_tx.clone();
-                tokio::spawn(async move {
-                    loop {
-                        let r = session.next().await;
-                        let end = !matches!(r, Ok(Some(_)));
-                        if tx.send((i, r)).await.is_err() || end {
-                            return;
-                        }
-                    }
-                });
-                true
-            }
-            Err(e) => {
-                self.groups[i].polling = true;
-                let reason = format!("Live Tail refused: {}", e.message);
-                let _ = self.tx.send(TailEvent::Mode(TailMode::Polling { reason })).await;
-                false
+    /// Follow until the receiver is gone: Live Tail updates as they come, polled groups and S3
+    /// objects on their ticks, and a look for new streams every 15 s.
+    async fn follow(&mut self, plan: &Plan, live_tx: &LiveSender, mut live_rx: LiveReceiver) {
+        let mut poll = delaying_interval(self.opts.poll_every);
+        let mut s3 = delaying_interval(self.opts.s3_every);
+        let mut rediscover = delaying_interval(Duration::from_secs(15));
+        loop {
+            let go_on = tokio::select! {
+                Some((i, r)) = live_rx.recv() => self.on_live(i, r, live_tx).await,
+                _ = poll.tick() => self.on_poll_tick().await,
+                _ = s3.tick(), if !self.s3_places.is_empty() => self.on_s3_tick(plan).await,
+                _ = rediscover.tick() => self.on_rediscover_tick(plan).await,
+            };
+            if !go_on {
+                return;
             }
         }
+    }
+
+    /// Read the polled groups; false when the receiver is gone.
+    async fn on_poll_tick(&mut self) -> bool {
+        if self.groups.iter().any(|g| g.polling) && !self.read_all(true).await {
+            return false;
+        }
+        !self.tx.is_closed()
+    }
+
+    /// A listing tells which objects grew (and which appeared): read what they added.
+    async fn on_s3_tick(&mut self, plan: &Plan) -> bool {
+        self.discover(plan).await;
+        self.read_files().await
+    }
+
+    /// New streams (an executor started): read their backlog.
+    async fn on_rediscover_tick(&mut self, plan: &Plan) -> bool {
+        if self.discover(plan).await && !(self.read_all(false).await && self.read_files().await) {
+            return false;
+        }
+        !self.tx.is_closed()
     }
 }
 
-type LiveSender = mpsc::Sender<(usize, Result<Option<crate::aws::LiveUpdate>, AwsError>)>;
-
-/// A session that lasted this long and ended (Live Tail's 3-hour limit) is started again;
-/// one that ended sooner is replaced by polling.
-const RESTART_AFTER: Duration = Duration::from_secs(60);
+/// An interval whose missed ticks are delayed, not burst.
+fn delaying_interval(every: Duration) -> tokio::time::Interval {
+    let mut i = tokio::time::interval(every);
+    i.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    i
+}
 
 /// Follow `plan` until the receiver of `tx` is dropped (or, without `follow`, until what is
 /// there has been read).
@@ -329,144 +375,20 @@ pub async fn run_tail(
     opts: TailOptions,
     tx: mpsc::Sender<TailEvent>,
 ) {
-    let mut groups = Vec::new();
-    let mut s3_places = Vec::new();
-    for p in &plan.places {
-        match p {
-            Place::Group { group, prefix } => groups.push(Group {
-                group: group.clone(),
-                prefix: prefix.clone(),
-                streams: Vec::new(),
-                last_ts: None,
-                polling: !opts.live,
-                live_since: None,
-            }),
-            Place::S3 { bucket, prefix } => s3_places.push((bucket.clone(), prefix.clone())),
-        }
-    }
-    let start_ms = opts.start_ms.or(plan.start_ms);
-    let mut t = Tail { logs, objects, opts, tx, groups, files: BTreeMap::new(), s3_places, start_ms };
-    if !t.send(TailEvent::Mode(TailMode::Reading)).await {
-        return;
-    }
-    t.discover(&plan).await;
-    if !t.read_all(false).await {
-        return;
-    }
-    if !t.read_files().await {
+    let mut t = Tail::new(logs, objects, &plan, opts, tx);
+    if !t.read_backlog(&plan).await {
         return;
     }
     if !t.opts.follow {
         let _ = t.send(TailEvent::Mode(TailMode::Done)).await;
         return;
     }
-    let (live_tx, mut live_rx) = mpsc::channel(64);
-    if t.opts.live {
-        t.start_live(&live_tx).await;
-        // Events written between the backlog read and the session start: read them once.
-        let mut events = Vec::new();
-        for i in 0..t.groups.len() {
-            let from = t.since(i);
-            if !t.groups[i].polling && !t.collect_group(i, from, &mut events).await {
-                return;
-            }
-        }
-        if !t.send_sorted(events).await {
-            return;
-        }
-    }
-    let all_polling = t.groups.iter().all(|g| g.polling);
-    let mode = if t.groups.is_empty() {
-        TailMode::Polling { reason: "S3 objects re-read as they grow".into() }
-    } else if all_polling {
-        TailMode::Polling { reason: if t.opts.live { "Live Tail unavailable".into() } else { "Live Tail off".into() } }
-    } else {
-        TailMode::LiveTail { sampled: false }
-    };
-    if !t.send(TailEvent::Mode(mode)).await {
+    let (live_tx, live_rx) = mpsc::channel(64);
+    if t.opts.live && !t.go_live(&live_tx).await {
         return;
     }
-    let mut poll = tokio::time::interval(t.opts.poll_every);
-    poll.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    let mut s3 = tokio::time::interval(t.opts.s3_every);
-    s3.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    let mut rediscover = tokio::time::interval(Duration::from_secs(15));
-    rediscover.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    let mut sampled = false;
-    loop {
-        tokio::select! {
-            Some((i, r)) = live_rx.recv() => match r {
-                Ok(Some(update)) => {
-                    if update.sampled != sampled {
-                        sampled = update.sampled;
-                        if !t.send(TailEvent::Mode(TailMode::LiveTail { sampled })).await {
-                            return;
-                        }
-                    }
-                    if let Some(ts) = update.events.iter().map(|e| e.ts_ms).max() {
-                        let last = &mut t.groups[i].last_ts;
-                        *last = Some(last.map_or(ts, |l| l.max(ts)));
-                    }
-                    let events: Vec<LogEvent> =
-                        update.events.into_iter().map(|e| LogEvent { group: t.groups[i].group.clone(), ..e }).collect();
-                    if !events.is_empty() && !t.send(TailEvent::Events(events)).await {
-                        return;
-                    }
-                }
-                Ok(None) if t.groups[i].live_since.is_some_and(|s| s.elapsed() >= RESTART_AFTER)
-                    && t.start_group(i, &live_tx).await => {
-                    // A long session ended (the 3-hour limit): a new one follows; read what
-                    // came in between.
-                    let from = t.since(i);
-                    if !t.read_group(i, from).await {
-                        return;
-                    }
-                }
-                other => {
-                    // The session ended or failed: poll this group from where it was.
-                    t.groups[i].polling = true;
-                    let reason = match other {
-                        Err(e) => format!("Live Tail failed: {}", e.message),
-                        _ => "Live Tail session ended".to_string(),
-                    };
-                    if !t.send(TailEvent::Mode(TailMode::Polling { reason })).await {
-                        return;
-                    }
-                    let from = t.since(i);
-                    if !t.read_group(i, from).await {
-                        return;
-                    }
-                }
-            },
-            _ = poll.tick() => {
-                if t.groups.iter().any(|g| g.polling) && !t.read_all(true).await {
-                    return;
-                }
-                if t.tx.is_closed() {
-                    return;
-                }
-            }
-            _ = s3.tick(), if !t.s3_places.is_empty() => {
-                // A listing tells which objects grew (and which appeared).
-                t.discover(&plan).await;
-                if !t.read_files().await {
-                    return;
-                }
-            }
-            _ = rediscover.tick() => {
-                if t.discover(&plan).await {
-                    // New streams (an executor started): read their backlog.
-                    if !t.read_all(false).await {
-                        return;
-                    }
-                    if !t.read_files().await {
-                        return;
-                    }
-                }
-                if t.tx.is_closed() {
-                    return;
-                }
-            }
-        }
+    if !t.send(TailEvent::Mode(t.follow_mode())).await {
+        return;
     }
+    t.follow(&plan, &live_tx, live_rx).await;
 }

@@ -9,7 +9,7 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use serde_json::{Value, json};
 
 use crate::aws::{Account, AwsError};
-use crate::config::Settings;
+use crate::config::{CostSection, Settings};
 use crate::cost::estimate::{self, Prices};
 use crate::cost::{CostQuery, CostReport};
 use crate::model::{
@@ -54,93 +54,18 @@ pub async fn take(
 ) -> Snapshot {
     let now = clock();
     let mut errors = Vec::new();
-    let who = match account.identity.caller_identity().await {
-        Ok(id) => Some(id.account),
-        Err(e) => {
-            errors.push(("sts".to_string(), e));
-            None
-        }
-    };
+    let who = noted(&mut errors, "sts", account.identity.caller_identity().await).map(|id| id.account);
     let max = settings.config.poll.max_concurrency;
     let cost_cfg = settings.config.cost.clone();
     let prices = Prices::from_config(&cost_cfg);
-    let mut collector = GlueCollector::new(account.glue.clone(), StreamMapper::new(settings), max, Duration::ZERO);
-    let glue = match collector.poll(Scope::All, now, since).await {
-        Ok(cycle) => {
-            errors.extend(cycle.errors.into_iter().map(|e| ("glue".to_string(), e)));
-            cycle.data
-        }
-        Err(e) => {
-            errors.push(("glue".to_string(), e));
-            GlueData::default()
-        }
-    };
     let cutoff = now - chrono::Duration::from_std(since).unwrap_or(chrono::Duration::hours(24));
-    let mut glue = glue;
-    for j in &mut glue.jobs {
-        j.runs.retain(|r| r.started_on.is_some_and(|s| s >= cutoff));
-    }
-    let mut workflows = Vec::new();
-    match account.workflows.workflows().await {
-        Ok(list) => {
-            for w in list {
-                match account.workflows.workflow_runs(&w.name, WORKFLOW_RUNS).await {
-                    Ok(mut runs) => {
-                        runs.retain(|r| r.started_on.is_some_and(|s| s >= cutoff));
-                        workflows.push((w, runs));
-                    }
-                    Err(e) => {
-                        errors.push(("workflows".to_string(), e));
-                        workflows.push((w, Vec::new()));
-                    }
-                }
-            }
-        }
-        Err(e) => errors.push(("workflows".to_string(), e)),
-    }
-    let crawlers = match account.crawlers.crawlers().await {
-        Ok(c) => c,
-        Err(e) => {
-            errors.push(("crawlers".to_string(), e));
-            Vec::new()
-        }
-    };
-    let mut emr_collector = crate::poll::EmrCollector::new(account.emr.clone(), max, Duration::ZERO);
-    let emr = match emr_collector.poll(now, since).await {
-        Ok((data, errs)) => {
-            errors.extend(errs.into_iter().map(|e| ("emr-serverless".to_string(), e)));
-            data
-        }
-        Err(e) => {
-            errors.push(("emr-serverless".to_string(), e));
-            EmrData::default()
-        }
-    };
-    let data_quality =
-        match account.dq.dq_results(&DqFilter { started_after: Some(cutoff), ..Default::default() }).await {
-            Ok(r) => r,
-            Err(e) => {
-                errors.push(("data-quality".to_string(), e));
-                Vec::new()
-            }
-        };
-    // Billed per request: the disk cache answers while it is fresh.
-    let cache = crate::cost::cache::CostCache::new(crate::cost::cache::default_dir(), cost_cfg.ttl.0);
-    let key = who
-        .clone()
-        .unwrap_or_else(|| format!("{}@{}", account.profile.as_deref().unwrap_or("default"), account.region));
-    let query = CostQuery::last_days(now.date_naive(), &cost_cfg);
-    let cost = if with_cost {
-        match crate::cost::load(account.cost.as_ref(), &cache, &key, &query, now, false).await {
-            Ok(r) => Some(r),
-            Err(e) => {
-                errors.push(("cost".to_string(), e));
-                None
-            }
-        }
-    } else {
-        None
-    };
+    let glue = glue_runs(account, settings, max, now, since, cutoff, &mut errors).await;
+    let workflows = workflow_runs(account, cutoff, &mut errors).await;
+    let crawlers = noted(&mut errors, "crawlers", account.crawlers.crawlers().await).unwrap_or_default();
+    let emr = emr_runs(account, max, now, since, &mut errors).await;
+    let dq_filter = DqFilter { started_after: Some(cutoff), ..Default::default() };
+    let data_quality = noted(&mut errors, "data-quality", account.dq.dq_results(&dq_filter).await).unwrap_or_default();
+    let cost = if with_cost { cost_report(account, &cost_cfg, who.as_deref(), now, &mut errors).await } else { None };
     Snapshot {
         generated_at: now,
         data_quality,
@@ -155,6 +80,85 @@ pub async fn take(
         emr,
         errors,
     }
+}
+
+/// The value of `r`, or None with its error noted under `source`.
+fn noted<T>(errors: &mut Vec<(String, AwsError)>, source: &str, r: Result<T, AwsError>) -> Option<T> {
+    r.map_err(|e| errors.push((source.to_string(), e))).ok()
+}
+
+/// One Glue poll of every job, each job's runs cut to those started since `cutoff`.
+async fn glue_runs(
+    account: &Account,
+    settings: Arc<Settings>,
+    max: usize,
+    now: DateTime<Utc>,
+    since: Duration,
+    cutoff: DateTime<Utc>,
+    errors: &mut Vec<(String, AwsError)>,
+) -> GlueData {
+    let mut collector = GlueCollector::new(account.glue.clone(), StreamMapper::new(settings), max, Duration::ZERO);
+    let mut glue = match noted(errors, "glue", collector.poll(Scope::All, now, since).await) {
+        Some(cycle) => {
+            errors.extend(cycle.errors.into_iter().map(|e| ("glue".to_string(), e)));
+            cycle.data
+        }
+        None => GlueData::default(),
+    };
+    for j in &mut glue.jobs {
+        j.runs.retain(|r| r.started_on.is_some_and(|s| s >= cutoff));
+    }
+    glue
+}
+
+/// Every workflow with its runs started since `cutoff` (none when they could not be read).
+async fn workflow_runs(
+    account: &Account,
+    cutoff: DateTime<Utc>,
+    errors: &mut Vec<(String, AwsError)>,
+) -> Vec<(Workflow, Vec<WorkflowRun>)> {
+    let mut workflows = Vec::new();
+    for w in noted(errors, "workflows", account.workflows.workflows().await).unwrap_or_default() {
+        let runs = noted(errors, "workflows", account.workflows.workflow_runs(&w.name, WORKFLOW_RUNS).await);
+        let mut runs = runs.unwrap_or_default();
+        runs.retain(|r| r.started_on.is_some_and(|s| s >= cutoff));
+        workflows.push((w, runs));
+    }
+    workflows
+}
+
+/// One EMR Serverless poll of every application and its runs.
+async fn emr_runs(
+    account: &Account,
+    max: usize,
+    now: DateTime<Utc>,
+    since: Duration,
+    errors: &mut Vec<(String, AwsError)>,
+) -> EmrData {
+    let mut collector = crate::poll::EmrCollector::new(account.emr.clone(), max, Duration::ZERO);
+    match noted(errors, "emr-serverless", collector.poll(now, since).await) {
+        Some((data, errs)) => {
+            errors.extend(errs.into_iter().map(|e| ("emr-serverless".to_string(), e)));
+            data
+        }
+        None => EmrData::default(),
+    }
+}
+
+/// The cost report for the configured window; billed per request, so the disk cache answers while it is fresh.
+async fn cost_report(
+    account: &Account,
+    cost_cfg: &CostSection,
+    who: Option<&str>,
+    now: DateTime<Utc>,
+    errors: &mut Vec<(String, AwsError)>,
+) -> Option<CostReport> {
+    let cache = crate::cost::cache::CostCache::new(crate::cost::cache::default_dir(), cost_cfg.ttl.0);
+    let key = who
+        .map(str::to_string)
+        .unwrap_or_else(|| format!("{}@{}", account.profile.as_deref().unwrap_or("default"), account.region));
+    let query = CostQuery::last_days(now.date_naive(), cost_cfg);
+    noted(errors, "cost", crate::cost::load(account.cost.as_ref(), &cache, &key, &query, now, false).await)
 }
 
 fn ts(t: Option<DateTime<Utc>>) -> Value {

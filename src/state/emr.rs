@@ -118,6 +118,9 @@ fn time(t: Option<DateTime<Utc>>) -> String {
     t.map(|t| t.format("%Y-%m-%d %H:%M:%S UTC").to_string()).unwrap_or_else(|| "-".into())
 }
 
+/// One (label, value) row of a run's detail.
+type Row = (String, String);
+
 /// (label, value) rows of a run's detail; secrets in arguments and parameters masked.
 pub fn fields(
     run: &EmrRun,
@@ -125,9 +128,19 @@ pub fn fields(
     attempts: Option<&Result<Vec<EmrAttempt>, String>>,
     now: DateTime<Utc>,
     prices: &crate::cost::estimate::Prices,
-) -> Vec<(String, String)> {
+) -> Vec<Row> {
+    let mut f = state_rows(run, data, now);
+    f.extend(timing_and_usage_rows(run, now, prices));
+    f.extend(driver_rows(run));
+    f.extend(settings_rows(run));
+    f.extend(attempt_rows(attempts));
+    f
+}
+
+/// Name, ids, state, why it waits and the state details (one row a line).
+fn state_rows(run: &EmrRun, data: &EmrData, now: DateTime<Utc>) -> Vec<Row> {
     let app = data.app(&run.app_id);
-    let mut f: Vec<(String, String)> = vec![
+    let mut f: Vec<Row> = vec![
         ("Name".into(), run.name.clone().unwrap_or_else(|| "-".into())),
         ("Run ID".into(), run.id.clone()),
         ("Application".into(), format!("{} ({})", app.map(|a| a.name.as_str()).unwrap_or("?"), run.app_id)),
@@ -141,7 +154,12 @@ pub fn fields(
         f.push(("State details".into(), lines.next().unwrap_or("").into()));
         f.extend(lines.map(|l| (String::new(), l.to_string())));
     }
-    f.extend([
+    f
+}
+
+/// When it ran, for how long, what it used and cost, and as whom.
+fn timing_and_usage_rows(run: &EmrRun, now: DateTime<Utc>, prices: &crate::cost::estimate::Prices) -> [Row; 11] {
+    [
         ("Created".into(), time(run.created_at)),
         ("Started".into(), time(run.started_at)),
         ("Ended".into(), time(run.ended_at)),
@@ -161,7 +179,12 @@ pub fn fields(
             },
         ),
         ("Execution role".into(), run.execution_role.clone().unwrap_or_else(|| "-".into())),
-    ]);
+    ]
+}
+
+/// The job driver (secrets masked) and the application configuration.
+fn driver_rows(run: &EmrRun) -> Vec<Row> {
+    let mut f = Vec::new();
     match &run.driver {
         Some(d) => {
             f.push(("Entry point".into(), d.entry_point.clone()));
@@ -179,53 +202,68 @@ pub fn fields(
     for (k, v) in &run.app_config {
         f.push(("Config".into(), format!("{k} = {}", crate::secrets::shown_value(k, v))));
     }
+    f
+}
+
+/// Logging, retry policy, network, timeout and tags.
+fn settings_rows(run: &EmrRun) -> [Row; 6] {
     let m = &run.monitoring;
-    f.push(("S3 logs".into(), m.s3_log_uri.clone().unwrap_or_else(|| "- (managed storage only)".into())));
-    f.push((
-        "CloudWatch".into(),
-        match m.cloudwatch_enabled {
-            Some(true) => format!(
-                "group {} · prefix {}",
-                m.cloudwatch_group.as_deref().unwrap_or("/aws/emr-serverless"),
-                m.cloudwatch_prefix.clone().unwrap_or_else(|| format!("/applications/{}/jobs/{}", run.app_id, run.id))
-            ),
-            _ => "off".into(),
-        },
-    ));
-    f.push((
-        "Retry policy".into(),
-        match run.retry_policy {
-            Some((a, h)) => format!(
-                "max attempts {} · max failed attempts per hour {}",
-                a.map(|x| x.to_string()).unwrap_or_else(|| "-".into()),
-                h.map(|x| x.to_string()).unwrap_or_else(|| "-".into())
-            ),
-            None => "-".into(),
-        },
-    ));
-    f.push((
-        "Network".into(),
-        match &run.network {
-            Some((subnets, sgs)) => format!("subnets {} · security groups {}", subnets.join(","), sgs.join(",")),
-            None => "-".into(),
-        },
-    ));
-    f.push(("Timeout".into(), run.execution_timeout_min.map(|m| format!("{m} min")).unwrap_or_else(|| "-".into())));
-    f.push((
-        "Tags".into(),
-        if run.tags.is_empty() {
-            "-".into()
-        } else {
-            run.tags.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(" ")
-        },
-    ));
+    [
+        ("S3 logs".into(), m.s3_log_uri.clone().unwrap_or_else(|| "- (managed storage only)".into())),
+        (
+            "CloudWatch".into(),
+            match m.cloudwatch_enabled {
+                Some(true) => format!(
+                    "group {} · prefix {}",
+                    m.cloudwatch_group.as_deref().unwrap_or("/aws/emr-serverless"),
+                    m.cloudwatch_prefix
+                        .clone()
+                        .unwrap_or_else(|| format!("/applications/{}/jobs/{}", run.app_id, run.id))
+                ),
+                _ => "off".into(),
+            },
+        ),
+        (
+            "Retry policy".into(),
+            match run.retry_policy {
+                Some((a, h)) => format!(
+                    "max attempts {} · max failed attempts per hour {}",
+                    a.map(|x| x.to_string()).unwrap_or_else(|| "-".into()),
+                    h.map(|x| x.to_string()).unwrap_or_else(|| "-".into())
+                ),
+                None => "-".into(),
+            },
+        ),
+        (
+            "Network".into(),
+            match &run.network {
+                Some((subnets, sgs)) => format!("subnets {} · security groups {}", subnets.join(","), sgs.join(",")),
+                None => "-".into(),
+            },
+        ),
+        ("Timeout".into(), run.execution_timeout_min.map(|m| format!("{m} min")).unwrap_or_else(|| "-".into())),
+        (
+            "Tags".into(),
+            if run.tags.is_empty() {
+                "-".into()
+            } else {
+                run.tags.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(" ")
+            },
+        ),
+    ]
+}
+
+/// One row an attempt (ListJobRunAttempts), or what stands in for them.
+fn attempt_rows(attempts: Option<&Result<Vec<EmrAttempt>, String>>) -> Vec<Row> {
     match attempts {
-        None => f.push(("Attempts".into(), "loading ListJobRunAttempts…".into())),
-        Some(Err(e)) => f.push(("Attempts".into(), e.clone())),
-        Some(Ok(list)) if list.is_empty() => f.push(("Attempts".into(), "-".into())),
-        Some(Ok(list)) => {
-            for (i, a) in list.iter().enumerate() {
-                f.push((
+        None => vec![("Attempts".into(), "loading ListJobRunAttempts…".into())],
+        Some(Err(e)) => vec![("Attempts".into(), e.clone())],
+        Some(Ok(list)) if list.is_empty() => vec![("Attempts".into(), "-".into())],
+        Some(Ok(list)) => list
+            .iter()
+            .enumerate()
+            .map(|(i, a)| {
+                (
                     if i == 0 { "Attempts".into() } else { String::new() },
                     format!(
                         "#{} {} {} {}",
@@ -234,11 +272,10 @@ pub fn fields(
                         time(a.created_at),
                         a.state_details.as_deref().and_then(|d| d.lines().next()).unwrap_or("")
                     ),
-                ));
-            }
-        }
+                )
+            })
+            .collect(),
     }
-    f
 }
 
 #[cfg(test)]

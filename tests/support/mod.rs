@@ -1,6 +1,7 @@
 //! Shared test helpers: a state loaded from the seeded demo account, key events, rendering.
 #![allow(dead_code)]
 
+pub mod cli;
 pub mod emu;
 pub mod tmux;
 
