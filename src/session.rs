@@ -62,6 +62,8 @@ pub fn offline() -> Session {
         read_only: true,
         demo: false,
         standalone: false,
+        state_dir: crate::paths::state_dir(),
+        session_id: crate::actions::client_token(),
     };
     Session { account, clock: Arc::new(Utc::now), context, executor: None }
 }
@@ -78,6 +80,8 @@ pub async fn connect(cli: &Cli, settings: &Settings) -> Result<Session, SessionE
             read_only,
             demo: true,
             standalone: false,
+            state_dir: crate::paths::state_dir(),
+            session_id: crate::actions::client_token(),
         };
         let executor =
             if read_only { None } else { Some(executor(Arc::new(demo.clone()), Arc::new(demo.clone()), &context)?) };
@@ -95,6 +99,8 @@ pub async fn connect(cli: &Cli, settings: &Settings) -> Result<Session, SessionE
         read_only,
         demo: false,
         standalone: false,
+        state_dir: crate::paths::state_dir(),
+        session_id: crate::actions::client_token(),
     };
     let executor = if read_only {
         None

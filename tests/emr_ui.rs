@@ -84,7 +84,10 @@ async fn rerun_carries_one_client_token_and_cancel_needs_an_active_run() {
     let fx = update(&mut s, ch('y'));
     let Some(cmd @ Command::RerunEmr { .. }) = executes(&fx).pop() else { panic!("rerun") };
     let Command::RerunEmr { client_token, run_id, .. } = cmd.clone() else { panic!("rerun") };
-    assert_eq!(client_token.len(), 32);
+    // The session's id and a count: made in `update` without a clock or a random source,
+    // within EMR Serverless's 64 characters of [A-Za-z0-9._-].
+    assert_eq!(client_token, "0123456789abcdef0123456789abcdef-1");
+    assert!(client_token.len() <= 64 && client_token.chars().all(|c| c.is_ascii_alphanumeric() || "._-".contains(c)));
     assert!(!run_id.is_empty());
     // Two separate confirmations get two tokens: only an SDK retry reuses one.
     update(&mut s, Msg::ActionDone { command: cmd, result: Ok(Outcome::Started { run_id: "00fnew".into() }) });

@@ -164,7 +164,7 @@ async fn wrap_sampled_badge_stream_picker_and_write() {
     else {
         panic!("w writes")
     };
-    assert!(path.to_string_lossy().contains("batchtop/logs/"), "{path:?}");
+    assert!(path.starts_with(s.context.state_dir.join("logs")), "under the session's state dir: {path:?}");
     assert_eq!(contents.lines().count(), logs(&s).ring.len(), "everything fetched, all streams");
     update(&mut s, Msg::Written(Ok(path.clone())));
     assert_eq!(s.flash, Some(format!("wrote {}", path.display())));

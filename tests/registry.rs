@@ -98,3 +98,22 @@ async fn empty_emr_panes_say_what_they_list() {
         assert_snapshot!(format!("empty_{pane}"), note);
     }
 }
+
+#[test]
+fn every_pane_is_in_the_table_snapshot_with_its_columns() {
+    let env = support::cli::Env::new("registry");
+    let out = env.run(&["--demo", "snapshot", "--format", "table"], None);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let table = String::from_utf8_lossy(&out.stdout);
+    let lines: Vec<&str> = table.lines().collect();
+    for spec in PANES {
+        let at = lines.iter().position(|l| *l == spec.snapshot_section);
+        let at = at.unwrap_or_else(|| panic!("no `{}` section:\n{table}", spec.snapshot_section));
+        let header = lines.get(at + 1).copied().unwrap_or_default();
+        assert!(!header.trim().is_empty(), "{} has a header line", spec.snapshot_section);
+    }
+    // A pane's header is its declared columns, every one of them (not cut to a terminal).
+    let jobs = lines.iter().position(|l| *l == "GLUE JOBS").expect("jobs");
+    let header: Vec<&str> = lines[jobs + 1].split_whitespace().collect();
+    assert_eq!(header, ["NAME", "STREAM", "STATE", "DQ", "STARTED", "DURATION", "DPU-H", "ATT", "ERROR"]);
+}

@@ -21,7 +21,12 @@ pub fn on_action(state: &mut AppState, action: Action) -> Vec<Effect> {
     }
     if let Some(cmd) = emr_command(state, action) {
         match cmd {
-            Ok(cmd) => ask(state, cmd),
+            Ok(mut cmd) => {
+                if let Command::RerunEmr { client_token, .. } = &mut cmd {
+                    *client_token = state.next_client_token();
+                }
+                ask(state, cmd)
+            }
             Err(why) => state.flash = Some(why),
         }
         return vec![Effect::Redraw];
@@ -84,7 +89,8 @@ fn emr_command(state: &AppState, action: Action) -> Option<Result<Command, Strin
             app_id,
             run_id,
             name: run.name.clone(),
-            client_token: crate::actions::client_token(),
+            // Filled in by `on_action`, which may count tokens.
+            client_token: String::new(),
         }),
         Action::Stop if run.state().is_active() => Ok(Command::CancelEmr { app_id, run_id }),
         Action::Stop => Err(format!("run {run_id} is {}: nothing to cancel", run.state().as_str())),

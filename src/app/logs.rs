@@ -137,7 +137,7 @@ pub fn on_key(state: &mut AppState, key: KeyEvent) -> Option<Vec<Effect>> {
         KeyCode::Char('s') => v.picker = Some(0),
         KeyCode::Left | KeyCode::Char('h') => v.hscroll = v.hscroll.saturating_sub(8),
         KeyCode::Right | KeyCode::Char('l') => v.hscroll += 8,
-        KeyCode::Char('w') => return Some(write_file(v, state.now)),
+        KeyCode::Char('w') => return Some(write_file(v, &state.context.state_dir, state.now)),
         KeyCode::Up | KeyCode::Char('k') => scroll(v, -1, rows.len(), height),
         KeyCode::Down | KeyCode::Char('j') => scroll(v, 1, rows.len(), height),
         KeyCode::PageUp => scroll(v, -(height as isize), rows.len(), height),
@@ -184,13 +184,13 @@ fn jump_to_hit(v: &mut LogViewPane, rows: &[Row], height: usize, forward: bool) 
 }
 
 /// `w`: write what the view holds to a file under the state directory.
-fn write_file(v: &LogViewPane, now: chrono::DateTime<chrono::Utc>) -> Vec<Effect> {
+fn write_file(v: &LogViewPane, dir: &std::path::Path, now: chrono::DateTime<chrono::Utc>) -> Vec<Effect> {
     let name = format!(
         "{}-{}.log",
         v.plan.title.replace(|c: char| !c.is_ascii_alphanumeric() && c != '-' && c != '_', "_"),
         now.format("%Y%m%dT%H%M%S")
     );
-    let path = crate::paths::state_dir().join("logs").join(name);
+    let path = dir.join("logs").join(name);
     vec![Effect::WriteFile { path, contents: v.export() }, Effect::Redraw]
 }
 

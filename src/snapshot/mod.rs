@@ -32,6 +32,8 @@ pub struct Snapshot {
     pub cost: Option<CostReport>,
     pub prices: Prices,
     pub errors: Vec<(String, AwsError)>,
+    /// What the table format's pane columns read (the stale-after of crawlers, prices).
+    pub settings: Arc<Settings>,
 }
 
 /// Workflow runs read per workflow for a snapshot (newest first, then cut to `--since`).
@@ -59,7 +61,7 @@ pub async fn take(
     let cost_cfg = settings.config.cost.clone();
     let prices = Prices::from_config(&cost_cfg);
     let cutoff = now - chrono::Duration::from_std(since).unwrap_or(chrono::Duration::hours(24));
-    let glue = glue_runs(account, settings, max, now, since, cutoff, &mut errors).await;
+    let glue = glue_runs(account, settings.clone(), max, now, since, cutoff, &mut errors).await;
     let workflows = workflow_runs(account, cutoff, &mut errors).await;
     let crawlers = noted(&mut errors, "crawlers", account.crawlers.crawlers().await).unwrap_or_default();
     let emr = emr_runs(account, max, now, since, &mut errors).await;
@@ -79,6 +81,7 @@ pub async fn take(
         crawlers,
         emr,
         errors,
+        settings,
     }
 }
 

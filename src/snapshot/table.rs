@@ -7,20 +7,43 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use super::Snapshot;
 use crate::cost::CostReport;
 use crate::duration::short;
+use crate::model::DqData;
+use crate::poll::SourceData;
+use crate::state::text::pane_text;
+use crate::state::{AppState, Context, PANES};
 
+/// The header, then every registered pane under its heading, drawn from the pane's own
+/// column declarations, then every run in the window (Glue job runs, workflow runs).
 pub fn to_table(s: &Snapshot) -> String {
     let mut out = String::new();
     write_header(&mut out, s);
-    write_glue_runs(&mut out, s);
-    write_workflow_runs(&mut out, s);
-    write_crawlers(&mut out, s);
-    write_emr_runs(&mut out, s);
-    write_data_quality(&mut out, s);
-    if let Some(c) = &s.cost {
-        write_cost(&mut out, c);
+    let state = as_state(s);
+    for spec in PANES {
+        let _ = writeln!(out, "\n{}", spec.snapshot_section);
+        match (pane_text(&state, spec.pane), &s.cost) {
+            (Some(text), _) => out.push_str(&text),
+            (None, Some(c)) => write_cost(&mut out, c),
+            (None, None) => out.push_str("(not read)\n"),
+        }
     }
+    let _ = writeln!(out, "\nGLUE JOB RUNS");
+    write_glue_runs(&mut out, s);
+    let _ = writeln!(out, "\nGLUE WORKFLOW RUNS");
+    write_workflow_runs(&mut out, s);
     write_errors(&mut out, s);
     out
+}
+
+/// What the snapshot read, as the TUI's state: the panes' columns read it from there.
+fn as_state(s: &Snapshot) -> AppState {
+    let context = Context { region: s.region.clone(), account: s.account.clone(), ..Context::default() };
+    let mut state = AppState::new(s.settings.clone(), context, s.generated_at);
+    state.apply(SourceData::Glue(s.glue.clone()));
+    state.apply(SourceData::Workflows(s.workflows.iter().map(|(w, _)| w.clone()).collect()));
+    state.apply(SourceData::Crawlers(s.crawlers.clone()));
+    state.apply(SourceData::Emr(s.emr.clone()));
+    state.apply(SourceData::DataQuality(DqData { results: s.data_quality.clone(), runs: Vec::new() }));
+    state
 }
 
 /// A UTC time as the table prints it, or `-`.
@@ -99,73 +122,11 @@ fn write_workflow_runs(out: &mut String, s: &Snapshot) {
     }
 }
 
-fn write_crawlers(out: &mut String, s: &Snapshot) {
-    let _ = writeln!(
-        out,
-        "\n{:<32} {:<8} {:<10} {:<20} {:>11}  ERROR",
-        "CRAWLER", "STATE", "LAST", "STARTED (UTC)", "TABLES"
-    );
-    for c in &s.crawlers {
-        let l = c.last_crawl.as_ref();
-        let m = c.metrics.unwrap_or_default();
-        let _ = writeln!(
-            out,
-            "{:<32} {:<8} {:<10} {:<20} {:>11}  {}",
-            c.name,
-            c.state,
-            l.map(|l| l.status.as_str()).unwrap_or("-"),
-            utc_or_dash(l.and_then(|l| l.started_on)),
-            format!("+{} ~{} -{}", m.tables_created, m.tables_updated, m.tables_deleted),
-            l.and_then(|l| l.error_message.as_deref()).unwrap_or("")
-        );
-    }
-}
-
-fn write_emr_runs(out: &mut String, s: &Snapshot) {
-    let _ = writeln!(
-        out,
-        "\n{:<24} {:<24} {:<18} {:<10} {:<20} {:>9}  DETAILS",
-        "APPLICATION", "RUN", "ID", "STATE", "CREATED (UTC)", "vCPU-h"
-    );
-    for r in &s.emr.runs {
-        let app = s.emr.app(&r.app_id).map(|a| a.name.as_str()).unwrap_or(&r.app_id);
-        let _ = writeln!(
-            out,
-            "{:<24} {:<24} {:<18} {:<10} {:<20} {:>9}  {}",
-            app,
-            r.name.as_deref().unwrap_or("-"),
-            r.id,
-            r.state().as_str(),
-            utc_or_dash(r.created_at),
-            r.billed.map(|u| format!("{:.2}", u.vcpu_hours)).unwrap_or_else(|| "-".into()),
-            r.details_summary().unwrap_or_default()
-        );
-    }
-}
-
-fn write_data_quality(out: &mut String, s: &Snapshot) {
-    let _ =
-        writeln!(out, "\n{:<8} {:<36} {:<28} {:>5} {:>7}  JOB RUN", "DQ", "DATA SOURCE", "RULESET", "SCORE", "P/F/E");
-    for r in &s.data_quality {
-        let _ = writeln!(
-            out,
-            "{:<8} {:<36} {:<28} {:>5} {:>7}  {} {}",
-            r.verdict(),
-            r.data_source(),
-            r.ruleset.as_deref().unwrap_or("-"),
-            r.score.map(|x| format!("{:.0}%", x * 100.0)).unwrap_or_else(|| "-".into()),
-            format!("{}/{}/{}", r.passed(), r.failed(), r.errored()),
-            r.job_name.as_deref().unwrap_or("-"),
-            r.job_run_id.as_deref().unwrap_or("")
-        );
-    }
-}
-
 fn write_cost(out: &mut String, c: &CostReport) {
     let origin = if c.from_cache { "cached" } else { "fetched" };
     let _ = writeln!(
         out,
-        "\nCOST {} to {} ({}, {origin} {}), by {}",
+        "COST {} to {} ({}, {origin} {}), by {}",
         c.start,
         c.end.pred_opt().unwrap_or(c.end),
         c.currency,

@@ -19,6 +19,7 @@ pub mod logs;
 pub mod overlay;
 pub mod pane;
 pub mod quality;
+pub mod text;
 pub mod wf_columns;
 
 use std::sync::Arc;
@@ -93,6 +94,12 @@ pub struct Context {
     pub demo: bool,
     /// The standalone event log viewer: nothing below the event log view.
     pub standalone: bool,
+    /// Where files the user asks for are written (`$XDG_STATE_HOME/batchtop`), read once
+    /// at start so that `update` reads no environment.
+    pub state_dir: std::path::PathBuf,
+    /// Unique to this session: the prefix of EMR Serverless client tokens, so `update`
+    /// makes them without a clock or a random source.
+    pub session_id: String,
 }
 
 #[derive(Debug, Clone)]
@@ -123,6 +130,8 @@ pub struct AppState {
     pub stack: Vec<View>,
     /// Ids handed to views that run a task (log tails).
     pub next_view_id: u64,
+    /// Client tokens handed out this session.
+    pub tokens_issued: u64,
     pub mode: Mode,
     /// A confirmation or bookmark box over the pane; keys go to it first.
     pub overlay: Option<overlay::Overlay>,
@@ -160,6 +169,7 @@ impl AppState {
             joins: Default::default(),
             stack: Vec::new(),
             next_view_id: 0,
+            tokens_issued: 0,
             mode: Mode::Normal,
             overlay: None,
             pending: Default::default(),
@@ -168,6 +178,13 @@ impl AppState {
             height: 40,
             quit: false,
         }
+    }
+
+    /// A new idempotency token for one confirmed StartJobRun: the session's id and a
+    /// counter (EMR Serverless allows 64 characters of `[A-Za-z0-9._-]`).
+    pub fn next_client_token(&mut self) -> String {
+        self.tokens_issued += 1;
+        format!("{}-{:x}", self.context.session_id, self.tokens_issued)
     }
 
     pub fn too_small(&self) -> bool {

@@ -26,6 +26,8 @@ pub fn context() -> Context {
         read_only: false,
         demo: true,
         standalone: false,
+        state_dir: std::env::temp_dir().join(format!("batchtop-state-{}", std::process::id())),
+        session_id: "0123456789abcdef0123456789abcdef".into(),
     }
 }
 
