@@ -68,8 +68,10 @@ pub enum Field {
 pub struct Column<R: ?Sized, C: ?Sized> {
     pub header: &'static str,
     pub width: Width,
-    /// Shown when the table is at least this many cells wide (0: always).
+    /// Shown when the table is at least this many cells wide (0: always)…
     pub from: u16,
+    /// …and narrower than this (`u16::MAX`: however wide).
+    pub until: u16,
     pub cell: for<'a> fn(&'a R, &'a C) -> Text<'a>,
     pub filter: Field,
 }
@@ -77,7 +79,13 @@ pub struct Column<R: ?Sized, C: ?Sized> {
 impl<R: ?Sized, C: ?Sized> Column<R, C> {
     /// Whether a table `width` cells wide shows this column.
     pub fn shown_at(&self, width: u16) -> bool {
-        width >= self.from && self.width != Width::Hidden
+        width >= self.from && width < self.until && self.width != Width::Hidden
+    }
+
+    /// The same column, shown only below `width` (a narrow variant of a wider one).
+    pub const fn until(mut self, width: u16) -> Self {
+        self.until = width;
+        self
     }
 }
 

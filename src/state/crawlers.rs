@@ -35,22 +35,38 @@ fn tables(c: &Crawler) -> Text<'_> {
 /// Name, state, last crawl, when, how long, how fresh the catalog is, tables changed,
 /// schedule, error; the database is found by `/` but not shown.
 pub const COLUMNS: &[Column<Crawler, AppState>] = &[
-    Column { header: "NAME", width: Width::Len(24), from: 0, cell: |c, _| Text::plain(&c.name), filter: Field::Text },
+    Column {
+        header: "NAME",
+        width: Width::Len(24),
+        from: 0,
+        until: u16::MAX,
+        cell: |c, _| Text::plain(&c.name),
+        filter: Field::Text,
+    },
     Column {
         header: "STATE",
         width: Width::Len(8),
         from: 0,
+        until: u16::MAX,
         cell: |c, _| {
             let tone = if c.state == "RUNNING" { Tone::Run(RunState::Running) } else { Tone::Plain };
             Text::toned(&c.state, tone)
         },
         filter: Field::Text,
     },
-    Column { header: "LAST CRAWL", width: Width::Len(10), from: 0, cell: |c, _| last_status(c), filter: Field::State },
+    Column {
+        header: "LAST CRAWL",
+        width: Width::Len(10),
+        from: 0,
+        until: u16::MAX,
+        cell: |c, _| last_status(c),
+        filter: Field::State,
+    },
     Column {
         header: "STARTED",
         width: Width::Len(11),
         from: 0,
+        until: u16::MAX,
         cell: |c, _| Text::plain(when(c.last_crawl.as_ref().and_then(|l| l.started_on))),
         filter: Field::Skip,
     },
@@ -58,15 +74,31 @@ pub const COLUMNS: &[Column<Crawler, AppState>] = &[
         header: "TOOK",
         width: Width::Len(6),
         from: 0,
+        until: u16::MAX,
         cell: |c, _| Text::plain(c.metrics.map(|m| short(m.last_runtime_s as i64)).unwrap_or_else(|| "-".into())),
         filter: Field::Skip,
     },
-    Column { header: "FRESHNESS", width: Width::Len(12), from: 0, cell: freshness, filter: Field::Skip },
-    Column { header: "TABLES", width: Width::Len(11), from: 100, cell: |c, _| tables(c), filter: Field::Skip },
+    Column {
+        header: "FRESHNESS",
+        width: Width::Len(12),
+        from: 0,
+        until: u16::MAX,
+        cell: freshness,
+        filter: Field::Skip,
+    },
+    Column {
+        header: "TABLES",
+        width: Width::Len(11),
+        from: 100,
+        until: u16::MAX,
+        cell: |c, _| tables(c),
+        filter: Field::Skip,
+    },
     Column {
         header: "SCHEDULE",
         width: Width::Len(18),
         from: 100,
+        until: u16::MAX,
         cell: |c, _| Text::plain(c.schedule.as_deref().unwrap_or("-")),
         filter: Field::Skip,
     },
@@ -74,6 +106,7 @@ pub const COLUMNS: &[Column<Crawler, AppState>] = &[
         header: "ERROR",
         width: Width::Fill,
         from: 0,
+        until: u16::MAX,
         cell: |c, _| {
             let e = c.last_crawl.as_ref().and_then(|l| l.error_message.as_deref()).unwrap_or("");
             Text::toned(e, Tone::Warn)
@@ -84,6 +117,7 @@ pub const COLUMNS: &[Column<Crawler, AppState>] = &[
         header: "DATABASE",
         width: Width::Hidden,
         from: 0,
+        until: u16::MAX,
         cell: |c, _| Text::plain(Cow::Borrowed(c.database.as_deref().unwrap_or(""))),
         filter: Field::Text,
     },

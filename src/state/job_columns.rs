@@ -47,7 +47,7 @@ const fn col(
     filter: Field,
     cell: for<'a> fn(&'a JobEntry, &'a AppState) -> Text<'a>,
 ) -> Column<JobEntry, AppState> {
-    Column { header, width, from, cell, filter }
+    Column { header, width, from, until: u16::MAX, cell, filter }
 }
 
 /// Name; 70+: stream; the last run's state; 100+: its DQ mark; 70+: when it started; how

@@ -47,7 +47,7 @@ const fn col(
     filter: Field,
     cell: for<'a> fn(&'a Workflow, &'a AppState) -> Text<'a>,
 ) -> Column<Workflow, AppState> {
-    Column { header, width, from, cell, filter }
+    Column { header, width, from, until: u16::MAX, cell, filter }
 }
 
 /// Name, last run's status, start and duration; 100+: its node counts. The description is
