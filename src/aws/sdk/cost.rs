@@ -1,4 +1,4 @@
-//! Cost Explorer GetCostAndUsage through the SDK. Each call is billed: only `cost::fetch`
+//! Cost Explorer GetCostAndUsage through the SDK. Each call is billed: only `cost::load`
 //! calls this, after the cache said no.
 
 use std::sync::Arc;
@@ -12,7 +12,7 @@ use super::error::classify;
 use super::throttle::CountThrottles;
 use crate::aws::error::ErrorContext;
 use crate::aws::{ApiStats, AwsError, AwsResult, BoxFut, CostRead, ErrorKind};
-use crate::cost::{CostQuery, RawDay, RawGroup};
+use crate::model::cost::{CostQuery, RawDay, RawGroup};
 
 /// At most this many pages are read for one report (each is a billed request).
 const MAX_PAGES: u32 = 20;
