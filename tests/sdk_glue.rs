@@ -196,6 +196,36 @@ async fn each_error_class_is_told_apart() {
 }
 
 #[tokio::test]
+async fn throttles_the_sdk_retried_away_are_counted() {
+    let acct = fresh_account();
+    seed(&acct, vec![job("t", json!({}), vec![])]);
+    let account = emu::account_with_retries(&acct, 6).await;
+    let started = std::time::Instant::now();
+
+    // Five throttled attempts, then the sixth succeeds: the caller sees a success.
+    fault(&acct, "GetJobs", "throttle", 5, 0);
+    assert_eq!(account.glue.jobs().await.expect("the SDK retries the throttles away").len(), 1);
+    assert_eq!(calls_of(&acct, "GetJobs"), 6, "5 throttled attempts and the one that succeeded");
+    let snap = account.stats.snapshot();
+    assert_eq!((snap.throttles, snap.throttles_last_minute), (5, 5));
+
+    // Other protocols: restJson (EMR Serverless, HTTP 429) and awsQuery (STS, 400 Throttling).
+    fault(&acct, "ListApplications", "throttle", 2, 0);
+    account.emr.applications().await.expect("EMR retried");
+    fault(&acct, "GetCallerIdentity", "throttle", 1, 0);
+    account.identity.caller_identity().await.expect("STS retried");
+    assert_eq!(account.stats.snapshot().throttles, 8);
+
+    // A call throttled on every attempt fails throttled, and each attempt counts once.
+    fault(&acct, "GetJobs", "throttle", 6, 0);
+    let e = account.glue.jobs().await.expect_err("throttled on all 6 attempts");
+    assert_eq!(e.kind, ErrorKind::Throttled, "{e}");
+    let snap = account.stats.snapshot();
+    assert_eq!((snap.throttles, snap.throttles_last_minute), (14, 14));
+    assert!(started.elapsed() < Duration::from_secs(3), "retries back off briefly: {:?}", started.elapsed());
+}
+
+#[tokio::test]
 async fn network_errors_and_timeouts() {
     let account = emu::account_at("http://127.0.0.1:9", &fresh_account()).await;
     let e = account.glue.jobs().await.expect_err("nothing listens on port 9");

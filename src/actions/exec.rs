@@ -144,35 +144,50 @@ impl Executor {
     }
 
     async fn call(&self, cmd: &Command) -> Result<Outcome, AwsError> {
+        if cmd.is_emr() { self.call_emr(cmd).await } else { self.call_glue(cmd).await }
+    }
+
+    /// EMR Serverless commands. Every variant is named: a new one does not compile until it is
+    /// placed, and a Glue command that lands here is refused, never reported as done.
+    async fn call_emr(&self, cmd: &Command) -> Result<Outcome, AwsError> {
+        let e = self.emr.as_ref().ok_or_else(|| AwsError {
+            kind: ErrorKind::Other,
+            operation: cmd.api_call().into(),
+            message: "no EMR Serverless client in this session".into(),
+        })?;
+        Ok(match cmd {
+            Command::StartApplication { app_id, .. } => {
+                e.start_application(app_id).await?;
+                Outcome::Done
+            }
+            Command::StopApplication { app_id, .. } => {
+                e.stop_application(app_id).await?;
+                Outcome::Done
+            }
+            Command::RerunEmr { app_id, run_id, client_token, .. } => {
+                Outcome::Started { run_id: e.rerun_job(app_id, run_id, client_token).await? }
+            }
+            Command::CancelEmr { app_id, run_id } => {
+                e.cancel_job_run(app_id, run_id).await?;
+                Outcome::Done
+            }
+            Command::EmrDashboard { app_id, run_id, attempt } => {
+                Outcome::Dashboard { url: e.dashboard_url(app_id, run_id, *attempt).await? }
+            }
+            Command::RerunJob { .. }
+            | Command::StopJobRuns { .. }
+            | Command::ResetBookmark { .. }
+            | Command::RewindBookmark { .. }
+            | Command::StartWorkflow { .. }
+            | Command::ResumeWorkflow { .. }
+            | Command::StopWorkflow { .. }
+            | Command::StartCrawler { .. } => return Err(refused(cmd, "not an EMR Serverless command")),
+        })
+    }
+
+    /// Glue commands, under the same rules as `call_emr`.
+    async fn call_glue(&self, cmd: &Command) -> Result<Outcome, AwsError> {
         let g = &self.glue;
-        if cmd.is_emr() {
-            let e = self.emr.as_ref().ok_or_else(|| AwsError {
-                kind: ErrorKind::Other,
-                operation: cmd.api_call().into(),
-                message: "no EMR Serverless client in this session".into(),
-            })?;
-            return Ok(match cmd {
-                Command::StartApplication { app_id, .. } => {
-                    e.start_application(app_id).await?;
-                    Outcome::Done
-                }
-                Command::StopApplication { app_id, .. } => {
-                    e.stop_application(app_id).await?;
-                    Outcome::Done
-                }
-                Command::RerunEmr { app_id, run_id, client_token, .. } => {
-                    Outcome::Started { run_id: e.rerun_job(app_id, run_id, client_token).await? }
-                }
-                Command::CancelEmr { app_id, run_id } => {
-                    e.cancel_job_run(app_id, run_id).await?;
-                    Outcome::Done
-                }
-                Command::EmrDashboard { app_id, run_id, attempt } => {
-                    Outcome::Dashboard { url: e.dashboard_url(app_id, run_id, *attempt).await? }
-                }
-                _ => Outcome::Done,
-            });
-        }
         Ok(match cmd {
             Command::RerunJob { job, arguments } => Outcome::Started { run_id: g.start_job_run(job, arguments).await? },
             Command::StopJobRuns { job, run_ids } => Outcome::Stopped(g.stop_job_runs(job, run_ids).await?),
@@ -195,7 +210,67 @@ impl Executor {
                 g.start_crawler(crawler).await?;
                 Outcome::Done
             }
-            _ => Outcome::Done,
+            Command::StartApplication { .. }
+            | Command::StopApplication { .. }
+            | Command::RerunEmr { .. }
+            | Command::CancelEmr { .. }
+            | Command::EmrDashboard { .. } => return Err(refused(cmd, "not a Glue command")),
         })
+    }
+}
+
+/// The command was not sent to AWS.
+fn refused(cmd: &Command, why: &str) -> AwsError {
+    AwsError { kind: ErrorKind::Other, operation: cmd.api_call().into(), message: format!("not run: {why}") }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::aws::demo::DemoAccount;
+
+    fn glue_commands() -> Vec<Command> {
+        vec![
+            Command::RerunJob { job: "j".into(), arguments: Default::default() },
+            Command::StopJobRuns { job: "j".into(), run_ids: vec!["jr_1".into()] },
+            Command::ResetBookmark { job: "j".into() },
+            Command::RewindBookmark { job: "j".into(), run_id: "jr_1".into() },
+            Command::StartWorkflow { workflow: "w".into(), properties: Default::default() },
+            Command::ResumeWorkflow { workflow: "w".into(), run_id: "wr_1".into(), node_ids: vec![] },
+            Command::StopWorkflow { workflow: "w".into(), run_id: "wr_1".into() },
+            Command::StartCrawler { crawler: "c".into() },
+        ]
+    }
+
+    fn emr_commands() -> Vec<Command> {
+        let (app_id, run_id) = (String::from("app"), String::from("run"));
+        vec![
+            Command::StartApplication { app_id: app_id.clone(), name: "a".into() },
+            Command::StopApplication { app_id: app_id.clone(), name: "a".into() },
+            Command::RerunEmr { app_id: app_id.clone(), run_id: run_id.clone(), name: None, client_token: "t".into() },
+            Command::CancelEmr { app_id: app_id.clone(), run_id: run_id.clone() },
+            Command::EmrDashboard { app_id, run_id, attempt: None },
+        ]
+    }
+
+    #[tokio::test]
+    async fn a_command_on_the_wrong_side_is_refused_without_a_call() {
+        let demo = DemoAccount::fixed();
+        let stats = demo.account().stats;
+        let dir = std::env::temp_dir().join(format!("batchtop-exec-{}", std::process::id()));
+        let audit = Arc::new(AuditLog::open(&dir.join("audit.jsonl")).expect("audit log"));
+        let ex = Executor::new(Arc::new(demo.clone()), audit, Caller::default()).with_emr(Arc::new(demo));
+        assert!(glue_commands().iter().all(|c| !c.is_emr()) && emr_commands().iter().all(Command::is_emr));
+        for cmd in glue_commands() {
+            let e = ex.call_emr(&cmd).await.expect_err("a Glue command on the EMR side");
+            assert_eq!((e.kind, e.operation.as_str()), (ErrorKind::Other, cmd.api_call()), "{cmd:?}");
+            assert!(e.message.contains("not an EMR Serverless command"), "{e:?}");
+        }
+        for cmd in emr_commands() {
+            let e = ex.call_glue(&cmd).await.expect_err("an EMR command on the Glue side");
+            assert!(e.message.contains("not a Glue command"), "{e:?}");
+        }
+        assert_eq!(stats.snapshot().total_calls, 0, "nothing reached the account");
+        let _ = std::fs::remove_dir_all(dir);
     }
 }

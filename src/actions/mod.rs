@@ -244,7 +244,9 @@ impl Confirmed {
         Confirmed(cmd)
     }
 
-    /// For tests of the executor itself (tests are their own confirmation).
+    /// For tests of the executor itself (tests are their own confirmation). Only in unit tests
+    /// and with the `test-support` feature, which release builds never enable.
+    #[cfg(any(test, feature = "test-support"))]
     #[doc(hidden)]
     pub fn for_tests(cmd: Command) -> Self {
         Confirmed(cmd)

@@ -20,7 +20,7 @@ use chrono::{DateTime, Utc};
 pub use error::{AwsError, ErrorKind};
 pub use stats::{ApiStats, StatsSnapshot};
 
-use crate::cost::{CostQuery, RawDay};
+use crate::model::cost::{CostQuery, RawDay};
 use crate::model::{
     Bookmark, Crawler, DqData, DqFilter, DqResult, EmrApp, EmrAttempt, EmrRun, EmrState, Job, JobRun, Workflow,
     WorkflowRun,
@@ -100,7 +100,7 @@ pub trait DataQualityRead: Send + Sync {
     fn dq_overview(&self, since: Option<DateTime<Utc>>) -> BoxFut<'_, AwsResult<DqData>>;
 }
 
-/// Cost Explorer. Every request is billed ($0.01): callers go through `cost::fetch`,
+/// Cost Explorer. Every request is billed ($0.01): callers go through `cost::load`,
 /// which caches.
 pub trait CostRead: Send + Sync {
     /// GetCostAndUsage, every page: the days of the answer and the number of requests made.

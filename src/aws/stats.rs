@@ -13,13 +13,17 @@ pub struct ApiStats {
     holding: AtomicU64,
     held: AtomicU64,
     recent: Mutex<VecDeque<Instant>>,
+    /// When the throttles of the last minute happened.
+    recent_throttles: Mutex<VecDeque<Instant>>,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct StatsSnapshot {
     pub total_calls: u64,
     pub calls_last_minute: u64,
+    /// Throttled attempts since start, including those the SDK retried successfully.
     pub throttles: u64,
+    pub throttles_last_minute: u64,
     /// Some call is waiting for the API budget (batchtop is holding back).
     pub holding_back: bool,
     pub held_calls: u64,
@@ -42,9 +46,14 @@ impl ApiStats {
         }
     }
 
-    /// AWS answered with throttling.
+    /// AWS answered one attempt with throttling.
     pub fn record_throttle(&self) {
         self.throttles.fetch_add(1, Ordering::Relaxed);
+        let now = Instant::now();
+        if let Ok(mut q) = self.recent_throttles.lock() {
+            q.push_back(now);
+            prune(&mut q, now);
+        }
     }
 
     /// A call started waiting for the API budget.
@@ -60,20 +69,25 @@ impl ApiStats {
 
     pub fn snapshot(&self) -> StatsSnapshot {
         let now = Instant::now();
-        let calls_last_minute = match self.recent.lock() {
-            Ok(mut q) => {
-                prune(&mut q, now);
-                q.len() as u64
-            }
-            Err(_) => 0,
-        };
         StatsSnapshot {
             total_calls: self.total.load(Ordering::Relaxed),
-            calls_last_minute,
+            calls_last_minute: in_window(&self.recent, now),
             throttles: self.throttles.load(Ordering::Relaxed),
+            throttles_last_minute: in_window(&self.recent_throttles, now),
             holding_back: self.holding.load(Ordering::Relaxed) > 0,
             held_calls: self.held.load(Ordering::Relaxed),
         }
+    }
+}
+
+/// How many of the instants in `q` are within the last minute.
+fn in_window(q: &Mutex<VecDeque<Instant>>, now: Instant) -> u64 {
+    match q.lock() {
+        Ok(mut q) => {
+            prune(&mut q, now);
+            q.len() as u64
+        }
+        Err(_) => 0,
     }
 }
 
@@ -97,5 +111,23 @@ mod tests {
         assert_eq!(snap.total_calls, 2);
         assert_eq!(snap.calls_last_minute, 2);
         assert_eq!(snap.throttles, 1);
+        assert_eq!(snap.throttles_last_minute, 1);
+    }
+
+    #[test]
+    fn throttles_leave_the_minute_window() {
+        let s = ApiStats::new();
+        s.record_throttle();
+        s.record_throttle();
+        // Age the recorded throttles past the window (Instant cannot be faked otherwise).
+        if let Ok(mut q) = s.recent_throttles.lock() {
+            for t in q.iter_mut() {
+                *t = t.checked_sub(WINDOW + Duration::from_secs(1)).unwrap_or(*t);
+            }
+        }
+        s.record_throttle();
+        let snap = s.snapshot();
+        assert_eq!(snap.throttles, 3);
+        assert_eq!(snap.throttles_last_minute, 1);
     }
 }

@@ -10,22 +10,13 @@ use chrono::{DateTime, Duration, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::config::CostSection;
+pub use crate::model::cost::{CostQuery, RawDay, RawGroup};
 
 /// What Cost Explorer charges per GetCostAndUsage request (USD).
 pub const PRICE_PER_REQUEST: f64 = 0.01;
 
-/// One GetCostAndUsage question: daily cost of some services, grouped by up to two tags.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct CostQuery {
-    /// First day (inclusive).
-    pub start: NaiveDate,
-    /// Day after the last (exclusive), as Cost Explorer takes it.
-    pub end: NaiveDate,
-    pub services: Vec<String>,
-    pub group_by: Vec<String>,
-    pub metric: String,
-}
-
+// The Cost Explorer question lives in `model` (the AWS seam takes it); this is how the
+// configuration asks it.
 impl CostQuery {
     /// The `days` days before `today` (so the last day is yesterday).
     pub fn last_days(today: NaiveDate, cfg: &CostSection) -> Self {
@@ -37,18 +28,6 @@ impl CostQuery {
             group_by: cfg.group_by.iter().take(2).cloned().collect(),
             metric: cfg.metric.clone(),
         }
-    }
-
-    /// Every day asked for, oldest first.
-    pub fn days(&self) -> Vec<NaiveDate> {
-        self.start.iter_days().take_while(|d| *d < self.end).collect()
-    }
-
-    /// The identity of the question in the cache: the account and everything but the dates,
-    /// so a new day does not bypass the TTL.
-    pub fn cache_key(&self, account: &str) -> String {
-        let days = (self.end - self.start).num_days();
-        format!("{account}|{days}|{}|{}|{}", self.services.join(","), self.group_by.join(","), self.metric)
     }
 }
 
@@ -106,24 +85,6 @@ pub struct CostReport {
     pub from_cache: bool,
     /// GetCostAndUsage requests this report took (pages).
     pub requests: u32,
-}
-
-/// One group of one day as Cost Explorer answers it (`Keys` like `team$commerce`).
-#[derive(Debug, Clone, PartialEq)]
-pub struct RawGroup {
-    pub keys: Vec<String>,
-    pub amount: f64,
-    pub unit: String,
-}
-
-/// One `ResultsByTime` entry.
-#[derive(Debug, Clone, PartialEq)]
-pub struct RawDay {
-    pub start: NaiveDate,
-    pub estimated: bool,
-    pub groups: Vec<RawGroup>,
-    /// `Total` (present when the request has no GroupBy).
-    pub total: Option<(f64, String)>,
 }
 
 /// `team$commerce` -> (`team`, `commerce`); `team$` -> (`team`, ``). Keys without `$`

@@ -2,7 +2,8 @@
 //! split across feeds waits for its newline), parsed, and replayed (see `replay`).
 
 use super::Options;
-use super::events::{self, Decoder, Event};
+use super::decode::{self, Decoder};
+use super::events::Event;
 use super::model::Summary;
 use super::replay::Replay;
 use super::words::find_byte;
@@ -49,7 +50,7 @@ impl Analyzer {
         }
         let mut p = 0;
         while p < data.len() {
-            let parsed = events::parse_event(data, p, &mut self.decoder);
+            let parsed = decode::parse_event(data, p, &mut self.decoder);
             if let Ok((event, end)) = parsed {
                 let q = end + data[end..].iter().take_while(|&&c| c == b' ' || c == b'\t' || c == b'\r').count();
                 match data.get(q) {
@@ -147,7 +148,7 @@ impl Analyzer {
 
 /// A whole line (no newline) as one event, or None if it is not one.
 fn parse_whole<'a>(line: &'a [u8], dec: &mut Decoder) -> Option<Event<'a>> {
-    let (event, end) = events::parse_event(line, 0, dec).ok()?;
+    let (event, end) = decode::parse_event(line, 0, dec).ok()?;
     is_blank(&line[end..]).then_some(event)
 }
 

@@ -9,6 +9,7 @@
 //! every end reason but Success, TaskKilled and TaskCommitDenied counts as a failure.
 
 mod analyzer;
+mod decode;
 mod events;
 mod failures;
 mod findings;

@@ -410,7 +410,7 @@ impl Templates {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::eventlog::events::{Decoder, parse_event};
+    use crate::eventlog::decode::{Decoder, parse_event};
 
     const START: &str = r#"{"Event":"SparkListenerTaskStart","Stage ID":3,"Stage Attempt ID":0,"Task Info":{"Task ID":42,"Index":1,"Launch Time":1751493935685,"Executor ID":"7","Host":"w-0.internal","Finish Time":0,"Failed":false,"Killed":false,"Accumulables":[]}}"#;
     const END: &str = r#"{"Event":"SparkListenerTaskEnd","Stage ID":3,"Stage Attempt ID":0,"Task Type":"ResultTask","Task End Reason":{"Reason":"Success"},"Task Info":{"Task ID":42,"Index":1,"Launch Time":1751493935685,"Executor ID":"7","Host":"w-0.internal","Finish Time":1751493935867,"Failed":false,"Killed":false,"Accumulables":[{"ID":71,"Name":"internal.metrics.executorRunTime","Update":137,"Value":137}]},"Task Metrics":{"Executor Run Time":137,"Executor CPU Time":5332616,"JVM GC Time":15,"Memory Bytes Spilled":0,"Disk Bytes Spilled":0,"Shuffle Read Metrics":{"Fetch Wait Time":3,"Remote Bytes Read":400,"Local Bytes Read":100},"Shuffle Write Metrics":{"Shuffle Bytes Written":77},"Input Metrics":{"Bytes Read":5000},"Output Metrics":{"Bytes Written":0},"Updated Blocks":[]}}"#;

@@ -75,6 +75,24 @@ pub async fn account_at(endpoint: &str, account_id: &str) -> Account {
 
 pub async fn account_with_pages(endpoint: &str, account_id: &str, pages: sdk::Pages) -> Account {
     let loaded = sdk::load(&options(endpoint)).await.expect("sdk config");
+    account_over(loaded, account_id, pages)
+}
+
+/// As `account`, with `attempts` SDK attempts per call (`AwsOptions::max_attempts`) and a 1 ms
+/// initial retry backoff instead of the SDK's 1 s, so retry tests stay fast.
+pub async fn account_with_retries(account_id: &str, attempts: u32) -> Account {
+    let mut opts = options(&url());
+    opts.max_attempts = Some(attempts);
+    let mut loaded = sdk::load(&opts).await.expect("sdk config");
+    let retry = loaded.sdk.retry_config().cloned().expect("load sets a retry config");
+    assert_eq!(retry.max_attempts(), attempts, "max_attempts reaches the SDK");
+    let retry = retry.with_initial_backoff(Duration::from_millis(1));
+    loaded.sdk = loaded.sdk.into_builder().retry_config(retry).build();
+    account_over(loaded, account_id, sdk::Pages::default())
+}
+
+/// The account over real SDK clients built from `loaded`, in the emulator account `account_id`.
+fn account_over(loaded: sdk::Loaded, account_id: &str, pages: sdk::Pages) -> Account {
     // Static dummy credentials: the test must not depend on the machine's AWS setup.
     let creds = aws_sdk_glue::config::Credentials::new("testing", "testing", None, None, "batchtop-tests");
     let glue_conf = aws_sdk_glue::config::Builder::from(&loaded.sdk)

@@ -16,7 +16,7 @@ use super::rng::Rng;
 use super::seed::{PlannedRun, STREAMS};
 use super::{DemoAccount, Inner};
 use crate::aws::{AwsResult, BoxFut, CostRead, DataQualityRead};
-use crate::cost::{CostQuery, RawDay, RawGroup};
+use crate::model::cost::{CostQuery, RawDay, RawGroup};
 use crate::model::{DqData, DqEvalRun, DqFilter, DqResult, DqRule, RuleOutcome, RunState};
 
 const CHECKED_STEPS: [&str; 2] = ["curate", "publish"];

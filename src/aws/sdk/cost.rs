@@ -1,4 +1,4 @@
-//! Cost Explorer GetCostAndUsage through the SDK. Each call is billed: only `cost::fetch`
+//! Cost Explorer GetCostAndUsage through the SDK. Each call is billed: only `cost::load`
 //! calls this, after the cache said no.
 
 use std::sync::Arc;
@@ -9,9 +9,10 @@ use aws_sdk_costexplorer::types::{
 use chrono::NaiveDate;
 
 use super::error::classify;
+use super::throttle::CountThrottles;
 use crate::aws::error::ErrorContext;
 use crate::aws::{ApiStats, AwsError, AwsResult, BoxFut, CostRead, ErrorKind};
-use crate::cost::{CostQuery, RawDay, RawGroup};
+use crate::model::cost::{CostQuery, RawDay, RawGroup};
 
 /// At most this many pages are read for one report (each is a billed request).
 const MAX_PAGES: u32 = 20;
@@ -24,7 +25,7 @@ pub struct SdkCost {
 
 impl SdkCost {
     pub fn new(client: aws_sdk_costexplorer::Client, ctx: ErrorContext, stats: Arc<ApiStats>) -> Self {
-        Self { client, ctx, stats }
+        Self { client: client.counting_throttles(&stats), ctx, stats }
     }
 
     async fn fetch(&self, query: &CostQuery) -> AwsResult<(Vec<RawDay>, u32)> {
@@ -65,7 +66,7 @@ impl SdkCost {
                 .set_next_page_token(token.take())
                 .send()
                 .await
-                .map_err(|e| classify(&self.ctx, &self.stats, op, &e))?;
+                .map_err(|e| classify(&self.ctx, op, &e))?;
             for r in out.results_by_time() {
                 let Some(start) = r.time_period().and_then(|p| NaiveDate::parse_from_str(p.start(), "%Y-%m-%d").ok())
                 else {

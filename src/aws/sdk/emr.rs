@@ -10,6 +10,7 @@ use aws_sdk_emrserverless::types::JobRunState;
 use chrono::{DateTime, Utc};
 
 use super::error::classify;
+use super::throttle::CountThrottles;
 use crate::aws::error::ErrorContext;
 use crate::aws::{ApiStats, AwsError, AwsResult, BoxFut, EmrRead, EmrWrite};
 use crate::model::emr::{Capacity, InitialCapacity, JobDriver, Monitoring};
@@ -26,7 +27,7 @@ pub struct SdkEmr {
 
 impl SdkEmr {
     pub fn new(client: aws_sdk_emrserverless::Client, ctx: ErrorContext, stats: Arc<ApiStats>) -> Self {
-        Self { client, ctx, stats }
+        Self { client: client.counting_throttles(&stats), ctx, stats }
     }
 
     fn fail<E>(
@@ -37,7 +38,7 @@ impl SdkEmr {
     where
         E: aws_sdk_emrserverless::error::ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
     {
-        classify(&self.ctx, &self.stats, op, e)
+        classify(&self.ctx, op, e)
     }
 
     async fn apps(&self) -> AwsResult<Vec<EmrApp>> {

@@ -5,11 +5,12 @@ use std::error::Error;
 use aws_sdk_glue::config::http::HttpResponse;
 use aws_sdk_glue::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
 
+use crate::aws::AwsError;
 use crate::aws::error::{ErrorContext, ErrorKind, kind_from_code, kind_from_local_text};
-use crate::aws::{ApiStats, AwsError};
 
-/// Classify one failed call and count throttles.
-pub fn classify<E>(ctx: &ErrorContext, stats: &ApiStats, operation: &str, err: &SdkError<E, HttpResponse>) -> AwsError
+/// Classify one failed call. Throttles are counted per attempt by `throttle::ThrottleCounter`,
+/// not here, so that a call that finally fails throttled is not counted twice.
+pub fn classify<E>(ctx: &ErrorContext, operation: &str, err: &SdkError<E, HttpResponse>) -> AwsError
 where
     E: ProvideErrorMetadata + Error + Send + Sync + 'static,
 {
@@ -42,9 +43,6 @@ where
             (kind_from_local_text(&text), text)
         }
     };
-    if kind == ErrorKind::Throttled {
-        stats.record_throttle();
-    }
     tracing::warn!(operation, kind = kind.as_str(), %detail, "aws call failed");
     ctx.explain(kind, operation, &detail)
 }

@@ -8,6 +8,7 @@ use chrono::{DateTime, Utc};
 
 use super::error::classify;
 use super::sts::SdkIdentity;
+use super::throttle::CountThrottles;
 use crate::aws::error::ErrorContext;
 use crate::aws::{ApiStats, AwsResult, BoxFut, GlueRead, StopAt};
 use crate::model::{Bookmark, Job, JobRun, RunState};
@@ -42,7 +43,7 @@ impl SdkGlue {
         ctx: ErrorContext,
         stats: Arc<ApiStats>,
     ) -> Self {
-        Self { client, pages: Pages::default(), identity, ctx, stats }
+        Self { client: client.counting_throttles(&stats), pages: Pages::default(), identity, ctx, stats }
     }
 
     pub fn with_pages(mut self, pages: Pages) -> Self {
@@ -70,7 +71,7 @@ impl SdkGlue {
     where
         E: aws_sdk_glue::error::ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
     {
-        classify(&self.ctx, &self.stats, op, e)
+        classify(&self.ctx, op, e)
     }
 
     async fn all_jobs(&self) -> AwsResult<Vec<Job>> {

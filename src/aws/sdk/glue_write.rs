@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use super::error::classify;
 use super::glue::map_bookmark;
+use super::throttle::CountThrottles;
 use crate::aws::error::ErrorContext;
 use crate::aws::{ApiStats, AwsError, AwsResult, BoxFut, GlueWrite, StopResult};
 use crate::model::Bookmark;
@@ -17,7 +18,7 @@ pub struct SdkGlueWrite {
 
 impl SdkGlueWrite {
     pub fn new(client: aws_sdk_glue::Client, ctx: ErrorContext, stats: Arc<ApiStats>) -> Self {
-        Self { client, ctx, stats }
+        Self { client: client.counting_throttles(&stats), ctx, stats }
     }
 
     fn fail<E>(
@@ -28,7 +29,7 @@ impl SdkGlueWrite {
     where
         E: aws_sdk_glue::error::ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
     {
-        classify(&self.ctx, &self.stats, op, e)
+        classify(&self.ctx, op, e)
     }
 }
 

@@ -10,6 +10,7 @@ use aws_sdk_cloudwatchlogs::types::StartLiveTailResponseStream;
 use aws_sdk_cloudwatchlogs::types::error::StartLiveTailResponseStreamError;
 
 use super::error::classify;
+use super::throttle::CountThrottles;
 use crate::aws::budget::Budget;
 use crate::aws::error::ErrorContext;
 use crate::aws::{
@@ -55,14 +56,14 @@ impl SdkLogs {
         stats: Arc<ApiStats>,
         budget: Arc<Budget>,
     ) -> Self {
-        Self { client, ctx, stats, budget }
+        Self { client: client.counting_throttles(&stats), ctx, stats, budget }
     }
 
     fn fail<E>(&self, op: &str, e: &SdkError<E, aws_sdk_cloudwatchlogs::config::http::HttpResponse>) -> AwsError
     where
         E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
     {
-        classify(&self.ctx, &self.stats, op, e)
+        classify(&self.ctx, op, e)
     }
 
     async fn arn(&self, group: &str) -> AwsResult<Option<String>> {

@@ -10,6 +10,7 @@ mod glue_write;
 mod logs;
 pub mod s3;
 mod sts;
+mod throttle;
 mod workflows;
 
 use std::sync::Arc;

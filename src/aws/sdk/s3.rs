@@ -3,6 +3,7 @@
 use std::sync::Arc;
 
 use super::error::classify;
+use super::throttle::CountThrottles;
 use crate::aws::error::ErrorContext;
 use crate::aws::{ApiStats, AwsError, AwsResult, BoxFut, ObjectRead};
 
@@ -14,14 +15,14 @@ pub struct SdkS3 {
 
 impl SdkS3 {
     pub fn new(client: aws_sdk_s3::Client, ctx: ErrorContext, stats: Arc<ApiStats>) -> Self {
-        Self { client, ctx, stats }
+        Self { client: client.counting_throttles(&stats), ctx, stats }
     }
 
     fn fail<E>(&self, op: &str, e: &aws_sdk_s3::error::SdkError<E, aws_sdk_s3::config::http::HttpResponse>) -> AwsError
     where
         E: aws_sdk_s3::error::ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
     {
-        classify(&self.ctx, &self.stats, op, e)
+        classify(&self.ctx, op, e)
     }
 }
 

@@ -5,6 +5,7 @@ use std::sync::Arc;
 use tokio::sync::OnceCell;
 
 use super::error::classify;
+use super::throttle::CountThrottles;
 use crate::aws::error::ErrorContext;
 use crate::aws::{ApiStats, AwsResult, BoxFut, CallerIdentity, IdentityRead};
 
@@ -17,7 +18,7 @@ pub struct SdkIdentity {
 
 impl SdkIdentity {
     pub fn new(client: aws_sdk_sts::Client, ctx: ErrorContext, stats: Arc<ApiStats>) -> Self {
-        Self { client, ctx, stats, cached: OnceCell::new() }
+        Self { client: client.counting_throttles(&stats), ctx, stats, cached: OnceCell::new() }
     }
 
     async fn fetch(&self) -> AwsResult<CallerIdentity> {
@@ -27,7 +28,7 @@ impl SdkIdentity {
             .get_caller_identity()
             .send()
             .await
-            .map_err(|e| classify(&self.ctx, &self.stats, "sts:GetCallerIdentity", &e))?;
+            .map_err(|e| classify(&self.ctx, "sts:GetCallerIdentity", &e))?;
         Ok(CallerIdentity {
             account: out.account().unwrap_or_default().to_string(),
             arn: out.arn().unwrap_or_default().to_string(),
