@@ -149,3 +149,16 @@ async fn mono_theme_has_no_colour() {
         assert_eq!(cell.bg, Color::Reset, "mono theme sets no background colour");
     }
 }
+
+#[tokio::test]
+async fn status_bar_counts_throttles_per_minute() {
+    let (mut s, _) = loaded_state(120, 40).await;
+    let stats = batchtop::aws::StatsSnapshot { throttles: 12, throttles_last_minute: 5, ..Default::default() };
+    let now = s.now;
+    update(&mut s, Msg::Tick { now, stats });
+    let text = screen(&s);
+    let bar = text.lines().last().unwrap_or_default();
+    assert!(bar.contains("5 throttled/min"), "{bar}");
+    let cell = render(&s).backend().buffer().content().iter().rev().find(|c| c.symbol() == "/").cloned();
+    assert!(cell.is_some_and(|c| c.fg != Color::Reset), "drawn as a warning");
+}

@@ -100,8 +100,14 @@ fn status_spans(state: &AppState, theme: &Theme, compact: bool) -> Vec<Span<'sta
     spans.push(sep());
     spans.push(Span::raw(format!("{} calls/min", state.stats.calls_last_minute)));
     spans.push(sep());
-    let throttles = format!("{} throttled", state.stats.throttles);
-    spans.push(if state.stats.throttles > 0 { Span::styled(throttles, theme.warn) } else { Span::raw(throttles) });
+    // Throttled attempts in the last minute, those the SDK retried away included: how tight
+    // the account's API budget is now.
+    let per_min = state.stats.throttles_last_minute;
+    spans.push(if per_min > 0 {
+        Span::styled(format!("{per_min} throttled/min"), theme.warn)
+    } else {
+        Span::raw("0 throttled")
+    });
     if state.stats.holding_back {
         spans.push(sep());
         spans.push(Span::styled("holding back (API budget)", theme.warn));
