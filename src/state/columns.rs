@@ -79,7 +79,8 @@ pub struct Column<R: ?Sized, C: ?Sized> {
 impl<R: ?Sized, C: ?Sized> Column<R, C> {
     /// Whether a table `width` cells wide shows this column.
     pub fn shown_at(&self, width: u16) -> bool {
-        width >= self.from && width < self.until && self.width != Width::Hidden
+        let below = self.until == u16::MAX || width < self.until;
+        width >= self.from && below && self.width != Width::Hidden
     }
 
     /// The same column, shown only below `width` (a narrow variant of a wider one).
@@ -144,4 +145,68 @@ pub fn to_text<R, C: ?Sized>(columns: &[Column<R, C>], rows: &[R], ctx: &C) -> S
         out.push('\n');
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct Row {
+        name: &'static str,
+        state: &'static str,
+        secret: &'static str,
+    }
+
+    const COLS: &[Column<Row, ()>] = &[
+        Column {
+            header: "NAME",
+            width: Width::Len(6),
+            from: 0,
+            until: u16::MAX,
+            cell: |r, _| Text::plain(r.name),
+            filter: Field::Text,
+        },
+        Column {
+            header: "ST",
+            width: Width::Len(3),
+            from: 0,
+            until: 50,
+            cell: |r, _| Text::plain(&r.state[..1]),
+            filter: Field::Skip,
+        },
+        Column {
+            header: "STATE",
+            width: Width::Len(9),
+            from: 50,
+            until: u16::MAX,
+            cell: |r, _| Text::plain(r.state),
+            filter: Field::State,
+        },
+        Column {
+            header: "SECRET",
+            width: Width::Hidden,
+            from: 0,
+            until: u16::MAX,
+            cell: |r, _| Text::plain(r.secret),
+            filter: Field::Text,
+        },
+    ];
+
+    #[test]
+    fn a_width_picks_its_columns_and_hidden_ones_only_filter() {
+        let headers = |w| shown(COLS, w).map(|c| c.header).collect::<Vec<_>>();
+        assert_eq!(headers(40), ["NAME", "ST"]);
+        assert_eq!(headers(80), ["NAME", "STATE"]);
+        assert_eq!(headers(u16::MAX), ["NAME", "STATE"]);
+        let row = Row { name: "orders", state: "FAILED", secret: "db.raw" };
+        let (state, _, cells) = filter_fields(COLS, &row, &());
+        assert_eq!(state, "FAILED");
+        assert_eq!(cells, ["orders", "FAILED", "db.raw"]);
+    }
+
+    #[test]
+    fn text_is_aligned_and_cut_to_the_width() {
+        let rows = [Row { name: "payments_x", state: "OK", secret: "" }];
+        assert_eq!(to_text(COLS, &rows, &()), "NAME   STATE\npaymen OK\n");
+    }
 }

@@ -1,8 +1,6 @@
 //! The Glue jobs pane and its drill-downs (run history, run detail): plain data plus
 //! the sort and filter indexes, rebuilt when data, sort or filter change, never per frame.
 
-use chrono::{DateTime, Utc};
-
 use super::columns::filter_fields;
 use super::cursor::Cursor;
 use super::filter::{Fields, Filter};
@@ -148,9 +146,10 @@ impl RunsPane {
     }
 
     /// Recompute the visible index, keeping run `keep` selected when it is still there.
-    pub fn rebuild(&mut self, data: &GlueData, now: DateTime<Utc>, rows: usize, keep: Option<String>) {
+    pub fn rebuild(&mut self, state: &super::AppState, rows: usize, keep: Option<String>) {
+        let (data, now) = (&state.data, state.now);
         let runs: &[JobRun] = self.entry(data).map(|e| e.runs.as_slice()).unwrap_or(&[]);
-        let mut visible: Vec<usize> = (0..runs.len()).filter(|&i| run_matches(&self.filter, &runs[i])).collect();
+        let mut visible: Vec<usize> = (0..runs.len()).filter(|&i| run_matches(&self.filter, &runs[i], state)).collect();
         match self.sort {
             // Runs arrive newest first already.
             RunSort::Started => {}
@@ -174,14 +173,13 @@ impl RunsPane {
     }
 }
 
-fn run_matches(filter: &Filter, r: &JobRun) -> bool {
+fn run_matches(filter: &Filter, r: &JobRun, state: &super::AppState) -> bool {
     if filter.is_empty() {
         return true;
     }
-    let state = r.state().as_str();
-    let cells =
-        [r.id.as_str(), state, r.trigger_name.as_deref().unwrap_or(""), r.error_message.as_deref().unwrap_or("")];
-    filter.matches(&Fields { state, stream: "", cells: &cells })
+    let (st, stream, cells) = filter_fields(super::run_columns::COLUMNS, r, state);
+    let cells: Vec<&str> = cells.iter().map(|c| c.as_ref()).collect();
+    filter.matches(&Fields { state: &st, stream: &stream, cells: &cells })
 }
 
 /// Every field of one run.

@@ -19,6 +19,7 @@ pub mod logs;
 pub mod overlay;
 pub mod pane;
 pub mod quality;
+pub mod run_columns;
 pub mod text;
 pub mod wf_columns;
 
@@ -268,11 +269,13 @@ impl AppState {
         let mut jobs = std::mem::take(&mut self.jobs);
         jobs.rebuild(self, rows, job);
         self.jobs = jobs;
-        for (v, keep) in self.stack.iter_mut().zip(runs) {
+        let mut stack = std::mem::take(&mut self.stack);
+        for (v, keep) in stack.iter_mut().zip(runs) {
             if let View::Runs(r) = v {
-                r.rebuild(&self.data, self.now, rows, keep);
+                r.rebuild(self, rows, keep);
             }
         }
+        self.stack = stack;
     }
 
     /// Rebuild every index (after sort, filter or size changed).

@@ -13,12 +13,3 @@ pub mod runs;
 pub mod workflows;
 
 pub use crate::state::columns::when;
-
-pub use crate::state::job_columns::dpu;
-
-pub use crate::state::joins::DqMark;
-
-/// The run's DQ mark, indexed when the data arrived.
-pub fn dq_mark(state: &crate::state::AppState, run: &crate::model::JobRun) -> DqMark {
-    state.joins.dq_mark(&run.id)
-}

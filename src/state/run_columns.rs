@@ -1,0 +1,81 @@
+//! The columns of a job's run history (the runs view).
+
+use super::columns::{Column, Field, Text, Tone, Width, when};
+use super::{AppState, View};
+use crate::cost::estimate::{Prices, glue_run, label};
+use crate::duration::short;
+use crate::model::JobRun;
+
+/// `jr_0123456789ab…_attempt_1`: enough to tell runs apart in a table.
+pub fn short_id(id: &str, width: usize) -> String {
+    if id.chars().count() <= width {
+        return id.to_string();
+    }
+    let suffix = id.find("_attempt_").map(|i| &id[i..]).unwrap_or("");
+    let keep = width.saturating_sub(suffix.len() + 1).max(4);
+    format!("{}…{suffix}", id.chars().take(keep).collect::<String>())
+}
+
+/// `*` on a run marked for a batch stop in the runs view in front.
+fn mark<'a>(r: &'a JobRun, s: &'a AppState) -> Text<'a> {
+    let marked = matches!(s.stack.last(), Some(View::Runs(p)) if p.marked.contains(&r.id));
+    Text::toned(if marked { "*" } else { " " }, Tone::Warn)
+}
+
+fn dq<'a>(r: &'a JobRun, s: &'a AppState) -> Text<'a> {
+    let m = s.joins.dq_mark(&r.id);
+    Text::toned(m.mark, if m.bad { Tone::Error } else { Tone::Dim })
+}
+
+/// The run's error, else the rule its data failed.
+fn error<'a>(r: &'a JobRun, s: &'a AppState) -> Text<'a> {
+    let text = r.error_first_line().map(str::to_string).unwrap_or_else(|| s.joins.dq_mark(&r.id).note);
+    Text::toned(text, Tone::Warn)
+}
+
+const fn col(
+    header: &'static str,
+    width: Width,
+    from: u16,
+    filter: Field,
+    cell: for<'a> fn(&'a JobRun, &'a AppState) -> Text<'a>,
+) -> Column<JobRun, AppState> {
+    Column { header, width, from, until: u16::MAX, cell, filter }
+}
+
+/// Mark, run id (16 wide, 28 from 100), state, attempt, started, duration, DQ; 100+:
+/// DPU-hours, estimate, trigger; the error. `/` finds the full id and error message.
+pub const COLUMNS: &[Column<JobRun, AppState>] = &[
+    col("", Width::Len(1), 0, Field::Skip, mark),
+    col("RUN ID", Width::Len(16), 0, Field::Skip, |r, _| Text::plain(short_id(&r.id, 16))).until(100),
+    col("RUN ID", Width::Len(28), 100, Field::Skip, |r, _| Text::plain(short_id(&r.id, 28))),
+    col("STATE", Width::Len(9), 0, Field::State, |r, _| Text::toned(r.state().as_str(), Tone::Run(r.state()))),
+    col("ATT", Width::Len(3), 0, Field::Skip, |r, _| Text::plain(r.attempt.to_string())),
+    col("STARTED", Width::Len(11), 0, Field::Skip, |r, _| Text::plain(when(r.started_on))),
+    col("DURATION", Width::Len(8), 0, Field::Skip, |r, s| {
+        Text::plain(r.duration_s(s.now).map(short).unwrap_or_else(|| "-".into()))
+    }),
+    col("DQ", Width::Len(4), 0, Field::Skip, dq),
+    col("DPU-H", Width::Len(6), 100, Field::Skip, |r, _| Text::plain(super::job_columns::dpu(r))),
+    col("EST.$", Width::Len(7), 100, Field::Skip, |r, s| {
+        Text::plain(label(glue_run(r, &Prices::from_config(&s.settings.config.cost))))
+    }),
+    col("TRIGGER", Width::Len(18), 100, Field::Text, |r, _| Text::plain(r.trigger_name.as_deref().unwrap_or("-"))),
+    col("ERROR", Width::Fill, 0, Field::Skip, error),
+    col("ID", Width::Hidden, 0, Field::Text, |r, _| Text::plain(&r.id)),
+    col("MESSAGE", Width::Hidden, 0, Field::Text, |r, _| Text::plain(r.error_message.as_deref().unwrap_or(""))),
+];
+
+#[cfg(test)]
+mod tests {
+    use super::short_id;
+
+    #[test]
+    fn ids_keep_their_attempt_suffix() {
+        let id = format!("jr_{}_attempt_1", "a".repeat(64));
+        let s = short_id(&id, 28);
+        assert!(s.ends_with("_attempt_1") && s.starts_with("jr_aaa"), "{s}");
+        assert_eq!(s.chars().count(), 28);
+        assert_eq!(short_id("jr_1", 28), "jr_1");
+    }
+}
