@@ -9,7 +9,6 @@ use crate::cost::CostReport;
 use crate::duration::short;
 use crate::model::DqData;
 use crate::poll::SourceData;
-use crate::state::text::pane_text;
 use crate::state::{AppState, Context, PANES};
 
 /// The header, then every registered pane under its heading, drawn from the pane's own
@@ -20,7 +19,7 @@ pub fn to_table(s: &Snapshot) -> String {
     let state = as_state(s);
     for spec in PANES {
         let _ = writeln!(out, "\n{}", spec.snapshot_section);
-        match (pane_text(&state, spec.pane), &s.cost) {
+        match (state.pane_text(spec.pane), &s.cost) {
             (Some(text), _) => out.push_str(&text),
             (None, Some(c)) => write_cost(&mut out, c),
             (None, None) => out.push_str("(not read)\n"),

@@ -39,37 +39,12 @@ impl AppState {
     pub fn active_table_mut(&mut self) -> Option<&mut dyn Table> {
         if self.stack.is_empty() {
             let root = self.root;
-            return Some(root_table_mut(self, root));
+            return Some(self.root_table_mut(root));
         }
         match self.stack.last_mut() {
             Some(View::Runs(r)) => Some(r),
             _ => None,
         }
-    }
-
-    /// The table of a root pane: the one place a pane is mapped to its table.
-    pub fn root_table(&self, pane: Pane) -> &dyn Table {
-        match pane {
-            Pane::Jobs => &self.jobs,
-            Pane::Workflows => &self.wf_pane,
-            Pane::Crawlers => &self.cr_pane,
-            Pane::Apps => &self.apps_pane,
-            Pane::Emr => &self.emr_pane,
-            Pane::Dq => &self.dq_pane,
-            Pane::Cost => &self.cost,
-        }
-    }
-}
-
-fn root_table_mut(state: &mut AppState, pane: Pane) -> &mut dyn Table {
-    match pane {
-        Pane::Jobs => &mut state.jobs,
-        Pane::Workflows => &mut state.wf_pane,
-        Pane::Crawlers => &mut state.cr_pane,
-        Pane::Apps => &mut state.apps_pane,
-        Pane::Emr => &mut state.emr_pane,
-        Pane::Dq => &mut state.dq_pane,
-        Pane::Cost => &mut state.cost,
     }
 }
 

@@ -20,7 +20,6 @@ pub mod overlay;
 pub mod pane;
 pub mod quality;
 pub mod run_columns;
-pub mod text;
 pub mod wf_columns;
 
 use std::sync::Arc;

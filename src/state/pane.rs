@@ -1,7 +1,9 @@
 //! The pane registry: every root pane is one [`PaneSpec`] entry (its `:` name, what it
-//! shows, the source behind it). The command bar, `?` help, the top bar, the empty-table
-//! note and `snapshot` all read this one table, so a pane cannot be left out of one of them.
+//! shows, the source behind it), plus its table here (`root_table`, `pane_text`). The
+//! command bar, `?` help, the top bar, the empty-table note and `snapshot` all read this
+//! one file, so a pane cannot be left out of one of them.
 
+use super::columns::to_text;
 use super::cursor::Cursor;
 use super::filter::Filter;
 use crate::poll::SourceId;
@@ -126,6 +128,50 @@ impl Pane {
     /// The pane a `:` command names (its name or an alias).
     pub fn by_name(name: &str) -> Option<Pane> {
         PANES.iter().find(|p| p.name == name || p.aliases.contains(&name)).map(|p| p.pane)
+    }
+}
+
+impl super::AppState {
+    /// The table of a root pane: the one place a pane is mapped to its table.
+    pub fn root_table(&self, pane: Pane) -> &dyn Table {
+        match pane {
+            Pane::Jobs => &self.jobs,
+            Pane::Workflows => &self.wf_pane,
+            Pane::Crawlers => &self.cr_pane,
+            Pane::Apps => &self.apps_pane,
+            Pane::Emr => &self.emr_pane,
+            Pane::Dq => &self.dq_pane,
+            Pane::Cost => &self.cost,
+        }
+    }
+
+    /// As [`Self::root_table`], to change it.
+    pub fn root_table_mut(&mut self, pane: Pane) -> &mut dyn Table {
+        match pane {
+            Pane::Jobs => &mut self.jobs,
+            Pane::Workflows => &mut self.wf_pane,
+            Pane::Crawlers => &mut self.cr_pane,
+            Pane::Apps => &mut self.apps_pane,
+            Pane::Emr => &mut self.emr_pane,
+            Pane::Dq => &mut self.dq_pane,
+            Pane::Cost => &mut self.cost,
+        }
+    }
+
+    /// Every row of `pane` with every declared column, as text (`snapshot --format table`;
+    /// a snapshot is not cut to a terminal). `None` for a pane whose body is not one column
+    /// table (cost prints its own report).
+    pub fn pane_text(&self, pane: Pane) -> Option<String> {
+        use super::{crawlers, dq_columns, emr_columns, job_columns, wf_columns};
+        Some(match pane {
+            Pane::Jobs => to_text(job_columns::COLUMNS, &self.data.jobs, self),
+            Pane::Workflows => to_text(wf_columns::COLUMNS, &self.workflows, self),
+            Pane::Crawlers => to_text(crawlers::COLUMNS, &self.crawlers, self),
+            Pane::Apps => to_text(emr_columns::APP_COLUMNS, &self.emr.apps, self),
+            Pane::Emr => to_text(emr_columns::RUN_COLUMNS, &self.emr.runs, self),
+            Pane::Dq => to_text(dq_columns::COLUMNS, &self.dq.results, self),
+            Pane::Cost => return None,
+        })
     }
 }
 

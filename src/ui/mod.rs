@@ -9,7 +9,7 @@ use ratatui::layout::{Alignment, Constraint, Layout, Rect};
 use ratatui::text::Line;
 use ratatui::widgets::Paragraph;
 
-use crate::state::{AppState, MIN_HEIGHT, MIN_WIDTH, Mode, Pane, View};
+use crate::state::{Active, AppState, MIN_HEIGHT, MIN_WIDTH, Mode};
 use theme::Theme;
 
 /// Draw the whole screen.
@@ -29,22 +29,9 @@ pub fn render(frame: &mut Frame<'_>, state: &AppState) {
     ])
     .areas(area);
     widgets::bars::top(frame, top, state, &theme);
-    match (state.root, state.stack.last()) {
-        (Pane::Jobs, None) => panes::jobs::render(frame, body, state, &theme),
-        (Pane::Workflows, None) => panes::workflows::render(frame, body, state, &theme),
-        (Pane::Crawlers, None) => panes::crawlers::render(frame, body, state, &theme),
-        (Pane::Apps, None) => panes::emr::render_apps(frame, body, state, &theme),
-        (Pane::Emr, None) => panes::emr::render_runs(frame, body, state, &theme),
-        (Pane::Dq, None) => panes::quality::render(frame, body, state, &theme),
-        (Pane::Cost, None) => panes::cost::render(frame, body, state, &theme),
-        (_, Some(View::Logs(l))) => panes::logs::render(frame, body, state, l, &theme),
-        (_, Some(View::DqDetail(d))) => panes::quality::render_detail(frame, body, state, d, &theme),
-        (_, Some(View::EmrDetail(d))) => panes::emr::render_detail(frame, body, state, d, &theme),
-        (_, Some(View::EventLog(e))) => panes::eventlog::render(frame, body, state, e, &theme),
-        (_, Some(View::Runs(r))) => panes::runs::render(frame, body, state, r, &theme),
-        (_, Some(View::Detail(d))) => panes::detail::render(frame, body, state, d, &theme),
-        (_, Some(View::WorkflowRuns(w))) => panes::workflows::render_runs(frame, body, state, w, &theme),
-        (_, Some(View::Graph(g))) => panes::graph::render(frame, body, state, g, &theme),
+    match state.active() {
+        Active::Pane(pane) => panes::render_root(frame, body, state, pane, &theme),
+        Active::View(view) => panes::render_view(frame, body, state, view, &theme),
     }
     if error_rows > 0 {
         widgets::bars::error(frame, error, state, &theme);
