@@ -11,7 +11,7 @@ use crate::aws::AwsError;
 use crate::keymap::Action;
 use crate::model::{Bookmark, NodeKind, WorkflowRun};
 use crate::state::overlay::{BookmarkView, Confirm, Overlay};
-use crate::state::{AppState, Pane, View};
+use crate::state::{Active, AppState, Pane, View};
 
 /// A key bound to a mutating action (or `bookmark`) in the normal mode.
 pub fn on_action(state: &mut AppState, action: Action) -> Vec<Effect> {
@@ -60,10 +60,10 @@ pub fn on_action(state: &mut AppState, action: Action) -> Vec<Effect> {
 
 /// The EMR Serverless command for `action` in the EMR panes (None elsewhere).
 fn emr_command(state: &AppState, action: Action) -> Option<Result<Command, String>> {
-    let run = match (state.root, state.stack.last()) {
-        (_, Some(View::EmrDetail(d))) => d.run(&state.emr),
-        (Pane::Emr, None) => state.emr_pane.selected().and_then(|i| state.emr.runs.get(i)),
-        (Pane::Apps, None) => {
+    let run = match state.active() {
+        Active::View(View::EmrDetail(d)) => d.run(&state.emr),
+        Active::Pane(Pane::Emr) => state.emr_pane.selected().and_then(|i| state.emr.runs.get(i)),
+        Active::Pane(Pane::Apps) => {
             let app = state.apps_pane.selected().and_then(|i| state.emr.apps.get(i));
             return match (action, app) {
                 (Action::Start, Some(a)) => {
@@ -112,11 +112,11 @@ pub fn ask(state: &mut AppState, cmd: Command) {
 /// The job (and run) the cursor is on: in the jobs pane, a run history, a run detail,
 /// or a job node of a workflow graph.
 fn selection(state: &AppState) -> Option<(String, Option<&crate::model::JobRun>)> {
-    match (state.root, state.stack.last()) {
-        (Pane::Jobs, None) => state.jobs.selected(&state.data).map(|j| (j.job.name.clone(), j.last_run())),
-        (_, Some(View::Runs(r))) => Some((r.job.clone(), r.selected(&state.data))),
-        (_, Some(View::Detail(d))) => Some((d.job.clone(), d.run(&state.data))),
-        (_, Some(View::Graph(g))) => {
+    match state.active() {
+        Active::Pane(Pane::Jobs) => state.jobs.selected(&state.data).map(|j| (j.job.name.clone(), j.last_run())),
+        Active::View(View::Runs(r)) => Some((r.job.clone(), r.selected(&state.data))),
+        Active::View(View::Detail(d)) => Some((d.job.clone(), d.run(&state.data))),
+        Active::View(View::Graph(g)) => {
             g.selected_node().filter(|n| n.kind == Some(NodeKind::Job)).map(|n| (n.name.clone(), n.job_run.as_ref()))
         }
         _ => None,
@@ -133,16 +133,16 @@ fn workflow_run(state: &AppState) -> Option<&WorkflowRun> {
 }
 
 fn start(state: &AppState) -> Result<Command, String> {
-    match (state.root, state.stack.last()) {
-        (Pane::Crawlers, None) => {
+    match state.active() {
+        Active::Pane(Pane::Crawlers) => {
             let c = state.cr_pane.selected().and_then(|i| state.crawlers.get(i)).ok_or("no crawler selected")?;
             Ok(Command::StartCrawler { crawler: c.name.clone() })
         }
-        (Pane::Workflows, None) => {
+        Active::Pane(Pane::Workflows) => {
             let w = state.wf_pane.selected().and_then(|i| state.workflows.get(i)).ok_or("no workflow selected")?;
             Ok(Command::StartWorkflow { workflow: w.name.clone(), properties: w.default_properties.clone() })
         }
-        (_, Some(View::WorkflowRuns(w))) => {
+        Active::View(View::WorkflowRuns(w)) => {
             let props = state.workflows.iter().find(|x| x.name == w.workflow).map(|x| x.default_properties.clone());
             Ok(Command::StartWorkflow { workflow: w.workflow.clone(), properties: props.unwrap_or_default() })
         }

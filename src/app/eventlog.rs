@@ -3,15 +3,15 @@
 use super::msg::Effect;
 use crate::keymap::Action;
 use crate::state::eventlog::{EventLogPane, EventLogSource, Tab};
-use crate::state::{AppState, Pane, View};
+use crate::state::{Active, AppState, Pane, View};
 
 /// `E`: the event log of the run under the cursor.
 pub fn open_for_run(state: &mut AppState) -> Vec<Effect> {
-    let found: Result<(EventLogSource, Option<i64>), String> = match (state.root, state.stack.last()) {
-        (_, Some(View::Runs(r))) => glue(r.selected(&state.data)),
-        (_, Some(View::Detail(d))) => glue(d.run(&state.data)),
-        (Pane::Emr, None) => emr(state.emr_pane.selected().and_then(|i| state.emr.runs.get(i))),
-        (_, Some(View::EmrDetail(d))) => emr(d.run(&state.emr)),
+    let found: Result<(EventLogSource, Option<i64>), String> = match state.active() {
+        Active::View(View::Runs(r)) => glue(r.selected(&state.data)),
+        Active::View(View::Detail(d)) => glue(d.run(&state.data)),
+        Active::Pane(Pane::Emr) => emr(state.emr_pane.selected().and_then(|i| state.emr.runs.get(i))),
+        Active::View(View::EmrDetail(d)) => emr(d.run(&state.emr)),
         _ => Err("select a Glue run (enter on a job) or an EMR Serverless run (:emr) first".into()),
     };
     match found {

@@ -8,7 +8,7 @@ use crate::logs::locate::{self, Plan};
 use crate::logs::pattern::{Pattern, Row};
 use crate::poll::logs::TailEvent;
 use crate::state::logs::{LogInput, LogViewPane};
-use crate::state::{AppState, Pane, View};
+use crate::state::{Active, AppState, Pane, View};
 
 /// Lines of context at most (`+` / `-`).
 const MAX_CONTEXT: usize = 50;
@@ -17,17 +17,17 @@ fn plan_for_selection(state: &AppState) -> Result<Plan, String> {
     let layouts = &state.settings.config.logs.layouts;
     let glue = |r: Option<&crate::model::JobRun>| r.map(|r| locate::glue_run(r, layouts)).ok_or("no run selected");
     let emr = |r: Option<&crate::model::EmrRun>| r.map(|r| locate::emr_run(r, layouts)).ok_or("no run selected");
-    let plan = match (state.root, state.stack.last()) {
-        (_, Some(View::Runs(r))) => glue(r.selected(&state.data))?,
-        (_, Some(View::Detail(d))) => glue(d.run(&state.data))?,
-        (_, Some(View::Graph(g))) => {
+    let plan = match state.active() {
+        Active::View(View::Runs(r)) => glue(r.selected(&state.data))?,
+        Active::View(View::Detail(d)) => glue(d.run(&state.data))?,
+        Active::View(View::Graph(g)) => {
             let run = g.selected_node().and_then(|n| n.job_run.clone()).ok_or("only a job node that ran has logs")?;
             locate::glue_run(&run, layouts)
         }
-        (Pane::Jobs, None) => glue(state.jobs.selected(&state.data).and_then(|j| j.last_run()))?,
-        (Pane::Emr, None) => emr(state.emr_pane.selected().and_then(|i| state.emr.runs.get(i)))?,
-        (_, Some(View::EmrDetail(d))) => emr(d.run(&state.emr))?,
-        (Pane::Crawlers, None) => {
+        Active::Pane(Pane::Jobs) => glue(state.jobs.selected(&state.data).and_then(|j| j.last_run()))?,
+        Active::Pane(Pane::Emr) => emr(state.emr_pane.selected().and_then(|i| state.emr.runs.get(i)))?,
+        Active::View(View::EmrDetail(d)) => emr(d.run(&state.emr))?,
+        Active::Pane(Pane::Crawlers) => {
             let c = state.cr_pane.selected().and_then(|i| state.crawlers.get(i)).ok_or("no crawler selected")?;
             locate::crawler(c, layouts)
         }

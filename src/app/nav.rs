@@ -3,7 +3,7 @@
 use super::msg::Effect;
 use crate::state::catalog::{GraphPane, WorkflowRunsPane};
 use crate::state::filter::Filter;
-use crate::state::{AppState, DetailPane, Pane, RunsPane, View};
+use crate::state::{Active, AppState, DetailPane, Pane, RunsPane, View};
 
 pub fn step(state: &mut AppState, delta: isize) {
     let rows = state.table_rows();
@@ -52,19 +52,19 @@ pub fn step(state: &mut AppState, delta: isize) {
 
 pub fn open(state: &mut AppState) -> Vec<Effect> {
     let mut effects = vec![Effect::Redraw];
-    let next = match (state.root, state.stack.last()) {
-        (Pane::Jobs, None) => state.jobs.selected(&state.data).map(|j| View::Runs(RunsPane::new(&j.job.name))),
-        (Pane::Workflows, None) => state.wf_pane.selected().and_then(|i| state.workflows.get(i)).map(|w| {
+    let next = match state.active() {
+        Active::Pane(Pane::Jobs) => state.jobs.selected(&state.data).map(|j| View::Runs(RunsPane::new(&j.job.name))),
+        Active::Pane(Pane::Workflows) => state.wf_pane.selected().and_then(|i| state.workflows.get(i)).map(|w| {
             effects.push(Effect::LoadWorkflowRuns(w.name.clone()));
             View::WorkflowRuns(WorkflowRunsPane { workflow: w.name.clone(), ..Default::default() })
         }),
-        (Pane::Crawlers, None) | (Pane::Cost, None) => None,
-        (Pane::Dq, None) => state
+        Active::Pane(Pane::Crawlers) | Active::Pane(Pane::Cost) => None,
+        Active::Pane(Pane::Dq) => state
             .dq_pane
             .selected()
             .and_then(|i| state.dq.results.get(i))
             .map(|r| View::DqDetail(crate::state::quality::DqDetailPane { result_id: r.id.clone(), scroll: 0 })),
-        (Pane::Apps, None) => {
+        Active::Pane(Pane::Apps) => {
             if let Some(app) = state.apps_pane.selected().and_then(|i| state.emr.apps.get(i)) {
                 state.emr_app = Some(app.id.clone());
                 state.root = Pane::Emr;
@@ -73,7 +73,7 @@ pub fn open(state: &mut AppState) -> Vec<Effect> {
             }
             None
         }
-        (Pane::Emr, None) => state.emr_pane.selected().and_then(|i| state.emr.runs.get(i)).map(|r| {
+        Active::Pane(Pane::Emr) => state.emr_pane.selected().and_then(|i| state.emr.runs.get(i)).map(|r| {
             effects.push(Effect::LoadEmrAttempts { app_id: r.app_id.clone(), run_id: r.id.clone() });
             View::EmrDetail(crate::state::emr::EmrDetailPane {
                 app_id: r.app_id.clone(),
@@ -81,17 +81,17 @@ pub fn open(state: &mut AppState) -> Vec<Effect> {
                 ..Default::default()
             })
         }),
-        (_, Some(View::EmrDetail(_)))
-        | (_, Some(View::EventLog(_)))
-        | (_, Some(View::DqDetail(_)))
-        | (_, Some(View::Logs(_))) => None,
-        (_, Some(View::Runs(r))) => r.selected(&state.data).map(|run| {
+        Active::View(View::EmrDetail(_))
+        | Active::View(View::EventLog(_))
+        | Active::View(View::DqDetail(_))
+        | Active::View(View::Logs(_)) => None,
+        Active::View(View::Runs(r)) => r.selected(&state.data).map(|run| {
             View::Detail(DetailPane { job: r.job.clone(), run_id: run.id.clone(), scroll: 0, snapshot: None })
         }),
-        (_, Some(View::WorkflowRuns(w))) => {
+        Active::View(View::WorkflowRuns(w)) => {
             w.selected().map(|run| View::Graph(GraphPane::at_first_failure(run.clone())))
         }
-        (_, Some(View::Graph(g))) => match g.selected_node().and_then(|n| n.job_run.clone()) {
+        Active::View(View::Graph(g)) => match g.selected_node().and_then(|n| n.job_run.clone()) {
             Some(run) => Some(View::Detail(DetailPane {
                 job: run.job_name.clone(),
                 run_id: run.id.clone(),
@@ -103,7 +103,7 @@ pub fn open(state: &mut AppState) -> Vec<Effect> {
                 None
             }
         },
-        (_, Some(View::Detail(_))) => None,
+        Active::View(View::Detail(_)) => None,
     };
     if let Some(v) = next {
         state.stack.push(v);
