@@ -71,3 +71,38 @@ pub const COLUMNS: &[Column<Workflow, AppState>] = &[
     col("WAIT", Width::Len(4), 100, Field::Skip, |w, _| stat(w, |s| s.waiting)),
     col("DESCRIPTION", Width::Hidden, 0, Field::Text, |w, _| Text::plain(w.description.as_deref().unwrap_or(""))),
 ];
+
+/// One node count of a run.
+fn run_stat(r: &WorkflowRun, pick: fn(&crate::model::WorkflowStats) -> i32) -> Text<'_> {
+    Text::plain(pick(&r.statistics).to_string())
+}
+
+const fn run_col(
+    header: &'static str,
+    width: Width,
+    from: u16,
+    cell: for<'a> fn(&'a WorkflowRun, &'a AppState) -> Text<'a>,
+) -> Column<WorkflowRun, AppState> {
+    Column { header, width, from, until: u16::MAX, cell, filter: Field::Skip }
+}
+
+/// A workflow's runs: id (20 wide, 36 from 100), status, start, duration; 100+: node
+/// counts; the error.
+pub const RUN_COLUMNS: &[Column<WorkflowRun, AppState>] = &[
+    run_col("RUN ID", Width::Len(20), 0, |r, _| Text::plain(&r.id)).until(100),
+    run_col("RUN ID", Width::Len(36), 100, |r, _| Text::plain(&r.id)),
+    run_col("STATUS", Width::Len(20), 0, |r, _| Text::toned(status_text(r), status_tone(r))),
+    run_col("STARTED", Width::Len(11), 0, |r, _| Text::plain(when(r.started_on))),
+    run_col("DURATION", Width::Len(8), 0, |r, s| {
+        Text::plain(r.duration_s(s.now).map(short).unwrap_or_else(|| "-".into()))
+    }),
+    run_col("TOT", Width::Len(3), 100, |r, _| run_stat(r, |s| s.total)),
+    run_col("OK", Width::Len(3), 100, |r, _| run_stat(r, |s| s.succeeded)),
+    run_col("FAIL", Width::Len(4), 100, |r, _| run_stat(r, |s| s.failed)),
+    run_col("RUN", Width::Len(3), 100, |r, _| run_stat(r, |s| s.running)),
+    run_col("STOP", Width::Len(4), 100, |r, _| run_stat(r, |s| s.stopped)),
+    run_col("T/O", Width::Len(3), 100, |r, _| run_stat(r, |s| s.timeout)),
+    run_col("ERR", Width::Len(3), 100, |r, _| run_stat(r, |s| s.errored)),
+    run_col("WAIT", Width::Len(4), 100, |r, _| run_stat(r, |s| s.waiting)),
+    run_col("ERROR", Width::Fill, 0, |r, _| Text::toned(r.error_message.as_deref().unwrap_or(""), Tone::Warn)),
+];
