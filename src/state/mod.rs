@@ -20,6 +20,7 @@ pub mod overlay;
 pub mod pane;
 pub mod quality;
 pub mod run_columns;
+pub mod stage_columns;
 pub mod wf_columns;
 
 use std::sync::Arc;

@@ -11,35 +11,13 @@ use crate::eventlog::{Severity, StageSummary, Summary};
 use crate::model::RunState;
 use crate::state::AppState;
 use crate::state::eventlog::{EventLogPane, Tab};
+use crate::state::stage_columns::{COLUMNS, bytes, ms, status_tone};
 use crate::ui::theme::Theme;
+use crate::ui::widgets::columns::{ColumnTable, style};
 use crate::ui::widgets::table;
 
-fn ms(v: Option<i64>) -> String {
-    match v {
-        None => "-".into(),
-        Some(ms) if ms < 1000 => format!("{ms} ms"),
-        Some(ms) => crate::duration::short(ms / 1000),
-    }
-}
-
-fn bytes(b: i64) -> String {
-    let b = b as f64;
-    match b {
-        _ if b >= 1e12 => format!("{:.1} TB", b / 1e12),
-        _ if b >= 1e9 => format!("{:.1} GB", b / 1e9),
-        _ if b >= 1e6 => format!("{:.1} MB", b / 1e6),
-        _ if b >= 1e3 => format!("{:.1} KB", b / 1e3),
-        _ => format!("{b:.0} B"),
-    }
-}
-
 fn status_style(theme: &Theme, s: &str) -> Style {
-    match s {
-        "COMPLETE" | "SUCCEEDED" | "SUCCESS" => theme.state(RunState::Succeeded),
-        "FAILED" => theme.state(RunState::Failed),
-        "ACTIVE" | "RUNNING" => theme.state(RunState::Running),
-        _ => theme.dim,
-    }
+    style(theme, status_tone(s))
 }
 
 pub fn render(frame: &mut Frame<'_>, area: Rect, state: &AppState, pane: &EventLogPane, theme: &Theme) {
@@ -154,65 +132,10 @@ fn findings(frame: &mut Frame<'_>, area: Rect, s: &Summary, pane: &EventLogPane,
 }
 
 fn stages(frame: &mut Frame<'_>, area: Rect, s: &Summary, pane: &EventLogPane, theme: &Theme) {
-    let wide = area.width >= 120;
-    let rows: Vec<Row<'_>> = pane.stage_order[table::window(&pane.cursor, pane.stage_order.len(), area)]
-        .iter()
-        .filter_map(|&i| s.stages.get(i))
-        .map(|st| {
-            let q = st.task_duration_ms;
-            let mut cells = vec![
-                Cell::from(format!("{}.{}", st.stage_id, st.attempt)),
-                Cell::from(Span::styled(st.status.as_str(), status_style(theme, &st.status))),
-                Cell::from(format!("{}/{}", st.completed_tasks, st.num_tasks)),
-                Cell::from(Span::styled(
-                    st.failed_tasks.to_string(),
-                    if st.failed_tasks > 0 { theme.error } else { Style::default() },
-                )),
-                Cell::from(ms(st.duration_ms())),
-                Cell::from(ms(Some(st.executor_run_time_ms))),
-                Cell::from(
-                    q.map(|q| format!("{}/{}", ms(Some(q.p50 as i64)), ms(Some(q.max as i64))))
-                        .unwrap_or_else(|| "-".into()),
-                ),
-            ];
-            if wide {
-                cells.extend([
-                    Cell::from(bytes(st.input_bytes)),
-                    Cell::from(bytes(st.shuffle_read_bytes)),
-                    Cell::from(bytes(st.shuffle_write_bytes)),
-                    Cell::from(bytes(st.memory_spilled_bytes + st.disk_spilled_bytes)),
-                ]);
-            }
-            cells.push(Cell::from(st.name.as_str()));
-            Row::new(cells)
-        })
-        .collect();
-    let mut columns = vec![
-        ("STAGE", Constraint::Length(7)),
-        ("STATUS", Constraint::Length(9)),
-        ("TASKS", Constraint::Length(11)),
-        ("FAIL", Constraint::Length(4)),
-        ("DURATION", Constraint::Length(8)),
-        ("RUN TIME", Constraint::Length(8)),
-        ("P50/MAX TASK", Constraint::Length(15)),
-    ];
-    if wide {
-        columns.extend([
-            ("INPUT", Constraint::Length(8)),
-            ("SHUF READ", Constraint::Length(9)),
-            ("SHUF WRITE", Constraint::Length(10)),
-            ("SPILL", Constraint::Length(8)),
-        ]);
-    }
-    columns.push(("NAME", Constraint::Fill(1)));
     let title = Line::from(Span::styled(" stages (enter: task durations) ", theme.title));
-    table::draw(
-        frame,
-        area,
-        table::Spec { title, columns: &columns, cursor: &pane.cursor, len: pane.stage_order.len() },
-        rows,
-        theme,
-    );
+    let len = pane.stage_order.len();
+    let table = ColumnTable { title, columns: COLUMNS, ctx: s, cursor: &pane.cursor, len };
+    table.draw(frame, area, theme, |i| pane.stage_order.get(i).and_then(|&i| s.stages.get(i)));
 }
 
 fn jobs(frame: &mut Frame<'_>, area: Rect, s: &Summary, pane: &EventLogPane, theme: &Theme) {

@@ -1,0 +1,71 @@
+//! The stages table of the event log view.
+
+use super::columns::{Column, Field, Text, Tone, Width};
+use crate::eventlog::{StageSummary, Summary};
+use crate::model::RunState;
+
+/// Milliseconds as `850 ms` or a short duration.
+pub fn ms(v: Option<i64>) -> String {
+    match v {
+        None => "-".into(),
+        Some(ms) if ms < 1000 => format!("{ms} ms"),
+        Some(ms) => crate::duration::short(ms / 1000),
+    }
+}
+
+/// Bytes with a decimal unit.
+pub fn bytes(b: i64) -> String {
+    let b = b as f64;
+    match b {
+        _ if b >= 1e12 => format!("{:.1} TB", b / 1e12),
+        _ if b >= 1e9 => format!("{:.1} GB", b / 1e9),
+        _ if b >= 1e6 => format!("{:.1} MB", b / 1e6),
+        _ if b >= 1e3 => format!("{:.1} KB", b / 1e3),
+        _ => format!("{b:.0} B"),
+    }
+}
+
+/// The colour of a stage, job or application status, by meaning.
+pub fn status_tone(s: &str) -> Tone {
+    match s {
+        "COMPLETE" | "SUCCEEDED" | "SUCCESS" => Tone::Run(RunState::Succeeded),
+        "FAILED" => Tone::Run(RunState::Failed),
+        "ACTIVE" | "RUNNING" => Tone::Run(RunState::Running),
+        _ => Tone::Dim,
+    }
+}
+
+fn task_quantiles(st: &StageSummary) -> Text<'_> {
+    let q = st.task_duration_ms;
+    Text::plain(
+        q.map(|q| format!("{}/{}", ms(Some(q.p50 as i64)), ms(Some(q.max as i64)))).unwrap_or_else(|| "-".into()),
+    )
+}
+
+const fn col(
+    header: &'static str,
+    width: Width,
+    from: u16,
+    cell: for<'a> fn(&'a StageSummary, &'a Summary) -> Text<'a>,
+) -> Column<StageSummary, Summary> {
+    Column { header, width, from, until: u16::MAX, cell, filter: Field::Skip }
+}
+
+/// Stage and attempt, status, tasks, failed tasks, duration, run time, task p50/max; 120+:
+/// input, shuffle read and write, spill; the name.
+pub const COLUMNS: &[Column<StageSummary, Summary>] = &[
+    col("STAGE", Width::Len(7), 0, |st, _| Text::plain(format!("{}.{}", st.stage_id, st.attempt))),
+    col("STATUS", Width::Len(9), 0, |st, _| Text::toned(st.status.as_str(), status_tone(&st.status))),
+    col("TASKS", Width::Len(11), 0, |st, _| Text::plain(format!("{}/{}", st.completed_tasks, st.num_tasks))),
+    col("FAIL", Width::Len(4), 0, |st, _| {
+        Text::toned(st.failed_tasks.to_string(), if st.failed_tasks > 0 { Tone::Error } else { Tone::Plain })
+    }),
+    col("DURATION", Width::Len(8), 0, |st, _| Text::plain(ms(st.duration_ms()))),
+    col("RUN TIME", Width::Len(8), 0, |st, _| Text::plain(ms(Some(st.executor_run_time_ms)))),
+    col("P50/MAX TASK", Width::Len(15), 0, |st, _| task_quantiles(st)),
+    col("INPUT", Width::Len(8), 120, |st, _| Text::plain(bytes(st.input_bytes))),
+    col("SHUF READ", Width::Len(9), 120, |st, _| Text::plain(bytes(st.shuffle_read_bytes))),
+    col("SHUF WRITE", Width::Len(10), 120, |st, _| Text::plain(bytes(st.shuffle_write_bytes))),
+    col("SPILL", Width::Len(8), 120, |st, _| Text::plain(bytes(st.memory_spilled_bytes + st.disk_spilled_bytes))),
+    col("NAME", Width::Fill, 0, |st, _| Text::plain(&st.name)),
+];
