@@ -221,3 +221,28 @@ async fn keymap_overrides_from_config_apply() {
     update(&mut s, key(KeyCode::Esc));
     assert!(update(&mut s, ch('z')).contains(&Effect::Quit));
 }
+
+#[tokio::test]
+async fn every_sort_orders_by_its_column_then_by_name() {
+    let (mut s, _) = loaded_state(120, 40).await;
+    let now = s.now;
+    let rows = |s: &batchtop::state::AppState| -> Vec<batchtop::model::JobEntry> {
+        s.jobs.visible.iter().map(|&i| s.data.jobs[i].clone()).collect()
+    };
+    let started = |j: &batchtop::model::JobEntry| j.last_run().and_then(|r| r.started_on);
+    let r = rows(&s);
+    assert!(
+        r.windows(2)
+            .all(|w| started(&w[0]) > started(&w[1])
+                || (started(&w[0]) == started(&w[1]) && w[0].job.name < w[1].job.name)),
+        "newest first"
+    );
+    send(&mut s, [ch('s'), ch('s'), ch('s')]);
+    assert_eq!(s.jobs.sort, JobSort::Duration);
+    let dur = |j: &batchtop::model::JobEntry| j.last_run().and_then(|r| r.duration_s(now)).unwrap_or(-1);
+    assert!(rows(&s).windows(2).all(|w| dur(&w[0]) >= dur(&w[1])), "longest first");
+    update(&mut s, ch('s'));
+    assert_eq!(s.jobs.sort, JobSort::Stream);
+    let r = rows(&s);
+    assert!(r.windows(2).all(|w| (w[0].stream.clone(), &w[0].job.name) <= (w[1].stream.clone(), &w[1].job.name)));
+}

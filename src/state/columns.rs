@@ -64,6 +64,40 @@ pub enum Field {
     Skip,
 }
 
+/// A value rows are ordered by.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum SortKey {
+    Int(i64),
+    Time(Option<DateTime<Utc>>),
+    Text(Option<String>),
+}
+
+/// How a column orders rows: its key, and whether biggest comes first.
+pub struct SortBy<R: ?Sized, C: ?Sized> {
+    pub key: fn(&R, &C) -> SortKey,
+    pub descending: bool,
+}
+
+/// Order `rows` (positions into `items`) by `column`'s sort key; stable, so rows with equal
+/// keys keep their order. A column without a sort key leaves them as they are.
+pub fn sort_rows<R, C: ?Sized>(rows: &mut [usize], items: &[R], column: &Column<R, C>, ctx: &C) {
+    let Some(by) = &column.sort else { return };
+    let mut keyed: Vec<(SortKey, usize)> = rows.iter().map(|&i| ((by.key)(&items[i], ctx), i)).collect();
+    if by.descending {
+        keyed.sort_by(|a, b| b.0.cmp(&a.0));
+    } else {
+        keyed.sort_by(|a, b| a.0.cmp(&b.0));
+    }
+    for (slot, (_, i)) in rows.iter_mut().zip(keyed) {
+        *slot = i;
+    }
+}
+
+/// The column headed `header`.
+pub fn column<'c, R, C: ?Sized>(columns: &'c [Column<R, C>], header: &str) -> Option<&'c Column<R, C>> {
+    columns.iter().find(|c| c.header == header)
+}
+
 /// One column of rows `R`, whose cells may read the context `C` (the app's state).
 pub struct Column<R: ?Sized, C: ?Sized> {
     pub header: &'static str,
@@ -74,6 +108,8 @@ pub struct Column<R: ?Sized, C: ?Sized> {
     pub until: u16,
     pub cell: for<'a> fn(&'a R, &'a C) -> Text<'a>,
     pub filter: Field,
+    /// How `s` orders the table by this column, if it can.
+    pub sort: Option<SortBy<R, C>>,
 }
 
 impl<R: ?Sized, C: ?Sized> Column<R, C> {
@@ -81,6 +117,12 @@ impl<R: ?Sized, C: ?Sized> Column<R, C> {
     pub fn shown_at(&self, width: u16) -> bool {
         let below = self.until == u16::MAX || width < self.until;
         width >= self.from && below && self.width != Width::Hidden
+    }
+
+    /// The same column, sortable by `key` (`descending`: biggest first).
+    pub const fn sorted(mut self, key: fn(&R, &C) -> SortKey, descending: bool) -> Self {
+        self.sort = Some(SortBy { key, descending });
+        self
     }
 
     /// The same column, shown only below `width` (a narrow variant of a wider one).
@@ -165,6 +207,7 @@ mod tests {
             until: u16::MAX,
             cell: |r, _| Text::plain(r.name),
             filter: Field::Text,
+            sort: None,
         },
         Column {
             header: "ST",
@@ -173,6 +216,7 @@ mod tests {
             until: 50,
             cell: |r, _| Text::plain(&r.state[..1]),
             filter: Field::Skip,
+            sort: None,
         },
         Column {
             header: "STATE",
@@ -181,6 +225,7 @@ mod tests {
             until: u16::MAX,
             cell: |r, _| Text::plain(r.state),
             filter: Field::State,
+            sort: None,
         },
         Column {
             header: "SECRET",
@@ -189,6 +234,7 @@ mod tests {
             until: u16::MAX,
             cell: |r, _| Text::plain(r.secret),
             filter: Field::Text,
+            sort: None,
         },
     ];
 

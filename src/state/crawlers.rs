@@ -42,6 +42,7 @@ pub const COLUMNS: &[Column<Crawler, AppState>] = &[
         until: u16::MAX,
         cell: |c, _| Text::plain(&c.name),
         filter: Field::Text,
+        sort: None,
     },
     Column {
         header: "STATE",
@@ -53,6 +54,7 @@ pub const COLUMNS: &[Column<Crawler, AppState>] = &[
             Text::toned(&c.state, tone)
         },
         filter: Field::Text,
+        sort: None,
     },
     Column {
         header: "LAST CRAWL",
@@ -61,6 +63,7 @@ pub const COLUMNS: &[Column<Crawler, AppState>] = &[
         until: u16::MAX,
         cell: |c, _| last_status(c),
         filter: Field::State,
+        sort: None,
     },
     Column {
         header: "STARTED",
@@ -69,6 +72,7 @@ pub const COLUMNS: &[Column<Crawler, AppState>] = &[
         until: u16::MAX,
         cell: |c, _| Text::plain(when(c.last_crawl.as_ref().and_then(|l| l.started_on))),
         filter: Field::Skip,
+        sort: None,
     },
     Column {
         header: "TOOK",
@@ -77,6 +81,7 @@ pub const COLUMNS: &[Column<Crawler, AppState>] = &[
         until: u16::MAX,
         cell: |c, _| Text::plain(c.metrics.map(|m| short(m.last_runtime_s as i64)).unwrap_or_else(|| "-".into())),
         filter: Field::Skip,
+        sort: None,
     },
     Column {
         header: "FRESHNESS",
@@ -85,6 +90,7 @@ pub const COLUMNS: &[Column<Crawler, AppState>] = &[
         until: u16::MAX,
         cell: freshness,
         filter: Field::Skip,
+        sort: None,
     },
     Column {
         header: "TABLES",
@@ -93,6 +99,7 @@ pub const COLUMNS: &[Column<Crawler, AppState>] = &[
         until: u16::MAX,
         cell: |c, _| tables(c),
         filter: Field::Skip,
+        sort: None,
     },
     Column {
         header: "SCHEDULE",
@@ -101,6 +108,7 @@ pub const COLUMNS: &[Column<Crawler, AppState>] = &[
         until: u16::MAX,
         cell: |c, _| Text::plain(c.schedule.as_deref().unwrap_or("-")),
         filter: Field::Skip,
+        sort: None,
     },
     Column {
         header: "ERROR",
@@ -112,6 +120,7 @@ pub const COLUMNS: &[Column<Crawler, AppState>] = &[
             Text::toned(e, Tone::Warn)
         },
         filter: Field::Text,
+        sort: None,
     },
     Column {
         header: "DATABASE",
@@ -120,5 +129,6 @@ pub const COLUMNS: &[Column<Crawler, AppState>] = &[
         until: u16::MAX,
         cell: |c, _| Text::plain(Cow::Borrowed(c.database.as_deref().unwrap_or(""))),
         filter: Field::Text,
+        sort: None,
     },
 ];

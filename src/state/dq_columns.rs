@@ -29,7 +29,7 @@ const fn col(
     filter: Field,
     cell: for<'a> fn(&'a DqResult, &'a AppState) -> Text<'a>,
 ) -> Column<DqResult, AppState> {
-    Column { header, width, from, until: u16::MAX, cell, filter }
+    Column { header, width, from, until: u16::MAX, cell, filter, sort: None }
 }
 
 /// Verdict, data source, score, passed/failed/errored, started; 110+: ruleset; the job run.

@@ -53,7 +53,7 @@ const fn col<R>(
     filter: Field,
     cell: for<'a> fn(&'a R, &'a AppState) -> Text<'a>,
 ) -> Column<R, AppState> {
-    Column { header, width, from, until: u16::MAX, cell, filter }
+    Column { header, width, from, until: u16::MAX, cell, filter, sort: None }
 }
 
 /// Applications: name, type, state, active runs, capacity; wide: id, release, auto start

@@ -1,7 +1,7 @@
 //! The Glue jobs pane and its drill-downs (run history, run detail): plain data plus
 //! the sort and filter indexes, rebuilt when data, sort or filter change, never per frame.
 
-use super::columns::filter_fields;
+use super::columns::{column, filter_fields, sort_rows};
 use super::cursor::Cursor;
 use super::filter::{Fields, Filter};
 use crate::model::{GlueData, JobEntry, JobRun};
@@ -27,6 +27,16 @@ impl JobSort {
             Self::State => Self::Duration,
             Self::Duration => Self::Stream,
             Self::Stream => Self::Recent,
+        }
+    }
+    /// The column it sorts by.
+    pub fn header(self) -> &'static str {
+        match self {
+            Self::Recent => "STARTED",
+            Self::Name => "NAME",
+            Self::State => "STATE",
+            Self::Duration => "DURATION",
+            Self::Stream => "STREAM",
         }
     }
     pub fn label(self) -> &'static str {
@@ -56,6 +66,14 @@ impl RunSort {
             Self::State => Self::Started,
         }
     }
+    /// The column it sorts by.
+    pub fn header(self) -> &'static str {
+        match self {
+            Self::Started => "STARTED",
+            Self::Duration => "DURATION",
+            Self::State => "STATE",
+        }
+    }
     pub fn label(self) -> &'static str {
         match self {
             Self::Started => "started",
@@ -77,24 +95,13 @@ pub struct JobsPane {
 impl JobsPane {
     /// Recompute the visible index, keeping job `keep` selected when it is still there.
     pub fn rebuild(&mut self, state: &super::AppState, rows: usize, keep: Option<String>) {
-        let (data, now) = (&state.data, state.now);
+        let data = &state.data;
         let mut visible: Vec<usize> =
             (0..data.jobs.len()).filter(|&i| job_matches(&self.filter, &data.jobs[i], state)).collect();
-        let key_dur = |j: &JobEntry| j.last_run().and_then(|r| r.duration_s(now)).unwrap_or(-1);
-        match self.sort {
-            JobSort::Recent => visible.sort_by(|&a, &b| {
-                let s = |j: &JobEntry| j.last_run().and_then(|r| r.started_on);
-                s(&data.jobs[b]).cmp(&s(&data.jobs[a])).then_with(|| data.jobs[a].job.name.cmp(&data.jobs[b].job.name))
-            }),
-            JobSort::Name => visible.sort_by(|&a, &b| data.jobs[a].job.name.cmp(&data.jobs[b].job.name)),
-            JobSort::State => visible.sort_by_key(|&i| {
-                let j = &data.jobs[i];
-                (j.last_run().map(|r| r.state().severity()).unwrap_or(9), j.job.name.clone())
-            }),
-            JobSort::Duration => {
-                visible.sort_by_key(|&i| (std::cmp::Reverse(key_dur(&data.jobs[i])), data.jobs[i].job.name.clone()))
-            }
-            JobSort::Stream => visible.sort_by_key(|&i| (data.jobs[i].stream.clone(), data.jobs[i].job.name.clone())),
+        // By name first, so rows the sort column ties keep name order (the sort is stable).
+        visible.sort_by(|&a, &b| data.jobs[a].job.name.cmp(&data.jobs[b].job.name));
+        if let Some(c) = column(super::job_columns::COLUMNS, self.sort.header()) {
+            sort_rows(&mut visible, &data.jobs, c, state);
         }
         self.visible = visible;
         if let Some(name) = keep
@@ -150,11 +157,11 @@ impl RunsPane {
         let (data, now) = (&state.data, state.now);
         let runs: &[JobRun] = self.entry(data).map(|e| e.runs.as_slice()).unwrap_or(&[]);
         let mut visible: Vec<usize> = (0..runs.len()).filter(|&i| run_matches(&self.filter, &runs[i], state)).collect();
-        match self.sort {
-            // Runs arrive newest first already.
-            RunSort::Started => {}
-            RunSort::Duration => visible.sort_by_key(|&i| std::cmp::Reverse(runs[i].duration_s(now).unwrap_or(-1))),
-            RunSort::State => visible.sort_by_key(|&i| runs[i].state().severity()),
+        // Runs arrive newest first: that is the started order, ties included.
+        if self.sort != RunSort::Started
+            && let Some(c) = column(super::run_columns::COLUMNS, self.sort.header())
+        {
+            sort_rows(&mut visible, runs, c, state);
         }
         self.visible = visible;
         self.durations =

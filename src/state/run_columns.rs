@@ -1,6 +1,6 @@
 //! The columns of a job's run history (the runs view).
 
-use super::columns::{Column, Field, Text, Tone, Width, when};
+use super::columns::{Column, Field, SortKey, Text, Tone, Width, when};
 use super::{AppState, View};
 use crate::cost::estimate::{Prices, glue_run, label};
 use crate::duration::short;
@@ -40,7 +40,7 @@ const fn col(
     filter: Field,
     cell: for<'a> fn(&'a JobRun, &'a AppState) -> Text<'a>,
 ) -> Column<JobRun, AppState> {
-    Column { header, width, from, until: u16::MAX, cell, filter }
+    Column { header, width, from, until: u16::MAX, cell, filter, sort: None }
 }
 
 /// Mark, run id (16 wide, 28 from 100), state, attempt, started, duration, DQ; 100+:
@@ -49,12 +49,15 @@ pub const COLUMNS: &[Column<JobRun, AppState>] = &[
     col("", Width::Len(1), 0, Field::Skip, mark),
     col("RUN ID", Width::Len(16), 0, Field::Skip, |r, _| Text::plain(short_id(&r.id, 16))).until(100),
     col("RUN ID", Width::Len(28), 100, Field::Skip, |r, _| Text::plain(short_id(&r.id, 28))),
-    col("STATE", Width::Len(9), 0, Field::State, |r, _| Text::toned(r.state().as_str(), Tone::Run(r.state()))),
+    col("STATE", Width::Len(9), 0, Field::State, |r, _| Text::toned(r.state().as_str(), Tone::Run(r.state())))
+        .sorted(|r, _| SortKey::Int(i64::from(r.state().severity())), false),
     col("ATT", Width::Len(3), 0, Field::Skip, |r, _| Text::plain(r.attempt.to_string())),
-    col("STARTED", Width::Len(11), 0, Field::Skip, |r, _| Text::plain(when(r.started_on))),
+    col("STARTED", Width::Len(11), 0, Field::Skip, |r, _| Text::plain(when(r.started_on)))
+        .sorted(|r, _| SortKey::Time(r.started_on), true),
     col("DURATION", Width::Len(8), 0, Field::Skip, |r, s| {
         Text::plain(r.duration_s(s.now).map(short).unwrap_or_else(|| "-".into()))
-    }),
+    })
+    .sorted(|r, s| SortKey::Int(r.duration_s(s.now).unwrap_or(-1)), true),
     col("DQ", Width::Len(4), 0, Field::Skip, dq),
     col("DPU-H", Width::Len(6), 100, Field::Skip, |r, _| Text::plain(super::job_columns::dpu(r))),
     col("EST.$", Width::Len(7), 100, Field::Skip, |r, s| {

@@ -48,7 +48,7 @@ const fn col(
     from: u16,
     cell: for<'a> fn(&'a StageSummary, &'a Summary) -> Text<'a>,
 ) -> Column<StageSummary, Summary> {
-    Column { header, width, from, until: u16::MAX, cell, filter: Field::Skip }
+    Column { header, width, from, until: u16::MAX, cell, filter: Field::Skip, sort: None }
 }
 
 /// Stage and attempt, status, tasks, failed tasks, duration, run time, task p50/max; 120+:

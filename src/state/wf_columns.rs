@@ -47,7 +47,7 @@ const fn col(
     filter: Field,
     cell: for<'a> fn(&'a Workflow, &'a AppState) -> Text<'a>,
 ) -> Column<Workflow, AppState> {
-    Column { header, width, from, until: u16::MAX, cell, filter }
+    Column { header, width, from, until: u16::MAX, cell, filter, sort: None }
 }
 
 /// Name, last run's status, start and duration; 100+: its node counts. The description is
@@ -83,7 +83,7 @@ const fn run_col(
     from: u16,
     cell: for<'a> fn(&'a WorkflowRun, &'a AppState) -> Text<'a>,
 ) -> Column<WorkflowRun, AppState> {
-    Column { header, width, from, until: u16::MAX, cell, filter: Field::Skip }
+    Column { header, width, from, until: u16::MAX, cell, filter: Field::Skip, sort: None }
 }
 
 /// A workflow's runs: id (20 wide, 36 from 100), status, start, duration; 100+: node
