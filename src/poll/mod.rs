@@ -18,8 +18,8 @@ use tokio::sync::{Notify, mpsc};
 pub use backoff::Backoff;
 pub use emr::EmrCollector;
 pub use glue::{Cycle, GlueCollector, Scope, StreamMapper};
-pub use source::{Batch, Loaded, PollEvent, Source, SourceData, SourceId, run};
-pub use sources::{CrawlersSource, DataQualitySource, EmrSource, Every, GlueSource, WorkflowsSource};
+pub use source::{Batch, Every, Loaded, PollEvent, Source, SourceData, SourceId, run};
+pub use sources::{CrawlersSource, DataQualitySource, EmrSource, GlueSource, WorkflowsSource};
 
 use crate::aws::Account;
 use crate::config::{PollSection, Settings};

@@ -122,6 +122,13 @@ pub enum PollEvent {
     Loaded(Loaded),
 }
 
+/// A cadence and the longest backoff.
+#[derive(Debug, Clone, Copy)]
+pub struct Every {
+    pub every: Duration,
+    pub max_backoff: Duration,
+}
+
 /// One polled source: what it fetches, how often, and when it backs off.
 pub trait Source: Send + 'static {
     fn id(&self) -> SourceId;
@@ -130,11 +137,19 @@ pub trait Source: Send + 'static {
     /// answered are the batch's `errors`.
     fn fetch(&mut self, now: DateTime<Utc>) -> impl Future<Output = AwsResult<Batch>> + Send;
 
-    /// The wait after a cycle that went well.
-    fn cadence(&self) -> Duration;
+    /// Its base cadence and its longest wait after failures.
+    fn every(&self) -> Every;
+
+    /// The wait after a cycle that went well (the base cadence unless the source knows better,
+    /// e.g. runs in flight).
+    fn cadence(&self) -> Duration {
+        self.every().every
+    }
 
     /// The longest wait after failures.
-    fn max_backoff(&self) -> Duration;
+    fn max_backoff(&self) -> Duration {
+        self.every().max_backoff
+    }
 
     /// Whether a call that failed while others answered backs the poller off.
     fn backs_off(&self, _error: &AwsError) -> bool {

@@ -6,7 +6,7 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use tokio::time::Instant;
 
-use super::source::{Batch, Source, SourceData, SourceId};
+use super::source::{Batch, Every, Source, SourceData, SourceId};
 use super::{EmrCadence, EmrCollector, GlueCadence, GlueCollector, Scope};
 use crate::aws::{AwsError, AwsResult, CrawlerRead, DataQualityRead, WorkflowRead};
 
@@ -49,8 +49,8 @@ impl Source for GlueSource {
         every.min(self.next_full.saturating_duration_since(Instant::now()))
     }
 
-    fn max_backoff(&self) -> Duration {
-        self.cadence.max_backoff
+    fn every(&self) -> Every {
+        Every { every: self.cadence.all, max_backoff: self.cadence.max_backoff }
     }
 
     fn backs_off(&self, e: &AwsError) -> bool {
@@ -92,16 +92,9 @@ impl Source for EmrSource {
         if self.collector.has_active() { self.cadence.active.min(self.cadence.every) } else { self.cadence.every }
     }
 
-    fn max_backoff(&self) -> Duration {
-        self.cadence.max_backoff
+    fn every(&self) -> Every {
+        Every { every: self.cadence.every, max_backoff: self.cadence.max_backoff }
     }
-}
-
-/// A fixed cadence and the longest backoff: what the list sources share.
-#[derive(Debug, Clone, Copy)]
-pub struct Every {
-    pub every: Duration,
-    pub max_backoff: Duration,
 }
 
 /// Glue workflows with their last run (one call chain per cycle).
@@ -119,12 +112,8 @@ impl Source for WorkflowsSource {
         Ok(Batch::whole(SourceData::Workflows(self.read.workflows().await?)))
     }
 
-    fn cadence(&self) -> Duration {
-        self.every.every
-    }
-
-    fn max_backoff(&self) -> Duration {
-        self.every.max_backoff
+    fn every(&self) -> Every {
+        self.every
     }
 }
 
@@ -143,12 +132,8 @@ impl Source for CrawlersSource {
         Ok(Batch::whole(SourceData::Crawlers(self.read.crawlers().await?)))
     }
 
-    fn cadence(&self) -> Duration {
-        self.every.every
-    }
-
-    fn max_backoff(&self) -> Duration {
-        self.every.max_backoff
+    fn every(&self) -> Every {
+        self.every
     }
 }
 
@@ -169,11 +154,7 @@ impl Source for DataQualitySource {
         Ok(Batch::whole(SourceData::DataQuality(self.read.dq_overview(since).await?)))
     }
 
-    fn cadence(&self) -> Duration {
-        self.every.every
-    }
-
-    fn max_backoff(&self) -> Duration {
-        self.every.max_backoff
+    fn every(&self) -> Every {
+        self.every
     }
 }

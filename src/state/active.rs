@@ -48,64 +48,40 @@ impl AppState {
     }
 }
 
-impl Table for ListPane {
-    fn len(&self) -> usize {
-        self.visible.len()
-    }
-    fn cursor_mut(&mut self) -> &mut Cursor {
-        &mut self.cursor
-    }
-    fn filter(&self) -> Option<&Filter> {
-        Some(&self.filter)
-    }
-    fn set_filter(&mut self, filter: Filter) {
-        self.filter = filter;
-    }
+/// `Table` for a pane with `visible` rows, a `cursor` and a `filter` (and, with `sorted`, a
+/// `sort` that has `next()` and `label()`).
+macro_rules! filtered_table {
+    ($pane:ty $(, $sorted:ident)?) => {
+        impl Table for $pane {
+            fn len(&self) -> usize {
+                self.visible.len()
+            }
+            fn cursor_mut(&mut self) -> &mut Cursor {
+                &mut self.cursor
+            }
+            fn filter(&self) -> Option<&Filter> {
+                Some(&self.filter)
+            }
+            fn set_filter(&mut self, filter: Filter) {
+                self.filter = filter;
+            }
+            $(filtered_table!(@$sorted);)?
+        }
+    };
+    (@sorted) => {
+        fn sort_label(&self) -> Option<&'static str> {
+            Some(self.sort.label())
+        }
+        fn next_sort(&mut self) -> bool {
+            self.sort = self.sort.next();
+            true
+        }
+    };
 }
 
-impl Table for JobsPane {
-    fn len(&self) -> usize {
-        self.visible.len()
-    }
-    fn cursor_mut(&mut self) -> &mut Cursor {
-        &mut self.cursor
-    }
-    fn filter(&self) -> Option<&Filter> {
-        Some(&self.filter)
-    }
-    fn set_filter(&mut self, filter: Filter) {
-        self.filter = filter;
-    }
-    fn sort_label(&self) -> Option<&'static str> {
-        Some(self.sort.label())
-    }
-    fn next_sort(&mut self) -> bool {
-        self.sort = self.sort.next();
-        true
-    }
-}
-
-impl Table for RunsPane {
-    fn len(&self) -> usize {
-        self.visible.len()
-    }
-    fn cursor_mut(&mut self) -> &mut Cursor {
-        &mut self.cursor
-    }
-    fn filter(&self) -> Option<&Filter> {
-        Some(&self.filter)
-    }
-    fn set_filter(&mut self, filter: Filter) {
-        self.filter = filter;
-    }
-    fn sort_label(&self) -> Option<&'static str> {
-        Some(self.sort.label())
-    }
-    fn next_sort(&mut self) -> bool {
-        self.sort = self.sort.next();
-        true
-    }
-}
+filtered_table!(ListPane);
+filtered_table!(JobsPane, sorted);
+filtered_table!(RunsPane, sorted);
 
 impl Table for CostState {
     fn len(&self) -> usize {

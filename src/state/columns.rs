@@ -113,6 +113,18 @@ pub struct Column<R: ?Sized, C: ?Sized> {
 }
 
 impl<R: ?Sized, C: ?Sized> Column<R, C> {
+    /// A column shown from table width `from` on, without a sort key (see
+    /// [`Column::sorted`], [`Column::until`]).
+    pub const fn new(
+        header: &'static str,
+        width: Width,
+        from: u16,
+        filter: Field,
+        cell: for<'a> fn(&'a R, &'a C) -> Text<'a>,
+    ) -> Self {
+        Column { header, width, from, until: u16::MAX, cell, filter, sort: None }
+    }
+
     /// Whether a table `width` cells wide shows this column.
     pub fn shown_at(&self, width: u16) -> bool {
         let below = self.until == u16::MAX || width < self.until;

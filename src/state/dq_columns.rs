@@ -4,6 +4,8 @@ use super::AppState;
 use super::columns::{Column, Field, Text, Tone, Width, when};
 use crate::model::{DqResult, RunState};
 
+type Col = Column<DqResult, AppState>;
+
 /// The colour of a verdict or an evaluation run's status, by meaning.
 pub fn verdict_tone(verdict: &str) -> Tone {
     match verdict {
@@ -22,33 +24,23 @@ fn job_run(r: &DqResult) -> Text<'_> {
     })
 }
 
-const fn col(
-    header: &'static str,
-    width: Width,
-    from: u16,
-    filter: Field,
-    cell: for<'a> fn(&'a DqResult, &'a AppState) -> Text<'a>,
-) -> Column<DqResult, AppState> {
-    Column { header, width, from, until: u16::MAX, cell, filter, sort: None }
-}
-
 /// Verdict, data source, score, passed/failed/errored, started; 110+: ruleset; the job run.
 /// The result id, database, table, job and full run id are found by `/`.
 pub const COLUMNS: &[Column<DqResult, AppState>] = &[
-    col("RESULT", Width::Len(7), 0, Field::State, |r, _| Text::toned(r.verdict(), verdict_tone(r.verdict()))),
-    col("DATA SOURCE", Width::Len(28), 0, Field::Skip, |r, _| Text::plain(r.data_source())),
-    col("SCORE", Width::Len(5), 0, Field::Skip, |r, _| {
+    Col::new("RESULT", Width::Len(7), 0, Field::State, |r, _| Text::toned(r.verdict(), verdict_tone(r.verdict()))),
+    Col::new("DATA SOURCE", Width::Len(28), 0, Field::Skip, |r, _| Text::plain(r.data_source())),
+    Col::new("SCORE", Width::Len(5), 0, Field::Skip, |r, _| {
         Text::plain(r.score.map(|s| format!("{:.0}%", s * 100.0)).unwrap_or_else(|| "-".into()))
     }),
-    col("P/F/E", Width::Len(7), 0, Field::Skip, |r, _| {
+    Col::new("P/F/E", Width::Len(7), 0, Field::Skip, |r, _| {
         Text::plain(format!("{}/{}/{}", r.passed(), r.failed(), r.errored()))
     }),
-    col("STARTED", Width::Len(11), 0, Field::Skip, |r, _| Text::plain(when(r.started_on))),
-    col("RULESET", Width::Len(24), 110, Field::Text, |r, _| Text::plain(r.ruleset.as_deref().unwrap_or("-"))),
-    col("JOB RUN", Width::Fill, 0, Field::Skip, |r, _| job_run(r)),
-    col("ID", Width::Hidden, 0, Field::Text, |r, _| Text::plain(&r.id)),
-    col("DATABASE", Width::Hidden, 0, Field::Text, |r, _| Text::plain(r.database.as_deref().unwrap_or(""))),
-    col("TABLE", Width::Hidden, 0, Field::Text, |r, _| Text::plain(r.table.as_deref().unwrap_or(""))),
-    col("JOB", Width::Hidden, 0, Field::Text, |r, _| Text::plain(r.job_name.as_deref().unwrap_or(""))),
-    col("RUN ID", Width::Hidden, 0, Field::Text, |r, _| Text::plain(r.job_run_id.as_deref().unwrap_or(""))),
+    Col::new("STARTED", Width::Len(11), 0, Field::Skip, |r, _| Text::plain(when(r.started_on))),
+    Col::new("RULESET", Width::Len(24), 110, Field::Text, |r, _| Text::plain(r.ruleset.as_deref().unwrap_or("-"))),
+    Col::new("JOB RUN", Width::Fill, 0, Field::Skip, |r, _| job_run(r)),
+    Col::new("ID", Width::Hidden, 0, Field::Text, |r, _| Text::plain(&r.id)),
+    Col::new("DATABASE", Width::Hidden, 0, Field::Text, |r, _| Text::plain(r.database.as_deref().unwrap_or(""))),
+    Col::new("TABLE", Width::Hidden, 0, Field::Text, |r, _| Text::plain(r.table.as_deref().unwrap_or(""))),
+    Col::new("JOB", Width::Hidden, 0, Field::Text, |r, _| Text::plain(r.job_name.as_deref().unwrap_or(""))),
+    Col::new("RUN ID", Width::Hidden, 0, Field::Text, |r, _| Text::plain(r.job_run_id.as_deref().unwrap_or(""))),
 ];

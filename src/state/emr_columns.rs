@@ -6,6 +6,9 @@ use crate::cost::estimate::{Prices, emr_run, label};
 use crate::duration::short;
 use crate::model::{EmrApp, EmrRun, EmrState, RunState, Utilization};
 
+type AppCol = Column<EmrApp, AppState>;
+type RunCol = Column<EmrRun, AppState>;
+
 /// The colour of a run state, by meaning.
 pub fn run_tone(s: EmrState) -> Tone {
     Tone::Run(match s {
@@ -46,35 +49,25 @@ fn max_capacity(a: &EmrApp) -> Text<'_> {
     Text::plain(a.max_capacity.as_ref().map(|c| format!("{} / {}", c.cpu, c.memory)).unwrap_or_else(|| "-".into()))
 }
 
-const fn col<R>(
-    header: &'static str,
-    width: Width,
-    from: u16,
-    filter: Field,
-    cell: for<'a> fn(&'a R, &'a AppState) -> Text<'a>,
-) -> Column<R, AppState> {
-    Column { header, width, from, until: u16::MAX, cell, filter, sort: None }
-}
-
 /// Applications: name, type, state, active runs, capacity; wide: id, release, auto start
 /// and stop, initial capacity.
 pub const APP_COLUMNS: &[Column<EmrApp, AppState>] = &[
-    col("NAME", Width::Len(22), 0, Field::Text, |a, _| Text::plain(&a.name)),
-    col("TYPE", Width::Len(5), 0, Field::Skip, |a, _| Text::plain(&a.app_type)),
-    col("STATE", Width::Len(9), 0, Field::State, |a, _| Text::toned(&a.state, app_tone(&a.state))),
-    col("ACTIVE", Width::Len(6), 0, Field::Skip, |a, s| Text::plain(s.emr.active_runs_of(&a.id).to_string())),
-    col("MAX CAPACITY", Width::Len(22), 0, Field::Skip, |a, _| max_capacity(a)),
-    col("ID", Width::Len(16), 100, Field::Text, |a, _| Text::plain(&a.id)),
-    col("RELEASE", Width::Len(10), 100, Field::Text, |a, _| Text::plain(&a.release_label)),
-    col("AUTO START", Width::Len(10), 100, Field::Skip, |a, _| {
+    AppCol::new("NAME", Width::Len(22), 0, Field::Text, |a, _| Text::plain(&a.name)),
+    AppCol::new("TYPE", Width::Len(5), 0, Field::Skip, |a, _| Text::plain(&a.app_type)),
+    AppCol::new("STATE", Width::Len(9), 0, Field::State, |a, _| Text::toned(&a.state, app_tone(&a.state))),
+    AppCol::new("ACTIVE", Width::Len(6), 0, Field::Skip, |a, s| Text::plain(s.emr.active_runs_of(&a.id).to_string())),
+    AppCol::new("MAX CAPACITY", Width::Len(22), 0, Field::Skip, |a, _| max_capacity(a)),
+    AppCol::new("ID", Width::Len(16), 100, Field::Text, |a, _| Text::plain(&a.id)),
+    AppCol::new("RELEASE", Width::Len(10), 100, Field::Text, |a, _| Text::plain(&a.release_label)),
+    AppCol::new("AUTO START", Width::Len(10), 100, Field::Skip, |a, _| {
         Text::plain(match a.auto_start {
             Some(true) => "on",
             Some(false) => "off",
             None => "-",
         })
     }),
-    col("AUTO STOP", Width::Len(9), 100, Field::Skip, |a, _| auto_stop(a)),
-    col("INITIAL", Width::Fill, 100, Field::Skip, |a, _| initial(a)),
+    AppCol::new("AUTO STOP", Width::Len(9), 100, Field::Skip, |a, _| auto_stop(a)),
+    AppCol::new("INITIAL", Width::Fill, 100, Field::Skip, |a, _| initial(a)),
 ];
 
 fn usage(u: Option<Utilization>) -> Text<'static> {
@@ -91,20 +84,20 @@ fn estimate<'a>(r: &'a EmrRun, s: &'a AppState) -> Text<'a> {
 /// Job runs: name, state, created, duration, attempt; 160+: id and total and billed usage;
 /// 100+: the estimate; the details.
 pub const RUN_COLUMNS: &[Column<EmrRun, AppState>] = &[
-    col("NAME", Width::Len(23), 0, Field::Text, |r, _| Text::plain(r.name.as_deref().unwrap_or("-"))),
-    col("STATE", Width::Len(10), 0, Field::State, |r, _| Text::toned(r.state().as_str(), run_tone(r.state()))),
-    col("CREATED", Width::Len(11), 0, Field::Skip, |r, _| Text::plain(when(r.created_at))),
-    col("DURATION", Width::Len(8), 0, Field::Skip, |r, s| {
+    RunCol::new("NAME", Width::Len(23), 0, Field::Text, |r, _| Text::plain(r.name.as_deref().unwrap_or("-"))),
+    RunCol::new("STATE", Width::Len(10), 0, Field::State, |r, _| Text::toned(r.state().as_str(), run_tone(r.state()))),
+    RunCol::new("CREATED", Width::Len(11), 0, Field::Skip, |r, _| Text::plain(when(r.created_at))),
+    RunCol::new("DURATION", Width::Len(8), 0, Field::Skip, |r, s| {
         Text::plain(r.duration_s(s.now).map(short).unwrap_or_else(|| "-".into()))
     }),
-    col("ATT", Width::Len(3), 0, Field::Skip, |r, _| {
+    RunCol::new("ATT", Width::Len(3), 0, Field::Skip, |r, _| {
         Text::plain(r.attempt.map(|a| a.to_string()).unwrap_or_else(|| "-".into()))
     }),
-    col("ID", Width::Len(16), 160, Field::Text, |r, _| Text::plain(&r.id)),
-    col("USED vCPU/GB/DISK-h", Width::Len(19), 160, Field::Skip, |r, _| usage(r.total)),
-    col("BILLED vCPU/GB/DISK-h", Width::Len(21), 160, Field::Skip, |r, _| usage(r.billed)),
-    col("EST.$", Width::Len(7), 100, Field::Skip, estimate),
-    col("DETAILS", Width::Fill, 0, Field::Text, |r, _| {
+    RunCol::new("ID", Width::Len(16), 160, Field::Text, |r, _| Text::plain(&r.id)),
+    RunCol::new("USED vCPU/GB/DISK-h", Width::Len(19), 160, Field::Skip, |r, _| usage(r.total)),
+    RunCol::new("BILLED vCPU/GB/DISK-h", Width::Len(21), 160, Field::Skip, |r, _| usage(r.billed)),
+    RunCol::new("EST.$", Width::Len(7), 100, Field::Skip, estimate),
+    RunCol::new("DETAILS", Width::Fill, 0, Field::Text, |r, _| {
         Text::toned(r.details_summary().unwrap_or_default(), Tone::Warn)
     }),
 ];

@@ -5,6 +5,8 @@ use super::columns::{Column, Field, SortKey, Text, Tone, Width, when};
 use crate::duration::short;
 use crate::model::{JobEntry, JobRun};
 
+type Col = Column<JobEntry, AppState>;
+
 /// DPU-hours with one decimal; `~` marks an estimate.
 pub fn dpu(run: &JobRun) -> String {
     match run.dpu_hours() {
@@ -40,33 +42,25 @@ fn last<'a>(j: &'a JobEntry, f: impl Fn(&JobRun) -> String) -> Text<'a> {
     Text::plain(j.last_run().map(f).unwrap_or_else(|| "-".into()))
 }
 
-const fn col(
-    header: &'static str,
-    width: Width,
-    from: u16,
-    filter: Field,
-    cell: for<'a> fn(&'a JobEntry, &'a AppState) -> Text<'a>,
-) -> Column<JobEntry, AppState> {
-    Column { header, width, from, until: u16::MAX, cell, filter, sort: None }
-}
-
 /// Name; 70+: stream; the last run's state; 100+: its DQ mark; 70+: when it started; how
 /// long; 100+: DPU-hours and attempt; its error.
 pub const COLUMNS: &[Column<JobEntry, AppState>] = &[
-    col("NAME", Width::Len(26), 0, Field::Text, |j, _| Text::plain(&j.job.name))
+    Col::new("NAME", Width::Len(26), 0, Field::Text, |j, _| Text::plain(&j.job.name))
         .sorted(|j, _| SortKey::Text(Some(j.job.name.clone())), false),
-    col("STREAM", Width::Len(10), 70, Field::Stream, |j, _| Text::plain(j.stream.as_deref().unwrap_or("-")))
+    Col::new("STREAM", Width::Len(10), 70, Field::Stream, |j, _| Text::plain(j.stream.as_deref().unwrap_or("-")))
         .sorted(|j, _| SortKey::Text(j.stream.clone()), false),
-    col("STATE", Width::Len(9), 0, Field::State, |j, _| state(j))
+    Col::new("STATE", Width::Len(9), 0, Field::State, |j, _| state(j))
         .sorted(|j, _| SortKey::Int(j.last_run().map(|r| i64::from(r.state().severity())).unwrap_or(9)), false),
-    col("DQ", Width::Len(4), 100, Field::Skip, dq),
-    col("STARTED", Width::Len(11), 70, Field::Skip, |j, _| Text::plain(when(j.last_run().and_then(|r| r.started_on))))
-        .sorted(|j, _| SortKey::Time(j.last_run().and_then(|r| r.started_on)), true),
-    col("DURATION", Width::Len(8), 0, Field::Skip, |j, s| {
+    Col::new("DQ", Width::Len(4), 100, Field::Skip, dq),
+    Col::new("STARTED", Width::Len(11), 70, Field::Skip, |j, _| {
+        Text::plain(when(j.last_run().and_then(|r| r.started_on)))
+    })
+    .sorted(|j, _| SortKey::Time(j.last_run().and_then(|r| r.started_on)), true),
+    Col::new("DURATION", Width::Len(8), 0, Field::Skip, |j, s| {
         Text::plain(j.last_run().and_then(|r| r.duration_s(s.now)).map(short).unwrap_or_else(|| "-".into()))
     })
     .sorted(|j, s| SortKey::Int(j.last_run().and_then(|r| r.duration_s(s.now)).unwrap_or(-1)), true),
-    col("DPU-H", Width::Len(6), 100, Field::Skip, |j, _| last(j, dpu)),
-    col("ATT", Width::Len(3), 100, Field::Skip, |j, _| last(j, |r| r.attempt.to_string())),
-    col("ERROR", Width::Fill, 0, Field::Text, error),
+    Col::new("DPU-H", Width::Len(6), 100, Field::Skip, |j, _| last(j, dpu)),
+    Col::new("ATT", Width::Len(3), 100, Field::Skip, |j, _| last(j, |r| r.attempt.to_string())),
+    Col::new("ERROR", Width::Fill, 0, Field::Text, error),
 ];

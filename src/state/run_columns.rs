@@ -6,6 +6,8 @@ use crate::cost::estimate::{Prices, glue_run, label};
 use crate::duration::short;
 use crate::model::JobRun;
 
+type Col = Column<JobRun, AppState>;
+
 /// `jr_0123456789ab…_attempt_1`: enough to tell runs apart in a table.
 pub fn short_id(id: &str, width: usize) -> String {
     if id.chars().count() <= width {
@@ -33,40 +35,30 @@ fn error<'a>(r: &'a JobRun, s: &'a AppState) -> Text<'a> {
     Text::toned(text, Tone::Warn)
 }
 
-const fn col(
-    header: &'static str,
-    width: Width,
-    from: u16,
-    filter: Field,
-    cell: for<'a> fn(&'a JobRun, &'a AppState) -> Text<'a>,
-) -> Column<JobRun, AppState> {
-    Column { header, width, from, until: u16::MAX, cell, filter, sort: None }
-}
-
 /// Mark, run id (16 wide, 28 from 100), state, attempt, started, duration, DQ; 100+:
 /// DPU-hours, estimate, trigger; the error. `/` finds the full id and error message.
 pub const COLUMNS: &[Column<JobRun, AppState>] = &[
-    col("", Width::Len(1), 0, Field::Skip, mark),
-    col("RUN ID", Width::Len(16), 0, Field::Skip, |r, _| Text::plain(short_id(&r.id, 16))).until(100),
-    col("RUN ID", Width::Len(28), 100, Field::Skip, |r, _| Text::plain(short_id(&r.id, 28))),
-    col("STATE", Width::Len(9), 0, Field::State, |r, _| Text::toned(r.state().as_str(), Tone::Run(r.state())))
+    Col::new("", Width::Len(1), 0, Field::Skip, mark),
+    Col::new("RUN ID", Width::Len(16), 0, Field::Skip, |r, _| Text::plain(short_id(&r.id, 16))).until(100),
+    Col::new("RUN ID", Width::Len(28), 100, Field::Skip, |r, _| Text::plain(short_id(&r.id, 28))),
+    Col::new("STATE", Width::Len(9), 0, Field::State, |r, _| Text::toned(r.state().as_str(), Tone::Run(r.state())))
         .sorted(|r, _| SortKey::Int(i64::from(r.state().severity())), false),
-    col("ATT", Width::Len(3), 0, Field::Skip, |r, _| Text::plain(r.attempt.to_string())),
-    col("STARTED", Width::Len(11), 0, Field::Skip, |r, _| Text::plain(when(r.started_on)))
+    Col::new("ATT", Width::Len(3), 0, Field::Skip, |r, _| Text::plain(r.attempt.to_string())),
+    Col::new("STARTED", Width::Len(11), 0, Field::Skip, |r, _| Text::plain(when(r.started_on)))
         .sorted(|r, _| SortKey::Time(r.started_on), true),
-    col("DURATION", Width::Len(8), 0, Field::Skip, |r, s| {
+    Col::new("DURATION", Width::Len(8), 0, Field::Skip, |r, s| {
         Text::plain(r.duration_s(s.now).map(short).unwrap_or_else(|| "-".into()))
     })
     .sorted(|r, s| SortKey::Int(r.duration_s(s.now).unwrap_or(-1)), true),
-    col("DQ", Width::Len(4), 0, Field::Skip, dq),
-    col("DPU-H", Width::Len(6), 100, Field::Skip, |r, _| Text::plain(super::job_columns::dpu(r))),
-    col("EST.$", Width::Len(7), 100, Field::Skip, |r, s| {
+    Col::new("DQ", Width::Len(4), 0, Field::Skip, dq),
+    Col::new("DPU-H", Width::Len(6), 100, Field::Skip, |r, _| Text::plain(super::job_columns::dpu(r))),
+    Col::new("EST.$", Width::Len(7), 100, Field::Skip, |r, s| {
         Text::plain(label(glue_run(r, &Prices::from_config(&s.settings.config.cost))))
     }),
-    col("TRIGGER", Width::Len(18), 100, Field::Text, |r, _| Text::plain(r.trigger_name.as_deref().unwrap_or("-"))),
-    col("ERROR", Width::Fill, 0, Field::Skip, error),
-    col("ID", Width::Hidden, 0, Field::Text, |r, _| Text::plain(&r.id)),
-    col("MESSAGE", Width::Hidden, 0, Field::Text, |r, _| Text::plain(r.error_message.as_deref().unwrap_or(""))),
+    Col::new("TRIGGER", Width::Len(18), 100, Field::Text, |r, _| Text::plain(r.trigger_name.as_deref().unwrap_or("-"))),
+    Col::new("ERROR", Width::Fill, 0, Field::Skip, error),
+    Col::new("ID", Width::Hidden, 0, Field::Text, |r, _| Text::plain(&r.id)),
+    Col::new("MESSAGE", Width::Hidden, 0, Field::Text, |r, _| Text::plain(r.error_message.as_deref().unwrap_or(""))),
 ];
 
 #[cfg(test)]

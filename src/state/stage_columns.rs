@@ -4,6 +4,8 @@ use super::columns::{Column, Field, Text, Tone, Width};
 use crate::eventlog::{StageSummary, Summary};
 use crate::model::RunState;
 
+type Col = Column<StageSummary, Summary>;
+
 /// Milliseconds as `850 ms` or a short duration.
 pub fn ms(v: Option<i64>) -> String {
     match v {
@@ -42,30 +44,25 @@ fn task_quantiles(st: &StageSummary) -> Text<'_> {
     )
 }
 
-const fn col(
-    header: &'static str,
-    width: Width,
-    from: u16,
-    cell: for<'a> fn(&'a StageSummary, &'a Summary) -> Text<'a>,
-) -> Column<StageSummary, Summary> {
-    Column { header, width, from, until: u16::MAX, cell, filter: Field::Skip, sort: None }
-}
-
 /// Stage and attempt, status, tasks, failed tasks, duration, run time, task p50/max; 120+:
 /// input, shuffle read and write, spill; the name.
 pub const COLUMNS: &[Column<StageSummary, Summary>] = &[
-    col("STAGE", Width::Len(7), 0, |st, _| Text::plain(format!("{}.{}", st.stage_id, st.attempt))),
-    col("STATUS", Width::Len(9), 0, |st, _| Text::toned(st.status.as_str(), status_tone(&st.status))),
-    col("TASKS", Width::Len(11), 0, |st, _| Text::plain(format!("{}/{}", st.completed_tasks, st.num_tasks))),
-    col("FAIL", Width::Len(4), 0, |st, _| {
+    Col::new("STAGE", Width::Len(7), 0, Field::Skip, |st, _| Text::plain(format!("{}.{}", st.stage_id, st.attempt))),
+    Col::new("STATUS", Width::Len(9), 0, Field::Skip, |st, _| Text::toned(st.status.as_str(), status_tone(&st.status))),
+    Col::new("TASKS", Width::Len(11), 0, Field::Skip, |st, _| {
+        Text::plain(format!("{}/{}", st.completed_tasks, st.num_tasks))
+    }),
+    Col::new("FAIL", Width::Len(4), 0, Field::Skip, |st, _| {
         Text::toned(st.failed_tasks.to_string(), if st.failed_tasks > 0 { Tone::Error } else { Tone::Plain })
     }),
-    col("DURATION", Width::Len(8), 0, |st, _| Text::plain(ms(st.duration_ms()))),
-    col("RUN TIME", Width::Len(8), 0, |st, _| Text::plain(ms(Some(st.executor_run_time_ms)))),
-    col("P50/MAX TASK", Width::Len(15), 0, |st, _| task_quantiles(st)),
-    col("INPUT", Width::Len(8), 120, |st, _| Text::plain(bytes(st.input_bytes))),
-    col("SHUF READ", Width::Len(9), 120, |st, _| Text::plain(bytes(st.shuffle_read_bytes))),
-    col("SHUF WRITE", Width::Len(10), 120, |st, _| Text::plain(bytes(st.shuffle_write_bytes))),
-    col("SPILL", Width::Len(8), 120, |st, _| Text::plain(bytes(st.memory_spilled_bytes + st.disk_spilled_bytes))),
-    col("NAME", Width::Fill, 0, |st, _| Text::plain(&st.name)),
+    Col::new("DURATION", Width::Len(8), 0, Field::Skip, |st, _| Text::plain(ms(st.duration_ms()))),
+    Col::new("RUN TIME", Width::Len(8), 0, Field::Skip, |st, _| Text::plain(ms(Some(st.executor_run_time_ms)))),
+    Col::new("P50/MAX TASK", Width::Len(15), 0, Field::Skip, |st, _| task_quantiles(st)),
+    Col::new("INPUT", Width::Len(8), 120, Field::Skip, |st, _| Text::plain(bytes(st.input_bytes))),
+    Col::new("SHUF READ", Width::Len(9), 120, Field::Skip, |st, _| Text::plain(bytes(st.shuffle_read_bytes))),
+    Col::new("SHUF WRITE", Width::Len(10), 120, Field::Skip, |st, _| Text::plain(bytes(st.shuffle_write_bytes))),
+    Col::new("SPILL", Width::Len(8), 120, Field::Skip, |st, _| {
+        Text::plain(bytes(st.memory_spilled_bytes + st.disk_spilled_bytes))
+    }),
+    Col::new("NAME", Width::Fill, 0, Field::Skip, |st, _| Text::plain(&st.name)),
 ];
