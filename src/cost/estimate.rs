@@ -76,23 +76,26 @@ pub fn sum_by<'a>(
     items: impl IntoIterator<Item = (&'a std::collections::BTreeMap<String, String>, Option<f64>)>,
     keys: &[String],
 ) -> Vec<EstimateRow> {
-    let mut groups: std::collections::BTreeMap<Vec<(String, String)>, EstimateRow> = Default::default();
+    // Keyed by borrowed tag values: no allocation per run but the small key vector.
+    let mut groups: std::collections::BTreeMap<Vec<&'a str>, (usize, usize, f64)> = Default::default();
     for (tags, cost) in items {
-        let k: Vec<(String, String)> =
-            keys.iter().map(|key| (key.clone(), tags.get(key).cloned().unwrap_or_default())).collect();
-        let row = groups.entry(k.clone()).or_insert_with(|| EstimateRow {
-            keys: k.into_iter().collect(),
-            runs: 0,
-            unknown: 0,
-            cost: 0.0,
-        });
-        row.runs += 1;
+        let k: Vec<&str> = keys.iter().map(|key| tags.get(key).map(String::as_str).unwrap_or("")).collect();
+        let (runs, unknown, sum) = groups.entry(k).or_default();
+        *runs += 1;
         match cost {
-            Some(c) => row.cost += c,
-            None => row.unknown += 1,
+            Some(c) => *sum += c,
+            None => *unknown += 1,
         }
     }
-    let mut rows: Vec<EstimateRow> = groups.into_values().collect();
+    let mut rows: Vec<EstimateRow> = groups
+        .into_iter()
+        .map(|(values, (runs, unknown, cost))| EstimateRow {
+            keys: keys.iter().cloned().zip(values.into_iter().map(str::to_string)).collect(),
+            runs,
+            unknown,
+            cost,
+        })
+        .collect();
     rows.sort_by(|a, b| b.cost.total_cmp(&a.cost).then_with(|| a.keys.cmp(&b.keys)));
     rows
 }

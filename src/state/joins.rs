@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 
 use crate::config::Settings;
 use crate::cost::estimate::{EstimateRow, Prices, emr_run, glue_run, sum_by};
-use crate::model::{DqData, EmrData, GlueData};
+use crate::model::{DqData, DqResult, EmrData, GlueData};
 
 /// How a run's Data Quality results look in a table.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -52,19 +52,25 @@ impl Joins {
 
 fn dq_marks(glue: &GlueData, dq: &DqData) -> HashMap<String, DqMark> {
     let mut out = HashMap::new();
-    if dq.results.is_empty() {
+    // Results by the run that produced them: one lookup per run, not a scan.
+    let mut by_run: HashMap<&str, Vec<&DqResult>> = HashMap::new();
+    for r in &dq.results {
+        if let Some(id) = r.job_run_id.as_deref() {
+            by_run.entry(id).or_default().push(r);
+        }
+    }
+    if by_run.is_empty() {
         return out;
     }
     for run in glue.jobs.iter().flat_map(|j| &j.runs) {
+        let Some(results) = by_run.get(run.id.as_str()) else { continue };
+        let mine = results.iter().filter(|r| r.job_name.as_deref().is_none_or(|j| j == run.job_name));
         let mut any = false;
         let mut mark = None;
-        for r in dq.for_job_run(&run.job_name, &run.id) {
+        for r in mine {
             any = true;
             if r.is_bad() {
-                let rule = r.rules_worst_first().first().map(|x| x.name.clone()).unwrap_or_default();
-                let n = r.failed() + r.errored();
-                let note = format!("data quality: {n} rule(s) failed on {}: {rule}", r.data_source());
-                mark = Some(DqMark { mark: "FAIL", bad: true, note });
+                mark = Some(fail_mark(r));
                 break;
             }
         }
@@ -73,6 +79,12 @@ fn dq_marks(glue: &GlueData, dq: &DqData) -> HashMap<String, DqMark> {
         }
     }
     out
+}
+
+fn fail_mark(r: &DqResult) -> DqMark {
+    let rule = r.rules_worst_first().first().map(|x| x.name.clone()).unwrap_or_default();
+    let n = r.failed() + r.errored();
+    DqMark { mark: "FAIL", bad: true, note: format!("data quality: {n} rule(s) failed on {}: {rule}", r.data_source()) }
 }
 
 fn estimates(glue: &GlueData, emr: &EmrData, settings: &Settings, since: DateTime<Utc>) -> Vec<EstimateRow> {

@@ -3,7 +3,7 @@
 pub mod active;
 pub mod catalog;
 pub mod columns;
-pub mod crawlers;
+pub mod crawler_columns;
 pub mod cursor;
 pub mod detail;
 pub mod dq_columns;
@@ -246,7 +246,7 @@ impl AppState {
         self.wf_pane = pane;
         let keep_cr = self.cr_pane.selected().and_then(|i| self.crawlers.get(i)).map(|c| c.name.clone());
         let mut pane = std::mem::take(&mut self.cr_pane);
-        pane.rebuild_by(&self.crawlers, crawlers::COLUMNS, self, rows, keep_cr.as_deref(), |c| &c.name);
+        pane.rebuild_by(&self.crawlers, crawler_columns::COLUMNS, self, rows, keep_cr.as_deref(), |c| &c.name);
         self.cr_pane = pane;
         let keep_app = self.apps_pane.selected().and_then(|i| self.emr.apps.get(i)).map(|a| a.id.clone());
         let mut pane = std::mem::take(&mut self.apps_pane);

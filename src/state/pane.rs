@@ -162,11 +162,11 @@ impl super::AppState {
     /// a snapshot is not cut to a terminal). `None` for a pane whose body is not one column
     /// table (cost prints its own report).
     pub fn pane_text(&self, pane: Pane) -> Option<String> {
-        use super::{crawlers, dq_columns, emr_columns, job_columns, wf_columns};
+        use super::{crawler_columns, dq_columns, emr_columns, job_columns, wf_columns};
         Some(match pane {
             Pane::Jobs => to_text(job_columns::COLUMNS, &self.data.jobs, self),
             Pane::Workflows => to_text(wf_columns::COLUMNS, &self.workflows, self),
-            Pane::Crawlers => to_text(crawlers::COLUMNS, &self.crawlers, self),
+            Pane::Crawlers => to_text(crawler_columns::COLUMNS, &self.crawlers, self),
             Pane::Apps => to_text(emr_columns::APP_COLUMNS, &self.emr.apps, self),
             Pane::Emr => to_text(emr_columns::RUN_COLUMNS, &self.emr.runs, self),
             Pane::Dq => to_text(dq_columns::COLUMNS, &self.dq.results, self),

@@ -22,7 +22,7 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: &Theme
     ]);
     let table = ColumnTable {
         title,
-        columns: crate::state::crawlers::COLUMNS,
+        columns: crate::state::crawler_columns::COLUMNS,
         ctx: state,
         cursor: &pane.cursor,
         len: pane.visible.len(),
