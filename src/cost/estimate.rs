@@ -71,29 +71,62 @@ impl EstimateRow {
     }
 }
 
+/// Runs counted, runs without the figures an estimate needs, and the estimated cost.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Tally {
+    pub runs: usize,
+    pub unknown: usize,
+    pub cost: f64,
+}
+
+impl Tally {
+    /// Count one run with its estimate (`None`: no figures).
+    pub fn add(&mut self, cost: Option<f64>) {
+        self.runs += 1;
+        match cost {
+            Some(c) => self.cost += c,
+            None => self.unknown += 1,
+        }
+    }
+
+    fn merge(&mut self, other: Tally) {
+        self.runs += other.runs;
+        self.unknown += other.unknown;
+        self.cost += other.cost;
+    }
+}
+
 /// Sum run estimates by the values of tag `keys`, most expensive first.
 pub fn sum_by<'a>(
     items: impl IntoIterator<Item = (&'a std::collections::BTreeMap<String, String>, Option<f64>)>,
     keys: &[String],
 ) -> Vec<EstimateRow> {
-    // Keyed by borrowed tag values: no allocation per run but the small key vector.
-    let mut groups: std::collections::BTreeMap<Vec<&'a str>, (usize, usize, f64)> = Default::default();
-    for (tags, cost) in items {
+    let tallies = items.into_iter().map(|(tags, cost)| {
+        let mut t = Tally::default();
+        t.add(cost);
+        (tags, t)
+    });
+    sum_tallies(tallies, keys)
+}
+
+/// As `sum_by`, for runs already tallied per tag set (e.g. per job: its runs share its tags).
+pub fn sum_tallies<'a>(
+    items: impl IntoIterator<Item = (&'a std::collections::BTreeMap<String, String>, Tally)>,
+    keys: &[String],
+) -> Vec<EstimateRow> {
+    // Keyed by borrowed tag values: no allocation per item but the small key vector.
+    let mut groups: std::collections::BTreeMap<Vec<&'a str>, Tally> = Default::default();
+    for (tags, tally) in items {
         let k: Vec<&str> = keys.iter().map(|key| tags.get(key).map(String::as_str).unwrap_or("")).collect();
-        let (runs, unknown, sum) = groups.entry(k).or_default();
-        *runs += 1;
-        match cost {
-            Some(c) => *sum += c,
-            None => *unknown += 1,
-        }
+        groups.entry(k).or_default().merge(tally);
     }
     let mut rows: Vec<EstimateRow> = groups
         .into_iter()
-        .map(|(values, (runs, unknown, cost))| EstimateRow {
+        .map(|(values, t)| EstimateRow {
             keys: keys.iter().cloned().zip(values.into_iter().map(str::to_string)).collect(),
-            runs,
-            unknown,
-            cost,
+            runs: t.runs,
+            unknown: t.unknown,
+            cost: t.cost,
         })
         .collect();
     rows.sort_by(|a, b| b.cost.total_cmp(&a.cost).then_with(|| a.keys.cmp(&b.keys)));

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 
 use crate::config::Settings;
-use crate::cost::estimate::{EstimateRow, Prices, emr_run, glue_run, sum_by};
+use crate::cost::estimate::{EstimateRow, Prices, Tally, emr_run, glue_run, sum_tallies};
 use crate::model::{DqData, DqResult, EmrData, GlueData};
 
 /// How a run's Data Quality results look in a table.
@@ -89,11 +89,15 @@ fn fail_mark(r: &DqResult) -> DqMark {
 
 fn estimates(glue: &GlueData, emr: &EmrData, settings: &Settings, since: DateTime<Utc>) -> Vec<EstimateRow> {
     let prices = Prices::from_config(&settings.config.cost);
-    let keys = &settings.config.cost.group_by;
-    let mut items: Vec<(&std::collections::BTreeMap<String, String>, Option<f64>)> = Vec::new();
+    let mut items: Vec<(&std::collections::BTreeMap<String, String>, Tally)> = Vec::new();
+    // A job's runs share its tags: one tally per job.
     for entry in &glue.jobs {
+        let mut t = Tally::default();
         for run in entry.runs.iter().filter(|r| r.started_on.is_some_and(|s| s >= since)) {
-            items.push((&entry.job.tags, glue_run(run, &prices)));
+            t.add(glue_run(run, &prices));
+        }
+        if t.runs > 0 {
+            items.push((&entry.job.tags, t));
         }
     }
     for run in emr.runs.iter().filter(|r| r.created_at.is_some_and(|s| s >= since)) {
@@ -102,7 +106,9 @@ fn estimates(glue: &GlueData, emr: &EmrData, settings: &Settings, since: DateTim
         } else {
             &run.tags
         };
-        items.push((tags, emr_run(run, &prices)));
+        let mut t = Tally::default();
+        t.add(emr_run(run, &prices));
+        items.push((tags, t));
     }
-    sum_by(items, keys)
+    sum_tallies(items, &settings.config.cost.group_by)
 }
