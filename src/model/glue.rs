@@ -223,6 +223,7 @@ mod tests {
 pub struct JobEntry {
     pub job: Job,
     pub stream: Option<String>,
+    /// Newest first (by start time); `last_run` is the first.
     pub runs: Vec<JobRun>,
 }
 

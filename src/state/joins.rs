@@ -90,11 +90,14 @@ fn fail_mark(r: &DqResult) -> DqMark {
 fn estimates(glue: &GlueData, emr: &EmrData, settings: &Settings, since: DateTime<Utc>) -> Vec<EstimateRow> {
     let prices = Prices::from_config(&settings.config.cost);
     let mut items: Vec<(&std::collections::BTreeMap<String, String>, Tally)> = Vec::new();
-    // A job's runs share its tags: one tally per job.
+    // A job's runs share its tags: one tally per job. Runs are newest first (`last_run` is the
+    // first): stop at the first one started before the window, not at the end of the history.
     for entry in &glue.jobs {
         let mut t = Tally::default();
-        for run in entry.runs.iter().filter(|r| r.started_on.is_some_and(|s| s >= since)) {
-            t.add(glue_run(run, &prices));
+        for run in entry.runs.iter().take_while(|r| r.started_on.is_none_or(|s| s >= since)) {
+            if run.started_on.is_some() {
+                t.add(glue_run(run, &prices));
+            }
         }
         if t.runs > 0 {
             items.push((&entry.job.tags, t));
