@@ -112,8 +112,12 @@ fn every_codec_summarizes_as_its_plain_text() {
     std::fs::remove_dir_all(&plain_dir).expect("cleanup");
 }
 
-/// What every run of the fixture program must show, whatever the codec.
-fn shape(s: &Summary) -> (usize, Vec<(i64, i64, i64, i64, String)>, u64, bool) {
+/// Per stage: id, tasks, completed, failed, status.
+type StageShape = (i64, i64, i64, i64, String);
+
+/// What every run of the fixture program must show, whatever the codec: jobs, stages, failed
+/// task attempts, whether the application ended.
+fn shape(s: &Summary) -> (usize, Vec<StageShape>, u64, bool) {
     let stages =
         s.stages.iter().map(|st| (st.stage_id, st.num_tasks, st.completed_tasks, st.failed_tasks, st.status.clone()));
     let failed: u64 = s.failed_tasks.iter().map(|g| g.count).sum();
@@ -254,5 +258,43 @@ fn tail_follows_a_growing_lz4_log() {
         let _ = tail.poll();
     }
     assert_eq!(tail.finish().to_json(), read(&single("lz4")).to_json());
+    std::fs::remove_dir_all(&dir).expect("cleanup");
+}
+
+/// Seeded damage to every framing (flipped bytes, cuts, spliced garbage): always a summary or a
+/// one-line error, never a panic.
+#[test]
+fn damaged_streams_never_panic() {
+    let dir = scratch("fuzz");
+    let mut seed = 0x9E37_79B9_7F4A_7C15u64;
+    let mut next = |n: usize| {
+        seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+        (seed >> 33) as usize % n.max(1)
+    };
+    for codec in ["lz4", "snappy", "lzf", "zstd"] {
+        let good = std::fs::read(single(codec)).expect("fixture");
+        let path = dir.join(format!("app.{codec}"));
+        for round in 0..150 {
+            let mut bad = good.clone();
+            match round % 3 {
+                0 => {
+                    for _ in 0..1 + next(4) {
+                        let at = next(bad.len());
+                        bad[at] ^= 1 << next(8);
+                    }
+                }
+                1 => bad.truncate(next(bad.len())),
+                _ => {
+                    let at = next(bad.len());
+                    let junk: Vec<u8> = (0..1 + next(64)).map(|_| next(256) as u8).collect();
+                    bad.splice(at..at, junk);
+                }
+            }
+            std::fs::write(&path, &bad).expect("write");
+            if let Err(e) = summarize(&path, &Options::default()) {
+                assert_eq!(e.to_string().lines().count(), 1, "{codec} round {round}: {e}");
+            }
+        }
+    }
     std::fs::remove_dir_all(&dir).expect("cleanup");
 }

@@ -58,10 +58,19 @@ impl<R: Read> Source<R> {
         Ok(())
     }
 
-    /// Read `len` bytes into `buf` (resized to fit).
+    /// Read `len` bytes into `buf` (replacing its content). Memory grows with the bytes actually
+    /// there, so a damaged length cannot make it allocate much more than the file holds.
     pub(crate) fn exact_vec(&mut self, buf: &mut Vec<u8>, len: usize, what: &str) -> io::Result<()> {
-        buf.resize(len, 0);
-        self.exact(buf, what)
+        let start = self.offset;
+        buf.clear();
+        let got = (&mut self.inner).take(len as u64).read_to_end(buf)?;
+        self.offset += got as u64;
+        if got < len {
+            return Err(truncated(format!(
+                "the stream ends inside {what} at byte {start} ({got} of {len} bytes there)"
+            )));
+        }
+        Ok(())
     }
 }
 

@@ -73,7 +73,8 @@ impl Frame for Snappy {
         src.exact_vec(&mut self.compressed, n, "a block")?;
         let decoded = snap::raw::decompress_len(&self.compressed)
             .map_err(|e| corrupt(format!("the block at byte {at} does not decode ({e})")))?;
-        if decoded > MAX_BLOCK {
+        // A snappy block decodes to at most ~22 times its size (3-byte copies of 64 bytes).
+        if decoded > MAX_BLOCK || decoded > n.saturating_mul(32) + 64 {
             return Err(corrupt(format!("the block at byte {at} claims {decoded} decoded bytes")));
         }
         out.resize(decoded, 0);
