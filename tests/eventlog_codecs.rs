@@ -298,3 +298,51 @@ fn damaged_streams_never_panic() {
     }
     std::fs::remove_dir_all(&dir).expect("cleanup");
 }
+
+/// Objects in memory, for the S3 path (`app::fetch` mirrors them locally under their names).
+struct Bucket(Vec<(String, Vec<u8>)>);
+
+impl batchtop::aws::ObjectRead for Bucket {
+    fn list<'a>(
+        &'a self,
+        _bucket: &'a str,
+        prefix: &'a str,
+    ) -> batchtop::aws::BoxFut<'a, batchtop::aws::AwsResult<Vec<(String, i64)>>> {
+        let keys = self.0.iter().filter(|(k, _)| k.starts_with(prefix)).map(|(k, b)| (k.clone(), b.len() as i64));
+        let keys: Vec<(String, i64)> = keys.collect();
+        Box::pin(async move { Ok(keys) })
+    }
+    fn get<'a>(
+        &'a self,
+        _bucket: &'a str,
+        key: &'a str,
+        offset: u64,
+    ) -> batchtop::aws::BoxFut<'a, batchtop::aws::AwsResult<Vec<u8>>> {
+        let body =
+            self.0.iter().find(|(k, _)| k == key).map(|(_, b)| b[offset as usize..].to_vec()).unwrap_or_default();
+        Box::pin(async move { Ok(body) })
+    }
+}
+
+#[tokio::test]
+async fn compressed_logs_on_s3_read_as_the_local_files() {
+    use batchtop::app::fetch::load;
+    use batchtop::state::eventlog::EventLogSource;
+    let mut objects = Vec::new();
+    let folder = rolling();
+    let id = folder.file_name().expect("name").to_string_lossy().into_owned();
+    for entry in std::fs::read_dir(&folder).expect("rolling dir") {
+        let path = entry.expect("entry").path();
+        let name = path.file_name().expect("name").to_string_lossy().into_owned();
+        objects.push((format!("emr/sparklogs/{id}/{name}"), std::fs::read(&path).expect("read")));
+    }
+    for (ms, codec) in [(1_700_000_000_000i64, "lz4"), (1_700_000_600_000, "snappy")] {
+        objects.push((format!("glue/spark-application-{ms}.{codec}"), std::fs::read(single(codec)).expect("read")));
+    }
+    let bucket: std::sync::Arc<dyn batchtop::aws::ObjectRead> = std::sync::Arc::new(Bucket(objects));
+    let s3 = |uri: &str| EventLogSource::S3(uri.to_string());
+    let got = load(&s3("s3://b/emr/sparklogs/"), bucket.clone(), Options::default(), None).await.expect("rolling");
+    assert_eq!(got, read(&folder));
+    let got = load(&s3("s3://b/glue/"), bucket, Options::default(), Some(1_700_000_590_000)).await.expect("glue");
+    assert_eq!(got, read(&single("snappy")));
+}
