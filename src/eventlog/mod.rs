@@ -1,5 +1,5 @@
-//! Spark event logs: reading (plain, zstd, rolling directories, in-progress files) and
-//! analysis. No TUI types in here.
+//! Spark event logs: reading (plain, zstd, lz4, snappy, lzf and gzip; rolling and Databricks
+//! directories; in-progress files) and analysis. No TUI types in here.
 //!
 //! [`summarize`] reads a whole log; [`Analyzer`] is the streaming core it uses (feed bytes cut
 //! anywhere, get the same [`Summary`]); [`Tail`] follows a log that is still being written.
@@ -10,13 +10,18 @@
 
 mod analyzer;
 mod decode;
+mod detect;
 mod events;
 mod failures;
 mod findings;
+mod framing;
+mod lz4block;
+mod lzf;
 mod model;
 mod replay;
 mod report;
 mod scan;
+mod snappy;
 mod source;
 mod tail;
 mod task;
@@ -68,7 +73,12 @@ pub enum EventLogError {
     Empty(PathBuf),
     #[error("{}: {message}", .path.display())]
     NotAnEventLog { path: PathBuf, message: String },
-    #[error("{}: cannot decompress ({message})", .path.display())]
+    #[error("{}: {message}", .path.display())]
+    WrongCodec { path: PathBuf, message: String },
+    #[error(
+        "{}: cannot decompress ({message}); the file is damaged or cut short: copy it again from where Spark wrote it",
+        .path.display()
+    )]
     Corrupt { path: PathBuf, message: String },
     #[error("{}: {source}", .path.display())]
     Io {
@@ -79,13 +89,20 @@ pub enum EventLogError {
 }
 
 fn unsupported_message(codec: &str) -> String {
-    match codec {
-        "gzip" => "gzip-compressed event logs are not supported yet; decompress first (gzip -d)".into(),
-        _ => format!(
-            "{codec}-compressed event logs (Spark's own stream format) are not supported yet; \
-             set spark.eventLog.compression.codec=zstd or decompress first"
-        ),
-    }
+    let (what, tool) = match codec {
+        "lz4-frame" => ("lz4 frame format (the lz4 command's, not Spark's LZ4Block stream)", "lz4 -d"),
+        "snappy-framed" => {
+            ("snappy framing format (not snappy-java's stream, which Spark writes)", "the tool that wrote it")
+        }
+        _ => ("this compression", "the tool that wrote it"),
+    };
+    format!("{what} is not a format Spark writes event logs in; decompress it first ({tool})")
+}
+
+/// The decoded text of one event log file, whatever its codec (checked as [`summarize`] checks
+/// it); a damaged or cut stream shows as a read error naming the offset.
+pub fn decoded(path: &Path) -> Result<Box<dyn std::io::Read + Send>, EventLogError> {
+    source::open(path)
 }
 
 /// Read the whole event log at `path` (file or directory) and analyse it.
@@ -96,7 +113,7 @@ pub fn summarize(path: &Path, opts: &Options) -> Result<Summary, EventLogError> 
         let out = source::read_part(part, 0, &mut analyzer)?;
         if let Some(why) = out.cut {
             analyzer.note(format!(
-                "{}: the compressed stream stops early ({why}); read up to there",
+                "{}: the compressed stream stops early ({why}); read up to there, the rest of the file is skipped",
                 part.path.file_name().map(|n| n.to_string_lossy()).unwrap_or_default()
             ));
         }
