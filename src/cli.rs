@@ -78,7 +78,7 @@ pub enum Command {
 #[derive(Debug, Subcommand)]
 pub enum EventlogCommand {
     /// Application, jobs, stages (with Spark history server numbers), executors, failed tasks
-    /// and ranked findings of one event log: a file (plain or zstd) or a rolling directory.
+    /// and ranked findings of one event log: a file (plain, zstd, lz4, snappy, lzf or gzip) or a rolling directory.
     Summarize {
         /// A local file or rolling folder, or an s3://bucket/prefix.
         path: String,
