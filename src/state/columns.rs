@@ -18,8 +18,10 @@ pub fn when(t: Option<DateTime<Utc>>) -> String {
 pub enum Width {
     /// Exactly this many cells.
     Len(u16),
-    /// What is left.
-    Fill,
+    /// A share of what is left (the weight against other `Fill` columns).
+    Fill(u16),
+    /// As wide as the context says (e.g. one cell per day of a report).
+    Sized(u16),
     /// Never drawn: only the `/` filter reads it (a field worth finding, not worth a column).
     Hidden,
 }
@@ -33,6 +35,8 @@ pub enum Tone {
     Warn,
     Error,
     Run(RunState),
+    /// A sparkline.
+    Spark,
 }
 
 /// One cell: its text and its tone.
@@ -110,6 +114,8 @@ pub struct Column<R: ?Sized, C: ?Sized> {
     pub filter: Field,
     /// How `s` orders the table by this column, if it can.
     pub sort: Option<SortBy<R, C>>,
+    /// A width the context decides (`Width::Sized`), e.g. one cell per day of a report.
+    pub sized: Option<fn(&C) -> u16>,
 }
 
 impl<R: ?Sized, C: ?Sized> Column<R, C> {
@@ -122,7 +128,22 @@ impl<R: ?Sized, C: ?Sized> Column<R, C> {
         filter: Field,
         cell: for<'a> fn(&'a R, &'a C) -> Text<'a>,
     ) -> Self {
-        Column { header, width, from, until: u16::MAX, cell, filter, sort: None }
+        Column { header, width, from, until: u16::MAX, cell, filter, sort: None, sized: None }
+    }
+
+    /// The same column, as wide as `width(ctx)`.
+    pub const fn sized_by(mut self, width: fn(&C) -> u16) -> Self {
+        self.sized = Some(width);
+        self.width = Width::Sized(0);
+        self
+    }
+
+    /// Its width for `ctx`.
+    pub fn width_in(&self, ctx: &C) -> Width {
+        match (self.sized, self.width) {
+            (Some(f), Width::Sized(_)) => Width::Sized(f(ctx)),
+            (_, w) => w,
+        }
     }
 
     /// Whether a table `width` cells wide shows this column.
@@ -181,21 +202,21 @@ pub fn to_text<R, C: ?Sized>(columns: &[Column<R, C>], rows: &[R], ctx: &C) -> S
                 l.push(' ');
             }
             match w {
-                Width::Len(n) => {
+                Width::Len(n) | Width::Sized(n) => {
                     let n = usize::from(*n);
                     let t: String = t.chars().take(n).collect();
                     l.push_str(&format!("{t:<n$}"));
                 }
-                Width::Fill | Width::Hidden => l.push_str(t),
+                Width::Fill(_) | Width::Hidden => l.push_str(t),
             }
         }
         l.trim_end().to_string()
     };
     let all: Vec<&Column<R, C>> = shown(columns, u16::MAX).collect();
-    out.push_str(&line(all.iter().map(|c| (c.width, Cow::Borrowed(c.header))).collect()));
+    out.push_str(&line(all.iter().map(|c| (c.width_in(ctx), Cow::Borrowed(c.header))).collect()));
     out.push('\n');
     for r in rows {
-        out.push_str(&line(all.iter().map(|c| (c.width, (c.cell)(r, ctx).text)).collect()));
+        out.push_str(&line(all.iter().map(|c| (c.width_in(ctx), (c.cell)(r, ctx).text)).collect()));
         out.push('\n');
     }
     out
@@ -220,6 +241,7 @@ mod tests {
             cell: |r, _| Text::plain(r.name),
             filter: Field::Text,
             sort: None,
+            sized: None,
         },
         Column {
             header: "ST",
@@ -229,6 +251,7 @@ mod tests {
             cell: |r, _| Text::plain(&r.state[..1]),
             filter: Field::Skip,
             sort: None,
+            sized: None,
         },
         Column {
             header: "STATE",
@@ -238,6 +261,7 @@ mod tests {
             cell: |r, _| Text::plain(r.state),
             filter: Field::State,
             sort: None,
+            sized: None,
         },
         Column {
             header: "SECRET",
@@ -247,6 +271,7 @@ mod tests {
             cell: |r, _| Text::plain(r.secret),
             filter: Field::Text,
             sort: None,
+            sized: None,
         },
     ];
 

@@ -43,6 +43,7 @@ pub const COLUMNS: &[Column<Crawler, AppState>] = &[
         cell: |c, _| Text::plain(&c.name),
         filter: Field::Text,
         sort: None,
+        sized: None,
     },
     Column {
         header: "STATE",
@@ -55,6 +56,7 @@ pub const COLUMNS: &[Column<Crawler, AppState>] = &[
         },
         filter: Field::Text,
         sort: None,
+        sized: None,
     },
     Column {
         header: "LAST CRAWL",
@@ -64,6 +66,7 @@ pub const COLUMNS: &[Column<Crawler, AppState>] = &[
         cell: |c, _| last_status(c),
         filter: Field::State,
         sort: None,
+        sized: None,
     },
     Column {
         header: "STARTED",
@@ -73,6 +76,7 @@ pub const COLUMNS: &[Column<Crawler, AppState>] = &[
         cell: |c, _| Text::plain(when(c.last_crawl.as_ref().and_then(|l| l.started_on))),
         filter: Field::Skip,
         sort: None,
+        sized: None,
     },
     Column {
         header: "TOOK",
@@ -82,6 +86,7 @@ pub const COLUMNS: &[Column<Crawler, AppState>] = &[
         cell: |c, _| Text::plain(c.metrics.map(|m| short(m.last_runtime_s as i64)).unwrap_or_else(|| "-".into())),
         filter: Field::Skip,
         sort: None,
+        sized: None,
     },
     Column {
         header: "FRESHNESS",
@@ -91,6 +96,7 @@ pub const COLUMNS: &[Column<Crawler, AppState>] = &[
         cell: freshness,
         filter: Field::Skip,
         sort: None,
+        sized: None,
     },
     Column {
         header: "TABLES",
@@ -100,6 +106,7 @@ pub const COLUMNS: &[Column<Crawler, AppState>] = &[
         cell: |c, _| tables(c),
         filter: Field::Skip,
         sort: None,
+        sized: None,
     },
     Column {
         header: "SCHEDULE",
@@ -109,10 +116,11 @@ pub const COLUMNS: &[Column<Crawler, AppState>] = &[
         cell: |c, _| Text::plain(c.schedule.as_deref().unwrap_or("-")),
         filter: Field::Skip,
         sort: None,
+        sized: None,
     },
     Column {
         header: "ERROR",
-        width: Width::Fill,
+        width: Width::Fill(1),
         from: 0,
         until: u16::MAX,
         cell: |c, _| {
@@ -121,6 +129,7 @@ pub const COLUMNS: &[Column<Crawler, AppState>] = &[
         },
         filter: Field::Text,
         sort: None,
+        sized: None,
     },
     Column {
         header: "DATABASE",
@@ -130,5 +139,6 @@ pub const COLUMNS: &[Column<Crawler, AppState>] = &[
         cell: |c, _| Text::plain(Cow::Borrowed(c.database.as_deref().unwrap_or(""))),
         filter: Field::Text,
         sort: None,
+        sized: None,
     },
 ];

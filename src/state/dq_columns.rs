@@ -37,7 +37,7 @@ pub const COLUMNS: &[Column<DqResult, AppState>] = &[
     }),
     Col::new("STARTED", Width::Len(11), 0, Field::Skip, |r, _| Text::plain(when(r.started_on))),
     Col::new("RULESET", Width::Len(24), 110, Field::Text, |r, _| Text::plain(r.ruleset.as_deref().unwrap_or("-"))),
-    Col::new("JOB RUN", Width::Fill, 0, Field::Skip, |r, _| job_run(r)),
+    Col::new("JOB RUN", Width::Fill(1), 0, Field::Skip, |r, _| job_run(r)),
     Col::new("ID", Width::Hidden, 0, Field::Text, |r, _| Text::plain(&r.id)),
     Col::new("DATABASE", Width::Hidden, 0, Field::Text, |r, _| Text::plain(r.database.as_deref().unwrap_or(""))),
     Col::new("TABLE", Width::Hidden, 0, Field::Text, |r, _| Text::plain(r.table.as_deref().unwrap_or(""))),

@@ -67,7 +67,7 @@ pub const APP_COLUMNS: &[Column<EmrApp, AppState>] = &[
         })
     }),
     AppCol::new("AUTO STOP", Width::Len(9), 100, Field::Skip, |a, _| auto_stop(a)),
-    AppCol::new("INITIAL", Width::Fill, 100, Field::Skip, |a, _| initial(a)),
+    AppCol::new("INITIAL", Width::Fill(1), 100, Field::Skip, |a, _| initial(a)),
 ];
 
 fn usage(u: Option<Utilization>) -> Text<'static> {
@@ -97,7 +97,7 @@ pub const RUN_COLUMNS: &[Column<EmrRun, AppState>] = &[
     RunCol::new("USED vCPU/GB/DISK-h", Width::Len(19), 160, Field::Skip, |r, _| usage(r.total)),
     RunCol::new("BILLED vCPU/GB/DISK-h", Width::Len(21), 160, Field::Skip, |r, _| usage(r.billed)),
     RunCol::new("EST.$", Width::Len(7), 100, Field::Skip, estimate),
-    RunCol::new("DETAILS", Width::Fill, 0, Field::Text, |r, _| {
+    RunCol::new("DETAILS", Width::Fill(1), 0, Field::Text, |r, _| {
         Text::toned(r.details_summary().unwrap_or_default(), Tone::Warn)
     }),
 ];

@@ -62,5 +62,5 @@ pub const COLUMNS: &[Column<JobEntry, AppState>] = &[
     .sorted(|j, s| SortKey::Int(j.last_run().and_then(|r| r.duration_s(s.now)).unwrap_or(-1)), true),
     Col::new("DPU-H", Width::Len(6), 100, Field::Skip, |j, _| last(j, dpu)),
     Col::new("ATT", Width::Len(3), 100, Field::Skip, |j, _| last(j, |r| r.attempt.to_string())),
-    Col::new("ERROR", Width::Fill, 0, Field::Text, error),
+    Col::new("ERROR", Width::Fill(1), 0, Field::Text, error),
 ];

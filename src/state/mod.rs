@@ -3,6 +3,7 @@
 pub mod active;
 pub mod catalog;
 pub mod columns;
+pub mod cost_columns;
 pub mod crawler_columns;
 pub mod cursor;
 pub mod detail;

@@ -56,7 +56,7 @@ pub const COLUMNS: &[Column<JobRun, AppState>] = &[
         Text::plain(label(glue_run(r, &Prices::from_config(&s.settings.config.cost))))
     }),
     Col::new("TRIGGER", Width::Len(18), 100, Field::Text, |r, _| Text::plain(r.trigger_name.as_deref().unwrap_or("-"))),
-    Col::new("ERROR", Width::Fill, 0, Field::Skip, error),
+    Col::new("ERROR", Width::Fill(1), 0, Field::Skip, error),
     Col::new("ID", Width::Hidden, 0, Field::Text, |r, _| Text::plain(&r.id)),
     Col::new("MESSAGE", Width::Hidden, 0, Field::Text, |r, _| Text::plain(r.error_message.as_deref().unwrap_or(""))),
 ];

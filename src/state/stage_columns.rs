@@ -64,5 +64,5 @@ pub const COLUMNS: &[Column<StageSummary, Summary>] = &[
     Col::new("SPILL", Width::Len(8), 120, Field::Skip, |st, _| {
         Text::plain(bytes(st.memory_spilled_bytes + st.disk_spilled_bytes))
     }),
-    Col::new("NAME", Width::Fill, 0, Field::Skip, |st, _| Text::plain(&st.name)),
+    Col::new("NAME", Width::Fill(1), 0, Field::Skip, |st, _| Text::plain(&st.name)),
 ];

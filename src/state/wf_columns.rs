@@ -90,7 +90,7 @@ pub const RUN_COLUMNS: &[Column<WorkflowRun, AppState>] = &[
     RunCol::new("T/O", Width::Len(3), 100, Field::Skip, |r, _| run_stat(r, |s| s.timeout)),
     RunCol::new("ERR", Width::Len(3), 100, Field::Skip, |r, _| run_stat(r, |s| s.errored)),
     RunCol::new("WAIT", Width::Len(4), 100, Field::Skip, |r, _| run_stat(r, |s| s.waiting)),
-    RunCol::new("ERROR", Width::Fill, 0, Field::Skip, |r, _| {
+    RunCol::new("ERROR", Width::Fill(1), 0, Field::Skip, |r, _| {
         Text::toned(r.error_message.as_deref().unwrap_or(""), Tone::Warn)
     }),
 ];

@@ -3,31 +3,16 @@
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
-use ratatui::style::Style;
+
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Table};
 
 use crate::cost::estimate::label as estimate_label;
 use crate::duration::short;
 use crate::state::AppState;
+use crate::state::cost_columns::{COLUMNS, money};
 use crate::ui::theme::Theme;
-use crate::ui::widgets::table;
-
-const BARS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
-
-/// One bar per day, scaled to the row's own maximum.
-pub fn spark(values: &[f64], width: usize) -> String {
-    let values = &values[values.len().saturating_sub(width)..];
-    let max = values.iter().copied().fold(0.0_f64, f64::max);
-    values
-        .iter()
-        .map(|v| if max <= 0.0 { ' ' } else { BARS[((v / max) * 7.0).round().clamp(0.0, 7.0) as usize] })
-        .collect()
-}
-
-fn money(v: f64) -> String {
-    if v.abs() >= 10_000.0 { format!("{v:.0}") } else { format!("{v:.2}") }
-}
+use crate::ui::widgets::columns::ColumnTable;
 
 pub fn render(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: &Theme) {
     let estimates = &state.joins.estimates;
@@ -94,40 +79,8 @@ fn report_table(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: &The
         Span::styled(format!(" daily cost by {group} "), theme.title),
         Span::styled(format!("[{}] biggest movers first ", c.rows.len()), theme.dim),
     ]);
-    let days = c.report.as_ref().map(|r| r.days.len()).unwrap_or(0);
-    let rows: Vec<Row<'_>> = c.rows[table::window(&c.cursor, c.rows.len(), area)]
-        .iter()
-        .map(|r| {
-            let change_style = match r.change_ratio {
-                Some(x) if x >= 0.5 => theme.error,
-                Some(x) if x >= 0.2 => theme.warn,
-                Some(x) if x <= -0.2 => theme.state(crate::model::RunState::Succeeded),
-                _ => Style::default(),
-            };
-            let change = match r.change_ratio {
-                Some(x) => format!("{:+.2} ({:+.0}%)", r.change, x * 100.0),
-                None => format!("{:+.2}", r.change),
-            };
-            Row::new(vec![
-                Cell::from(Span::styled(r.label.clone(), if r.untagged { theme.warn } else { Style::default() })),
-                Cell::from(money(r.total)),
-                Cell::from(money(r.yesterday)),
-                Cell::from(money(r.mean)),
-                Cell::from(Span::styled(change, change_style)),
-                Cell::from(Span::styled(spark(&r.daily, days), theme.spark)),
-            ])
-        })
-        .collect();
-    let columns = [
-        ("GROUP", Constraint::Fill(2)),
-        ("TOTAL", Constraint::Length(9)),
-        ("YESTERDAY", Constraint::Length(9)),
-        ("MEAN/DAY", Constraint::Length(9)),
-        ("CHANGE", Constraint::Length(16)),
-        ("DAILY", Constraint::Length(days.clamp(5, 31) as u16)),
-    ];
-    let spec = table::Spec { title, columns: &columns, cursor: &c.cursor, len: c.rows.len() };
-    table::draw(frame, area, spec, rows, theme);
+    let table = ColumnTable { title, columns: COLUMNS, ctx: state, cursor: &c.cursor, len: c.rows.len() };
+    table.draw(frame, area, theme, |i| c.rows.get(i));
     if c.rows.is_empty() {
         let text = match (&state.status(crate::poll::SourceId::Cost).error, c.loading, &c.report) {
             (Some(e), _, _) => format!("no cost data: {}", e.message),

@@ -20,6 +20,7 @@ pub fn style(theme: &Theme, tone: Tone) -> Style {
         Tone::Warn => theme.warn,
         Tone::Error => theme.error,
         Tone::Run(s) => theme.state(s),
+        Tone::Spark => theme.spark,
     }
 }
 
@@ -54,9 +55,10 @@ impl<R, C: ?Sized> ColumnTable<'_, R, C> {
         let widths: Vec<(&'static str, Constraint)> = cols
             .iter()
             .map(|c| {
-                let w = match c.width {
-                    Width::Len(n) => Constraint::Length(n),
-                    Width::Fill | Width::Hidden => Constraint::Fill(1),
+                let w = match c.width_in(self.ctx) {
+                    Width::Len(n) | Width::Sized(n) => Constraint::Length(n),
+                    Width::Fill(n) => Constraint::Fill(n),
+                    Width::Hidden => Constraint::Fill(1),
                 };
                 (c.header, w)
             })
