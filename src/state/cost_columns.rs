@@ -3,9 +3,11 @@
 use super::AppState;
 use super::columns::{Column, Field, Text, Tone, Width};
 use crate::cost::CostRow;
+use crate::cost::estimate::{EstimateRow, label};
 use crate::model::RunState;
 
 type Col = Column<CostRow, AppState>;
+type EstCol = Column<EstimateRow, AppState>;
 
 const BARS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
 
@@ -54,4 +56,15 @@ pub const COLUMNS: &[Col] = &[
     Col::new("CHANGE", Width::Len(16), 0, Field::Skip, |r, _| change(r)),
     Col::new("DAILY", Width::Len(5), 0, Field::Skip, |r, s| Text::toned(spark(&r.daily, days(s)), Tone::Spark))
         .sized_by(|s| days(s).clamp(5, 31) as u16),
+];
+
+/// The run estimates under the report: tag group, runs, estimated cost, runs without figures.
+pub const ESTIMATE_COLUMNS: &[EstCol] = &[
+    EstCol::new("GROUP", Width::Fill(2), 0, Field::Text, |r, s| Text::plain(r.label(&s.settings.config.cost.group_by))),
+    EstCol::new("RUNS", Width::Len(6), 0, Field::Skip, |r, _| Text::plain(r.runs.to_string())),
+    EstCol::new("EST. COST", Width::Len(10), 0, Field::Skip, |r, _| Text::plain(label(Some(r.cost)))),
+    EstCol::new("", Width::Fill(1), 0, Field::Skip, |r, _| {
+        let unknown = if r.unknown > 0 { format!("{} without figures", r.unknown) } else { String::new() };
+        Text::toned(unknown, Tone::Dim)
+    }),
 ];

@@ -2,9 +2,11 @@
 
 use super::AppState;
 use super::columns::{Column, Field, Text, Tone, Width, when};
-use crate::model::{DqResult, RunState};
+use crate::duration::short;
+use crate::model::{DqEvalRun, DqResult, RunState};
 
 type Col = Column<DqResult, AppState>;
+type RunCol = Column<DqEvalRun, AppState>;
 
 /// The colour of a verdict or an evaluation run's status, by meaning.
 pub fn verdict_tone(verdict: &str) -> Tone {
@@ -43,4 +45,19 @@ pub const COLUMNS: &[Column<DqResult, AppState>] = &[
     Col::new("TABLE", Width::Hidden, 0, Field::Text, |r, _| Text::plain(r.table.as_deref().unwrap_or(""))),
     Col::new("JOB", Width::Hidden, 0, Field::Text, |r, _| Text::plain(r.job_name.as_deref().unwrap_or(""))),
     Col::new("RUN ID", Width::Hidden, 0, Field::Text, |r, _| Text::plain(r.job_run_id.as_deref().unwrap_or(""))),
+];
+
+/// Ruleset evaluation runs, under the results: status, data source, start, duration, error.
+pub const EVAL_RUN_COLUMNS: &[RunCol] = &[
+    RunCol::new("STATUS", Width::Len(9), 0, Field::State, |r, _| {
+        Text::toned(r.status.as_str(), verdict_tone(&r.status))
+    }),
+    RunCol::new("DATA SOURCE", Width::Len(28), 0, Field::Text, |r, _| Text::plain(r.data_source())),
+    RunCol::new("STARTED", Width::Len(11), 0, Field::Skip, |r, _| Text::plain(when(r.started_on))),
+    RunCol::new("DURATION", Width::Len(8), 0, Field::Skip, |r, _| {
+        Text::plain(r.execution_time_s.map(short).unwrap_or_else(|| "-".into()))
+    }),
+    RunCol::new("ERROR", Width::Fill(1), 0, Field::Text, |r, _| {
+        Text::toned(r.error.as_deref().unwrap_or(""), Tone::Warn)
+    }),
 ];

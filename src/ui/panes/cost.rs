@@ -5,14 +5,13 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Table};
+use ratatui::widgets::Paragraph;
 
-use crate::cost::estimate::label as estimate_label;
 use crate::duration::short;
 use crate::state::AppState;
-use crate::state::cost_columns::{COLUMNS, money};
+use crate::state::cost_columns::{COLUMNS, ESTIMATE_COLUMNS, money};
 use crate::ui::theme::Theme;
-use crate::ui::widgets::columns::ColumnTable;
+use crate::ui::widgets::columns::{ColumnTable, draw_report};
 
 pub fn render(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: &Theme) {
     let estimates = &state.joins.estimates;
@@ -98,23 +97,10 @@ fn estimates_table(
     frame: &mut Frame<'_>,
     area: Rect,
     state: &AppState,
-    rows_in: &[crate::cost::estimate::EstimateRow],
+    rows: &[crate::cost::estimate::EstimateRow],
     theme: &Theme,
 ) {
     let prices = &state.settings.config.cost;
-    let rows: Vec<Row<'_>> = rows_in
-        .iter()
-        .take(usize::from(area.height.saturating_sub(3)))
-        .map(|r| {
-            let unknown = if r.unknown > 0 { format!("{} without figures", r.unknown) } else { String::new() };
-            Row::new(vec![
-                Cell::from(r.label(&prices.group_by)),
-                Cell::from(r.runs.to_string()),
-                Cell::from(estimate_label(Some(r.cost))),
-                Cell::from(Span::styled(unknown, theme.dim)),
-            ])
-        })
-        .collect();
     let title = Line::from(vec![
         Span::styled(" estimated now from runs started in the last 24 h ", theme.title),
         Span::styled(
@@ -125,8 +111,5 @@ fn estimates_table(
             theme.dim,
         ),
     ]);
-    let t = Table::new(rows, [Constraint::Fill(2), Constraint::Length(6), Constraint::Length(10), Constraint::Fill(1)])
-        .header(Row::new(["GROUP", "RUNS", "EST. COST", ""]).style(theme.header))
-        .block(Block::default().borders(Borders::ALL).border_style(theme.border).title(title));
-    frame.render_widget(t, area);
+    draw_report(frame, area, title, (ESTIMATE_COLUMNS, state), rows.iter(), theme);
 }

@@ -12,8 +12,6 @@ pub mod quality;
 pub mod runs;
 pub mod workflows;
 
-pub use crate::state::columns::when;
-
 use ratatui::Frame;
 use ratatui::layout::Rect;
 

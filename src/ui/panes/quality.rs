@@ -5,17 +5,15 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Table, Wrap};
+use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
-use super::when;
-use crate::duration::short;
 use crate::model::{RuleOutcome, RunState};
 use crate::state::AppState;
-use crate::state::dq_columns::{COLUMNS, verdict_tone};
+use crate::state::dq_columns::{COLUMNS, EVAL_RUN_COLUMNS, verdict_tone};
 use crate::state::quality::{DqDetailPane, DqLine, dq_lines};
 use crate::ui::theme::Theme;
 use crate::ui::widgets::bars;
-use crate::ui::widgets::columns::{ColumnTable, style};
+use crate::ui::widgets::columns::{ColumnTable, draw_report, style};
 
 fn verdict_style(verdict: &str, theme: &Theme) -> Style {
     style(theme, verdict_tone(verdict))
@@ -48,37 +46,8 @@ fn results(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: &Theme) {
 }
 
 fn eval_runs(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: &Theme) {
-    let rows: Vec<Row<'_>> = state
-        .dq
-        .runs
-        .iter()
-        .take(usize::from(area.height.saturating_sub(3)))
-        .map(|r| {
-            Row::new(vec![
-                Cell::from(Span::styled(r.status.as_str(), verdict_style(&r.status, theme))),
-                Cell::from(r.data_source()),
-                Cell::from(when(r.started_on)),
-                Cell::from(r.execution_time_s.map(short).unwrap_or_else(|| "-".into())),
-                Cell::from(Span::styled(r.error.as_deref().unwrap_or(""), theme.warn)),
-            ])
-        })
-        .collect();
-    let widths = [
-        Constraint::Length(9),
-        Constraint::Length(28),
-        Constraint::Length(11),
-        Constraint::Length(8),
-        Constraint::Fill(1),
-    ];
-    let t = Table::new(rows, widths)
-        .header(Row::new(["STATUS", "DATA SOURCE", "STARTED", "DURATION", "ERROR"]).style(theme.header))
-        .block(
-            Block::default()
-                .borders(Borders::ALL)
-                .border_style(theme.border)
-                .title(Span::styled(" ruleset evaluation runs ", theme.title)),
-        );
-    frame.render_widget(t, area);
+    let title = Line::from(Span::styled(" ruleset evaluation runs ", theme.title));
+    draw_report(frame, area, title, (EVAL_RUN_COLUMNS, state), state.dq.runs.iter(), theme);
 }
 
 pub fn render_detail(frame: &mut Frame<'_>, area: Rect, state: &AppState, pane: &DqDetailPane, theme: &Theme) {

@@ -5,7 +5,7 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Cell, Row};
+use ratatui::widgets::{Block, Borders, Cell, Row, Table};
 
 use super::table;
 use crate::state::columns::{Column, Text, Tone, Width, shown};
@@ -52,18 +52,43 @@ impl<R, C: ?Sized> ColumnTable<'_, R, C> {
             .filter_map(&row)
             .map(|r| Row::new(cols.iter().map(|c| cell((c.cell)(r, self.ctx), theme))))
             .collect();
-        let widths: Vec<(&'static str, Constraint)> = cols
-            .iter()
-            .map(|c| {
-                let w = match c.width_in(self.ctx) {
-                    Width::Len(n) | Width::Sized(n) => Constraint::Length(n),
-                    Width::Fill(n) => Constraint::Fill(n),
-                    Width::Hidden => Constraint::Fill(1),
-                };
-                (c.header, w)
-            })
-            .collect();
+        let widths = widths(&cols, self.ctx);
         let spec = table::Spec { title: self.title, columns: &widths, cursor: self.cursor, len: self.len };
         table::draw(frame, area, spec, rows, theme);
     }
+}
+
+/// Header and constraint of each column, for `ctx`.
+fn widths<R, C: ?Sized>(cols: &[&Column<R, C>], ctx: &C) -> Vec<(&'static str, Constraint)> {
+    cols.iter()
+        .map(|c| {
+            let w = match c.width_in(ctx) {
+                Width::Len(n) | Width::Sized(n) => Constraint::Length(n),
+                Width::Fill(n) => Constraint::Fill(n),
+                Width::Hidden => Constraint::Fill(1),
+            };
+            (c.header, w)
+        })
+        .collect()
+}
+
+/// A table without a cursor (a report under a pane): the first rows that fit, nothing selected.
+pub fn draw_report<'r, R: 'r, C: ?Sized>(
+    frame: &mut Frame<'_>,
+    area: Rect,
+    title: Line<'_>,
+    (columns, ctx): (&[Column<R, C>], &C),
+    rows: impl Iterator<Item = &'r R>,
+    theme: &Theme,
+) {
+    let cols: Vec<&Column<R, C>> = shown(columns, area.width).collect();
+    let rows: Vec<Row<'_>> = rows
+        .take(usize::from(area.height.saturating_sub(3)))
+        .map(|r| Row::new(cols.iter().map(|c| cell((c.cell)(r, ctx), theme))))
+        .collect();
+    let widths = widths(&cols, ctx);
+    let table = Table::new(rows, widths.iter().map(|(_, w)| *w))
+        .header(Row::new(widths.iter().map(|(h, _)| *h)).style(theme.header))
+        .block(Block::default().borders(Borders::ALL).border_style(theme.border).title(title));
+    frame.render_widget(table, area);
 }
