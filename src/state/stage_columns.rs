@@ -1,10 +1,13 @@
-//! The stages table of the event log view.
+//! The tables of the event log view: stages, jobs, executors, SQL executions.
 
 use super::columns::{Column, Field, Text, Tone, Width};
-use crate::eventlog::{StageSummary, Summary};
+use crate::eventlog::{ExecutorSummary, JobSummary, SqlExecution, StageSummary, Summary};
 use crate::model::RunState;
 
 type Col = Column<StageSummary, Summary>;
+type JobCol = Column<JobSummary, Summary>;
+type ExecCol = Column<ExecutorSummary, Summary>;
+type SqlCol = Column<SqlExecution, Summary>;
 
 /// Milliseconds as `850 ms` or a short duration.
 pub fn ms(v: Option<i64>) -> String {
@@ -65,4 +68,51 @@ pub const COLUMNS: &[Column<StageSummary, Summary>] = &[
         Text::plain(bytes(st.memory_spilled_bytes + st.disk_spilled_bytes))
     }),
     Col::new("NAME", Width::Fill(1), 0, Field::Skip, |st, _| Text::plain(&st.name)),
+];
+
+/// Spark jobs: id, status, duration, stages, failure or description.
+pub const JOB_COLUMNS: &[JobCol] = &[
+    JobCol::new("JOB", Width::Len(6), 0, Field::Skip, |j, _| Text::plain(j.job_id.to_string())),
+    JobCol::new("STATUS", Width::Len(10), 0, Field::Skip, |j, _| {
+        Text::toned(j.status.as_str(), status_tone(&j.status))
+    }),
+    JobCol::new("DURATION", Width::Len(9), 0, Field::Skip, |j, _| Text::plain(ms(j.duration_ms()))),
+    JobCol::new("STAGES", Width::Len(16), 0, Field::Skip, |j, _| {
+        Text::plain(j.stage_ids.iter().map(|i| i.to_string()).collect::<Vec<_>>().join(","))
+    }),
+    JobCol::new("FAILURE / DESCRIPTION", Width::Fill(1), 0, Field::Skip, |j, _| {
+        Text::toned(j.failure.as_deref().or(j.description.as_deref()).unwrap_or(""), Tone::Warn)
+    }),
+];
+
+/// Time after the application start, as `+1m2s`.
+fn since_start(t: Option<i64>, s: &Summary) -> Text<'static> {
+    let start = s.start_ms.unwrap_or(0);
+    Text::plain(t.map(|t| format!("+{}", ms(Some(t - start)))).unwrap_or_else(|| "-".into()))
+}
+
+/// Executors: id, host, cores, added and removed (from the application start), reason.
+pub const EXECUTOR_COLUMNS: &[ExecCol] = &[
+    ExecCol::new("ID", Width::Len(8), 0, Field::Skip, |e, _| Text::plain(e.id.as_str())),
+    ExecCol::new("HOST", Width::Len(24), 0, Field::Skip, |e, _| Text::plain(e.host.as_deref().unwrap_or("-"))),
+    ExecCol::new("CORES", Width::Len(5), 0, Field::Skip, |e, _| {
+        Text::plain(e.cores.map(|c| c.to_string()).unwrap_or_else(|| "-".into()))
+    }),
+    ExecCol::new("ADDED", Width::Len(9), 0, Field::Skip, |e, s| since_start(e.added_ms, s)),
+    ExecCol::new("REMOVED", Width::Len(9), 0, Field::Skip, |e, s| since_start(e.removed_ms, s)),
+    ExecCol::new("REASON", Width::Fill(1), 0, Field::Skip, |e, _| {
+        Text::toned(e.removed_reason.as_deref().unwrap_or(""), Tone::Warn)
+    }),
+];
+
+/// SQL executions: id, duration, FAILED, description.
+pub const SQL_COLUMNS: &[SqlCol] = &[
+    SqlCol::new("ID", Width::Len(6), 0, Field::Skip, |q, _| Text::plain(q.id.to_string())),
+    SqlCol::new("DURATION", Width::Len(9), 0, Field::Skip, |q, _| Text::plain(ms(q.duration_ms()))),
+    SqlCol::new("", Width::Len(6), 0, Field::Skip, |q, _| {
+        Text::toned(if q.error.is_some() { "FAILED" } else { "" }, Tone::Error)
+    }),
+    SqlCol::new("DESCRIPTION", Width::Fill(1), 0, Field::Skip, |q, _| {
+        Text::plain(q.description.as_deref().unwrap_or(""))
+    }),
 ];

@@ -3,7 +3,6 @@
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
-use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Bar, BarChart, BarGroup, Block, Borders, Cell, Clear, Paragraph, Row, Wrap};
 
@@ -11,14 +10,10 @@ use crate::eventlog::{Severity, StageSummary, Summary};
 use crate::model::RunState;
 use crate::state::AppState;
 use crate::state::eventlog::{EventLogPane, Tab};
-use crate::state::stage_columns::{COLUMNS, bytes, ms, status_tone};
+use crate::state::stage_columns::{COLUMNS, EXECUTOR_COLUMNS, JOB_COLUMNS, SQL_COLUMNS, bytes, ms};
 use crate::ui::theme::Theme;
-use crate::ui::widgets::columns::{ColumnTable, style};
+use crate::ui::widgets::columns::ColumnTable;
 use crate::ui::widgets::table;
-
-fn status_style(theme: &Theme, s: &str) -> Style {
-    style(theme, status_tone(s))
-}
 
 pub fn render(frame: &mut Frame<'_>, area: Rect, state: &AppState, pane: &EventLogPane, theme: &Theme) {
     let s = match &pane.summary {
@@ -139,95 +134,21 @@ fn stages(frame: &mut Frame<'_>, area: Rect, s: &Summary, pane: &EventLogPane, t
 }
 
 fn jobs(frame: &mut Frame<'_>, area: Rect, s: &Summary, pane: &EventLogPane, theme: &Theme) {
-    let rows: Vec<Row<'_>> = s.jobs[table::window(&pane.cursor, s.jobs.len(), area)]
-        .iter()
-        .map(|j| {
-            let ids: Vec<String> = j.stage_ids.iter().map(|i| i.to_string()).collect();
-            Row::new(vec![
-                Cell::from(j.job_id.to_string()),
-                Cell::from(Span::styled(j.status.as_str(), status_style(theme, &j.status))),
-                Cell::from(ms(j.duration_ms())),
-                Cell::from(ids.join(",")),
-                Cell::from(Span::styled(j.failure.as_deref().or(j.description.as_deref()).unwrap_or(""), theme.warn)),
-            ])
-        })
-        .collect();
-    let columns = [
-        ("JOB", Constraint::Length(6)),
-        ("STATUS", Constraint::Length(10)),
-        ("DURATION", Constraint::Length(9)),
-        ("STAGES", Constraint::Length(16)),
-        ("FAILURE / DESCRIPTION", Constraint::Fill(1)),
-    ];
     let title = Line::from(Span::styled(" jobs ", theme.title));
-    table::draw(
-        frame,
-        area,
-        table::Spec { title, columns: &columns, cursor: &pane.cursor, len: s.jobs.len() },
-        rows,
-        theme,
-    );
+    let table = ColumnTable { title, columns: JOB_COLUMNS, ctx: s, cursor: &pane.cursor, len: s.jobs.len() };
+    table.draw(frame, area, theme, |i| s.jobs.get(i));
 }
 
 fn executors(frame: &mut Frame<'_>, area: Rect, s: &Summary, pane: &EventLogPane, theme: &Theme) {
-    let start = s.start_ms.unwrap_or(0);
-    let rows: Vec<Row<'_>> = s.executors[table::window(&pane.cursor, s.executors.len(), area)]
-        .iter()
-        .map(|e| {
-            Row::new(vec![
-                Cell::from(e.id.as_str()),
-                Cell::from(e.host.as_deref().unwrap_or("-")),
-                Cell::from(e.cores.map(|c| c.to_string()).unwrap_or_else(|| "-".into())),
-                Cell::from(e.added_ms.map(|a| format!("+{}", ms(Some(a - start)))).unwrap_or_else(|| "-".into())),
-                Cell::from(e.removed_ms.map(|r| format!("+{}", ms(Some(r - start)))).unwrap_or_else(|| "-".into())),
-                Cell::from(Span::styled(e.removed_reason.as_deref().unwrap_or(""), theme.warn)),
-            ])
-        })
-        .collect();
-    let columns = [
-        ("ID", Constraint::Length(8)),
-        ("HOST", Constraint::Length(24)),
-        ("CORES", Constraint::Length(5)),
-        ("ADDED", Constraint::Length(9)),
-        ("REMOVED", Constraint::Length(9)),
-        ("REASON", Constraint::Fill(1)),
-    ];
     let title = Line::from(Span::styled(" executors (times from the application start) ", theme.title));
-    table::draw(
-        frame,
-        area,
-        table::Spec { title, columns: &columns, cursor: &pane.cursor, len: s.executors.len() },
-        rows,
-        theme,
-    );
+    let table = ColumnTable { title, columns: EXECUTOR_COLUMNS, ctx: s, cursor: &pane.cursor, len: s.executors.len() };
+    table.draw(frame, area, theme, |i| s.executors.get(i));
 }
 
 fn sql(frame: &mut Frame<'_>, area: Rect, s: &Summary, pane: &EventLogPane, theme: &Theme) {
-    let rows: Vec<Row<'_>> = s.sql_executions[table::window(&pane.cursor, s.sql_executions.len(), area)]
-        .iter()
-        .map(|q| {
-            Row::new(vec![
-                Cell::from(q.id.to_string()),
-                Cell::from(ms(q.duration_ms())),
-                Cell::from(Span::styled(if q.error.is_some() { "FAILED" } else { "" }, theme.error)),
-                Cell::from(q.description.as_deref().unwrap_or("")),
-            ])
-        })
-        .collect();
-    let columns = [
-        ("ID", Constraint::Length(6)),
-        ("DURATION", Constraint::Length(9)),
-        ("", Constraint::Length(6)),
-        ("DESCRIPTION", Constraint::Fill(1)),
-    ];
     let title = Line::from(Span::styled(" SQL executions ", theme.title));
-    table::draw(
-        frame,
-        area,
-        table::Spec { title, columns: &columns, cursor: &pane.cursor, len: s.sql_executions.len() },
-        rows,
-        theme,
-    );
+    let table = ColumnTable { title, columns: SQL_COLUMNS, ctx: s, cursor: &pane.cursor, len: s.sql_executions.len() };
+    table.draw(frame, area, theme, |i| s.sql_executions.get(i));
 }
 
 /// A box over the stage table: every number of the stage and its task duration bars.
