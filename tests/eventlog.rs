@@ -5,14 +5,17 @@
 //! summary as reading the whole file; a seeded fuzzer throws damaged lines at the parser. The
 //! hand-checked numbers of a few stages are in `tests/eventlog_stages.rs`.
 
+#[path = "eventlog/counts.rs"]
+mod counts;
 #[path = "eventlog_fuzz.rs"]
 mod fuzz;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use batchtop::eventlog::{Analyzer, EventLogError, Options, Summary, Tail, summarize};
+use counts::{count, raw_text};
 
 fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/fixtures/spark-events")
@@ -32,110 +35,6 @@ fn scratch(name: &str) -> PathBuf {
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).expect("create scratch dir");
     dir
-}
-
-/// The decompressed text of a fixture, read without the code under test: zstd files through the
-/// zstd crate, rolling directories as their `events_<n>_*` parts concatenated in numeric order.
-fn raw_text(path: &Path) -> Vec<u8> {
-    if path.is_dir() {
-        let mut parts: Vec<(u64, PathBuf)> = std::fs::read_dir(path)
-            .expect("read dir")
-            .map(|e| e.expect("dir entry").path())
-            .filter_map(|p| {
-                let name = p.file_name()?.to_str()?.to_string();
-                let n = name.strip_prefix("events_")?.split('_').next()?.parse().ok()?;
-                Some((n, p))
-            })
-            .collect();
-        parts.sort();
-        return parts.iter().flat_map(|(_, p)| raw_text(p)).collect();
-    }
-    let bytes = std::fs::read(path).expect("read fixture");
-    if path.extension().is_some_and(|e| e == "zstd") {
-        zstd::stream::decode_all(&bytes[..]).expect("zstd")
-    } else {
-        bytes
-    }
-}
-
-/// What a plain text search over the lines finds.
-#[derive(Debug, Default)]
-struct Counts {
-    lines: u64,
-    task_ends: BTreeMap<(i64, i64), i64>,
-    stage_attempts: BTreeSet<(i64, i64)>,
-    jobs: BTreeSet<i64>,
-    executors: BTreeSet<String>,
-    removed: usize,
-    failed: u64,
-    killed: u64,
-    sql: BTreeSet<i64>,
-    unfinished: usize,
-    app_end: bool,
-}
-
-fn number_after(line: &str, key: &str) -> Option<i64> {
-    let rest = &line[line.find(key)? + key.len()..];
-    let end = rest.find(|c: char| !c.is_ascii_digit() && c != '-').unwrap_or(rest.len());
-    rest[..end].parse().ok()
-}
-
-fn string_after<'a>(line: &'a str, key: &str) -> Option<&'a str> {
-    let rest = &line[line.find(key)? + key.len()..];
-    Some(&rest[..rest.find('"')?])
-}
-
-/// Every `"Stage ID":N[,"Stage Attempt ID":M]` in a line.
-fn stage_keys(line: &str) -> Vec<(i64, i64)> {
-    line.match_indices("\"Stage ID\":")
-        .filter_map(|(at, _)| {
-            let rest = &line[at..];
-            let id = number_after(rest, "\"Stage ID\":")?;
-            let after_id = &rest[rest.find(',')?..];
-            let attempt = if after_id.starts_with(",\"Stage Attempt ID\":") {
-                number_after(after_id, "\"Stage Attempt ID\":")?
-            } else {
-                0
-            };
-            Some((id, attempt))
-        })
-        .collect()
-}
-
-fn count(text: &[u8]) -> Counts {
-    let mut c = Counts::default();
-    let (mut started, mut ended) = (BTreeSet::new(), BTreeSet::new());
-    for line in String::from_utf8_lossy(text).lines().filter(|l| !l.trim().is_empty()) {
-        c.lines += 1;
-        let is = |event: &str| line.starts_with(&format!("{{\"Event\":\"{event}\""));
-        if is("SparkListenerTaskEnd") {
-            let key = stage_keys(line)[0];
-            *c.task_ends.entry(key).or_default() += 1;
-            match string_after(line, "\"Task End Reason\":{\"Reason\":\"") {
-                Some("Success") => {}
-                Some("TaskKilled" | "TaskCommitDenied") => c.killed += 1,
-                _ => c.failed += 1,
-            }
-            ended.insert(number_after(line, "\"Task ID\":").expect("task id"));
-        } else if is("SparkListenerTaskStart") {
-            started.insert(number_after(line, "\"Task ID\":").expect("task id"));
-        } else if is("SparkListenerStageSubmitted") || is("SparkListenerJobStart") {
-            c.stage_attempts.extend(stage_keys(line));
-            if is("SparkListenerJobStart") {
-                c.jobs.insert(number_after(line, "\"Job ID\":").expect("job id"));
-            }
-        } else if is("SparkListenerExecutorAdded") || is("SparkListenerBlockManagerAdded") {
-            c.executors.insert(string_after(line, "\"Executor ID\":\"").expect("executor id").to_string());
-        } else if is("SparkListenerExecutorRemoved") {
-            c.removed += 1;
-        } else if is("org.apache.spark.sql.execution.ui.SparkListenerSQLExecutionStart") {
-            c.sql.insert(number_after(line, "\"executionId\":").expect("execution id"));
-        } else if is("SparkListenerApplicationEnd") {
-            c.app_end = true;
-        }
-    }
-    c.unfinished = started.difference(&ended).count();
-    c
 }
 
 fn fixture_names() -> Vec<String> {
