@@ -1,5 +1,7 @@
 //! config.toml: every option batchtop reads, validated with file, line and column.
 
+mod position;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -301,6 +303,7 @@ pub fn load(flag: Option<&Path>) -> Result<Settings, ConfigError> {
 
 /// Parse config text; `path` only labels errors.
 pub fn parse(text: &str, path: &str) -> Result<Settings, ConfigError> {
+    use position::{key_at, line_col, qualify, unknown_field};
     let located = |span: std::ops::Range<usize>, key: Option<String>, message: String| {
         let (line, column) = line_col(text, span.start);
         let key = key.unwrap_or_else(|| key_at(text, span.start));
@@ -366,44 +369,6 @@ pub fn parse(text: &str, path: &str) -> Result<Settings, ConfigError> {
     Ok(Settings { config, keymap, stream_regex, source: None })
 }
 
-fn line_col(text: &str, offset: usize) -> (usize, usize) {
-    let upto = &text[..offset.min(text.len())];
-    let line = upto.matches('\n').count() + 1;
-    let column = upto.rsplit('\n').next().map(|l| l.chars().count()).unwrap_or(0) + 1;
-    (line, column)
-}
-
-/// The section (`[poll]`) that holds `offset`, if any.
-fn section_at(text: &str, offset: usize) -> Option<String> {
-    let upto = &text[..offset.min(text.len())];
-    upto.lines().rev().find_map(|l| {
-        let t = l.trim();
-        (t.starts_with('[') && t.ends_with(']')).then(|| t.trim_matches(|c| c == '[' || c == ']').trim().to_string())
-    })
-}
-
-fn qualify(text: &str, offset: usize, key: &str) -> String {
-    match section_at(text, offset) {
-        Some(s) if !s.is_empty() => format!("{s}.{key}"),
-        _ => key.to_string(),
-    }
-}
-
-/// The dotted key written on the line at `offset`.
-fn key_at(text: &str, offset: usize) -> String {
-    let start = text[..offset.min(text.len())].rfind('\n').map(|i| i + 1).unwrap_or(0);
-    let line = text[start..].lines().next().unwrap_or("");
-    match line.split_once('=') {
-        Some((k, _)) => qualify(text, start, k.trim().trim_matches('"')),
-        None => section_at(text, offset + 1).unwrap_or_else(|| "-".into()),
-    }
-}
-
-fn unknown_field(message: &str) -> Option<&str> {
-    let rest = message.strip_prefix("unknown field `")?;
-    rest.split('`').next()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -416,11 +381,5 @@ mod tests {
         tags.insert("stream".into(), "payments".into());
         assert_eq!(s.stream_of("orders_curate", &tags).as_deref(), Some("payments"));
         assert_eq!(Settings::defaults().stream_of("orders_curate", &BTreeMap::new()), None);
-    }
-
-    #[test]
-    fn line_and_column_are_one_based() {
-        assert_eq!(line_col("a\nbc", 3), (2, 2));
-        assert_eq!(line_col("abc", 0), (1, 1));
     }
 }
