@@ -145,6 +145,13 @@ pub(crate) fn le_u32(b: &[u8]) -> u32 {
     u32::from_le_bytes([b[0], b[1], b[2], b[3]])
 }
 
+/// All of `bytes` through the framing `F` (unit tests of each framing).
+#[cfg(test)]
+pub(crate) fn decode_all<F: Frame + Default>(bytes: &[u8]) -> io::Result<Vec<u8>> {
+    let mut out = Vec::new();
+    Blocks::new(bytes, F::default()).read_to_end(&mut out).map(|_| out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -88,7 +88,6 @@ impl Frame for Lz4Block {
 
 #[cfg(test)]
 pub(crate) mod tests {
-    use super::super::framing::Blocks;
     use super::*;
 
     /// One block as lz4-java writes it (raw when compressing does not pay).
@@ -119,8 +118,7 @@ pub(crate) mod tests {
     }
 
     fn decode(bytes: &[u8]) -> io::Result<Vec<u8>> {
-        let mut out = Vec::new();
-        Blocks::new(bytes, Lz4Block::default()).read_to_end(&mut out).map(|_| out)
+        crate::eventlog::framing::decode_all::<Lz4Block>(bytes)
     }
 
     fn text() -> Vec<u8> {

@@ -91,7 +91,6 @@ pub(crate) fn decompress(input: &[u8], out: &mut Vec<u8>, expected: usize) -> Re
 
 #[cfg(test)]
 pub(crate) mod tests {
-    use super::super::framing::Blocks;
     use super::*;
 
     /// A stored chunk (type 0), as compress-lzf writes incompressible data.
@@ -112,8 +111,7 @@ pub(crate) mod tests {
     }
 
     fn decode(bytes: &[u8]) -> io::Result<Vec<u8>> {
-        let mut out = Vec::new();
-        Blocks::new(bytes, Lzf::default()).read_to_end(&mut out).map(|_| out)
+        crate::eventlog::framing::decode_all::<Lzf>(bytes)
     }
 
     #[test]

@@ -126,3 +126,12 @@ pub fn summarize(path: &Path, opts: &Options) -> Result<Summary, EventLogError> 
     }
     Ok(analyzer.finish())
 }
+
+/// A fresh scratch directory for this module's unit tests.
+#[cfg(test)]
+pub(crate) fn scratch(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("batchtop-eventlog-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("scratch dir");
+    dir
+}

@@ -87,7 +87,6 @@ impl Frame for Snappy {
 
 #[cfg(test)]
 pub(crate) mod tests {
-    use super::super::framing::Blocks;
     use super::*;
 
     /// `text` as snappy-java writes it, in blocks of `block` bytes.
@@ -103,8 +102,7 @@ pub(crate) mod tests {
     }
 
     fn decode(bytes: &[u8]) -> io::Result<Vec<u8>> {
-        let mut out = Vec::new();
-        Blocks::new(bytes, Snappy::default()).read_to_end(&mut out).map(|_| out)
+        crate::eventlog::framing::decode_all::<Snappy>(bytes)
     }
 
     #[test]

@@ -175,12 +175,7 @@ pub(crate) fn io_error(path: &Path, source: std::io::Error) -> EventLogError {
 mod tests {
     use super::*;
 
-    fn scratch(name: &str) -> PathBuf {
-        let dir = std::env::temp_dir().join(format!("batchtop-eventlog-source-{}-{name}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        dir
-    }
+    use crate::eventlog::scratch;
 
     #[test]
     fn rolling_parts_in_numeric_order_without_markers() {
