@@ -52,19 +52,25 @@ pub fn aws_options(cli: &Cli, settings: &Settings) -> AwsOptions {
     }
 }
 
-/// No AWS: the standalone event log viewer on a local file.
-pub fn offline() -> Session {
-    let account = crate::aws::offline::account();
-    let context = Context {
-        profile: None,
-        region: "offline".into(),
+/// Who and where this session is, with the state dir and the session id read once here (so
+/// `update` reads neither the environment nor a clock).
+fn context(profile: Option<String>, region: String, read_only: bool, demo: bool) -> Context {
+    Context {
+        profile,
+        region,
         account: None,
-        read_only: true,
-        demo: false,
+        read_only,
+        demo,
         standalone: false,
         state_dir: crate::paths::state_dir(),
         session_id: crate::actions::client_token(),
-    };
+    }
+}
+
+/// No AWS: the standalone event log viewer on a local file.
+pub fn offline() -> Session {
+    let account = crate::aws::offline::account();
+    let context = context(None, "offline".into(), true, false);
     Session { account, clock: Arc::new(Utc::now), context, executor: None }
 }
 
@@ -73,16 +79,7 @@ pub async fn connect(cli: &Cli, settings: &Settings) -> Result<Session, SessionE
     if cli.demo {
         let demo = DemoAccount::live();
         let account = demo.account();
-        let context = Context {
-            profile: account.profile.clone(),
-            region: account.region.clone(),
-            account: None,
-            read_only,
-            demo: true,
-            standalone: false,
-            state_dir: crate::paths::state_dir(),
-            session_id: crate::actions::client_token(),
-        };
+        let context = context(account.profile.clone(), account.region.clone(), read_only, true);
         let executor =
             if read_only { None } else { Some(executor(Arc::new(demo.clone()), Arc::new(demo.clone()), &context)?) };
         let clock: Clock = Arc::new(move || demo.now());
@@ -92,16 +89,7 @@ pub async fn connect(cli: &Cli, settings: &Settings) -> Result<Session, SessionE
     let mut account = sdk::account(&loaded);
     let rates = &settings.config.logs;
     account.logs = sdk::logs(&loaded, account.stats.clone(), rates.filter_log_events_per_s, rates.get_log_events_per_s);
-    let context = Context {
-        profile: account.profile.clone(),
-        region: account.region.clone(),
-        account: None,
-        read_only,
-        demo: false,
-        standalone: false,
-        state_dir: crate::paths::state_dir(),
-        session_id: crate::actions::client_token(),
-    };
+    let context = context(account.profile.clone(), account.region.clone(), read_only, false);
     let executor = if read_only {
         None
     } else {
