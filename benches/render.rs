@@ -22,6 +22,7 @@ fn data(jobs: usize, runs_per_job: usize) -> GlueData {
     GlueData {
         jobs: (0..jobs)
             .map(|j| JobEntry {
+                ctx: 0,
                 job: Job { name: format!("stream{:03}_job_{j:05}", j % 37), ..Default::default() },
                 stream: Some(format!("stream{:03}", j % 37)),
                 runs: (0..runs_per_job)
@@ -56,6 +57,7 @@ fn state_with(d: GlueData) -> AppState {
     update(
         &mut s,
         Msg::Loaded(Loaded {
+            ctx: 0,
             source: SourceId::Glue,
             generation: 1,
             at: now,

@@ -7,11 +7,12 @@ use clap::{Parser, Subcommand, ValueEnum};
 #[derive(Debug, Parser)]
 #[command(name = "batchtop", version, about = "A live terminal console for AWS Glue and EMR Serverless pipelines")]
 pub struct Cli {
-    /// AWS profile from ~/.aws/config (SSO, assume-role and credential_process work as in the AWS CLI).
-    #[arg(long, global = true, env = "AWS_PROFILE")]
+    /// AWS profile from ~/.aws/config (SSO, assume-role and credential_process work as in the
+    /// AWS CLI); `prod,staging` watches several (default: $AWS_PROFILE, then `[[contexts]]`).
+    #[arg(long, global = true, value_name = "PROFILE[,PROFILE...]")]
     pub profile: Option<String>,
-    /// AWS Region, e.g. eu-west-1.
-    #[arg(long, global = true)]
+    /// AWS Region, e.g. eu-west-1; `eu-west-1,us-east-1` watches several (each profile in each).
+    #[arg(long, global = true, value_name = "REGION[,REGION...]")]
     pub region: Option<String>,
     /// Send every AWS call to this endpoint (a local emulator, a VPC endpoint).
     #[arg(long, global = true, value_name = "URL")]

@@ -1,5 +1,6 @@
 //! config.toml: every option batchtop reads, validated with file, line and column.
 
+pub mod contexts;
 mod position;
 
 use std::collections::BTreeMap;
@@ -19,6 +20,8 @@ pub struct Config {
     pub read_only: bool,
     pub theme: ThemeName,
     pub aws: AwsSection,
+    /// Several (profile, Region) pairs to watch at once.
+    pub contexts: Vec<contexts::ContextEntry>,
     pub poll: PollSection,
     pub streams: StreamsSection,
     pub crawlers: CrawlersSection,
@@ -55,8 +58,11 @@ pub struct PollSection {
     pub glue_runs: HumanDuration,
     /// Run history of jobs that have a run in flight.
     pub glue_runs_active: HumanDuration,
-    /// Calls in flight at once during the per-job fan-out.
+    /// Calls in flight at once during the per-job fan-out, per context.
     pub max_concurrency: usize,
+    /// Calls in flight at once over every context together (several contexts × hundreds of
+    /// jobs must not mean thousands of calls at once).
+    pub max_concurrency_total: usize,
     /// How far back the TUI reads run history.
     pub history: HumanDuration,
     /// Longest wait between retries when a source keeps failing.
@@ -80,6 +86,7 @@ impl Default for PollSection {
             glue_runs: HumanDuration(Duration::from_secs(30)),
             glue_runs_active: HumanDuration(Duration::from_secs(5)),
             max_concurrency: 8,
+            max_concurrency_total: 32,
             history: HumanDuration(Duration::from_secs(48 * 3600)),
             max_backoff: HumanDuration(Duration::from_secs(300)),
             workflows: HumanDuration(Duration::from_secs(60)),
@@ -333,7 +340,11 @@ pub fn parse(text: &str, path: &str) -> Result<Settings, ConfigError> {
         let first = config.keymap.values().next().map(|k| k.span()).unwrap_or(0..0);
         located(first, Some("keymap".into()), m)
     })?;
-    if config.poll.max_concurrency == 0 {
+    if let Err(m) = contexts::resolve((None, None), &config.contexts, (None, None), None) {
+        let at = text.find("[[contexts]]").unwrap_or(0);
+        return Err(located(at..at, Some("contexts".into()), m));
+    }
+    if config.poll.max_concurrency == 0 || config.poll.max_concurrency_total == 0 {
         let at = text.find("max_concurrency").unwrap_or(0);
         return Err(located(at..at, Some("poll.max_concurrency".into()), "must be at least 1".into()));
     }

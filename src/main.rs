@@ -64,7 +64,7 @@ fn main() -> ExitCode {
                 };
                 let args =
                     batchtop::logs_cli::Args { target: target.clone(), follow: *follow, filter: filter.clone(), since };
-                ExitCode::from(batchtop::logs_cli::run(&session.account, &settings, &args, (session.clock)()).await)
+                ExitCode::from(batchtop::logs_cli::run(session.account(), &settings, &args, (session.clock)()).await)
             })
         }
         Some(Command::Eventlog { command: Some(EventlogCommand::Summarize { path, json }), .. }) => {
@@ -135,7 +135,8 @@ async fn eventlog_cmd(cli: &Cli, settings: &config::Settings, path: &str, json: 
         Ok(x) => x,
         Err(code) => return code,
     };
-    match batchtop::app::fetch::load(&source, session.account.objects.clone(), eventlog_options(settings), None).await {
+    match batchtop::app::fetch::load(&source, session.account().objects.clone(), eventlog_options(settings), None).await
+    {
         Ok(summary) => {
             if json {
                 println!("{}", serde_json::to_string_pretty(&summary.to_json()).unwrap_or_default());
@@ -218,12 +219,22 @@ async fn snapshot_cmd(
             return ExitCode::from(2);
         }
     };
-    let snap = snapshot::take(&session.account, settings, &session.clock, since, with_cost).await;
-    let text = match format {
-        Format::Json => serde_json::to_string_pretty(&snapshot::to_json(&snap))
-            .unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}")),
-        Format::Table => snapshot::to_table(&snap),
+    let gate = batchtop::poll::Gate::new(settings.config.poll.max_concurrency_total);
+    let opts = snapshot::Options { since, with_cost, gate };
+    // Every context at once: one that is slow or refused holds up no other.
+    let snaps = futures_util::future::join_all(
+        session.contexts.iter().map(|c| snapshot::take(&c.account, settings.clone(), &session.clock, &opts)),
+    )
+    .await;
+    let generated_at = (session.clock)();
+    let parts: Vec<snapshot::Part> =
+        session.contexts.into_iter().zip(snaps).map(|(c, snap)| snapshot::Part { ctx: c.ctx, snap }).collect();
+    let text = match (format, parts.len()) {
+        (Format::Json, 1) => serde_json::to_string_pretty(&snapshot::to_json(&parts[0].snap)),
+        (Format::Json, _) => serde_json::to_string_pretty(&snapshot::to_json_many(generated_at, &parts)),
+        (Format::Table, 1) => Ok(snapshot::to_table(&parts[0].snap)),
+        (Format::Table, _) => Ok(snapshot::to_table_many(&parts)),
     };
-    println!("{text}");
-    if snap.ok() { ExitCode::SUCCESS } else { ExitCode::FAILURE }
+    println!("{}", text.unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}")));
+    if snapshot::many_ok(&parts) { ExitCode::SUCCESS } else { ExitCode::FAILURE }
 }

@@ -1,4 +1,4 @@
-//! From CLI flags and config to a connected account: demo or real AWS.
+//! From CLI flags and config to connected contexts: demo or real AWS.
 
 use std::sync::Arc;
 
@@ -10,54 +10,86 @@ use crate::aws::sdk::{self, AwsOptions, SetupError};
 use crate::aws::{Account, EmrWrite, GlueWrite};
 use crate::cli::Cli;
 use crate::config::Settings;
+use crate::config::contexts::{CtxSpec, resolve};
 use crate::poll::Clock;
 use crate::state::Context;
+use crate::state::contexts::Ctx;
+
+/// One connected context: who it is, its read clients, its write side.
+pub struct Connected {
+    pub ctx: Ctx,
+    pub account: Account,
+    /// The write side with its audit log; `None` when this context is read-only (never built).
+    pub executor: Option<Arc<Executor>>,
+}
 
 pub struct Session {
-    pub account: Account,
+    /// Every context, in the order given (at least one).
+    pub contexts: Vec<Connected>,
     pub clock: Clock,
     pub context: Context,
-    /// The write side with its audit log; `None` in read-only mode (never built).
-    pub executor: Option<Arc<Executor>>,
+}
+
+impl Session {
+    /// The first context's account (commands that read one account: `logs`, `eventlog`).
+    pub fn account(&self) -> &Account {
+        &self.contexts[0].account
+    }
 }
 
 /// Why a session could not start.
 #[derive(Debug, thiserror::Error)]
 pub enum SessionError {
-    #[error(transparent)]
-    Setup(#[from] SetupError),
+    #[error("context {0}: {1}")]
+    Setup(String, SetupError),
     #[error("cannot open the audit log {0}: {1}; fix its directory or run with --read-only")]
     Audit(String, std::io::Error),
+    #[error("{0}")]
+    Contexts(String),
 }
 
-fn executor(
-    glue: Arc<dyn GlueWrite>,
-    emr: Arc<dyn EmrWrite>,
-    context: &Context,
-) -> Result<Arc<Executor>, SessionError> {
+fn audit_log() -> Result<Arc<AuditLog>, SessionError> {
     let path = audit_path();
     let log = AuditLog::open(&path).map_err(|e| SessionError::Audit(path.display().to_string(), e))?;
-    let caller = Caller { arn: None, account: None, profile: context.profile.clone(), region: context.region.clone() };
-    Ok(Arc::new(Executor::new(glue, Arc::new(log), caller).with_emr(emr)))
+    Ok(Arc::new(log))
 }
 
-/// The AWS CLI's precedence: flags, then config `[aws]`, then the SDK's own chain.
-pub fn aws_options(cli: &Cli, settings: &Settings) -> AwsOptions {
+fn executor(glue: Arc<dyn GlueWrite>, emr: Arc<dyn EmrWrite>, ctx: &Ctx, log: Arc<AuditLog>) -> Arc<Executor> {
+    let caller = Caller { arn: None, account: None, profile: ctx.profile.clone(), region: ctx.region.clone() };
+    Arc::new(Executor::new(glue, log, caller).with_emr(emr))
+}
+
+/// The contexts the flags and config name (`--profile a,b --region x,y`, `[[contexts]]`,
+/// else one from `[aws]` and the default chain).
+pub fn specs(cli: &Cli, settings: &Settings) -> Result<Vec<CtxSpec>, SessionError> {
     let aws = &settings.config.aws;
+    let env_profile = std::env::var("AWS_PROFILE").ok().filter(|p| !p.is_empty());
+    resolve(
+        (cli.profile.as_deref(), cli.region.as_deref()),
+        &settings.config.contexts,
+        (aws.profile.as_deref(), aws.region.as_deref()),
+        env_profile.as_deref(),
+    )
+    .map_err(SessionError::Contexts)
+}
+
+/// The AWS CLI's precedence for one context: its profile and Region, then the SDK's chain;
+/// the endpoint from the flag, then `[aws]`.
+pub fn aws_options(cli: &Cli, settings: &Settings, spec: &CtxSpec) -> AwsOptions {
     AwsOptions {
-        profile: cli.profile.clone().or_else(|| aws.profile.clone()),
-        region: cli.region.clone().or_else(|| aws.region.clone()),
-        endpoint_url: cli.endpoint_url.clone().or_else(|| aws.endpoint_url.clone()),
+        profile: spec.profile.clone(),
+        region: spec.region.clone(),
+        endpoint_url: cli.endpoint_url.clone().or_else(|| settings.config.aws.endpoint_url.clone()),
         ..AwsOptions::default()
     }
 }
 
 /// Who and where this session is, with the state dir and the session id read once here (so
 /// `update` reads neither the environment nor a clock).
-fn context(profile: Option<String>, region: String, read_only: bool, demo: bool) -> Context {
+fn context(first: &Ctx, read_only: bool, demo: bool) -> Context {
     Context {
-        profile,
-        region,
+        profile: first.profile.clone(),
+        region: first.region.clone(),
         account: None,
         read_only,
         demo,
@@ -70,34 +102,63 @@ fn context(profile: Option<String>, region: String, read_only: bool, demo: bool)
 /// No AWS: the standalone event log viewer on a local file.
 pub fn offline() -> Session {
     let account = crate::aws::offline::account();
-    let context = context(None, "offline".into(), true, false);
-    Session { account, clock: Arc::new(Utc::now), context, executor: None }
+    let ctx = Ctx { name: "offline".into(), region: "offline".into(), read_only: true, ..Default::default() };
+    let context = context(&ctx, true, false);
+    Session { contexts: vec![Connected { ctx, account, executor: None }], clock: Arc::new(Utc::now), context }
+}
+
+fn demo(read_only: bool) -> Result<Session, SessionError> {
+    let demo = DemoAccount::live();
+    let account = demo.account();
+    let spec = CtxSpec { name: "demo".into(), profile: account.profile.clone(), ..Default::default() };
+    let ctx = Ctx::new(&spec, account.region.clone());
+    let executor = if read_only {
+        None
+    } else {
+        Some(executor(Arc::new(demo.clone()), Arc::new(demo.clone()), &ctx, audit_log()?))
+    };
+    let context = context(&ctx, read_only, true);
+    let clock: Clock = Arc::new(move || demo.now());
+    Ok(Session { contexts: vec![Connected { ctx, account, executor }], clock, context })
+}
+
+/// Connect one context: its own SDK config (credential chain, Region), read clients, and a
+/// write side unless it (or the session) is read-only.
+async fn connect_one(
+    cli: &Cli,
+    settings: &Settings,
+    spec: &CtxSpec,
+    log: Option<&Arc<AuditLog>>,
+) -> Result<Connected, SessionError> {
+    let loaded =
+        sdk::load(&aws_options(cli, settings, spec)).await.map_err(|e| SessionError::Setup(spec.name.clone(), e))?;
+    let mut account = sdk::account(&loaded);
+    let rates = &settings.config.logs;
+    account.logs = sdk::logs(&loaded, account.stats.clone(), rates.filter_log_events_per_s, rates.get_log_events_per_s);
+    let ctx = Ctx::new(spec, account.region.clone());
+    let executor = match log {
+        Some(log) if !spec.read_only => Some(executor(
+            sdk::writer(&loaded, account.stats.clone()),
+            sdk::emr_writer(&loaded, account.stats.clone()),
+            &ctx,
+            log.clone(),
+        )),
+        _ => None,
+    };
+    Ok(Connected { ctx, account, executor })
 }
 
 pub async fn connect(cli: &Cli, settings: &Settings) -> Result<Session, SessionError> {
     let read_only = cli.read_only || settings.config.read_only;
     if cli.demo {
-        let demo = DemoAccount::live();
-        let account = demo.account();
-        let context = context(account.profile.clone(), account.region.clone(), read_only, true);
-        let executor =
-            if read_only { None } else { Some(executor(Arc::new(demo.clone()), Arc::new(demo.clone()), &context)?) };
-        let clock: Clock = Arc::new(move || demo.now());
-        return Ok(Session { account, clock, context, executor });
+        return demo(read_only);
     }
-    let loaded = sdk::load(&aws_options(cli, settings)).await?;
-    let mut account = sdk::account(&loaded);
-    let rates = &settings.config.logs;
-    account.logs = sdk::logs(&loaded, account.stats.clone(), rates.filter_log_events_per_s, rates.get_log_events_per_s);
-    let context = context(account.profile.clone(), account.region.clone(), read_only, false);
-    let executor = if read_only {
-        None
-    } else {
-        Some(executor(
-            sdk::writer(&loaded, account.stats.clone()),
-            sdk::emr_writer(&loaded, account.stats.clone()),
-            &context,
-        )?)
-    };
-    Ok(Session { account, clock: Arc::new(Utc::now), context, executor })
+    let specs = specs(cli, settings)?;
+    let log = if read_only || specs.iter().all(|s| s.read_only) { None } else { Some(audit_log()?) };
+    let mut contexts = Vec::with_capacity(specs.len());
+    for spec in &specs {
+        contexts.push(connect_one(cli, settings, spec, log.as_ref()).await?);
+    }
+    let context = context(&contexts[0].ctx, read_only, false);
+    Ok(Session { contexts, clock: Arc::new(Utc::now), context })
 }

@@ -113,9 +113,9 @@ async fn stop_needs_a_running_run_and_takes_marked_ones() {
 async fn bookmark_reset_requires_typing_the_job_name() {
     let mut s = on_runs_of("orders_curate").await;
     let fx = update(&mut s, ch('b'));
-    assert!(fx.contains(&Effect::LoadBookmark("orders_curate".into())));
+    assert!(fx.contains(&Effect::LoadBookmark { ctx: 0, job: "orders_curate".into() }));
     let bm = batchtop::model::Bookmark { job_name: "orders_curate".into(), version: 3, ..Default::default() };
-    update(&mut s, Msg::BookmarkLoaded { job: "orders_curate".into(), result: Ok(bm) });
+    update(&mut s, Msg::BookmarkLoaded { ctx: 0, job: "orders_curate".into(), result: Ok(bm) });
     update(&mut s, ch('r'));
     assert!(matches!(s.overlay, Some(Overlay::Confirm(_))));
     // `y` is just a letter of the name here, Enter with a wrong name does nothing.
@@ -135,7 +135,7 @@ async fn bookmark_rewinds_to_the_selected_run() {
         _ => panic!("runs view"),
     };
     update(&mut s, ch('b'));
-    update(&mut s, Msg::BookmarkLoaded { job: "orders_curate".into(), result: Ok(Default::default()) });
+    update(&mut s, Msg::BookmarkLoaded { ctx: 0, job: "orders_curate".into(), result: Ok(Default::default()) });
     update(&mut s, ch('w'));
     let fx = update(&mut s, ch('y'));
     assert_eq!(executes(&fx), vec![Command::RewindBookmark { job: "orders_curate".into(), run_id }]);
@@ -156,7 +156,7 @@ async fn read_only_has_no_mutating_keys_anywhere() {
         assert!(executes(&fx).is_empty());
     }
     update(&mut s, ch('b'));
-    update(&mut s, Msg::BookmarkLoaded { job: "orders_ingest_raw".into(), result: Ok(Default::default()) });
+    update(&mut s, Msg::BookmarkLoaded { ctx: 0, job: "orders_ingest_raw".into(), result: Ok(Default::default()) });
     for c in ['r', 'w'] {
         update(&mut s, ch(c));
         assert!(!matches!(s.overlay, Some(Overlay::Confirm(_))), "no reset or rewind in read-only");

@@ -22,9 +22,9 @@ async fn open_workflow(name: &str, w: u16, h: u16) -> (batchtop::state::AppState
     typed(&mut s, name);
     update(&mut s, key(KeyCode::Enter));
     let fx = update(&mut s, key(KeyCode::Enter));
-    assert!(fx.contains(&Effect::LoadWorkflowRuns(name.into())), "{fx:?}");
+    assert!(fx.contains(&Effect::LoadWorkflowRuns { ctx: 0, workflow: name.into() }), "{fx:?}");
     let runs = demo.workflow_runs(name, 50).await;
-    update(&mut s, Msg::WorkflowRunsLoaded { workflow: name.into(), result: runs });
+    update(&mut s, Msg::WorkflowRunsLoaded { ctx: 0, workflow: name.into(), result: runs });
     (s, demo)
 }
 
@@ -133,7 +133,7 @@ async fn confirmation_and_bookmark_overlays() {
     assert!(screen(&s).contains("loading GetJobBookmark"));
     let demo = batchtop::aws::demo::DemoAccount::fixed();
     let bm = batchtop::aws::GlueRead::job_bookmark(&demo, "orders_curate").await;
-    update(&mut s, Msg::BookmarkLoaded { job: "orders_curate".into(), result: bm });
+    update(&mut s, Msg::BookmarkLoaded { ctx: 0, job: "orders_curate".into(), result: bm });
     let text = screen(&s);
     assert!(text.contains("jsonBookmark") && text.contains("w rewinds to run"), "{text}");
     assert_snapshot!("bookmark_120x40", text);

@@ -117,7 +117,8 @@ async fn a_log_that_cannot_be_read_says_why() {
 async fn refresh_reads_a_growing_log_again() {
     let (mut s, _) = loaded_state(120, 40).await;
     let source = EventLogSource::S3("s3://b/logs/".into());
-    let fx = batchtop::app::msg::Effect::LoadEventLog { source: source.clone(), after_ms: Some(42), follow: None };
+    let fx =
+        batchtop::app::msg::Effect::LoadEventLog { ctx: 0, source: source.clone(), after_ms: Some(42), follow: None };
     let mut pane = batchtop::state::eventlog::EventLogPane::new(source.clone());
     pane.after_ms = Some(42);
     s.stack.push(View::EventLog(Box::new(pane)));

@@ -40,7 +40,7 @@ async fn open_failed(
     typed(&mut s, error_part);
     update(&mut s, key(KeyCode::Enter));
     let fx = update(&mut s, ch('l'));
-    let Some(Effect::StartTail { id, plan, pattern: None }) =
+    let Some(Effect::StartTail { id, plan, pattern: None, .. }) =
         fx.into_iter().find(|e| matches!(e, Effect::StartTail { .. }))
     else {
         panic!("l starts a tail")

@@ -51,7 +51,7 @@ async fn collect(rx: &mut mpsc::Receiver<Msg>, seen: &mut BTreeMap<SourceId, See
     while seen.values().filter(|s| s.loaded >= n).count() < FIRST_CALL.len() {
         let msg = tokio::time::timeout_at(deadline, rx.recv()).await.expect("every source reports").expect("open");
         let source = match &msg {
-            Msg::Polling { source } => *source,
+            Msg::Polling { source, .. } => *source,
             Msg::Loaded(l) => l.source,
             _ => continue,
         };

@@ -102,7 +102,7 @@ async fn answer_load(
     cache: &CostCache,
     s: &batchtop::state::AppState,
 ) -> Msg {
-    let Some(Effect::LoadCost { force, account }) = fx.iter().find(|e| matches!(e, Effect::LoadCost { .. })) else {
+    let Some(Effect::LoadCost { force, account, .. }) = fx.iter().find(|e| matches!(e, Effect::LoadCost { .. })) else {
         panic!("no LoadCost in {fx:?}")
     };
     let query = CostQuery::last_days(s.now.date_naive(), &s.settings.config.cost);
@@ -117,7 +117,7 @@ async fn cost_pane_answers_which_stream_jumped_and_asks_before_a_billed_refresh(
     let cache = CostCache::new(&dir, std::time::Duration::from_secs(6 * 3600));
     let (mut s, demo) = loaded_state(120, 40).await;
     let fx = command(&mut s, "cost");
-    assert!(fx.contains(&Effect::LoadCost { force: false, account: "000000000000".into() }), "{fx:?}");
+    assert!(fx.contains(&Effect::LoadCost { ctx: 0, force: false, account: "000000000000".into() }), "{fx:?}");
     let loading = screen(&s);
     assert!(loading.contains("loading"), "{loading}");
     let msg = answer_load(&demo, &fx, &cache, &s).await;
@@ -147,14 +147,14 @@ async fn cost_pane_answers_which_stream_jumped_and_asks_before_a_billed_refresh(
     assert!(!fx.iter().any(|e| matches!(e, Effect::LoadCost { .. })));
     update(&mut s, ctrl('r'));
     let fx = update(&mut s, ch('y'));
-    assert!(fx.contains(&Effect::LoadCost { force: true, account: "000000000000".into() }), "{fx:?}");
+    assert!(fx.contains(&Effect::LoadCost { ctx: 0, force: true, account: "000000000000".into() }), "{fx:?}");
     let msg = answer_load(&demo, &fx, &cache, &s).await;
     update(&mut s, msg);
     assert_eq!(s.cost.requests, 2);
     // Past the TTL the pane reloads by itself, once.
     let now = s.now + chrono::Duration::hours(7);
     let fx = update(&mut s, Msg::Tick { now, stats: Default::default() });
-    assert!(fx.iter().any(|e| matches!(e, Effect::LoadCost { force: false, .. })), "{fx:?}");
+    assert!(fx.iter().any(|e| matches!(e, Effect::LoadCost { ctx: 0, force: false, .. })), "{fx:?}");
     let now = s.now + chrono::Duration::seconds(1);
     let fx = update(&mut s, Msg::Tick { now, stats: Default::default() });
     assert!(!fx.iter().any(|e| matches!(e, Effect::LoadCost { .. })), "in flight: {fx:?}");

@@ -76,7 +76,10 @@ async fn error_and_stale_state() {
             message: "credentials for profile prod expired: run aws sso login --profile prod".into(),
         };
         let now = s.now;
-        update(&mut s, Msg::Loaded(Loaded { source: SourceId::Glue, generation: 2, at: now, result: Err(err) }));
+        update(
+            &mut s,
+            Msg::Loaded(Loaded { ctx: 0, source: SourceId::Glue, generation: 2, at: now, result: Err(err) }),
+        );
         let later = now + chrono::Duration::seconds(192);
         update(&mut s, Msg::Tick { now: later, stats: Default::default() });
         let text = screen(&s);

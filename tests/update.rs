@@ -102,6 +102,7 @@ async fn selection_follows_the_job_when_data_reorders() {
     update(
         &mut s,
         Msg::Loaded(Loaded {
+            ctx: 0,
             source: SourceId::Glue,
             generation: 2,
             at: now,
@@ -179,13 +180,14 @@ async fn failure_keeps_data_and_stale_generations_are_dropped() {
         message: "glue:GetJobs throttled".into(),
     };
     let now = s.now;
-    update(&mut s, Msg::Loaded(Loaded { source: SourceId::Glue, generation: 3, at: now, result: Err(err) }));
+    update(&mut s, Msg::Loaded(Loaded { ctx: 0, source: SourceId::Glue, generation: 3, at: now, result: Err(err) }));
     assert_eq!(s.data.jobs.len(), 30);
     assert_eq!(s.status(SourceId::Glue).error.as_ref().map(|e| e.kind), Some(ErrorKind::Throttled));
     // An older cycle arriving late changes nothing.
     let fx = update(
         &mut s,
         Msg::Loaded(Loaded {
+            ctx: 0,
             source: SourceId::Glue,
             generation: 2,
             at: now,

@@ -19,13 +19,18 @@ pub fn on_action(state: &mut AppState, action: Action) -> Vec<Effect> {
         // The keymap has no such keys in read-only mode; this is the second lock.
         return Vec::new();
     }
+    let ctx = state.ctx(state.focus_ctx());
+    if action.is_mutating() && ctx.read_only {
+        state.flash = Some(format!("context {} is read-only: nothing can be changed there", ctx.name));
+        return vec![Effect::Redraw];
+    }
     if let Some(cmd) = emr_command(state, action) {
         match cmd {
             Ok(mut cmd) => {
                 if let Command::RerunEmr { client_token, .. } = &mut cmd {
                     *client_token = state.next_client_token();
                 }
-                ask(state, cmd)
+                ask(state, state.focus_ctx(), cmd)
             }
             Err(why) => state.flash = Some(why),
         }
@@ -52,7 +57,7 @@ pub fn on_action(state: &mut AppState, action: Action) -> Vec<Effect> {
         _ => return Vec::new(),
     };
     match command {
-        Ok(cmd) => ask(state, cmd),
+        Ok(cmd) => ask(state, state.focus_ctx(), cmd),
         Err(why) => state.flash = Some(why),
     }
     vec![Effect::Redraw]
@@ -101,12 +106,12 @@ fn emr_command(state: &AppState, action: Action) -> Option<Result<Command, Strin
 }
 
 /// Open the confirmation of `cmd`, unless the same command is already in flight.
-pub fn ask(state: &mut AppState, cmd: Command) {
+pub fn ask(state: &mut AppState, ctx: usize, cmd: Command) {
     if state.pending.contains(&cmd.key()) {
         state.flash = Some(format!("{} is already in flight for {}", cmd.api_call(), cmd.target()));
         return;
     }
-    state.overlay = Some(Overlay::Confirm(Confirm::new(cmd)));
+    state.overlay = Some(Overlay::Confirm(Confirm::new(ctx, cmd)));
 }
 
 /// The job (and run) the cursor is on: in the jobs pane, a run history, a run detail,
@@ -223,12 +228,19 @@ fn open_bookmark(state: &mut AppState) -> Vec<Effect> {
         Some(View::Runs(_)) | Some(View::Detail(_)) | Some(View::Graph(_)) => run.map(|r| r.id.clone()),
         _ => None,
     };
-    state.overlay = Some(Overlay::Bookmark(BookmarkView { job: job.clone(), entry: None, rewind_to }));
-    vec![Effect::LoadBookmark(job), Effect::Redraw]
+    let ctx = state.focus_ctx();
+    state.overlay = Some(Overlay::Bookmark(BookmarkView { ctx, job: job.clone(), entry: None, rewind_to }));
+    vec![Effect::LoadBookmark { ctx, job }, Effect::Redraw]
 }
 
-pub fn bookmark_loaded(state: &mut AppState, job: String, result: Result<Bookmark, AwsError>) -> Vec<Effect> {
+pub fn bookmark_loaded(
+    state: &mut AppState,
+    ctx: usize,
+    job: String,
+    result: Result<Bookmark, AwsError>,
+) -> Vec<Effect> {
     if let Some(Overlay::Bookmark(b)) = &mut state.overlay
+        && b.ctx == ctx
         && b.job == job
     {
         b.entry = Some(result.map_err(|e| e.message));
@@ -249,12 +261,13 @@ pub fn on_overlay_key(state: &mut AppState, key: KeyEvent) -> Vec<Effect> {
 
 fn on_bookmark_key(state: &mut AppState, key: KeyEvent, b: BookmarkView) -> Vec<Effect> {
     let loaded = matches!(b.entry, Some(Ok(_)));
+    let writable = !state.context.read_only && !state.ctx(b.ctx).read_only;
     match key.code {
-        KeyCode::Char('r') if loaded && !state.context.read_only => {
-            ask(state, Command::ResetBookmark { job: b.job });
+        KeyCode::Char('r') if loaded && writable => {
+            ask(state, b.ctx, Command::ResetBookmark { job: b.job });
         }
-        KeyCode::Char('w') if loaded && !state.context.read_only => match b.rewind_to.clone() {
-            Some(run_id) => ask(state, Command::RewindBookmark { job: b.job, run_id }),
+        KeyCode::Char('w') if loaded && writable => match b.rewind_to.clone() {
+            Some(run_id) => ask(state, b.ctx, Command::RewindBookmark { job: b.job, run_id }),
             None => {
                 state.flash = Some("open the job's runs and select the run to rewind to, then press b".into());
                 state.overlay = Some(Overlay::Bookmark(b));
@@ -296,7 +309,7 @@ fn on_confirm_key(state: &mut AppState, key: KeyEvent, mut c: Confirm) -> Vec<Ef
     // Commands that ask for the target's name: type it, then Enter.
     if let Some(name) = c.command.typed_confirmation().map(str::to_string) {
         match key.code {
-            KeyCode::Enter if c.typed == name => return confirm(state, c.command),
+            KeyCode::Enter if c.typed == name => return confirm(state, c.ctx, c.command),
             KeyCode::Enter => {
                 state.flash = Some(format!("type {name} exactly to confirm, or esc to cancel"));
                 state.overlay = Some(Overlay::Confirm(c));
@@ -315,7 +328,7 @@ fn on_confirm_key(state: &mut AppState, key: KeyEvent, mut c: Confirm) -> Vec<Ef
     }
     let args = c.command.editable().map_or(0, BTreeMap::len);
     match key.code {
-        KeyCode::Char('y') if !ctrl => return confirm(state, c.command),
+        KeyCode::Char('y') if !ctrl => return confirm(state, c.ctx, c.command),
         KeyCode::Down if args > 0 => {
             c.selected_arg = (c.selected_arg + 1).min(args - 1);
             state.overlay = Some(Overlay::Confirm(c));
@@ -339,14 +352,14 @@ fn on_confirm_key(state: &mut AppState, key: KeyEvent, mut c: Confirm) -> Vec<Ef
     vec![Effect::Redraw]
 }
 
-fn confirm(state: &mut AppState, cmd: Command) -> Vec<Effect> {
+fn confirm(state: &mut AppState, ctx: usize, cmd: Command) -> Vec<Effect> {
     let key = cmd.key();
     if !state.pending.insert(key) {
         state.flash = Some(format!("{} is already in flight for {}", cmd.api_call(), cmd.target()));
         return vec![Effect::Redraw];
     }
     state.flash = Some(format!("⏳ {} {} …", cmd.api_call(), cmd.target()));
-    vec![Effect::Execute(Confirmed::by_user(cmd)), Effect::Redraw]
+    vec![Effect::Execute { ctx, confirmed: Confirmed::by_user(cmd) }, Effect::Redraw]
 }
 
 pub fn done(state: &mut AppState, command: Command, result: Result<Outcome, AwsError>) -> Vec<Effect> {
@@ -370,7 +383,7 @@ pub fn done(state: &mut AppState, command: Command, result: Result<Outcome, AwsE
     ];
     fx.extend(clip);
     if let Some(View::WorkflowRuns(w)) = state.stack.last() {
-        fx.push(Effect::LoadWorkflowRuns(w.workflow.clone()));
+        fx.push(Effect::LoadWorkflowRuns { ctx: w.ctx, workflow: w.workflow.clone() });
     }
     fx.push(Effect::Redraw);
     fx

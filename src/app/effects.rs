@@ -17,11 +17,18 @@ use crate::poll::{Clock, Pollers};
 /// Runs of a workflow read for its history view.
 const WORKFLOW_RUNS: usize = 50;
 
-/// What effects need: the account's clients, the pollers to wake, the running tails.
-pub struct Effects {
+/// One context at run time: its read clients, its write side (None when read-only), its
+/// pollers.
+pub struct Runtime {
     pub account: Account,
     pub executor: Option<Arc<Executor>>,
     pub pollers: Pollers,
+}
+
+/// What effects need: each context's clients and pollers, the running tails.
+pub struct Effects {
+    /// By context index (at least one).
+    pub contexts: Vec<Runtime>,
     pub clock: Clock,
     pub settings: Arc<Settings>,
     pub tx: mpsc::Sender<Msg>,
@@ -32,15 +39,23 @@ pub struct Effects {
 
 impl Effects {
     pub fn new(
-        account: Account,
-        executor: Option<Arc<Executor>>,
+        contexts: Vec<(Account, Option<Arc<Executor>>)>,
         clock: Clock,
         settings: Arc<Settings>,
         tx: mpsc::Sender<Msg>,
     ) -> Self {
         let cost_cache =
             crate::cost::cache::CostCache::new(crate::cost::cache::default_dir(), settings.config.cost.ttl.0);
-        Self { account, executor, pollers: Pollers::default(), clock, settings, tx, cost_cache, tails: HashMap::new() }
+        let contexts = contexts
+            .into_iter()
+            .map(|(account, executor)| Runtime { account, executor, pollers: Pollers::default() })
+            .collect();
+        Self { contexts, clock, settings, tx, cost_cache, tails: HashMap::new() }
+    }
+
+    /// The read clients of context `ctx` (the first one for an unknown index).
+    fn account(&self, ctx: usize) -> &Account {
+        &self.contexts.get(ctx).or(self.contexts.first()).expect("a session has at least one context").account
     }
 
     /// Carry out one effect; `true` when the screen needs drawing.
@@ -48,21 +63,23 @@ impl Effects {
         match effect {
             Effect::Redraw => return true,
             Effect::Quit => {}
-            Effect::PollNow(source) => self.pollers.wake(source),
-            Effect::StartTail { id, plan, pattern } => self.start_tail(id, plan, pattern),
+            Effect::PollNow(source) => self.contexts.iter().for_each(|c| c.pollers.wake(source)),
+            Effect::StartTail { ctx, id, plan, pattern } => self.start_tail(ctx, id, plan, pattern),
             Effect::StopTail(id) => self.stop_tail(id),
             Effect::WriteFile { path, contents } => self.write_file(path, contents),
-            Effect::LoadCost { force, account } => self.load_cost(force, account),
-            Effect::LoadEmrAttempts { app_id, run_id } => self.load_emr_attempts(app_id, run_id),
-            Effect::LoadEventLog { source, after_ms, follow } => self.load_event_log(source, after_ms, follow),
+            Effect::LoadCost { ctx, force, account } => self.load_cost(ctx, force, account),
+            Effect::LoadEmrAttempts { ctx, app_id, run_id } => self.load_emr_attempts(ctx, app_id, run_id),
+            Effect::LoadEventLog { ctx, source, after_ms, follow } => {
+                self.load_event_log(ctx, source, after_ms, follow);
+            }
             Effect::Clipboard(text) => {
                 if let Err(e) = crate::terminal::copy_to_clipboard(&text) {
                     tracing::warn!(error = %e, "OSC 52 clipboard write failed");
                 }
             }
-            Effect::LoadWorkflowRuns(workflow) => self.load_workflow_runs(workflow),
-            Effect::Execute(confirmed) => self.execute(confirmed),
-            Effect::LoadBookmark(job) => self.load_bookmark(job),
+            Effect::LoadWorkflowRuns { ctx, workflow } => self.load_workflow_runs(ctx, workflow),
+            Effect::Execute { ctx, confirmed } => self.execute(ctx, confirmed),
+            Effect::LoadBookmark { ctx, job } => self.load_bookmark(ctx, job),
         }
         false
     }
@@ -88,11 +105,11 @@ impl Effects {
         }
     }
 
-    fn start_tail(&mut self, id: u64, plan: crate::logs::locate::Plan, pattern: Option<String>) {
+    fn start_tail(&mut self, ctx: usize, id: u64, plan: crate::logs::locate::Plan, pattern: Option<String>) {
         let (ttx, mut trx) = mpsc::channel(64);
         let live = self.settings.config.logs.live_tail;
         let opts = crate::poll::logs::TailOptions { live, pattern, ..Default::default() };
-        let (logs, objects) = (self.account.logs.clone(), self.account.objects.clone());
+        let (logs, objects) = (self.account(ctx).logs.clone(), self.account(ctx).objects.clone());
         let tail = tokio::spawn(crate::poll::logs::run_tail(logs, objects, plan, opts, ttx));
         let tx = self.tx.clone();
         let forward = tokio::spawn(async move {
@@ -122,8 +139,8 @@ impl Effects {
         });
     }
 
-    fn load_cost(&self, force: bool, key: String) {
-        let reader = self.account.cost.clone();
+    fn load_cost(&self, ctx: usize, force: bool, key: String) {
+        let reader = self.account(ctx).cost.clone();
         let cache = self.cost_cache.clone();
         let now = (self.clock)();
         let query = crate::cost::CostQuery::last_days(now.date_naive(), &self.settings.config.cost);
@@ -133,8 +150,8 @@ impl Effects {
         });
     }
 
-    fn load_emr_attempts(&self, app_id: String, run_id: String) {
-        let reader = self.account.emr.clone();
+    fn load_emr_attempts(&self, ctx: usize, app_id: String, run_id: String) {
+        let reader = self.account(ctx).emr.clone();
         self.answer(async move {
             let result = reader.attempts(&app_id, &run_id).await;
             Msg::EmrAttemptsLoaded { app_id, run_id, result }
@@ -143,11 +160,12 @@ impl Effects {
 
     fn load_event_log(
         &mut self,
+        ctx: usize,
         source: crate::state::eventlog::EventLogSource,
         after_ms: Option<i64>,
         follow: Option<u64>,
     ) {
-        let objects = self.account.objects.clone();
+        let objects = self.account(ctx).objects.clone();
         let ev = &self.settings.config.eventlog;
         let opts = crate::eventlog::Options {
             skew_floor_ms: ev.skew_floor.0.as_millis() as u64,
@@ -177,17 +195,19 @@ impl Effects {
         self.keep(id, [task, forward]);
     }
 
-    fn load_workflow_runs(&self, workflow: String) {
-        let reader = self.account.workflows.clone();
+    fn load_workflow_runs(&self, ctx: usize, workflow: String) {
+        let reader = self.account(ctx).workflows.clone();
         self.answer(async move {
             let result = reader.workflow_runs(&workflow, WORKFLOW_RUNS).await;
-            Msg::WorkflowRunsLoaded { workflow, result }
+            Msg::WorkflowRunsLoaded { ctx, workflow, result }
         });
     }
 
-    fn execute(&self, confirmed: Confirmed) {
+    /// Run `confirmed` with context `ctx`'s write side only: an unknown context or a
+    /// read-only one sends nothing.
+    fn execute(&self, ctx: usize, confirmed: Confirmed) {
         let command = confirmed.command().clone();
-        let executor = self.executor.clone();
+        let executor = self.contexts.get(ctx).and_then(|c| c.executor.clone());
         self.answer(async move {
             let result = match executor {
                 Some(ex) => ex.run(confirmed).await,
@@ -201,11 +221,11 @@ impl Effects {
         });
     }
 
-    fn load_bookmark(&self, job: String) {
-        let glue = self.account.glue.clone();
+    fn load_bookmark(&self, ctx: usize, job: String) {
+        let glue = self.account(ctx).glue.clone();
         self.answer(async move {
             let result = glue.job_bookmark(&job).await;
-            Msg::BookmarkLoaded { job, result }
+            Msg::BookmarkLoaded { ctx, job, result }
         });
     }
 }

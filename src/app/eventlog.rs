@@ -45,12 +45,14 @@ fn emr(run: Option<&crate::model::EmrRun>) -> Result<(EventLogSource, Option<i64
 /// Push the view and ask the loop to read `source`.
 pub fn open(state: &mut AppState, source: EventLogSource, after_ms: Option<i64>) -> Vec<Effect> {
     let mut pane = EventLogPane::new(source.clone());
+    let ctx = state.focus_ctx();
+    pane.ctx = ctx;
     pane.after_ms = after_ms;
     state.next_view_id += 1;
     pane.follow = state.next_view_id * 1000;
     let follow = Some(pane.follow);
     state.stack.push(View::EventLog(Box::new(pane)));
-    vec![Effect::LoadEventLog { source, after_ms, follow }, Effect::Redraw]
+    vec![Effect::LoadEventLog { ctx, source, after_ms, follow }, Effect::Redraw]
 }
 
 pub fn loaded(
@@ -91,8 +93,8 @@ pub fn on_action(state: &mut AppState, action: Action) -> Option<Vec<Effect>> {
         // Read the log again: a running application's log has grown.
         Action::Refresh => {
             state.flash = Some("reading the event log again…".into());
-            let (source, after_ms) = (e.source.clone(), e.after_ms);
-            return Some(vec![Effect::LoadEventLog { source, after_ms, follow: None }, Effect::Redraw]);
+            let (ctx, source, after_ms) = (e.ctx, e.source.clone(), e.after_ms);
+            return Some(vec![Effect::LoadEventLog { ctx, source, after_ms, follow: None }, Effect::Redraw]);
         }
         Action::Up | Action::Down | Action::PageUp | Action::PageDown | Action::Top | Action::Bottom => {
             let len = e.len();

@@ -46,8 +46,11 @@ pub fn open(state: &mut AppState) -> Vec<Effect> {
             state.next_view_id += 1;
             let id = state.next_view_id;
             let capacity = state.settings.config.logs.ring_lines;
-            state.stack.push(View::Logs(Box::new(LogViewPane::new(id, plan.clone(), capacity))));
-            vec![Effect::StartTail { id: id * 1000, plan, pattern: None }, Effect::Redraw]
+            let ctx = state.focus_ctx();
+            let mut pane = LogViewPane::new(id, plan.clone(), capacity);
+            pane.ctx = ctx;
+            state.stack.push(View::Logs(Box::new(pane)));
+            vec![Effect::StartTail { ctx, id: id * 1000, plan, pattern: None }, Effect::Redraw]
         }
         Err(why) => {
             state.flash = Some(why);
@@ -269,7 +272,8 @@ fn restart(v: &mut LogViewPane, pattern: Option<String>) -> Vec<Effect> {
     v.mode = crate::poll::logs::TailMode::Reading;
     let old = v.tail;
     v.tail += 1;
-    vec![Effect::StopTail(old), Effect::StartTail { id: v.tail, plan: v.plan.clone(), pattern }, Effect::Redraw]
+    let start = Effect::StartTail { ctx: v.ctx, id: v.tail, plan: v.plan.clone(), pattern };
+    vec![Effect::StopTail(old), start, Effect::Redraw]
 }
 
 /// How many rows the view has (for tests and the status line).

@@ -1,6 +1,7 @@
 //! The event loop: input, messages and a frame tick; redraws only when state changed.
 
 mod actions;
+mod contexts;
 pub mod effects;
 mod eventlog;
 pub mod fetch;

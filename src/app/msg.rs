@@ -12,7 +12,7 @@ pub use crate::poll::{Batch, Loaded, SourceData, SourceId};
 impl From<crate::poll::PollEvent> for Msg {
     fn from(e: crate::poll::PollEvent) -> Self {
         match e {
-            crate::poll::PollEvent::Polling(source) => Msg::Polling { source },
+            crate::poll::PollEvent::Polling { ctx, source } => Msg::Polling { ctx, source },
             crate::poll::PollEvent::Loaded(l) => Msg::Loaded(l),
         }
     }
@@ -32,11 +32,18 @@ pub enum Msg {
     },
     /// A poll cycle started.
     Polling {
+        ctx: usize,
         source: SourceId,
     },
     /// A poll cycle ended, for any source.
     Loaded(Loaded),
-    Identity(Result<CallerIdentity, AwsError>),
+    /// STS GetCallerIdentity answered for context `ctx`.
+    Identity {
+        ctx: usize,
+        result: Result<CallerIdentity, AwsError>,
+    },
+    /// Once a second, with the tick: each context's API counters.
+    ContextStats(Vec<StatsSnapshot>),
     /// A confirmed command finished.
     ActionDone {
         command: Command,
@@ -50,6 +57,7 @@ pub enum Msg {
     },
     /// GetWorkflowRuns answered for the run history view.
     WorkflowRunsLoaded {
+        ctx: usize,
         workflow: String,
         result: Result<Vec<WorkflowRun>, AwsError>,
     },
@@ -72,6 +80,7 @@ pub enum Msg {
     Written(Result<std::path::PathBuf, String>),
     /// GetJobBookmark answered.
     BookmarkLoaded {
+        ctx: usize,
         job: String,
         result: Result<Bookmark, AwsError>,
     },
@@ -84,20 +93,31 @@ pub enum Effect {
     Quit,
     /// Poll this source now (refresh key).
     PollNow(SourceId),
-    /// Run a command the user confirmed.
-    Execute(Confirmed),
+    /// Run a command the user confirmed, in context `ctx` (with that context's write client).
+    Execute {
+        ctx: usize,
+        confirmed: Confirmed,
+    },
     /// Read a job's bookmark.
-    LoadBookmark(String),
+    LoadBookmark {
+        ctx: usize,
+        job: String,
+    },
     /// Read a workflow's run history.
-    LoadWorkflowRuns(String),
+    LoadWorkflowRuns {
+        ctx: usize,
+        workflow: String,
+    },
     /// Read an EMR Serverless run's attempts.
     LoadEmrAttempts {
+        ctx: usize,
         app_id: String,
         run_id: String,
     },
     /// Read and summarise a Spark event log; `after_ms` picks Glue's application by start time.
     /// With `follow`, keep reading what the log gains (a running application) under that id.
     LoadEventLog {
+        ctx: usize,
         source: crate::state::eventlog::EventLogSource,
         after_ms: Option<i64>,
         follow: Option<u64>,
@@ -105,11 +125,13 @@ pub enum Effect {
     /// Load the cost report: the fresh cache if any, else Cost Explorer (`force`: always
     /// Cost Explorer, after the user confirmed). `account` keys the cache.
     LoadCost {
+        ctx: usize,
         force: bool,
         account: String,
     },
     /// Follow the logs of `plan` for the log view whose tail is `id`.
     StartTail {
+        ctx: usize,
         id: u64,
         plan: crate::logs::locate::Plan,
         pattern: Option<String>,

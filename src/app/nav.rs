@@ -53,12 +53,20 @@ pub fn step(state: &mut AppState, delta: isize) {
 pub fn open(state: &mut AppState) -> Vec<Effect> {
     let mut effects = vec![Effect::Redraw];
     let next = match state.active() {
-        Active::Pane(Pane::Jobs) => state.jobs.selected(&state.data).map(|j| View::Runs(RunsPane::new(&j.job.name))),
+        Active::Pane(Pane::Jobs) => {
+            state.jobs.selected(&state.data).map(|j| View::Runs(RunsPane::in_ctx(j.ctx, &j.job.name)))
+        }
         Active::Pane(Pane::Workflows) => state.wf_pane.selected().and_then(|i| state.workflows.get(i)).map(|w| {
-            effects.push(Effect::LoadWorkflowRuns(w.name.clone()));
-            View::WorkflowRuns(WorkflowRunsPane { workflow: w.name.clone(), ..Default::default() })
+            effects.push(Effect::LoadWorkflowRuns { ctx: w.ctx, workflow: w.name.clone() });
+            View::WorkflowRuns(WorkflowRunsPane { ctx: w.ctx, workflow: w.name.clone(), ..Default::default() })
         }),
         Active::Pane(Pane::Crawlers) | Active::Pane(Pane::Cost) => None,
+        Active::Pane(Pane::Ctx) => {
+            if let Some(ctx) = state.ctx_pane.selected() {
+                super::contexts::narrow(state, Some(ctx));
+            }
+            None
+        }
         Active::Pane(Pane::Dq) => state
             .dq_pane
             .selected()
@@ -74,7 +82,7 @@ pub fn open(state: &mut AppState) -> Vec<Effect> {
             None
         }
         Active::Pane(Pane::Emr) => state.emr_pane.selected().and_then(|i| state.emr.runs.get(i)).map(|r| {
-            effects.push(Effect::LoadEmrAttempts { app_id: r.app_id.clone(), run_id: r.id.clone() });
+            effects.push(Effect::LoadEmrAttempts { ctx: r.ctx, app_id: r.app_id.clone(), run_id: r.id.clone() });
             View::EmrDetail(crate::state::emr::EmrDetailPane {
                 app_id: r.app_id.clone(),
                 run_id: r.id.clone(),
@@ -86,13 +94,20 @@ pub fn open(state: &mut AppState) -> Vec<Effect> {
         | Active::View(View::DqDetail(_))
         | Active::View(View::Logs(_)) => None,
         Active::View(View::Runs(r)) => r.selected(&state.data).map(|run| {
-            View::Detail(DetailPane { job: r.job.clone(), run_id: run.id.clone(), scroll: 0, snapshot: None })
+            View::Detail(DetailPane {
+                ctx: r.ctx,
+                job: r.job.clone(),
+                run_id: run.id.clone(),
+                scroll: 0,
+                snapshot: None,
+            })
         }),
         Active::View(View::WorkflowRuns(w)) => {
-            w.selected().map(|run| View::Graph(GraphPane::at_first_failure(run.clone())))
+            w.selected().map(|run| View::Graph(GraphPane::at_first_failure(w.ctx, run.clone())))
         }
         Active::View(View::Graph(g)) => match g.selected_node().and_then(|n| n.job_run.clone()) {
             Some(run) => Some(View::Detail(DetailPane {
+                ctx: g.ctx,
                 job: run.job_name.clone(),
                 run_id: run.id.clone(),
                 scroll: 0,
@@ -133,6 +148,8 @@ pub fn back(state: &mut AppState) -> Vec<Effect> {
         state.emr_app = None;
         state.root = Pane::Apps;
         state.rebuild();
+    } else if state.narrow.is_some() {
+        super::contexts::narrow(state, None);
     }
     fx
 }

@@ -10,12 +10,11 @@ use crate::cost::CostReport;
 use crate::state::overlay::Overlay;
 use crate::state::{AppState, Pane};
 
-/// The cache key of this session's account: the account id once known, else profile and region.
+/// The cache key of the cost context's account: the account id once known, else profile
+/// and region.
 pub fn account_key(state: &AppState) -> String {
-    match &state.context.account {
-        Some(a) => a.clone(),
-        None => format!("{}@{}", state.context.profile.as_deref().unwrap_or("default"), state.context.region),
-    }
+    let c = state.ctx(state.cost_ctx());
+    c.account.clone().unwrap_or_else(|| c.place())
 }
 
 fn ttl(state: &AppState) -> Duration {
@@ -38,8 +37,10 @@ fn wants_load(state: &AppState) -> bool {
 
 fn load(state: &mut AppState, force: bool) -> Vec<Effect> {
     state.cost.loading = true;
-    state.status_mut(crate::poll::SourceId::Cost).polling = true;
-    vec![Effect::LoadCost { force, account: account_key(state) }, Effect::Redraw]
+    if let Some(s) = state.status_mut(state.cost_ctx(), crate::poll::SourceId::Cost) {
+        s.polling = true;
+    }
+    vec![Effect::LoadCost { ctx: state.cost_ctx(), force, account: account_key(state) }, Effect::Redraw]
 }
 
 /// `:cost` opened: load if needed.
@@ -82,22 +83,28 @@ pub fn on_refresh_key(state: &mut AppState, key: ratatui::crossterm::event::KeyE
 
 pub fn cost_loaded(state: &mut AppState, at: DateTime<Utc>, result: Result<Box<CostReport>, AwsError>) -> Vec<Effect> {
     state.cost.loading = false;
-    state.status_mut(crate::poll::SourceId::Cost).polling = false;
+    let ctx = state.cost_ctx();
+    if let Some(s) = state.status_mut(ctx, crate::poll::SourceId::Cost) {
+        s.polling = false;
+    }
     match result {
         Ok(report) => {
             if !report.from_cache {
                 state.cost.requests += report.requests;
                 state.cost.last_attempt = Some(at);
             }
-            let status = state.status_mut(crate::poll::SourceId::Cost);
-            status.last_ok = Some(report.fetched_at);
-            status.error = None;
+            if let Some(status) = state.status_mut(ctx, crate::poll::SourceId::Cost) {
+                status.last_ok = Some(report.fetched_at);
+                status.error = None;
+            }
             state.cost.set(*report);
         }
         Err(e) => {
             // A failed request may still have been billed; do not retry it for a TTL.
             state.cost.last_attempt = Some(at);
-            state.status_mut(crate::poll::SourceId::Cost).error = Some(e);
+            if let Some(s) = state.status_mut(ctx, crate::poll::SourceId::Cost) {
+                s.error = Some(e);
+            }
         }
     }
     state.rebuild();

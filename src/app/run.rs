@@ -26,15 +26,30 @@ pub async fn run(terminal: &mut Tui, session: Session, settings: Arc<Settings>) 
     run_with(terminal, session, settings, None).await
 }
 
-/// Start every poller of the account, and ask who the caller is.
+/// Start every poller of every context, and ask each who the caller is. Each context's
+/// pollers are its own tasks: one that stalls or fails holds up no other.
 fn start_pollers(fx: &mut Effects) {
-    fx.pollers = Pollers::start(&fx.account, &fx.settings, &fx.clock, &fx.tx);
-    let identity = fx.account.identity.clone();
-    let tx = fx.tx.clone();
-    fx.pollers.adopt(tokio::spawn(async move {
-        let r = identity.caller_identity().await;
-        let _ = tx.send(Msg::Identity(r)).await;
-    }));
+    let gate = crate::poll::Gate::new(fx.settings.config.poll.max_concurrency_total);
+    for (ctx, rt) in fx.contexts.iter_mut().enumerate() {
+        rt.pollers = Pollers::start_in((ctx, gate.clone()), &rt.account, &fx.settings, &fx.clock, &fx.tx);
+        let identity = rt.account.identity.clone();
+        let tx = fx.tx.clone();
+        rt.pollers.adopt(tokio::spawn(async move {
+            let result = identity.caller_identity().await;
+            let _ = tx.send(Msg::Identity { ctx, result }).await;
+        }));
+    }
+}
+
+/// The tick: the clock and the API counters (summed, and per context when there are several).
+fn tick_msgs(fx: &Effects, clock: &crate::poll::Clock) -> Vec<Msg> {
+    let per: Vec<crate::aws::StatsSnapshot> = fx.contexts.iter().map(|c| c.account.stats.snapshot()).collect();
+    let stats = crate::aws::StatsSnapshot::sum(&per);
+    let mut msgs = vec![Msg::Tick { now: clock(), stats }];
+    if per.len() > 1 {
+        msgs.push(Msg::ContextStats(per));
+    }
+    msgs
 }
 
 /// As `run`; with `event_log`, open that log standalone: no pollers, `q` quits.
@@ -44,10 +59,17 @@ pub async fn run_with(
     settings: Arc<Settings>,
     event_log: Option<crate::state::eventlog::EventLogSource>,
 ) -> color_eyre::Result<()> {
-    let Session { account, clock, context, executor } = session;
+    let Session { contexts, clock, context } = session;
     let (tx, mut rx) = mpsc::channel::<Msg>(256);
-    let mut fx = Effects::new(account, executor, clock.clone(), settings.clone(), tx);
+    let ctxs = contexts.iter().map(|c| c.ctx.clone()).collect();
+    let mut fx = Effects::new(
+        contexts.into_iter().map(|c| (c.account, c.executor)).collect(),
+        clock.clone(),
+        settings.clone(),
+        tx,
+    );
     let mut state = AppState::new(settings, context, clock());
+    state.set_contexts(ctxs);
     let size = terminal.size()?;
     update(&mut state, Msg::Resize { width: size.width, height: size.height });
     let mut pending = Vec::new();
@@ -71,27 +93,28 @@ pub async fn run_with(
             dirty = false;
             last_draw = Some(Instant::now());
         }
-        let first = tokio::select! {
+        let mut batch: Vec<Msg> = tokio::select! {
             ev = events.next() => match ev {
-                Some(Ok(Event::Key(k))) => Some(Msg::Key(k)),
-                Some(Ok(Event::Resize(width, height))) => Some(Msg::Resize { width, height }),
-                Some(Ok(_)) => None,
+                Some(Ok(Event::Key(k))) => vec![Msg::Key(k)],
+                Some(Ok(Event::Resize(width, height))) => vec![Msg::Resize { width, height }],
+                Some(Ok(_)) => Vec::new(),
                 Some(Err(e)) => return Err(e.into()),
                 None => return Ok(()),
             },
-            m = rx.recv() => m,
-            _ = tick.tick() => Some(Msg::Tick { now: clock(), stats: fx.account.stats.snapshot() }),
-            _ = tokio::time::sleep(wait), if dirty => None,
+            m = rx.recv() => m.into_iter().collect(),
+            _ = tick.tick() => tick_msgs(&fx, &clock),
+            _ = tokio::time::sleep(wait), if dirty => Vec::new(),
             _ = term_signal.recv() => return Ok(()),
         };
         // Fold everything already queued into this one frame.
-        let mut batch: Vec<Msg> = first.into_iter().collect();
         while let Ok(m) = rx.try_recv() {
             batch.push(m);
         }
         let mut effects: Vec<Effect> = std::mem::take(&mut pending);
         for m in batch {
-            if let (Msg::Identity(Ok(id)), Some(ex)) = (&m, &fx.executor) {
+            if let Msg::Identity { ctx, result: Ok(id) } = &m
+                && let Some(ex) = fx.contexts.get(*ctx).and_then(|c| c.executor.as_ref())
+            {
                 ex.set_identity(id.arn.clone(), id.account.clone());
             }
             effects.extend(update(&mut state, m));

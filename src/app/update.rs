@@ -45,8 +45,10 @@ pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
             });
             vec![Effect::Redraw]
         }
-        Msg::Polling { source } => {
-            state.status_mut(source).polling = true;
+        Msg::Polling { ctx, source } => {
+            if let Some(s) = state.status_mut(ctx, source) {
+                s.polling = true;
+            }
             vec![Effect::Redraw]
         }
         Msg::Loaded(loaded) => on_loaded(state, loaded),
@@ -61,10 +63,11 @@ pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
             }
             vec![Effect::Redraw]
         }
-        Msg::WorkflowRunsLoaded { workflow, result } => {
+        Msg::WorkflowRunsLoaded { ctx, workflow, result } => {
             let rows = state.table_rows();
             for v in &mut state.stack {
                 if let View::WorkflowRuns(w) = v
+                    && w.ctx == ctx
                     && w.workflow == workflow
                 {
                     let len = result.as_ref().map(Vec::len).unwrap_or(0);
@@ -76,13 +79,13 @@ pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
         }
         Msg::EventLogLoaded { source, result } => super::eventlog::loaded(state, source, result),
         Msg::ActionDone { command, result } => super::actions::done(state, command, result),
-        Msg::BookmarkLoaded { job, result } => super::actions::bookmark_loaded(state, job, result),
-        Msg::Identity(result) => {
-            match result {
-                Ok(id) => state.context.account = Some(id.account),
-                Err(e) => state.flash = Some(format!("cannot tell the account: {e}")),
+        Msg::BookmarkLoaded { ctx, job, result } => super::actions::bookmark_loaded(state, ctx, job, result),
+        Msg::Identity { ctx, result } => super::contexts::identity(state, ctx, result),
+        Msg::ContextStats(per) => {
+            for (c, s) in state.contexts.iter_mut().zip(per) {
+                c.stats = s;
             }
-            vec![Effect::Redraw]
+            Vec::new()
         }
     }
 }
@@ -90,7 +93,9 @@ pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
 /// A cycle of any source ended: stale generations are dropped; the status (errors,
 /// partial failures, the data's age) is kept the same way for every source.
 pub fn on_loaded(state: &mut AppState, loaded: Loaded) -> Vec<Effect> {
-    let status = state.status_mut(loaded.source);
+    let Some(status) = state.status_mut(loaded.ctx, loaded.source) else {
+        return Vec::new();
+    };
     if loaded.generation < status.generation {
         return Vec::new();
     }
@@ -102,7 +107,7 @@ pub fn on_loaded(state: &mut AppState, loaded: Loaded) -> Vec<Effect> {
             status.last_ok = Some(loaded.at);
             status.partial_failures = batch.errors.len();
             status.error = batch.errors.into_iter().next();
-            state.apply(batch.data);
+            state.apply(loaded.ctx, batch.data);
         }
         Err(e) => {
             status.error = Some(e);
@@ -182,7 +187,7 @@ fn on_normal_key(state: &mut AppState, key: KeyEvent) -> Vec<Effect> {
                 fx.push(Effect::PollNow(root_source));
             }
             if let Some(View::WorkflowRuns(w)) = state.stack.last() {
-                fx.push(Effect::LoadWorkflowRuns(w.workflow.clone()));
+                fx.push(Effect::LoadWorkflowRuns { ctx: w.ctx, workflow: w.workflow.clone() });
             }
             return fx;
         }
@@ -274,6 +279,9 @@ fn on_command_key(state: &mut AppState, key: KeyEvent, mut input: String) -> Vec
 }
 
 fn run_command(state: &mut AppState, cmd: &str) -> Vec<Effect> {
+    if let Some(arg) = cmd.strip_prefix("ctx ").or_else(|| cmd.strip_prefix("context ")) {
+        return super::contexts::command(state, arg);
+    }
     // `:dq orders` / `:jobs state:FAILED`: switch, then filter with the rest.
     if let Some((pane, filter)) = cmd.split_once(' ')
         && !matches!(pane, "" | "q" | "quit" | "help")
@@ -309,6 +317,9 @@ fn run_command(state: &mut AppState, cmd: &str) -> Vec<Effect> {
 
 /// `:pane`: switch to it, with what the pane does when it opens.
 fn entered(state: &mut AppState, pane: Pane) -> Vec<Effect> {
+    if pane == Pane::Ctx && state.root != Pane::Ctx {
+        state.ctx_return = state.root;
+    }
     if pane == Pane::Emr {
         // `:emr` shows every application's runs, even after `:apps` narrowed them.
         state.emr_app = None;

@@ -60,6 +60,8 @@ impl StopAt {
 pub struct CallerIdentity {
     pub account: String,
     pub arn: String,
+    /// When the credentials behind it expire (assumed roles, SSO), when the provider says.
+    pub expires: Option<DateTime<Utc>>,
 }
 
 /// Read side of Glue.

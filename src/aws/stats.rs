@@ -29,6 +29,20 @@ pub struct StatsSnapshot {
     pub held_calls: u64,
 }
 
+impl StatsSnapshot {
+    /// The counters of several accounts together.
+    pub fn sum(all: &[StatsSnapshot]) -> StatsSnapshot {
+        all.iter().fold(StatsSnapshot::default(), |a, s| StatsSnapshot {
+            total_calls: a.total_calls + s.total_calls,
+            calls_last_minute: a.calls_last_minute + s.calls_last_minute,
+            throttles: a.throttles + s.throttles,
+            throttles_last_minute: a.throttles_last_minute + s.throttles_last_minute,
+            holding_back: a.holding_back || s.holding_back,
+            held_calls: a.held_calls + s.held_calls,
+        })
+    }
+}
+
 const WINDOW: Duration = Duration::from_secs(60);
 
 impl ApiStats {

@@ -24,6 +24,8 @@ pub struct CrawlerMetrics {
 
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Crawler {
+    /// The context (profile × Region) it was read from: an index into the app's contexts.
+    pub ctx: usize,
     pub name: String,
     /// READY, RUNNING or STOPPING.
     pub state: String,

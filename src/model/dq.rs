@@ -47,6 +47,8 @@ pub struct DqRule {
 /// A Data Quality result (GetDataQualityResult).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DqResult {
+    /// The context (profile × Region) it was read from: an index into the app's contexts.
+    pub ctx: usize,
     pub id: String,
     pub database: Option<String>,
     pub table: Option<String>,
@@ -119,6 +121,8 @@ impl DqResult {
 /// A ruleset evaluation run (GetDataQualityRulesetEvaluationRun).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DqEvalRun {
+    /// The context (profile × Region) it was read from: an index into the app's contexts.
+    pub ctx: usize,
     pub id: String,
     pub status: String,
     pub error: Option<String>,

@@ -96,6 +96,8 @@ pub struct InitialCapacity {
 
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EmrApp {
+    /// The context (profile × Region) it was read from: an index into the app's contexts.
+    pub ctx: usize,
     pub id: String,
     pub name: String,
     /// CREATING, CREATED, STARTING, STARTED, STOPPING, STOPPED, TERMINATED.
@@ -133,6 +135,8 @@ pub struct Monitoring {
 /// A job run: what ListJobRuns says, filled in by GetJobRun.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EmrRun {
+    /// The context (profile × Region) it was read from: an index into the app's contexts.
+    pub ctx: usize,
     pub app_id: String,
     pub id: String,
     pub name: Option<String>,

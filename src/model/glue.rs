@@ -221,6 +221,8 @@ mod tests {
 /// A job with its stream and its runs (newest first): one row of the jobs pane.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct JobEntry {
+    /// The context (profile × Region) it was read from: an index into the app's contexts.
+    pub ctx: usize,
     pub job: Job,
     pub stream: Option<String>,
     /// Newest first (by start time); `last_run` is the first.

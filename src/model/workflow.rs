@@ -184,6 +184,8 @@ impl WorkflowRun {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Workflow {
+    /// The context (profile × Region) it was read from: an index into the app's contexts.
+    pub ctx: usize,
     pub name: String,
     pub description: Option<String>,
     pub default_properties: BTreeMap<String, String>,

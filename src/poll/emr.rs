@@ -16,6 +16,8 @@ use crate::model::{EmrApp, EmrData, EmrRun, EmrState};
 pub struct EmrCollector {
     emr: Arc<dyn EmrRead>,
     max_concurrency: usize,
+    /// The cap shared with every other context's pollers.
+    gate: super::Gate,
     apps_every: Duration,
     apps: Vec<EmrApp>,
     apps_fetched: Option<Instant>,
@@ -32,11 +34,18 @@ impl EmrCollector {
         Self {
             emr,
             max_concurrency: max_concurrency.max(1),
+            gate: super::Gate::default(),
             apps_every,
             apps: Vec::new(),
             apps_fetched: None,
             runs: HashMap::new(),
         }
+    }
+
+    /// Pass every GetJobRun through `gate` (the cap over every context).
+    pub fn gated(mut self, gate: super::Gate) -> Self {
+        self.gate = gate;
+        self
     }
 
     pub fn has_active(&self) -> bool {
@@ -96,10 +105,14 @@ impl EmrCollector {
         wanted.sort();
         wanted.dedup();
         let emr = self.emr.clone();
+        let gate = &self.gate;
         let details: Vec<Result<EmrRun, AwsError>> = stream::iter(wanted)
             .map(|(app, id)| {
                 let emr = emr.clone();
-                async move { emr.job_run(&app, &id).await }
+                async move {
+                    let _place = gate.pass().await;
+                    emr.job_run(&app, &id).await
+                }
             })
             .buffer_unordered(self.max_concurrency)
             .collect()

@@ -48,6 +48,8 @@ pub struct GlueCollector {
     glue: Arc<dyn GlueRead>,
     streams: StreamMapper,
     max_concurrency: usize,
+    /// The cap shared with every other context's pollers.
+    gate: super::Gate,
     jobs_every: Duration,
     jobs: Vec<Job>,
     jobs_fetched: Option<Instant>,
@@ -61,12 +63,19 @@ impl GlueCollector {
             glue,
             streams,
             max_concurrency: max_concurrency.max(1),
+            gate: super::Gate::default(),
             jobs_every,
             jobs: Vec::new(),
             jobs_fetched: None,
             tagged: HashSet::new(),
             runs: HashMap::new(),
         }
+    }
+
+    /// Pass every per-job call through `gate` (the cap over every context).
+    pub fn gated(mut self, gate: super::Gate) -> Self {
+        self.gate = gate;
+        self
     }
 
     /// Jobs with a run in flight, as last seen.
@@ -99,12 +108,14 @@ impl GlueCollector {
             .map(|j| j.name.clone())
             .collect();
         let glue = self.glue.clone();
+        let gate = &self.gate;
         let known = &self.runs;
         let results: Vec<(String, Result<Vec<JobRun>, AwsError>)> = stream::iter(targets)
             .map(|name| {
                 let glue = glue.clone();
                 let previous = known.get(&name).cloned().unwrap_or_default();
                 async move {
+                    let _place = gate.pass().await;
                     let r = refresh_job(glue.as_ref(), &name, &previous, cutoff).await;
                     (name, r)
                 }
@@ -130,6 +141,7 @@ impl GlueCollector {
             .jobs
             .iter()
             .map(|j| JobEntry {
+                ctx: 0,
                 stream: self.streams.stream_of(j),
                 runs: self.runs.get(&j.name).cloned().unwrap_or_default(),
                 job: j.clone(),
@@ -157,10 +169,12 @@ impl GlueCollector {
         let missing: Vec<String> =
             self.jobs.iter().filter(|j| !self.tagged.contains(&j.name)).map(|j| j.name.clone()).collect();
         let glue = self.glue.clone();
+        let gate = &self.gate;
         let fetched: Vec<(String, TagsResult)> = stream::iter(missing)
             .map(|name| {
                 let glue = glue.clone();
                 async move {
+                    let _place = gate.pass().await;
                     let r = glue.job_tags(&name).await;
                     (name, r)
                 }

@@ -3,6 +3,7 @@
 
 mod backoff;
 pub mod emr;
+mod gate;
 pub mod glue;
 pub mod logs;
 mod logs_s3;
@@ -17,8 +18,9 @@ use tokio::sync::{Notify, mpsc};
 
 pub use backoff::Backoff;
 pub use emr::EmrCollector;
+pub use gate::Gate;
 pub use glue::{Cycle, GlueCollector, Scope, StreamMapper};
-pub use source::{Batch, Every, Loaded, PollEvent, Source, SourceData, SourceId, run};
+pub use source::{Batch, Every, Loaded, PollEvent, Source, SourceData, SourceId, run, run_in};
 pub use sources::{CrawlersSource, DataQualitySource, EmrSource, GlueSource, WorkflowsSource};
 
 use crate::aws::Account;
@@ -65,20 +67,32 @@ pub struct Pollers {
 }
 
 impl Pollers {
-    /// Start `source` polling into `tx`.
+    /// Start `source` of context `ctx` polling into `tx`.
     pub fn spawn<S: Source, M: From<PollEvent> + Send + 'static>(
         &mut self,
+        ctx: usize,
         source: S,
         clock: Clock,
         tx: mpsc::Sender<M>,
     ) {
         let wake = Arc::new(Notify::new());
         self.wakes.insert(source.id(), wake.clone());
-        self.tasks.push(tokio::spawn(run(source, clock, tx, wake)));
+        self.tasks.push(tokio::spawn(run_in(ctx, source, clock, tx, wake)));
     }
 
-    /// Start every polled source of `account`, as `settings` says.
+    /// Start every polled source of `account` (the first context), as `settings` says.
     pub fn start<M: From<PollEvent> + Send + 'static>(
+        account: &Account,
+        settings: &Arc<Settings>,
+        clock: &Clock,
+        tx: &mpsc::Sender<M>,
+    ) -> Self {
+        Self::start_in((0, Gate::default()), account, settings, clock, tx)
+    }
+
+    /// Start every polled source of context `ctx`'s `account`, its fan-out passing `gate`.
+    pub fn start_in<M: From<PollEvent> + Send + 'static>(
+        (ctx, gate): (usize, Gate),
         account: &Account,
         settings: &Arc<Settings>,
         clock: &Clock,
@@ -92,17 +106,18 @@ impl Pollers {
             StreamMapper::new(settings.clone()),
             p.max_concurrency,
             p.glue_jobs.0,
-        );
-        pollers.spawn(GlueSource::new(glue, GlueCadence::from(p)), clock.clone(), tx.clone());
+        )
+        .gated(gate.clone());
+        pollers.spawn(ctx, GlueSource::new(glue, GlueCadence::from(p)), clock.clone(), tx.clone());
         let workflows = WorkflowsSource { read: account.workflows.clone(), every: every(p.workflows.0) };
-        pollers.spawn(workflows, clock.clone(), tx.clone());
+        pollers.spawn(ctx, workflows, clock.clone(), tx.clone());
         let crawlers = CrawlersSource { read: account.crawlers.clone(), every: every(p.crawlers.0) };
-        pollers.spawn(crawlers, clock.clone(), tx.clone());
-        let emr = EmrCollector::new(account.emr.clone(), p.max_concurrency, p.emr.0 * 4);
-        pollers.spawn(EmrSource::new(emr, EmrCadence::from(p)), clock.clone(), tx.clone());
+        pollers.spawn(ctx, crawlers, clock.clone(), tx.clone());
+        let emr = EmrCollector::new(account.emr.clone(), p.max_concurrency, p.emr.0 * 4).gated(gate);
+        pollers.spawn(ctx, EmrSource::new(emr, EmrCadence::from(p)), clock.clone(), tx.clone());
         let dq = &settings.config.data_quality;
         let dq = DataQualitySource { read: account.dq.clone(), history: dq.history.0, every: every(dq.poll.0) };
-        pollers.spawn(dq, clock.clone(), tx.clone());
+        pollers.spawn(ctx, dq, clock.clone(), tx.clone());
         pollers
     }
 

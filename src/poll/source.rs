@@ -100,6 +100,8 @@ impl From<(EmrData, Vec<AwsError>)> for Batch {
 /// The outcome of one poll cycle.
 #[derive(Debug, Clone)]
 pub struct Loaded {
+    /// The context (profile × Region) polled: an index into the app's contexts.
+    pub ctx: usize,
     pub source: SourceId,
     pub generation: u64,
     pub at: DateTime<Utc>,
@@ -107,17 +109,23 @@ pub struct Loaded {
 }
 
 impl Loaded {
-    /// A cycle's outcome from a whole-or-nothing read.
+    /// A cycle's outcome from a whole-or-nothing read, in the first context.
     pub fn from_result(source: SourceId, generation: u64, at: DateTime<Utc>, r: AwsResult<SourceData>) -> Self {
-        Self { source, generation, at, result: r.map(|d| Box::new(Batch::whole(d))) }
+        Self { ctx: 0, source, generation, at, result: r.map(|d| Box::new(Batch::whole(d))) }
+    }
+
+    /// The same outcome, of context `ctx`.
+    pub fn in_ctx(mut self, ctx: usize) -> Self {
+        self.ctx = ctx;
+        self
     }
 }
 
 /// What a poller tells the app.
 #[derive(Debug, Clone)]
 pub enum PollEvent {
-    /// A cycle started.
-    Polling(SourceId),
+    /// A cycle of `source` in context `ctx` started.
+    Polling { ctx: usize, source: SourceId },
     /// A cycle ended.
     Loaded(Loaded),
 }
@@ -163,10 +171,21 @@ pub trait Source: Send + 'static {
     fn woken(&mut self) {}
 }
 
-/// Poll `source` until the receiver is gone: one cycle in flight, its cadence after a good
-/// cycle, exponential backoff with jitter after a failed (or partly failed) one, and an
-/// early cycle when `wake` is notified.
+/// Poll `source` (of the first context) until the receiver is gone: see [`run_in`].
 pub async fn run<S: Source, M: From<PollEvent> + Send + 'static>(
+    source: S,
+    clock: Clock,
+    tx: mpsc::Sender<M>,
+    wake: Arc<Notify>,
+) {
+    run_in(0, source, clock, tx, wake).await;
+}
+
+/// Poll `source` of context `ctx` until the receiver is gone: one cycle in flight, its
+/// cadence after a good cycle, exponential backoff with jitter after a failed (or partly
+/// failed) one, and an early cycle when `wake` is notified.
+pub async fn run_in<S: Source, M: From<PollEvent> + Send + 'static>(
+    ctx: usize,
     mut source: S,
     clock: Clock,
     tx: mpsc::Sender<M>,
@@ -178,7 +197,7 @@ pub async fn run<S: Source, M: From<PollEvent> + Send + 'static>(
     let mut generation = 0u64;
     loop {
         generation += 1;
-        let _ = tx.send(PollEvent::Polling(id).into()).await;
+        let _ = tx.send(PollEvent::Polling { ctx, source: id }.into()).await;
         let result = source.fetch(clock()).await;
         let failed = match &result {
             Ok(batch) => batch.errors.iter().find(|e| source.backs_off(e)).map(|e| e.kind),
@@ -195,7 +214,7 @@ pub async fn run<S: Source, M: From<PollEvent> + Send + 'static>(
                 source.cadence()
             }
         };
-        let loaded = Loaded { source: id, generation, at: clock(), result: result.map(Box::new) };
+        let loaded = Loaded { ctx, source: id, generation, at: clock(), result: result.map(Box::new) };
         if tx.send(PollEvent::Loaded(loaded).into()).await.is_err() {
             return;
         }

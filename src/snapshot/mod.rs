@@ -1,5 +1,6 @@
 //! `batchtop snapshot`: one poll of every source, printed as JSON or a table.
 
+mod many;
 mod table;
 
 use std::sync::Arc;
@@ -45,15 +46,18 @@ impl Snapshot {
     }
 }
 
-/// Poll every source once.
+/// What to read: the window, whether to read Cost Explorer, and the cap on calls in flight
+/// shared with the other contexts' snapshots.
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub since: Duration,
+    pub with_cost: bool,
+    pub gate: crate::poll::Gate,
+}
+
 /// Poll every source once; Cost Explorer only `with_cost` (through the cache).
-pub async fn take(
-    account: &Account,
-    settings: Arc<Settings>,
-    clock: &Clock,
-    since: Duration,
-    with_cost: bool,
-) -> Snapshot {
+pub async fn take(account: &Account, settings: Arc<Settings>, clock: &Clock, opts: &Options) -> Snapshot {
+    let (since, with_cost) = (opts.since, opts.with_cost);
     let now = clock();
     let mut errors = Vec::new();
     let who = noted(&mut errors, "sts", account.identity.caller_identity().await).map(|id| id.account);
@@ -61,10 +65,10 @@ pub async fn take(
     let cost_cfg = settings.config.cost.clone();
     let prices = Prices::from_config(&cost_cfg);
     let cutoff = now - chrono::Duration::from_std(since).unwrap_or(chrono::Duration::hours(24));
-    let glue = glue_runs(account, settings.clone(), max, now, since, cutoff, &mut errors).await;
+    let glue = glue_runs(account, (settings.clone(), &opts.gate), max, now, since, cutoff, &mut errors).await;
     let workflows = workflow_runs(account, cutoff, &mut errors).await;
     let crawlers = noted(&mut errors, "crawlers", account.crawlers.crawlers().await).unwrap_or_default();
-    let emr = emr_runs(account, max, now, since, &mut errors).await;
+    let emr = emr_runs(account, (max, &opts.gate), now, since, &mut errors).await;
     let dq_filter = DqFilter { started_after: Some(cutoff), ..Default::default() };
     let data_quality = noted(&mut errors, "data-quality", account.dq.dq_results(&dq_filter).await).unwrap_or_default();
     let cost = if with_cost { cost_report(account, &cost_cfg, who.as_deref(), now, &mut errors).await } else { None };
@@ -93,14 +97,15 @@ fn noted<T>(errors: &mut Vec<(String, AwsError)>, source: &str, r: Result<T, Aws
 /// One Glue poll of every job, each job's runs cut to those started since `cutoff`.
 async fn glue_runs(
     account: &Account,
-    settings: Arc<Settings>,
+    (settings, gate): (Arc<Settings>, &crate::poll::Gate),
     max: usize,
     now: DateTime<Utc>,
     since: Duration,
     cutoff: DateTime<Utc>,
     errors: &mut Vec<(String, AwsError)>,
 ) -> GlueData {
-    let mut collector = GlueCollector::new(account.glue.clone(), StreamMapper::new(settings), max, Duration::ZERO);
+    let mut collector =
+        GlueCollector::new(account.glue.clone(), StreamMapper::new(settings), max, Duration::ZERO).gated(gate.clone());
     let mut glue = match noted(errors, "glue", collector.poll(Scope::All, now, since).await) {
         Some(cycle) => {
             errors.extend(cycle.errors.into_iter().map(|e| ("glue".to_string(), e)));
@@ -133,12 +138,12 @@ async fn workflow_runs(
 /// One EMR Serverless poll of every application and its runs.
 async fn emr_runs(
     account: &Account,
-    max: usize,
+    (max, gate): (usize, &crate::poll::Gate),
     now: DateTime<Utc>,
     since: Duration,
     errors: &mut Vec<(String, AwsError)>,
 ) -> EmrData {
-    let mut collector = crate::poll::EmrCollector::new(account.emr.clone(), max, Duration::ZERO);
+    let mut collector = crate::poll::EmrCollector::new(account.emr.clone(), max, Duration::ZERO).gated(gate.clone());
     match noted(errors, "emr-serverless", collector.poll(now, since).await) {
         Some((data, errs)) => {
             errors.extend(errs.into_iter().map(|e| ("emr-serverless".to_string(), e)));
@@ -349,4 +354,5 @@ pub fn to_json(s: &Snapshot) -> Value {
     })
 }
 
+pub use many::{Part, many_ok, to_json_many, to_table_many};
 pub use table::to_table;

@@ -37,11 +37,11 @@ pub fn to_table(s: &Snapshot) -> String {
 fn as_state(s: &Snapshot) -> AppState {
     let context = Context { region: s.region.clone(), account: s.account.clone(), ..Context::default() };
     let mut state = AppState::new(s.settings.clone(), context, s.generated_at);
-    state.apply(SourceData::Glue(s.glue.clone()));
-    state.apply(SourceData::Workflows(s.workflows.iter().map(|(w, _)| w.clone()).collect()));
-    state.apply(SourceData::Crawlers(s.crawlers.clone()));
-    state.apply(SourceData::Emr(s.emr.clone()));
-    state.apply(SourceData::DataQuality(DqData { results: s.data_quality.clone(), runs: Vec::new() }));
+    state.apply(0, SourceData::Glue(s.glue.clone()));
+    state.apply(0, SourceData::Workflows(s.workflows.iter().map(|(w, _)| w.clone()).collect()));
+    state.apply(0, SourceData::Crawlers(s.crawlers.clone()));
+    state.apply(0, SourceData::Emr(s.emr.clone()));
+    state.apply(0, SourceData::DataQuality(DqData { results: s.data_quality.clone(), runs: Vec::new() }));
     state
 }
 

@@ -48,6 +48,36 @@ impl AppState {
     }
 }
 
+impl AppState {
+    /// The context of what is in front: the selected row of the root pane, or the view on
+    /// top (a job's runs, a run, a log). Actions, logs and event logs go to it.
+    pub fn focus_ctx(&self) -> usize {
+        let fallback = self.narrow.unwrap_or(0);
+        let row = |p: &ListPane, ctx_of: &dyn Fn(usize) -> Option<usize>| p.selected().and_then(ctx_of);
+        let found = match self.stack.last() {
+            Some(View::Runs(r)) => Some(r.ctx),
+            Some(View::Detail(d)) => Some(d.ctx),
+            Some(View::WorkflowRuns(w)) => Some(w.ctx),
+            Some(View::Graph(g)) => Some(g.ctx),
+            Some(View::EmrDetail(d)) => d.run(&self.emr).map(|r| r.ctx),
+            Some(View::EventLog(e)) => Some(e.ctx),
+            Some(View::DqDetail(d)) => d.result(&self.dq).map(|r| r.ctx),
+            Some(View::Logs(l)) => Some(l.ctx),
+            None => match self.root {
+                Pane::Jobs => self.jobs.selected(&self.data).map(|j| j.ctx),
+                Pane::Workflows => row(&self.wf_pane, &|i| self.workflows.get(i).map(|w| w.ctx)),
+                Pane::Crawlers => row(&self.cr_pane, &|i| self.crawlers.get(i).map(|c| c.ctx)),
+                Pane::Apps => row(&self.apps_pane, &|i| self.emr.apps.get(i).map(|a| a.ctx)),
+                Pane::Emr => row(&self.emr_pane, &|i| self.emr.runs.get(i).map(|r| r.ctx)),
+                Pane::Dq => row(&self.dq_pane, &|i| self.dq.results.get(i).map(|r| r.ctx)),
+                Pane::Cost => Some(self.cost_ctx()),
+                Pane::Ctx => self.ctx_pane.selected(),
+            },
+        };
+        found.filter(|&c| c < self.contexts.len()).unwrap_or(fallback)
+    }
+}
+
 /// `Table` for a pane with `visible` rows, a `cursor` and a `filter` (and, with `sorted`, a
 /// `sort` that has `next()` and `label()`).
 macro_rules! filtered_table {

@@ -37,6 +37,8 @@ pub enum Tone {
     Run(RunState),
     /// A sparkline.
     Spark,
+    /// A context's own colour (an index into `config::contexts::COLORS`).
+    Palette(u8),
 }
 
 /// One cell: its text and its tone.
@@ -64,6 +66,8 @@ pub enum Field {
     State,
     /// Also `stream:`.
     Stream,
+    /// Also `ctx:` (the row's context).
+    Ctx,
     /// Not matched.
     Skip,
 }
@@ -116,6 +120,8 @@ pub struct Column<R: ?Sized, C: ?Sized> {
     pub sort: Option<SortBy<R, C>>,
     /// A width the context decides (`Width::Sized`), e.g. one cell per day of a report.
     pub sized: Option<fn(&C) -> u16>,
+    /// Shown only when this says so (the CONTEXT column, with several contexts).
+    pub when: Option<fn(&C) -> bool>,
 }
 
 impl<R: ?Sized, C: ?Sized> Column<R, C> {
@@ -128,7 +134,7 @@ impl<R: ?Sized, C: ?Sized> Column<R, C> {
         filter: Field,
         cell: for<'a> fn(&'a R, &'a C) -> Text<'a>,
     ) -> Self {
-        Column { header, width, from, until: u16::MAX, cell, filter, sort: None, sized: None }
+        Column { header, width, from, until: u16::MAX, cell, filter, sort: None, sized: None, when: None }
     }
 
     /// The same column, as wide as `width(ctx)`.
@@ -152,6 +158,12 @@ impl<R: ?Sized, C: ?Sized> Column<R, C> {
         width >= self.from && below && self.width != Width::Hidden
     }
 
+    /// The same column, shown only when `when(ctx)` holds.
+    pub const fn only_if(mut self, when: fn(&C) -> bool) -> Self {
+        self.when = Some(when);
+        self
+    }
+
     /// The same column, sortable by `key` (`descending`: biggest first).
     pub const fn sorted(mut self, key: fn(&R, &C) -> SortKey, descending: bool) -> Self {
         self.sort = Some(SortBy { key, descending });
@@ -165,31 +177,54 @@ impl<R: ?Sized, C: ?Sized> Column<R, C> {
     }
 }
 
-/// The columns a table `width` cells wide shows, in order.
-pub fn shown<R: ?Sized, C: ?Sized>(columns: &[Column<R, C>], width: u16) -> impl Iterator<Item = &Column<R, C>> {
-    columns.iter().filter(move |c| c.shown_at(width))
+/// The columns a table `width` cells wide shows for `ctx`, in order.
+pub fn shown<'c, R: ?Sized, C: ?Sized>(
+    columns: &'c [Column<R, C>],
+    width: u16,
+    ctx: &'c C,
+) -> impl Iterator<Item = &'c Column<R, C>> {
+    columns.iter().filter(move |c| c.shown_at(width) && c.when.is_none_or(|w| w(ctx)))
 }
 
-/// What the filter sees of one row: its state, its stream and every cell's text.
-pub fn filter_fields<'a, R: ?Sized, C: ?Sized>(
-    columns: &[Column<R, C>],
-    row: &'a R,
-    ctx: &'a C,
-) -> (Cow<'a, str>, Cow<'a, str>, Vec<Cow<'a, str>>) {
-    let (mut state, mut stream, mut cells) = (Cow::Borrowed(""), Cow::Borrowed(""), Vec::new());
+/// What the filter sees of one row: its state, its stream, its context and every cell's text.
+pub struct RowFields<'a> {
+    pub state: Cow<'a, str>,
+    pub stream: Cow<'a, str>,
+    pub ctx: Cow<'a, str>,
+    pub cells: Vec<Cow<'a, str>>,
+}
+
+impl RowFields<'_> {
+    /// Whether `filter` keeps this row.
+    pub fn matches(&self, filter: &super::filter::Filter) -> bool {
+        let cells: Vec<&str> = self.cells.iter().map(|c| c.as_ref()).collect();
+        filter.matches(&super::filter::Fields {
+            state: &self.state,
+            stream: &self.stream,
+            ctx: &self.ctx,
+            cells: &cells,
+        })
+    }
+}
+
+/// What the filter sees of one row (every declared column, drawn or not).
+pub fn filter_fields<'a, R: ?Sized, C: ?Sized>(columns: &[Column<R, C>], row: &'a R, ctx: &'a C) -> RowFields<'a> {
+    let mut f =
+        RowFields { state: Cow::Borrowed(""), stream: Cow::Borrowed(""), ctx: Cow::Borrowed(""), cells: Vec::new() };
     for c in columns {
         let text = match c.filter {
             Field::Skip => continue,
             _ => (c.cell)(row, ctx).text,
         };
         match c.filter {
-            Field::State => state = text.clone(),
-            Field::Stream => stream = text.clone(),
+            Field::State => f.state = text.clone(),
+            Field::Stream => f.stream = text.clone(),
+            Field::Ctx => f.ctx = text.clone(),
             _ => {}
         }
-        cells.push(text);
+        f.cells.push(text);
     }
-    (state, stream, cells)
+    f
 }
 
 /// The rows as aligned plain text (every column: a snapshot is not cut to a terminal).
@@ -212,7 +247,7 @@ pub fn to_text<R, C: ?Sized>(columns: &[Column<R, C>], rows: &[R], ctx: &C) -> S
         }
         l.trim_end().to_string()
     };
-    let all: Vec<&Column<R, C>> = shown(columns, u16::MAX).collect();
+    let all: Vec<&Column<R, C>> = shown(columns, u16::MAX, ctx).collect();
     out.push_str(&line(all.iter().map(|c| (c.width_in(ctx), Cow::Borrowed(c.header))).collect()));
     out.push('\n');
     for r in rows {
@@ -242,6 +277,7 @@ mod tests {
             filter: Field::Text,
             sort: None,
             sized: None,
+            when: None,
         },
         Column {
             header: "ST",
@@ -252,6 +288,7 @@ mod tests {
             filter: Field::Skip,
             sort: None,
             sized: None,
+            when: None,
         },
         Column {
             header: "STATE",
@@ -262,6 +299,7 @@ mod tests {
             filter: Field::State,
             sort: None,
             sized: None,
+            when: None,
         },
         Column {
             header: "SECRET",
@@ -272,19 +310,20 @@ mod tests {
             filter: Field::Text,
             sort: None,
             sized: None,
+            when: None,
         },
     ];
 
     #[test]
     fn a_width_picks_its_columns_and_hidden_ones_only_filter() {
-        let headers = |w| shown(COLS, w).map(|c| c.header).collect::<Vec<_>>();
+        let headers = |w| shown(COLS, w, &()).map(|c| c.header).collect::<Vec<_>>();
         assert_eq!(headers(40), ["NAME", "ST"]);
         assert_eq!(headers(80), ["NAME", "STATE"]);
         assert_eq!(headers(u16::MAX), ["NAME", "STATE"]);
         let row = Row { name: "orders", state: "FAILED", secret: "db.raw" };
-        let (state, _, cells) = filter_fields(COLS, &row, &());
-        assert_eq!(state, "FAILED");
-        assert_eq!(cells, ["orders", "FAILED", "db.raw"]);
+        let f = filter_fields(COLS, &row, &());
+        assert_eq!(f.state, "FAILED");
+        assert_eq!(f.cells, ["orders", "FAILED", "db.raw"]);
     }
 
     #[test]

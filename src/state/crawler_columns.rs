@@ -44,6 +44,7 @@ pub const COLUMNS: &[Column<Crawler, AppState>] = &[
         filter: Field::Text,
         sort: None,
         sized: None,
+        when: None,
     },
     Column {
         header: "STATE",
@@ -57,6 +58,7 @@ pub const COLUMNS: &[Column<Crawler, AppState>] = &[
         filter: Field::Text,
         sort: None,
         sized: None,
+        when: None,
     },
     Column {
         header: "LAST CRAWL",
@@ -67,6 +69,7 @@ pub const COLUMNS: &[Column<Crawler, AppState>] = &[
         filter: Field::State,
         sort: None,
         sized: None,
+        when: None,
     },
     Column {
         header: "STARTED",
@@ -77,6 +80,7 @@ pub const COLUMNS: &[Column<Crawler, AppState>] = &[
         filter: Field::Skip,
         sort: None,
         sized: None,
+        when: None,
     },
     Column {
         header: "TOOK",
@@ -87,6 +91,7 @@ pub const COLUMNS: &[Column<Crawler, AppState>] = &[
         filter: Field::Skip,
         sort: None,
         sized: None,
+        when: None,
     },
     Column {
         header: "FRESHNESS",
@@ -97,6 +102,7 @@ pub const COLUMNS: &[Column<Crawler, AppState>] = &[
         filter: Field::Skip,
         sort: None,
         sized: None,
+        when: None,
     },
     Column {
         header: "TABLES",
@@ -107,6 +113,7 @@ pub const COLUMNS: &[Column<Crawler, AppState>] = &[
         filter: Field::Skip,
         sort: None,
         sized: None,
+        when: None,
     },
     Column {
         header: "SCHEDULE",
@@ -117,6 +124,7 @@ pub const COLUMNS: &[Column<Crawler, AppState>] = &[
         filter: Field::Skip,
         sort: None,
         sized: None,
+        when: None,
     },
     Column {
         header: "ERROR",
@@ -130,6 +138,7 @@ pub const COLUMNS: &[Column<Crawler, AppState>] = &[
         filter: Field::Text,
         sort: None,
         sized: None,
+        when: None,
     },
     Column {
         header: "DATABASE",
@@ -140,5 +149,6 @@ pub const COLUMNS: &[Column<Crawler, AppState>] = &[
         filter: Field::Text,
         sort: None,
         sized: None,
+        when: None,
     },
 ];

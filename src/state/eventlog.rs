@@ -83,6 +83,8 @@ impl EventLogSource {
 
 #[derive(Debug, Clone)]
 pub struct EventLogPane {
+    /// The context whose S3 client reads it.
+    pub ctx: usize,
     pub source: EventLogSource,
     /// Glue: the run's start, to pick its application among several logs.
     pub after_ms: Option<i64>,
@@ -102,6 +104,7 @@ pub struct EventLogPane {
 impl EventLogPane {
     pub fn new(source: EventLogSource) -> Self {
         Self {
+            ctx: 0,
             source,
             after_ms: None,
             summary: None,

@@ -1,5 +1,5 @@
 //! The `/` filter: space-separated terms, all must match.
-//! `state:FAILED` and `stream:orders` match those columns; other terms match any
+//! `state:FAILED`, `stream:orders` and `ctx:prod` match those columns; other terms match any
 //! column, as a case-insensitive regex when they contain regex syntax, else as a substring.
 
 use regex::{Regex, RegexBuilder};
@@ -8,6 +8,7 @@ use regex::{Regex, RegexBuilder};
 enum Term {
     State(String),
     Stream(String),
+    Ctx(String),
     Text(String),
     Pattern(Regex),
 }
@@ -24,6 +25,8 @@ pub struct Filter {
 pub struct Fields<'a> {
     pub state: &'a str,
     pub stream: &'a str,
+    /// The name of the row's context.
+    pub ctx: &'a str,
     pub cells: &'a [&'a str],
 }
 
@@ -39,6 +42,8 @@ impl Filter {
                 terms.push(Term::State(v.to_string()));
             } else if let Some(v) = lower.strip_prefix("stream:") {
                 terms.push(Term::Stream(v.to_string()));
+            } else if let Some(v) = lower.strip_prefix("ctx:") {
+                terms.push(Term::Ctx(v.to_string()));
             } else if raw.contains(REGEX_CHARS) {
                 match RegexBuilder::new(raw).case_insensitive(true).build() {
                     Ok(re) => terms.push(Term::Pattern(re)),
@@ -62,6 +67,8 @@ impl Filter {
         self.terms.iter().all(|t| match t {
             Term::State(s) => f.state.to_lowercase().starts_with(s.as_str()),
             Term::Stream(s) => f.stream.to_lowercase().contains(s.as_str()),
+            // The whole name, or its start (`ctx:prod` is prod-eu and prod-us).
+            Term::Ctx(s) => f.ctx.to_lowercase().starts_with(s.as_str()),
             Term::Text(s) => f.cells.iter().any(|c| c.to_lowercase().contains(s.as_str())),
             Term::Pattern(re) => f.cells.iter().any(|c| re.is_match(c)),
         })
@@ -73,7 +80,7 @@ mod tests {
     use super::*;
 
     fn row<'a>(cells: &'a [&'a str]) -> Fields<'a> {
-        Fields { state: "FAILED", stream: "orders", cells }
+        Fields { state: "FAILED", stream: "orders", ctx: "prod-eu", cells }
     }
 
     #[test]
@@ -82,6 +89,9 @@ mod tests {
         assert!(Filter::parse("state:failed stream:ord curate").matches(&row(&cells)));
         assert!(!Filter::parse("state:succeeded").matches(&row(&cells)));
         assert!(!Filter::parse("curate payments").matches(&row(&cells)));
+        assert!(Filter::parse("ctx:prod-eu").matches(&row(&cells)));
+        assert!(Filter::parse("ctx:PROD").matches(&row(&cells)));
+        assert!(!Filter::parse("ctx:staging").matches(&row(&cells)));
         assert!(Filter::parse("").matches(&row(&cells)));
     }
 

@@ -3,7 +3,7 @@
 
 use super::columns::{column, filter_fields, sort_rows};
 use super::cursor::Cursor;
-use super::filter::{Fields, Filter};
+use super::filter::Filter;
 use crate::model::{GlueData, JobEntry, JobRun};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -94,18 +94,20 @@ pub struct JobsPane {
 
 impl JobsPane {
     /// Recompute the visible index, keeping job `keep` selected when it is still there.
-    pub fn rebuild(&mut self, state: &super::AppState, rows: usize, keep: Option<String>) {
+    pub fn rebuild(&mut self, state: &super::AppState, rows: usize, keep: Option<(usize, String)>) {
         let data = &state.data;
-        let mut visible: Vec<usize> =
-            (0..data.jobs.len()).filter(|&i| job_matches(&self.filter, &data.jobs[i], state)).collect();
+        let mut visible: Vec<usize> = (0..data.jobs.len())
+            .filter(|&i| state.shows_ctx(data.jobs[i].ctx) && job_matches(&self.filter, &data.jobs[i], state))
+            .collect();
         // By name first, so rows the sort column ties keep name order (the sort is stable).
         visible.sort_by(|&a, &b| data.jobs[a].job.name.cmp(&data.jobs[b].job.name));
         if let Some(c) = column(super::job_columns::COLUMNS, self.sort.header()) {
             sort_rows(&mut visible, &data.jobs, c, state);
         }
         self.visible = visible;
-        if let Some(name) = keep
-            && let Some(pos) = self.visible.iter().position(|&i| data.jobs[i].job.name == name)
+        if let Some((ctx, name)) = keep
+            && let Some(pos) =
+                self.visible.iter().position(|&i| data.jobs[i].ctx == ctx && data.jobs[i].job.name == name)
         {
             self.cursor.selected = pos;
         }
@@ -121,14 +123,14 @@ fn job_matches(filter: &Filter, j: &JobEntry, state: &super::AppState) -> bool {
     if filter.is_empty() {
         return true;
     }
-    let (st, stream, cells) = filter_fields(super::job_columns::COLUMNS, j, state);
-    let cells: Vec<&str> = cells.iter().map(|c| c.as_ref()).collect();
-    filter.matches(&Fields { state: &st, stream: &stream, cells: &cells })
+    filter_fields(super::job_columns::COLUMNS, j, state).matches(filter)
 }
 
 /// Run history of one job.
 #[derive(Debug, Clone, Default)]
 pub struct RunsPane {
+    /// The context of the job.
+    pub ctx: usize,
     pub job: String,
     pub visible: Vec<usize>,
     pub cursor: Cursor,
@@ -144,12 +146,17 @@ pub struct RunsPane {
 pub const SPARK_RUNS: usize = 240;
 
 impl RunsPane {
+    /// The runs of job `job` of the first context.
     pub fn new(job: &str) -> Self {
-        Self { job: job.to_string(), ..Default::default() }
+        Self::in_ctx(0, job)
+    }
+
+    pub fn in_ctx(ctx: usize, job: &str) -> Self {
+        Self { ctx, job: job.to_string(), ..Default::default() }
     }
 
     pub fn entry<'a>(&self, data: &'a GlueData) -> Option<&'a JobEntry> {
-        data.jobs.iter().find(|j| j.job.name == self.job)
+        data.jobs.iter().find(|j| j.ctx == self.ctx && j.job.name == self.job)
     }
 
     /// Recompute the visible index, keeping run `keep` selected when it is still there.
@@ -184,14 +191,14 @@ fn run_matches(filter: &Filter, r: &JobRun, state: &super::AppState) -> bool {
     if filter.is_empty() {
         return true;
     }
-    let (st, stream, cells) = filter_fields(super::run_columns::COLUMNS, r, state);
-    let cells: Vec<&str> = cells.iter().map(|c| c.as_ref()).collect();
-    filter.matches(&Fields { state: &st, stream: &stream, cells: &cells })
+    filter_fields(super::run_columns::COLUMNS, r, state).matches(filter)
 }
 
 /// Every field of one run.
 #[derive(Debug, Clone, Default)]
 pub struct DetailPane {
+    /// The context of the job.
+    pub ctx: usize,
     pub job: String,
     pub run_id: String,
     pub scroll: usize,
@@ -204,7 +211,7 @@ impl DetailPane {
     pub fn run<'a>(&'a self, data: &'a GlueData) -> Option<&'a JobRun> {
         data.jobs
             .iter()
-            .find(|j| j.job.name == self.job)
+            .find(|j| j.ctx == self.ctx && j.job.name == self.job)
             .and_then(|j| j.runs.iter().find(|r| r.id == self.run_id))
             .or(self.snapshot.as_ref())
     }

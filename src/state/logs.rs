@@ -58,6 +58,8 @@ pub enum LogInput {
 
 #[derive(Debug, Clone)]
 pub struct LogViewPane {
+    /// The context whose Logs and S3 clients (and budget) read it.
+    pub ctx: usize,
     pub id: u64,
     /// The id of the tail feeding this view (a restart, e.g. for a server-side filter, gets a
     /// new one so messages of the old tail in flight are dropped).
@@ -107,6 +109,7 @@ struct RowsKey {
 impl LogViewPane {
     pub fn new(id: u64, plan: Plan, capacity: usize) -> Self {
         Self {
+            ctx: 0,
             id,
             tail: id * 1000,
             looked: crate::logs::locate::describe(&plan),

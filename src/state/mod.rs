@@ -3,8 +3,10 @@
 pub mod active;
 pub mod catalog;
 pub mod columns;
+pub mod contexts;
 pub mod cost_columns;
 pub mod crawler_columns;
+pub mod ctx_columns;
 pub mod cursor;
 pub mod detail;
 pub mod dq_columns;
@@ -36,6 +38,11 @@ pub use jobs::{DetailPane, JobSort, JobsPane, RunSort, RunsPane};
 pub use pane::{PANES, Pane, PaneSpec, Table};
 
 use crate::poll::{SourceData, SourceId};
+
+/// A kept selection as `ListPane::rebuild_by` takes it.
+fn as_key(k: &Option<(usize, String)>) -> Option<(usize, &str)> {
+    k.as_ref().map(|(c, n)| (*c, n.as_str()))
+}
 
 /// Smallest terminal batchtop draws into.
 pub const MIN_WIDTH: u16 = 40;
@@ -86,12 +93,14 @@ pub struct SourceStatus {
     pub partial_failures: usize,
 }
 
-/// Who and where: shown in the status bar.
+/// The session: who and where (the first context, when `AppState::contexts` is not set
+/// otherwise), and what holds for every context.
 #[derive(Debug, Clone, Default)]
 pub struct Context {
     pub profile: Option<String>,
     pub region: String,
     pub account: Option<String>,
+    /// No context may write (`--read-only`, or `read_only` at the top of the config).
     pub read_only: bool,
     pub demo: bool,
     /// The standalone event log viewer: nothing below the event log view.
@@ -109,9 +118,15 @@ pub struct AppState {
     pub settings: Arc<Settings>,
     pub context: Context,
     pub now: DateTime<Utc>,
+    /// API counters summed over every context.
     pub stats: StatsSnapshot,
-    /// Health of each source, by [`SourceId::index`].
-    pub statuses: [SourceStatus; SourceId::ALL.len()],
+    /// Every context watched (at least one), with its identity and the health of its sources.
+    pub contexts: Vec<contexts::Ctx>,
+    /// `Enter` on `:ctx` narrowed every pane to this context.
+    pub narrow: Option<usize>,
+    /// The pane `:ctx` was opened from, to go back to after `Enter`.
+    pub ctx_return: Pane,
+    pub ctx_pane: catalog::ListPane,
     pub data: GlueData,
     pub jobs: JobsPane,
     pub root: Pane,
@@ -148,12 +163,23 @@ pub struct AppState {
 
 impl AppState {
     pub fn new(settings: Arc<Settings>, context: Context, now: DateTime<Utc>) -> Self {
+        let first = contexts::Ctx {
+            name: context.profile.clone().unwrap_or_else(|| "default".into()),
+            profile: context.profile.clone(),
+            region: context.region.clone(),
+            account: context.account.clone(),
+            read_only: context.read_only,
+            ..Default::default()
+        };
         Self {
             settings,
             context,
             now,
             stats: StatsSnapshot::default(),
-            statuses: Default::default(),
+            contexts: vec![first],
+            narrow: None,
+            ctx_return: Pane::Jobs,
+            ctx_pane: Default::default(),
             data: GlueData::default(),
             jobs: JobsPane::default(),
             root: Pane::Jobs,
@@ -193,18 +219,44 @@ impl AppState {
         self.width < MIN_WIDTH || self.height < MIN_HEIGHT
     }
 
-    /// Health of one source.
-    pub fn status(&self, source: SourceId) -> &SourceStatus {
-        &self.statuses[source.index()]
+    /// Health of one source over the contexts in view (see [`contexts::merged_status`]).
+    pub fn status(&self, source: SourceId) -> SourceStatus {
+        contexts::merged_status(self.shown_contexts(), source, self.many_contexts())
     }
 
-    pub fn status_mut(&mut self, source: SourceId) -> &mut SourceStatus {
-        &mut self.statuses[source.index()]
+    /// Health of one source in one context.
+    pub fn status_mut(&mut self, ctx: usize, source: SourceId) -> Option<&mut SourceStatus> {
+        self.contexts.get_mut(ctx).map(|c| c.status_mut(source))
     }
 
     /// The source behind the root pane.
-    pub fn source_status(&self) -> &SourceStatus {
+    pub fn source_status(&self) -> SourceStatus {
         self.status(self.root.spec().source)
+    }
+
+    /// The context whose cost report `:cost` shows: the one narrowed to, else the first.
+    pub fn cost_ctx(&self) -> usize {
+        self.narrow.unwrap_or(0)
+    }
+
+    /// More than one context: rows say which one they live in.
+    pub fn many_contexts(&self) -> bool {
+        self.contexts.len() > 1
+    }
+
+    /// The contexts whose rows are shown (one when narrowed).
+    pub fn shown_contexts(&self) -> impl Iterator<Item = &contexts::Ctx> {
+        self.contexts.iter().enumerate().filter(|(i, _)| self.narrow.is_none_or(|n| n == *i)).map(|(_, c)| c)
+    }
+
+    /// Whether a row of context `ctx` is shown (not narrowed away).
+    pub fn shows_ctx(&self, ctx: usize) -> bool {
+        self.narrow.is_none_or(|n| n == ctx)
+    }
+
+    /// The context a row of `ctx` lives in (the first one for an unknown index).
+    pub fn ctx(&self, ctx: usize) -> &contexts::Ctx {
+        self.contexts.get(ctx).unwrap_or(&self.contexts[0])
     }
 
     /// Whether the error line is shown (it takes one row from the body).
@@ -225,9 +277,10 @@ impl AppState {
         usize::from(body.max(1))
     }
 
-    /// What is selected now (job name, run id per runs view), to select again after a rebuild.
-    fn selection(&self) -> (Option<String>, Vec<Option<String>>) {
-        let job = self.jobs.selected(&self.data).map(|j| j.job.name.clone());
+    /// What is selected now ((context, job name), run id per runs view), to select again
+    /// after a rebuild.
+    fn selection(&self) -> (Option<(usize, String)>, Vec<Option<String>>) {
+        let job = self.jobs.selected(&self.data).map(|j| (j.ctx, j.job.name.clone()));
         let runs = self
             .stack
             .iter()
@@ -239,34 +292,41 @@ impl AppState {
         (job, runs)
     }
 
-    fn rebuild_keeping(&mut self, (job, runs): (Option<String>, Vec<Option<String>>)) {
-        let rows = self.table_rows();
-        let keep_wf = self.wf_pane.selected().and_then(|i| self.workflows.get(i)).map(|w| w.name.clone());
+    fn rebuild_keeping(&mut self, (job, runs): (Option<(usize, String)>, Vec<Option<String>>)) {
+        let (rows, narrow) = (self.table_rows(), self.narrow);
+        let keep_wf = self.wf_pane.kept(&self.workflows, |w| &w.name);
         let mut pane = std::mem::take(&mut self.wf_pane);
-        pane.rebuild_by(&self.workflows, wf_columns::COLUMNS, self, rows, keep_wf.as_deref(), |w| &w.name);
+        pane.rebuild_by(&self.workflows, (wf_columns::COLUMNS, self), rows, narrow, as_key(&keep_wf), |w| &w.name);
         self.wf_pane = pane;
-        let keep_cr = self.cr_pane.selected().and_then(|i| self.crawlers.get(i)).map(|c| c.name.clone());
+        let keep_cr = self.cr_pane.kept(&self.crawlers, |c| &c.name);
         let mut pane = std::mem::take(&mut self.cr_pane);
-        pane.rebuild_by(&self.crawlers, crawler_columns::COLUMNS, self, rows, keep_cr.as_deref(), |c| &c.name);
+        pane.rebuild_by(&self.crawlers, (crawler_columns::COLUMNS, self), rows, narrow, as_key(&keep_cr), |c| &c.name);
         self.cr_pane = pane;
-        let keep_app = self.apps_pane.selected().and_then(|i| self.emr.apps.get(i)).map(|a| a.id.clone());
+        let keep_app = self.apps_pane.kept(&self.emr.apps, |a| &a.id);
         let mut pane = std::mem::take(&mut self.apps_pane);
-        pane.rebuild_by(&self.emr.apps, emr_columns::APP_COLUMNS, self, rows, keep_app.as_deref(), |a| &a.id);
+        pane.rebuild_by(&self.emr.apps, (emr_columns::APP_COLUMNS, self), rows, narrow, as_key(&keep_app), |a| &a.id);
         self.apps_pane = pane;
-        let keep_run = self.emr_pane.selected().and_then(|i| self.emr.runs.get(i)).map(|r| r.id.clone());
+        let keep_run = self.emr_pane.kept(&self.emr.runs, |r| &r.id);
         let mut pane = std::mem::take(&mut self.emr_pane);
-        pane.rebuild_by(&self.emr.runs, emr_columns::RUN_COLUMNS, self, rows, keep_run.as_deref(), |r| &r.id);
+        pane.rebuild_by(&self.emr.runs, (emr_columns::RUN_COLUMNS, self), rows, narrow, as_key(&keep_run), |r| &r.id);
         self.emr_pane = pane;
         if let Some(a) = &self.emr_app {
             let emr_runs = &self.emr.runs;
             self.emr_pane.visible.retain(|&i| emr_runs[i].app_id == *a);
             self.emr_pane.cursor.follow(self.emr_pane.visible.len(), rows);
         }
-        let keep_dq = self.dq_pane.selected().and_then(|i| self.dq.results.get(i)).map(|r| r.id.clone());
+        let keep_dq = self.dq_pane.kept(&self.dq.results, |r| &r.id);
         let mut pane = std::mem::take(&mut self.dq_pane);
-        pane.rebuild_by(&self.dq.results, dq_columns::COLUMNS, self, rows, keep_dq.as_deref(), |r| &r.id);
+        pane.rebuild_by(&self.dq.results, (dq_columns::COLUMNS, self), rows, narrow, as_key(&keep_dq), |r| &r.id);
         self.dq_pane = pane;
+        self.rebuild_rest(job, runs, rows);
+    }
+
+    /// The jobs table, the run histories on the stack, the cost and context lists.
+    fn rebuild_rest(&mut self, job: Option<(usize, String)>, runs: Vec<Option<String>>, rows: usize) {
         self.cost.cursor.follow(self.cost.rows.len(), rows);
+        self.ctx_pane.visible = (0..self.contexts.len()).collect();
+        self.ctx_pane.cursor.follow(self.contexts.len(), rows);
         let mut jobs = std::mem::take(&mut self.jobs);
         jobs.rebuild(self, rows, job);
         self.jobs = jobs;
@@ -285,24 +345,40 @@ impl AppState {
         self.rebuild_keeping(keep);
     }
 
-    /// Replace the Glue data, keeping the selected job and runs selected.
+    /// Replace the Glue data (of the first context), keeping the selected job and runs selected.
     pub fn set_data(&mut self, data: GlueData) {
-        self.apply(SourceData::Glue(data));
+        self.apply(0, SourceData::Glue(data));
     }
 
-    /// Take in what a source brought, keeping every selection. Derived indexes (the
-    /// filtered, sorted rows) are rebuilt here, when data arrives, never per frame.
-    pub fn apply(&mut self, data: SourceData) {
+    /// Watch these contexts (at least one; an empty list keeps the current ones).
+    pub fn set_contexts(&mut self, list: Vec<contexts::Ctx>) {
+        if !list.is_empty() {
+            self.contexts = list;
+        }
+    }
+
+    /// Take in what a source of context `ctx` brought, keeping every selection: the rows of
+    /// that context are replaced, the others stay. Derived indexes (the filtered, sorted rows)
+    /// are rebuilt here, when data arrives, never per frame.
+    pub fn apply(&mut self, ctx: usize, data: SourceData) {
+        use contexts::merge;
         let keep = self.selection();
         match data {
-            SourceData::Glue(d) => self.data = d,
-            SourceData::Workflows(w) => self.workflows = w,
-            SourceData::Crawlers(c) => self.crawlers = c,
-            SourceData::Emr(e) => self.emr = e,
-            SourceData::DataQuality(mut d) => {
+            SourceData::Glue(d) => merge(&mut self.data.jobs, ctx, d.jobs, |j| &mut j.ctx),
+            SourceData::Workflows(w) => merge(&mut self.workflows, ctx, w, |w| &mut w.ctx),
+            SourceData::Crawlers(c) => merge(&mut self.crawlers, ctx, c, |c| &mut c.ctx),
+            SourceData::Emr(e) => {
+                merge(&mut self.emr.apps, ctx, e.apps, |a| &mut a.ctx);
+                merge(&mut self.emr.runs, ctx, e.runs, |r| &mut r.ctx);
+            }
+            SourceData::DataQuality(d) => {
+                merge(&mut self.dq.results, ctx, d.results, |r| &mut r.ctx);
+                merge(&mut self.dq.runs, ctx, d.runs, |r| &mut r.ctx);
                 // Failing results first, then newest first.
-                d.results.sort_by(|a, b| b.is_bad().cmp(&a.is_bad()).then(b.started_on.cmp(&a.started_on)));
-                self.dq = d;
+                self.dq.results.sort_by(|a, b| b.is_bad().cmp(&a.is_bad()).then(b.started_on.cmp(&a.started_on)));
+                if self.many_contexts() {
+                    self.dq.runs.sort_by_key(|r| std::cmp::Reverse(r.started_on));
+                }
             }
         }
         self.joins.rebuild(&self.data, &self.emr, &self.dq, &self.settings, self.now);

@@ -7,6 +7,8 @@ use crate::model::Bookmark;
 /// name, for the dangerous ones); anything else cancels.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Confirm {
+    /// The context the command goes to (its write client, account and Region).
+    pub ctx: usize,
     pub command: Command,
     /// What the user typed, for commands that ask for the target's name.
     pub typed: String,
@@ -16,14 +18,16 @@ pub struct Confirm {
 }
 
 impl Confirm {
-    pub fn new(command: Command) -> Self {
-        Self { command, typed: String::new(), selected_arg: 0, editing: None }
+    pub fn new(ctx: usize, command: Command) -> Self {
+        Self { ctx, command, typed: String::new(), selected_arg: 0, editing: None }
     }
 }
 
 /// A job's bookmark, loading or loaded, with what it can be rewound to.
 #[derive(Debug, Clone, PartialEq)]
 pub struct BookmarkView {
+    /// The context of the job.
+    pub ctx: usize,
     pub job: String,
     /// None while GetJobBookmark is in flight.
     pub entry: Option<Result<Bookmark, String>>,

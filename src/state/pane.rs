@@ -19,6 +19,8 @@ pub enum Pane {
     Emr,
     Dq,
     Cost,
+    /// The contexts (profile × Region) watched.
+    Ctx,
 }
 
 /// One registered pane.
@@ -104,6 +106,15 @@ pub const PANES: &[PaneSpec] = &[
         source: SourceId::Cost,
         snapshot_section: "COST",
     },
+    PaneSpec {
+        pane: Pane::Ctx,
+        aliases: &["context", "contexts"],
+        name: "ctx",
+        about: "contexts (profile × Region); enter narrows to one",
+        what: "contexts",
+        source: SourceId::Glue,
+        snapshot_section: "CONTEXTS",
+    },
 ];
 
 /// Commands of the `:` bar that are not panes.
@@ -142,6 +153,7 @@ impl super::AppState {
             Pane::Emr => &self.emr_pane,
             Pane::Dq => &self.dq_pane,
             Pane::Cost => &self.cost,
+            Pane::Ctx => &self.ctx_pane,
         }
     }
 
@@ -155,6 +167,7 @@ impl super::AppState {
             Pane::Emr => &mut self.emr_pane,
             Pane::Dq => &mut self.dq_pane,
             Pane::Cost => &mut self.cost,
+            Pane::Ctx => &mut self.ctx_pane,
         }
     }
 
@@ -162,7 +175,7 @@ impl super::AppState {
     /// a snapshot is not cut to a terminal). `None` for a pane whose body is not one column
     /// table (cost prints its own report).
     pub fn pane_text(&self, pane: Pane) -> Option<String> {
-        use super::{crawler_columns, dq_columns, emr_columns, job_columns, wf_columns};
+        use super::{crawler_columns, ctx_columns, dq_columns, emr_columns, job_columns, wf_columns};
         Some(match pane {
             Pane::Jobs => to_text(job_columns::COLUMNS, &self.data.jobs, self),
             Pane::Workflows => to_text(wf_columns::COLUMNS, &self.workflows, self),
@@ -170,6 +183,7 @@ impl super::AppState {
             Pane::Apps => to_text(emr_columns::APP_COLUMNS, &self.emr.apps, self),
             Pane::Emr => to_text(emr_columns::RUN_COLUMNS, &self.emr.runs, self),
             Pane::Dq => to_text(dq_columns::COLUMNS, &self.dq.results, self),
+            Pane::Ctx => to_text(ctx_columns::COLUMNS, &self.contexts, self),
             Pane::Cost => return None,
         })
     }
@@ -207,6 +221,6 @@ mod tests {
             assert_eq!(spec.pane.spec(), spec);
             assert_eq!(Pane::by_name(spec.name), Some(spec.pane));
         }
-        assert_eq!(PANES.len(), Pane::Cost as usize + 1);
+        assert_eq!(PANES.len(), Pane::Ctx as usize + 1);
     }
 }

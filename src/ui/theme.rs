@@ -62,6 +62,25 @@ impl Theme {
         }
     }
 
+    /// A context's colour (`config::contexts::COLORS`, in that order); mono draws it bold.
+    pub fn palette(&self, index: u8) -> Style {
+        const COLORS: [Color; 8] = [
+            Color::Cyan,
+            Color::Magenta,
+            Color::Yellow,
+            Color::Green,
+            Color::Blue,
+            Color::Red,
+            Color::White,
+            Color::Gray,
+        ];
+        let s = Style::default();
+        if self.name == ThemeName::Mono {
+            return s.add_modifier(Modifier::BOLD);
+        }
+        s.fg(COLORS[usize::from(index) % COLORS.len()])
+    }
+
     /// Colour of a run state.
     pub fn state(&self, state: RunState) -> Style {
         let s = Style::default();

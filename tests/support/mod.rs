@@ -43,6 +43,7 @@ pub async fn loaded_state(width: u16, height: u16) -> (AppState, DemoAccount) {
     update(
         &mut state,
         Msg::Loaded(Loaded {
+            ctx: 0,
             source: SourceId::Glue,
             generation: 1,
             at: demo.now(),
@@ -56,7 +57,10 @@ pub async fn loaded_state(width: u16, height: u16) -> (AppState, DemoAccount) {
     update(&mut state, Msg::Loaded(Loaded::from_result(SourceId::Crawlers, 1, demo.now(), crawlers)));
     let mut emr = batchtop::poll::EmrCollector::new(Arc::new(demo.clone()), 4, Duration::from_secs(600));
     let emr = emr.poll(demo.now(), Duration::from_secs(86_400)).await.map(|r| Box::new(Batch::from(r)));
-    update(&mut state, Msg::Loaded(Loaded { source: SourceId::Emr, generation: 1, at: demo.now(), result: emr }));
+    update(
+        &mut state,
+        Msg::Loaded(Loaded { ctx: 0, source: SourceId::Emr, generation: 1, at: demo.now(), result: emr }),
+    );
     use batchtop::aws::DataQualityRead;
     let dq = demo.dq_overview(Some(demo.now() - chrono::Duration::days(7))).await.map(SourceData::DataQuality);
     update(&mut state, Msg::Loaded(Loaded::from_result(SourceId::DataQuality, 1, demo.now(), dq)));
@@ -100,7 +104,7 @@ pub fn screen(state: &AppState) -> String {
 pub fn executes(fx: &[batchtop::app::msg::Effect]) -> Vec<batchtop::actions::Command> {
     fx.iter()
         .filter_map(|e| match e {
-            batchtop::app::msg::Effect::Execute(c) => Some(c.command().clone()),
+            batchtop::app::msg::Effect::Execute { confirmed: c, .. } => Some(c.command().clone()),
             _ => None,
         })
         .collect()

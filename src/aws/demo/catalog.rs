@@ -208,6 +208,7 @@ pub fn generate(seed: u64, epoch: DateTime<Utc>) -> Catalog {
         let mut defaults = BTreeMap::new();
         defaults.insert("run_date".to_string(), "today".to_string());
         let wf = Workflow {
+            ctx: 0,
             name: format!("{stream}_pipeline"),
             description: Some(format!("Nightly load of the {stream} stream: ingest, fan out, converge, publish")),
             default_properties: defaults,
@@ -218,6 +219,7 @@ pub fn generate(seed: u64, epoch: DateTime<Utc>) -> Catalog {
         let failed = stream == "inventory";
         let started = epoch - if stale { Duration::days(3) + Duration::hours(2) } else { Duration::hours(10) };
         crawlers.push(Crawler {
+            ctx: 0,
             name: format!("{stream}_raw_crawler"),
             state: "READY".into(),
             schedule: Some("cron(0 2 * * ? *)".into()),

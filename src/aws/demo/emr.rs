@@ -26,6 +26,7 @@ pub struct EmrDemo {
 
 fn app(id: &str, name: &str, state: &str, max_cpu: u32, auto_start: bool) -> EmrApp {
     EmrApp {
+        ctx: 0,
         id: id.into(),
         name: name.into(),
         state: state.into(),
@@ -72,6 +73,7 @@ fn run(
         storage_gb_hours: vcpu * 5.0 * hours,
     });
     EmrRun {
+        ctx: 0,
         app_id: app_id.into(),
         arn: Some(format!("arn:aws:emr-serverless:eu-west-1:000000000000:/applications/{app_id}/jobruns/{id}")),
         id,

@@ -282,6 +282,7 @@ impl IdentityRead for DemoAccount {
             Ok(CallerIdentity {
                 account: DEMO_ACCOUNT_ID.into(),
                 arn: format!("arn:aws:iam::{DEMO_ACCOUNT_ID}:user/demo"),
+                expires: None,
             })
         });
         Box::pin(async move { r })

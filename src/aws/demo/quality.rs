@@ -66,6 +66,7 @@ fn result_for(run: &PlannedRun, bad: bool) -> DqResult {
     let passed = rules.iter().filter(|r| r.outcome == RuleOutcome::Pass).count();
     let id_tail: String = run.id.chars().rev().take(16).collect();
     DqResult {
+        ctx: 0,
         id: format!("dqresult-{id_tail}"),
         database: Some("curated".into()),
         table: Some(table.clone()),
@@ -101,6 +102,7 @@ fn results(inner: &Inner, now: DateTime<Utc>) -> Vec<DqResult> {
 
 fn eval_runs(now: DateTime<Utc>) -> Vec<DqEvalRun> {
     let failed = DqEvalRun {
+        ctx: 0,
         id: "dqrun-6f1c9a0e2b7d4c3a".into(),
         status: "FAILED".into(),
         error: Some(

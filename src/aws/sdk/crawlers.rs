@@ -71,6 +71,7 @@ impl CrawlerRead for SdkGlue {
 
 fn map_crawler(c: &aws_sdk_glue::types::Crawler) -> Crawler {
     Crawler {
+        ctx: 0,
         name: c.name().unwrap_or_default().to_string(),
         state: c.state().map(|s| s.as_str().to_string()).unwrap_or_else(|| "UNKNOWN".into()),
         schedule: c.schedule().and_then(|s| s.schedule_expression()).map(str::to_string),

@@ -179,6 +179,7 @@ impl DataQualityRead for SdkGlue {
 fn map_result(r: &aws_sdk_glue::types::DataQualityResult) -> DqResult {
     let (database, table, catalog) = table_of(r.data_source());
     DqResult {
+        ctx: 0,
         id: r.result_id().unwrap_or_default().to_string(),
         database,
         table,

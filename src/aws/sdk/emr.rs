@@ -294,6 +294,7 @@ fn tags(t: Option<&std::collections::HashMap<String, String>>) -> BTreeMap<Strin
 
 fn map_app(a: &aws_sdk_emrserverless::types::Application) -> EmrApp {
     EmrApp {
+        ctx: 0,
         id: a.application_id().to_string(),
         name: a.name().unwrap_or_default().to_string(),
         state: a.state().as_str().to_string(),
@@ -349,6 +350,7 @@ fn map_run(r: &aws_sdk_emrserverless::types::JobRun) -> EmrRun {
         }
     }
     EmrRun {
+        ctx: 0,
         app_id: r.application_id().to_string(),
         id: r.job_run_id().to_string(),
         name: r.name().map(str::to_string),

@@ -96,7 +96,8 @@ pub fn account(loaded: &Loaded) -> Account {
     let glue = aws_sdk_glue::Client::new(&loaded.sdk);
     let sts = aws_sdk_sts::Client::new(&loaded.sdk);
     let emr = aws_sdk_emrserverless::Client::new(&loaded.sdk);
-    let mut account = from_clients(glue, sts, emr, loaded.ctx.clone());
+    let creds = loaded.sdk.credentials_provider();
+    let mut account = assemble(glue, sts, emr, (loaded.ctx.clone(), Pages::default()), creds);
     let s3 = s3::client(&loaded.sdk, loaded.ctx.endpoint.is_some());
     account.objects = Arc::new(s3::SdkS3::new(s3, loaded.ctx.clone(), account.stats.clone()));
     let ce = aws_sdk_costexplorer::Client::new(&loaded.sdk);
@@ -131,8 +132,19 @@ pub fn from_clients_with(
     ctx: ErrorContext,
     pages: Pages,
 ) -> Account {
+    assemble(glue, sts, emr, (ctx, pages), None)
+}
+
+/// The account over these clients; `creds` (the chain) also tells when credentials expire.
+fn assemble(
+    glue: aws_sdk_glue::Client,
+    sts: aws_sdk_sts::Client,
+    emr: aws_sdk_emrserverless::Client,
+    (ctx, pages): (ErrorContext, Pages),
+    creds: Option<aws_credential_types::provider::SharedCredentialsProvider>,
+) -> Account {
     let stats = Arc::new(ApiStats::new());
-    let identity = Arc::new(SdkIdentity::new(sts, ctx.clone(), stats.clone()));
+    let identity = Arc::new(SdkIdentity::new(sts, ctx.clone(), stats.clone()).with_credentials(creds));
     let glue = Arc::new(SdkGlue::new(glue, identity.clone(), ctx.clone(), stats.clone()).with_pages(pages));
     Account {
         glue: glue.clone(),

@@ -2,6 +2,7 @@
 
 use std::sync::Arc;
 
+use aws_credential_types::provider::{ProvideCredentials, SharedCredentialsProvider};
 use tokio::sync::OnceCell;
 
 use super::error::classify;
@@ -11,6 +12,8 @@ use crate::aws::{ApiStats, AwsResult, BoxFut, CallerIdentity, IdentityRead};
 
 pub struct SdkIdentity {
     client: aws_sdk_sts::Client,
+    /// The credential chain of the account, asked once for when its credentials expire.
+    creds: Option<SharedCredentialsProvider>,
     ctx: ErrorContext,
     stats: Arc<ApiStats>,
     cached: OnceCell<CallerIdentity>,
@@ -18,7 +21,19 @@ pub struct SdkIdentity {
 
 impl SdkIdentity {
     pub fn new(client: aws_sdk_sts::Client, ctx: ErrorContext, stats: Arc<ApiStats>) -> Self {
-        Self { client: client.counting_throttles(&stats), ctx, stats, cached: OnceCell::new() }
+        Self { client: client.counting_throttles(&stats), creds: None, ctx, stats, cached: OnceCell::new() }
+    }
+
+    /// Also tell when the credentials of `creds` expire.
+    pub fn with_credentials(mut self, creds: Option<SharedCredentialsProvider>) -> Self {
+        self.creds = creds;
+        self
+    }
+
+    /// When the chain's current credentials expire (None: they do not, or it cannot say).
+    async fn expiry(&self) -> Option<chrono::DateTime<chrono::Utc>> {
+        let creds = self.creds.as_ref()?.provide_credentials().await.ok()?;
+        creds.expiry().map(chrono::DateTime::<chrono::Utc>::from)
     }
 
     async fn fetch(&self) -> AwsResult<CallerIdentity> {
@@ -32,6 +47,7 @@ impl SdkIdentity {
         Ok(CallerIdentity {
             account: out.account().unwrap_or_default().to_string(),
             arn: out.arn().unwrap_or_default().to_string(),
+            expires: self.expiry().await,
         })
     }
 

@@ -89,6 +89,7 @@ fn props(m: Option<&std::collections::HashMap<String, String>>) -> BTreeMap<Stri
 fn map_workflow(w: &aws_sdk_glue::types::Workflow) -> Workflow {
     let name = w.name().unwrap_or_default().to_string();
     Workflow {
+        ctx: 0,
         description: w.description().map(str::to_string),
         default_properties: props(w.default_run_properties()),
         last_run: w.last_run().map(|r| map_workflow_run(&name, r)),

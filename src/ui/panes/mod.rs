@@ -1,5 +1,6 @@
 //! One module per pane, and the one place each pane and view is mapped to its drawing.
 
+pub mod contexts;
 pub mod cost;
 pub mod crawlers;
 pub mod detail;
@@ -28,6 +29,7 @@ pub fn render_root(frame: &mut Frame<'_>, area: Rect, state: &AppState, pane: Pa
         Pane::Emr => emr::render_runs(frame, area, state, theme),
         Pane::Dq => quality::render(frame, area, state, theme),
         Pane::Cost => cost::render(frame, area, state, theme),
+        Pane::Ctx => contexts::render(frame, area, state, theme),
     }
 }
 

@@ -21,6 +21,7 @@ pub fn style(theme: &Theme, tone: Tone) -> Style {
         Tone::Error => theme.error,
         Tone::Run(s) => theme.state(s),
         Tone::Spark => theme.spark,
+        Tone::Palette(i) => theme.palette(i),
     }
 }
 
@@ -47,7 +48,7 @@ impl<R, C: ?Sized> ColumnTable<'_, R, C> {
     where
         R: 'r,
     {
-        let cols: Vec<&Column<R, C>> = shown(self.columns, area.width).collect();
+        let cols: Vec<&Column<R, C>> = shown(self.columns, area.width, self.ctx).collect();
         let rows: Vec<Row<'_>> = table::window(self.cursor, self.len, area)
             .filter_map(&row)
             .map(|r| Row::new(cols.iter().map(|c| cell((c.cell)(r, self.ctx), theme))))
@@ -81,7 +82,7 @@ pub fn draw_report<'r, R: 'r, C: ?Sized>(
     rows: impl Iterator<Item = &'r R>,
     theme: &Theme,
 ) {
-    let cols: Vec<&Column<R, C>> = shown(columns, area.width).collect();
+    let cols: Vec<&Column<R, C>> = shown(columns, area.width, ctx).collect();
     let rows: Vec<Row<'_>> = rows
         .take(usize::from(area.height.saturating_sub(3)))
         .map(|r| Row::new(cols.iter().map(|c| cell((c.cell)(r, ctx), theme))))

@@ -1,0 +1,65 @@
+//! `snapshot` over several contexts: one document per context, under `contexts`, with every
+//! context's errors also listed at the top (each naming its context).
+
+use std::fmt::Write as _;
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use serde_json::{Value, json};
+
+use super::{Snapshot, to_json, to_table};
+use crate::state::contexts::Ctx;
+
+/// One context's snapshot.
+pub struct Part {
+    pub ctx: Ctx,
+    pub snap: Snapshot,
+}
+
+/// Whether every context answered everything.
+pub fn many_ok(parts: &[Part]) -> bool {
+    parts.iter().all(|p| p.snap.ok())
+}
+
+fn ctx_json(p: &Part) -> Value {
+    json!({
+        "name": p.ctx.name,
+        "profile": p.ctx.profile,
+        "region": p.snap.region,
+        "account": p.snap.account,
+    })
+}
+
+/// `{"generated_at", "contexts": [<one context's document, with "context">], "errors": [...]}`.
+pub fn to_json_many(generated_at: DateTime<Utc>, parts: &[Part]) -> Value {
+    let mut errors = Vec::new();
+    let contexts: Vec<Value> = parts
+        .iter()
+        .map(|p| {
+            let mut doc = to_json(&p.snap);
+            for e in doc["errors"].as_array().into_iter().flatten() {
+                let mut e = e.clone();
+                e["context"] = json!(p.ctx.name);
+                errors.push(e);
+            }
+            doc["context"] = ctx_json(p);
+            doc
+        })
+        .collect();
+    json!({
+        "generated_at": generated_at.to_rfc3339_opts(SecondsFormat::Secs, true),
+        "contexts": contexts,
+        "errors": errors,
+    })
+}
+
+/// Each context's table under its own heading.
+pub fn to_table_many(parts: &[Part]) -> String {
+    let mut out = String::new();
+    for p in parts {
+        let who = p.snap.account.as_deref().unwrap_or("?");
+        let _ = writeln!(out, "=== CONTEXT {} ({}, account {who}) ===", p.ctx.name, p.ctx.place());
+        out.push_str(&to_table(&p.snap));
+        out.push('\n');
+    }
+    out
+}
