@@ -35,6 +35,7 @@ fn tables(c: &Crawler) -> Text<'_> {
 /// Name, state, last crawl, when, how long, how fresh the catalog is, tables changed,
 /// schedule, error; the database is found by `/` but not shown.
 pub const COLUMNS: &[Column<Crawler, AppState>] = &[
+    super::ctx_columns::column(),
     Column {
         header: "NAME",
         width: Width::Len(24),

@@ -29,6 +29,7 @@ fn job_run(r: &DqResult) -> Text<'_> {
 /// Verdict, data source, score, passed/failed/errored, started; 110+: ruleset; the job run.
 /// The result id, database, table, job and full run id are found by `/`.
 pub const COLUMNS: &[Column<DqResult, AppState>] = &[
+    super::ctx_columns::column(),
     Col::new("RESULT", Width::Len(7), 0, Field::State, |r, _| Text::toned(r.verdict(), verdict_tone(r.verdict()))),
     Col::new("DATA SOURCE", Width::Len(28), 0, Field::Skip, |r, _| Text::plain(r.data_source())),
     Col::new("SCORE", Width::Len(5), 0, Field::Skip, |r, _| {

@@ -52,6 +52,7 @@ fn max_capacity(a: &EmrApp) -> Text<'_> {
 /// Applications: name, type, state, active runs, capacity; wide: id, release, auto start
 /// and stop, initial capacity.
 pub const APP_COLUMNS: &[Column<EmrApp, AppState>] = &[
+    super::ctx_columns::column(),
     AppCol::new("NAME", Width::Len(22), 0, Field::Text, |a, _| Text::plain(&a.name)),
     AppCol::new("TYPE", Width::Len(5), 0, Field::Skip, |a, _| Text::plain(&a.app_type)),
     AppCol::new("STATE", Width::Len(9), 0, Field::State, |a, _| Text::toned(&a.state, app_tone(&a.state))),
@@ -84,6 +85,7 @@ fn estimate<'a>(r: &'a EmrRun, s: &'a AppState) -> Text<'a> {
 /// Job runs: name, state, created, duration, attempt; 160+: id and total and billed usage;
 /// 100+: the estimate; the details.
 pub const RUN_COLUMNS: &[Column<EmrRun, AppState>] = &[
+    super::ctx_columns::column(),
     RunCol::new("NAME", Width::Len(23), 0, Field::Text, |r, _| Text::plain(r.name.as_deref().unwrap_or("-"))),
     RunCol::new("STATE", Width::Len(10), 0, Field::State, |r, _| Text::toned(r.state().as_str(), run_tone(r.state()))),
     RunCol::new("CREATED", Width::Len(11), 0, Field::Skip, |r, _| Text::plain(when(r.created_at))),

@@ -45,6 +45,7 @@ fn last<'a>(j: &'a JobEntry, f: impl Fn(&JobRun) -> String) -> Text<'a> {
 /// Name; 70+: stream; the last run's state; 100+: its DQ mark; 70+: when it started; how
 /// long; 100+: DPU-hours and attempt; its error.
 pub const COLUMNS: &[Column<JobEntry, AppState>] = &[
+    super::ctx_columns::column(),
     Col::new("NAME", Width::Len(26), 0, Field::Text, |j, _| Text::plain(&j.job.name))
         .sorted(|j, _| SortKey::Text(Some(j.job.name.clone())), false),
     Col::new("STREAM", Width::Len(10), 70, Field::Stream, |j, _| Text::plain(j.stream.as_deref().unwrap_or("-")))

@@ -46,6 +46,7 @@ fn stat(w: &Workflow, pick: fn(&crate::model::WorkflowStats) -> i32) -> Text<'_>
 /// Name, last run's status, start and duration; 100+: its node counts. The description is
 /// found by `/` but not shown.
 pub const COLUMNS: &[Column<Workflow, AppState>] = &[
+    super::ctx_columns::column(),
     WfCol::new("NAME", Width::Len(26), 0, Field::Text, |w, _| Text::plain(&w.name)),
     WfCol::new("LAST RUN", Width::Len(20), 0, Field::State, |w, _| last_run(w)),
     WfCol::new("STARTED", Width::Len(11), 0, Field::Skip, |w, _| {

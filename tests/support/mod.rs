@@ -35,36 +35,55 @@ pub fn context() -> Context {
 pub async fn loaded_state(width: u16, height: u16) -> (AppState, DemoAccount) {
     let demo = DemoAccount::fixed();
     let settings = Arc::new(Settings::defaults());
-    let mut collector =
-        GlueCollector::new(Arc::new(demo.clone()), StreamMapper::new(settings.clone()), 4, Duration::from_secs(300));
-    let cycle = collector.poll(Scope::All, demo.now(), Duration::from_secs(48 * 3600)).await.expect("demo poll");
     let mut state = AppState::new(settings, context(), demo.now());
     update(&mut state, Msg::Resize { width, height });
-    update(
-        &mut state,
-        Msg::Loaded(Loaded {
-            ctx: 0,
-            source: SourceId::Glue,
-            generation: 1,
-            at: demo.now(),
-            result: Ok(Box::new(Batch::from(cycle))),
-        }),
-    );
+    load_demo(&mut state, &demo, 0).await;
+    (state, demo)
+}
+
+/// Two contexts (`prod-eu`, `staging-us`), each holding a full poll of the fixed demo
+/// account: the same job names live in both, as in real prod and staging accounts.
+pub async fn two_contexts(width: u16, height: u16) -> (AppState, DemoAccount) {
+    use batchtop::config::contexts::CtxSpec;
+    use batchtop::state::contexts::Ctx;
+    let demo = DemoAccount::fixed();
+    let mut state = AppState::new(Arc::new(Settings::defaults()), context(), demo.now());
+    let spec = |name: &str, profile: &str, color| CtxSpec {
+        name: name.into(),
+        profile: Some(profile.into()),
+        color,
+        ..Default::default()
+    };
+    let mut prod = Ctx::new(&spec("prod-eu", "prod", 5), "eu-west-1".into());
+    prod.account = Some("111111111111".into());
+    let mut staging = Ctx::new(&spec("staging-us", "staging", 3), "us-east-1".into());
+    staging.account = Some("222222222222".into());
+    state.set_contexts(vec![prod, staging]);
+    update(&mut state, Msg::Resize { width, height });
+    load_demo(&mut state, &demo, 0).await;
+    load_demo(&mut state, &demo, 1).await;
+    (state, demo)
+}
+
+/// Every source of the demo account, polled once, as context `ctx`.
+pub async fn load_demo(state: &mut AppState, demo: &DemoAccount, ctx: usize) {
+    let settings = state.settings.clone();
+    let mut collector =
+        GlueCollector::new(Arc::new(demo.clone()), StreamMapper::new(settings), 4, Duration::from_secs(300));
+    let cycle = collector.poll(Scope::All, demo.now(), Duration::from_secs(48 * 3600)).await.expect("demo poll");
+    let batch = Ok(Box::new(Batch::from(cycle)));
+    update(state, Msg::Loaded(Loaded { ctx, source: SourceId::Glue, generation: 1, at: demo.now(), result: batch }));
     use batchtop::aws::{CrawlerRead, WorkflowRead};
     let workflows = demo.workflows().await.map(SourceData::Workflows);
-    update(&mut state, Msg::Loaded(Loaded::from_result(SourceId::Workflows, 1, demo.now(), workflows)));
+    update(state, Msg::Loaded(Loaded::from_result(SourceId::Workflows, 1, demo.now(), workflows).in_ctx(ctx)));
     let crawlers = demo.crawlers().await.map(SourceData::Crawlers);
-    update(&mut state, Msg::Loaded(Loaded::from_result(SourceId::Crawlers, 1, demo.now(), crawlers)));
+    update(state, Msg::Loaded(Loaded::from_result(SourceId::Crawlers, 1, demo.now(), crawlers).in_ctx(ctx)));
     let mut emr = batchtop::poll::EmrCollector::new(Arc::new(demo.clone()), 4, Duration::from_secs(600));
     let emr = emr.poll(demo.now(), Duration::from_secs(86_400)).await.map(|r| Box::new(Batch::from(r)));
-    update(
-        &mut state,
-        Msg::Loaded(Loaded { ctx: 0, source: SourceId::Emr, generation: 1, at: demo.now(), result: emr }),
-    );
+    update(state, Msg::Loaded(Loaded { ctx, source: SourceId::Emr, generation: 1, at: demo.now(), result: emr }));
     use batchtop::aws::DataQualityRead;
     let dq = demo.dq_overview(Some(demo.now() - chrono::Duration::days(7))).await.map(SourceData::DataQuality);
-    update(&mut state, Msg::Loaded(Loaded::from_result(SourceId::DataQuality, 1, demo.now(), dq)));
-    (state, demo)
+    update(state, Msg::Loaded(Loaded::from_result(SourceId::DataQuality, 1, demo.now(), dq).in_ctx(ctx)));
 }
 
 pub fn key(code: KeyCode) -> Msg {

@@ -90,11 +90,20 @@ fn status_spans(state: &AppState, theme: &Theme, compact: bool) -> Vec<Span<'sta
         spans.push(Span::styled(if compact { " RO " } else { " READ-ONLY " }, theme.badge));
         spans.push(Span::raw(" "));
     }
-    spans.push(Span::raw(format!("{}{}", label("profile"), c.profile.as_deref().unwrap_or("default"))));
-    spans.push(sep());
-    spans.push(Span::raw(c.region.clone()));
-    spans.push(sep());
-    spans.push(Span::raw(format!("{}{}", label("acct"), c.account.as_deref().unwrap_or("?"))));
+    if state.many_contexts() {
+        spans.extend(contexts_spans(state, theme, compact));
+    } else {
+        let first = state.ctx(0);
+        spans.push(Span::raw(format!("{}{}", label("profile"), first.profile.as_deref().unwrap_or("default"))));
+        spans.push(sep());
+        spans.push(Span::raw(first.region.clone()));
+        spans.push(sep());
+        spans.push(Span::raw(format!(
+            "{}{}",
+            label("acct"),
+            first.account.as_deref().or(c.account.as_deref()).unwrap_or("?")
+        )));
+    }
     spans.push(sep());
     spans.push(Span::raw(format!("{}{}", label("refreshed"), age(state))));
     spans.push(sep());
@@ -114,6 +123,22 @@ fn status_spans(state: &AppState, theme: &Theme, compact: bool) -> Vec<Span<'sta
     }
     spans.push(sep());
     spans.push(Span::styled(format!("{} help", state.settings.keymap.hint(Action::Help)), theme.dim));
+    spans
+}
+
+/// With several contexts: how many are healthy, and the one every pane is narrowed to.
+fn contexts_spans(state: &AppState, theme: &Theme, compact: bool) -> Vec<Span<'static>> {
+    use crate::state::contexts::Reach;
+    let total = state.contexts.len();
+    let healthy = state.contexts.iter().filter(|c| matches!(c.reach(), Reach::Healthy | Reach::Connecting)).count();
+    let text = if compact { format!("ctx {healthy}/{total} ok") } else { format!("{healthy}/{total} contexts ok") };
+    let mut spans = vec![if healthy < total { Span::styled(text, theme.warn) } else { Span::raw(text) }];
+    if let Some(n) = state.narrow {
+        let c = state.ctx(n);
+        spans.push(Span::raw(" · "));
+        spans.push(Span::styled(c.name.clone(), theme.palette(c.color)));
+        spans.push(Span::raw(" only"));
+    }
     spans
 }
 

@@ -41,17 +41,25 @@ fn field<'a>(label: &str, value: String, theme: &Theme) -> Line<'a> {
 }
 
 fn confirm(frame: &mut Frame<'_>, area: Rect, state: &AppState, c: &Confirm, theme: &Theme) {
-    let ctx = &state.context;
+    let ctx = state.ctx(c.ctx);
     let cmd = &c.command;
-    let mut lines = vec![
-        field("account", ctx.account.clone().unwrap_or_else(|| "?".into()), theme),
-        field("region", ctx.region.clone(), theme),
-        field("profile", ctx.profile.clone().unwrap_or_else(|| "default".into()), theme),
+    let tint = theme.palette(ctx.color);
+    let tinted = |label: &str, value: String| {
+        Line::from(vec![Span::styled(format!("{label:<9}"), theme.header), Span::styled(value, tint)])
+    };
+    let mut lines = Vec::new();
+    if state.many_contexts() {
+        lines.push(tinted("context", ctx.name.clone()));
+    }
+    lines.extend([
+        tinted("account", ctx.account.clone().or_else(|| state.context.account.clone()).unwrap_or_else(|| "?".into())),
+        tinted("region", ctx.region.clone()),
+        tinted("profile", ctx.profile.clone().unwrap_or_else(|| "default".into())),
         field("target", cmd.target(), theme),
         field("call", cmd.api_call().to_string(), theme),
         field("effect", cmd.effect(), theme),
         Line::from(Span::styled("parameters", theme.header)),
-    ];
+    ]);
     match cmd {
         Command::RerunJob { arguments: map, .. } | Command::StartWorkflow { properties: map, .. } => {
             let (name, field) = match cmd {
@@ -120,7 +128,7 @@ fn bookmark(frame: &mut Frame<'_>, area: Rect, state: &AppState, b: &BookmarkVie
 }
 
 fn cost_refresh(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: &Theme) {
-    let ctx = &state.context;
+    let ctx = state.ctx(state.cost_ctx());
     let age = state
         .cost
         .report
