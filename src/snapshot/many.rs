@@ -57,7 +57,9 @@ pub fn to_table_many(parts: &[Part]) -> String {
     let mut out = String::new();
     for p in parts {
         let who = p.snap.account.as_deref().unwrap_or("?");
-        let _ = writeln!(out, "=== CONTEXT {} ({}, account {who}) ===", p.ctx.name, p.ctx.place());
+        let place = p.ctx.place();
+        let named = if p.ctx.name == place { place } else { format!("{} ({place})", p.ctx.name) };
+        let _ = writeln!(out, "=== CONTEXT {named}, account {who} ===");
         out.push_str(&to_table(&p.snap));
         out.push('\n');
     }

@@ -23,6 +23,8 @@ pub struct Snapshot {
     pub generated_at: DateTime<Utc>,
     pub region: String,
     pub account: Option<String>,
+    /// The profile read with (None: the default chain).
+    pub profile: Option<String>,
     pub since: Duration,
     pub glue: GlueData,
     pub workflows: Vec<(Workflow, Vec<WorkflowRun>)>,
@@ -78,6 +80,7 @@ pub async fn take(account: &Account, settings: Arc<Settings>, clock: &Clock, opt
         cost,
         prices,
         region: account.region.clone(),
+        profile: account.profile.clone(),
         account: who,
         since,
         glue,

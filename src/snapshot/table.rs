@@ -35,7 +35,12 @@ pub fn to_table(s: &Snapshot) -> String {
 
 /// What the snapshot read, as the TUI's state: the panes' columns read it from there.
 fn as_state(s: &Snapshot) -> AppState {
-    let context = Context { region: s.region.clone(), account: s.account.clone(), ..Context::default() };
+    let context = Context {
+        region: s.region.clone(),
+        account: s.account.clone(),
+        profile: s.profile.clone(),
+        ..Context::default()
+    };
     let mut state = AppState::new(s.settings.clone(), context, s.generated_at);
     state.apply(0, SourceData::Glue(s.glue.clone()));
     state.apply(0, SourceData::Workflows(s.workflows.iter().map(|(w, _)| w.clone()).collect()));

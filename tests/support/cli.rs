@@ -19,6 +19,11 @@ impl Env {
 
     /// Run the binary with a clean environment: only what the test gives it.
     pub fn run(&self, args: &[&str], creds: Option<(&str, &str)>) -> Output {
+        self.run_with(args, creds, &[])
+    }
+
+    /// As `run`, with these environment variables too.
+    pub fn run_with(&self, args: &[&str], creds: Option<(&str, &str)>, vars: &[(&str, &str)]) -> Output {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_batchtop"));
         cmd.env_clear()
             .env("HOME", &self.dir)
@@ -27,6 +32,7 @@ impl Env {
             .env("AWS_CONFIG_FILE", self.dir.join("aws-config"))
             .env("AWS_SHARED_CREDENTIALS_FILE", self.dir.join("aws-credentials"))
             .env("AWS_EC2_METADATA_DISABLED", "true")
+            .envs(vars.iter().copied())
             .args(args);
         if let Some((id, secret)) = creds {
             cmd.env("AWS_ACCESS_KEY_ID", id).env("AWS_SECRET_ACCESS_KEY", secret);

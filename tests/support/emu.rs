@@ -112,6 +112,18 @@ fn account_over(loaded: sdk::Loaded, account_id: &str, pages: sdk::Pages) -> Acc
     )
 }
 
+/// The Glue write side in `account_id`, static dummy credentials.
+pub async fn glue_writer(account_id: &str) -> std::sync::Arc<dyn batchtop::aws::GlueWrite> {
+    let loaded = sdk::load(&options(&url())).await.expect("sdk config");
+    let creds = aws_sdk_glue::config::Credentials::new("testing", "testing", None, None, "batchtop-tests");
+    let conf = aws_sdk_glue::config::Builder::from(&loaded.sdk)
+        .credentials_provider(creds)
+        .interceptor(AccountHeader(account_id.to_string()))
+        .build();
+    let stats = std::sync::Arc::new(batchtop::aws::ApiStats::new());
+    std::sync::Arc::new(sdk::SdkGlueWrite::new(aws_sdk_glue::Client::from_conf(conf), loaded.ctx, stats))
+}
+
 /// An EMR Serverless client in `account_id`, static dummy credentials.
 pub fn emr_client(loaded: &sdk::Loaded, account_id: &str) -> aws_sdk_emrserverless::Client {
     let creds = aws_sdk_glue::config::Credentials::new("testing", "testing", None, None, "batchtop-tests");
