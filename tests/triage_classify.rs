@@ -210,6 +210,14 @@ const POSITIVE: &[(Category, &str)] = &[
     (Stopped, "Job run cancelled by user"),
     (Stopped, "Job run was stopped by the user via BatchStopJobRun"),
     (Unknown, "Command failed with exit code 1"),
+    (
+        Unknown,
+        "Yarn resource manager killed the Spark application, please refer to SparkUI and driver logs for details",
+    ),
+    (
+        Unknown,
+        "Job failed, please check complete logs in configured logging destination. ExitCode: 1. Last few exceptions: ",
+    ),
     (Unknown, "Widget factory reported a sprocket anomaly"),
 ];
 
