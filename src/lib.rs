@@ -20,4 +20,5 @@ pub mod session;
 pub mod snapshot;
 pub mod state;
 pub mod terminal;
+pub mod triage;
 pub mod ui;
