@@ -30,6 +30,8 @@ pub struct Config {
     pub cost: CostSection,
     pub logs: LogsSection,
     pub keymap: BTreeMap<String, Spanned<KeyList>>,
+    /// Root-cause rules of one's own, tried before the built-in ones.
+    pub triage: crate::triage::TriageSection,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
@@ -343,6 +345,10 @@ pub fn parse(text: &str, path: &str) -> Result<Settings, ConfigError> {
     if let Err(m) = contexts::resolve((None, None), &config.contexts, (None, None), None) {
         let at = text.find("[[contexts]]").unwrap_or(0);
         return Err(located(at..at, Some("contexts".into()), m));
+    }
+    if let Err(e) = crate::triage::Rules::from_section(&config.triage) {
+        let at = text.find("[[triage.rules]]").unwrap_or(0);
+        return Err(located(at..at, Some("triage.rules".into()), e.to_string()));
     }
     if config.poll.max_concurrency == 0 || config.poll.max_concurrency_total == 0 {
         let at = text.find("max_concurrency").unwrap_or(0);

@@ -140,3 +140,26 @@ fn missing_explicit_file_is_an_error_and_display_has_location() {
     let shown = error_of("unknown_key.toml").to_string();
     assert!(shown.contains("unknown_key.toml:5:1: poll.glue_run:"), "{shown}");
 }
+
+#[test]
+fn triage_rules_are_checked_when_the_config_loads() {
+    let ok = "[[triage.rules]]\npattern = \"vendor feed late\"\ncategory = \"input_missing\"\nadvice = \"wait\"\n";
+    assert!(batchtop::config::parse(ok, "c.toml").is_ok());
+    let bad = "[[triage.rules]]\npattern = \"(unclosed\"\ncategory = \"input_missing\"\nadvice = \"wait\"\n";
+    let e = batchtop::config::parse(bad, "c.toml").expect_err("a bad regex is refused").to_string();
+    assert!(e.contains("triage.rules") && e.contains("(unclosed"), "{e}");
+    let unknown = "[[triage.rules]]\npattern = \"x\"\ncategory = \"gremlins\"\nadvice = \"wait\"\n";
+    assert!(batchtop::config::parse(unknown, "c.toml").is_err());
+}
+
+#[test]
+fn contexts_in_the_config_are_checked_when_it_loads() {
+    let ok = "[[contexts]]\nname = \"prod-eu\"\nprofile = \"prod\"\nregion = \"eu-west-1\"\ncolor = \"red\"\nread_only = true\n";
+    let s = batchtop::config::parse(ok, "c.toml").expect("valid");
+    assert_eq!(s.config.contexts.len(), 1);
+    let bad = "[[contexts]]\nname = \"prod-eu\"\ncolor = \"teal\"\n";
+    let e = batchtop::config::parse(bad, "c.toml").expect_err("a bad colour is refused").to_string();
+    assert!(e.contains("contexts") && e.contains("teal"), "{e}");
+    let unknown = "[[contexts]]\nnmae = \"typo\"\n";
+    assert!(batchtop::config::parse(unknown, "c.toml").is_err());
+}
