@@ -149,3 +149,26 @@ async fn one_contexts_failure_stays_its_own() {
     command(&mut s, "ctx staging-us");
     assert!(s.source_status().error.is_none());
 }
+
+#[tokio::test]
+async fn logs_of_a_row_open_with_its_context() {
+    let (mut s, _) = two_contexts(120, 40).await;
+    update(&mut s, ch('/'));
+    typed(&mut s, "ctx:staging orders_curate");
+    update(&mut s, key(KeyCode::Enter));
+    update(&mut s, key(KeyCode::Enter));
+    let fx = update(&mut s, ch('l'));
+    let tails: Vec<usize> =
+        fx.iter().filter_map(|e| if let Effect::StartTail { ctx, .. } = e { Some(*ctx) } else { None }).collect();
+    assert_eq!(tails, vec![1], "{fx:?} {:?}", s.flash);
+    assert!(matches!(s.stack.last(), Some(View::Logs(l)) if l.ctx == 1));
+    // And an EMR Serverless run's event log, from the other context.
+    update(&mut s, key(KeyCode::Esc));
+    command(&mut s, "emr ctx:prod");
+    let wanted = s.emr_pane.visible.iter().position(|&i| s.emr.runs[i].monitoring.s3_log_uri.is_some());
+    s.emr_pane.cursor.selected = wanted.expect("the demo has an EMR Serverless run logging to S3");
+    let fx = update(&mut s, ch('E'));
+    let loads: Vec<usize> =
+        fx.iter().filter_map(|e| if let Effect::LoadEventLog { ctx, .. } = e { Some(*ctx) } else { None }).collect();
+    assert_eq!(loads, vec![0], "{fx:?} {:?}", s.flash);
+}
