@@ -5,6 +5,7 @@ mod position;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Duration;
 
 use regex::Regex;
@@ -30,6 +31,8 @@ pub struct Config {
     pub cost: CostSection,
     pub logs: LogsSection,
     pub keymap: BTreeMap<String, Spanned<KeyList>>,
+    /// The pane batchtop starts on (default: the inbox when something is open, else jobs).
+    pub start_pane: Option<String>,
     /// Root-cause rules of one's own, tried before the built-in ones.
     pub triage: crate::triage::TriageSection,
 }
@@ -261,11 +264,15 @@ pub struct Settings {
     pub keymap: Keymap,
     pub stream_regex: Option<Regex>,
     pub source: Option<PathBuf>,
+    /// The root-cause rules (built in, then `[[triage.rules]]`), compiled once, and the
+    /// inbox's thresholds.
+    pub triage: Arc<(crate::triage::Rules, crate::triage::inbox::Limits)>,
 }
 
 impl Settings {
     pub fn defaults() -> Settings {
-        Settings { config: Config::default(), keymap: Keymap::defaults(), stream_regex: None, source: None }
+        let triage = Arc::new((crate::triage::Rules::builtin(), crate::triage::inbox::Limits::default()));
+        Settings { config: Config::default(), keymap: Keymap::defaults(), stream_regex: None, source: None, triage }
     }
 
     /// The stream a job belongs to: its tag first, then the name regex.
@@ -346,10 +353,14 @@ pub fn parse(text: &str, path: &str) -> Result<Settings, ConfigError> {
         let at = text.find("[[contexts]]").unwrap_or(0);
         return Err(located(at..at, Some("contexts".into()), m));
     }
-    if let Err(e) = crate::triage::Rules::from_section(&config.triage) {
+    let rules = crate::triage::Rules::from_section(&config.triage).map_err(|e| {
         let at = text.find("[[triage.rules]]").unwrap_or(0);
-        return Err(located(at..at, Some("triage.rules".into()), e.to_string()));
-    }
+        located(at..at, Some("triage.rules".into()), e.to_string())
+    })?;
+    let limits = config.triage.limits(config.crawlers.stale_after.0).map_err(|m| {
+        let at = text.find("[triage]").unwrap_or(0);
+        located(at..at, Some("triage".into()), m)
+    })?;
     if config.poll.max_concurrency == 0 || config.poll.max_concurrency_total == 0 {
         let at = text.find("max_concurrency").unwrap_or(0);
         return Err(located(at..at, Some("poll.max_concurrency".into()), "must be at least 1".into()));
@@ -383,7 +394,8 @@ pub fn parse(text: &str, path: &str) -> Result<Settings, ConfigError> {
             return bad(key, "a price must be a number of at least 0");
         }
     }
-    Ok(Settings { config, keymap, stream_regex, source: None })
+    let triage = Arc::new((rules, limits));
+    Ok(Settings { config, keymap, stream_regex, source: None, triage })
 }
 
 #[cfg(test)]

@@ -49,6 +49,9 @@ actions! {
     Dashboard => "dashboard", "EMR Serverless Spark UI link (1 hour), copied to the clipboard";
     EventLog => "event_log", "open the Spark event log of the selected Glue or EMR Serverless run";
     Logs => "logs", "open the logs of the selected run or crawler (f follow, / search, & filter, e exception)";
+    Acknowledge => "acknowledge", "acknowledge the inbox item, with a note";
+    Mute => "mute", "mute the inbox item's resource for a while";
+    Changes => "changes", "what changed since the job's last successful run";
     NextTab => "next_tab", "next tab (event log view)";
     PrevTab => "prev_tab", "previous tab (event log view)";
 }

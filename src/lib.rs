@@ -19,6 +19,7 @@ pub mod secrets;
 pub mod session;
 pub mod snapshot;
 pub mod state;
+pub mod store;
 pub mod terminal;
 pub mod triage;
 pub mod ui;

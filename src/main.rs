@@ -180,6 +180,13 @@ fn audit_cmd(json: bool) -> ExitCode {
 }
 
 async fn tui(cli: &Cli, settings: Arc<config::Settings>) -> ExitCode {
+    if let Some(name) = &settings.config.start_pane
+        && batchtop::state::Pane::by_name(name).is_none()
+    {
+        let names: Vec<&str> = batchtop::state::PANES.iter().map(|p| p.name).collect();
+        eprintln!("batchtop: config error: start_pane `{name}` is not a pane; use one of {}", names.join(", "));
+        return ExitCode::from(2);
+    }
     let session = match session::connect(cli, &settings).await {
         Ok(s) => s,
         Err(e) => {

@@ -13,6 +13,7 @@ use support::tmux::Tmux;
 fn temp_dir(tag: &str) -> std::path::PathBuf {
     let dir = std::env::temp_dir().join(format!("batchtop-{tag}-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("temp dir");
+    support::tmux::jobs_first(&dir);
     dir
 }
 

@@ -19,6 +19,7 @@ fn state_cells(screen: &str) -> Vec<String> {
 fn demo_in_a_real_terminal() {
     let dir = std::env::temp_dir().join(format!("batchtop-e2e-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("temp dir");
+    support::tmux::jobs_first(&dir);
     let tmux = Tmux::new("e2e", dir.clone());
     let bin = env!("CARGO_BIN_EXE_batchtop");
     let script = format!(
@@ -109,6 +110,7 @@ fn log_lines(screen: &str) -> Option<usize> {
 fn live_logs_of_a_running_emr_run() {
     let dir = std::env::temp_dir().join(format!("batchtop-e2e-logs-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("temp dir");
+    support::tmux::jobs_first(&dir);
     let tmux = Tmux::new("e2e-logs", dir.clone());
     let bin = env!("CARGO_BIN_EXE_batchtop");
     let script = format!(

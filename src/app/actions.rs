@@ -255,6 +255,7 @@ pub fn on_overlay_key(state: &mut AppState, key: KeyEvent) -> Vec<Effect> {
         Some(Overlay::Confirm(c)) => on_confirm_key(state, key, c),
         Some(Overlay::Bookmark(b)) => on_bookmark_key(state, key, b),
         Some(Overlay::CostRefresh) => super::quality::on_refresh_key(state, key),
+        Some(Overlay::Note(n)) => super::inbox::on_note_key(state, key, n),
         None => Vec::new(),
     }
 }

@@ -60,3 +60,11 @@ pub fn command(state: &mut AppState, arg: &str) -> Vec<Effect> {
     }
     vec![Effect::Redraw]
 }
+
+/// Each context's API counters, once a second.
+pub fn stats(state: &mut AppState, per: Vec<crate::aws::StatsSnapshot>) -> Vec<Effect> {
+    for (c, s) in state.contexts.iter_mut().zip(per) {
+        c.stats = s;
+    }
+    Vec::new()
+}

@@ -67,6 +67,8 @@ impl Effects {
             Effect::StartTail { ctx, id, plan, pattern } => self.start_tail(ctx, id, plan, pattern),
             Effect::StopTail(id) => self.stop_tail(id),
             Effect::WriteFile { path, contents } => self.write_file(path, contents),
+            Effect::SaveMarks { path, contents } => self.save_marks(path, contents),
+            Effect::LoadErrorLog { ctx, run } => self.load_error_log(ctx, *run),
             Effect::LoadCost { ctx, force, account } => self.load_cost(ctx, force, account),
             Effect::LoadEmrAttempts { ctx, app_id, run_id } => self.load_emr_attempts(ctx, app_id, run_id),
             Effect::LoadEventLog { ctx, source, after_ms, follow } => {
@@ -136,6 +138,25 @@ impl Effects {
             .and_then(|r| r.map_err(|e| e.to_string()))
             .map(|()| path);
             Msg::Written(result)
+        });
+    }
+
+    fn load_error_log(&self, ctx: usize, run: crate::model::JobRun) {
+        let logs = self.account(ctx).logs.clone();
+        self.answer(async move {
+            let result = crate::poll::excerpt::driver_errors(logs.as_ref(), &run).await;
+            Msg::ErrorLogLoaded { run_id: run.id, result }
+        });
+    }
+
+    fn save_marks(&self, path: std::path::PathBuf, contents: String) {
+        self.answer(async move {
+            let p = path.clone();
+            let result = tokio::task::spawn_blocking(move || crate::store::write_private(&p, &contents))
+                .await
+                .map_err(|e| e.to_string())
+                .and_then(|r| r.map_err(|e| e.to_string()));
+            Msg::MarksSaved(result.map(|()| path))
         });
     }
 

@@ -1,10 +1,12 @@
 //! The event loop: input, messages and a frame tick; redraws only when state changed.
 
 mod actions;
+mod changes;
 mod contexts;
 pub mod effects;
 mod eventlog;
 pub mod fetch;
+mod inbox;
 pub mod logs;
 pub mod msg;
 mod nav;

@@ -76,6 +76,13 @@ pub enum Msg {
         id: u64,
         event: crate::poll::logs::TailEvent,
     },
+    /// A driver error log was read for triage (None: the stream holds nothing).
+    ErrorLogLoaded {
+        run_id: String,
+        result: Result<Option<crate::triage::LogExcerpt>, AwsError>,
+    },
+    /// The inbox's marks were saved (or not).
+    MarksSaved(Result<std::path::PathBuf, String>),
     /// A file was written (or not), for the flash line.
     Written(Result<std::path::PathBuf, String>),
     /// GetJobBookmark answered.
@@ -139,6 +146,16 @@ pub enum Effect {
     StopTail(u64),
     /// Write text to a file (the log view's `w`), creating its directory.
     WriteFile {
+        path: std::path::PathBuf,
+        contents: String,
+    },
+    /// Read the driver error log of a failed Glue run whose message says nothing (triage).
+    LoadErrorLog {
+        ctx: usize,
+        run: Box<crate::model::JobRun>,
+    },
+    /// Save the inbox's acknowledgements and mutes (mode 0600, atomically).
+    SaveMarks {
         path: std::path::PathBuf,
         contents: String,
     },

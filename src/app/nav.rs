@@ -26,6 +26,10 @@ pub fn step(state: &mut AppState, delta: isize) {
             d.scroll = d.scroll.saturating_add_signed(delta).min(len.saturating_sub(rows + 1));
         }
         Some(View::EventLog(_)) | Some(View::Logs(_)) => {}
+        Some(View::Changes(c)) => {
+            let len = c.rows.len();
+            c.scroll = c.scroll.saturating_add_signed(delta).min(len.saturating_sub(rows));
+        }
         Some(View::EmrDetail(d)) => {
             let len = d
                 .run(&state.emr)
@@ -61,11 +65,10 @@ pub fn open(state: &mut AppState) -> Vec<Effect> {
             View::WorkflowRuns(WorkflowRunsPane { ctx: w.ctx, workflow: w.name.clone(), ..Default::default() })
         }),
         Active::Pane(Pane::Crawlers) | Active::Pane(Pane::Cost) => None,
-        Active::Pane(Pane::Ctx) => {
-            if let Some(ctx) = state.ctx_pane.selected() {
-                super::contexts::narrow(state, Some(ctx));
-            }
-            None
+        Active::Pane(Pane::Inbox) | Active::Pane(Pane::Ctx) => {
+            let (view, fx) = open_cross(state);
+            effects.extend(fx);
+            view
         }
         Active::Pane(Pane::Dq) => state
             .dq_pane
@@ -92,7 +95,8 @@ pub fn open(state: &mut AppState) -> Vec<Effect> {
         Active::View(View::EmrDetail(_))
         | Active::View(View::EventLog(_))
         | Active::View(View::DqDetail(_))
-        | Active::View(View::Logs(_)) => None,
+        | Active::View(View::Logs(_))
+        | Active::View(View::Changes(_)) => None,
         Active::View(View::Runs(r)) => r.selected(&state.data).map(|run| {
             View::Detail(DetailPane {
                 ctx: r.ctx,
@@ -125,6 +129,17 @@ pub fn open(state: &mut AppState) -> Vec<Effect> {
         state.rebuild();
     }
     effects
+}
+
+/// `Enter` on the panes that cut across sources and contexts.
+fn open_cross(state: &mut AppState) -> (Option<View>, Vec<Effect>) {
+    if state.root == Pane::Inbox {
+        return super::inbox::open(state);
+    }
+    if let Some(ctx) = state.ctx_pane.selected() {
+        super::contexts::narrow(state, Some(ctx));
+    }
+    (None, Vec::new())
 }
 
 /// Esc: clear the filter, else pop the view (stopping its tail). Returns effects to run.

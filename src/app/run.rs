@@ -41,6 +41,23 @@ fn start_pollers(fx: &mut Effects) {
     }
 }
 
+/// The first screen (`start_pane`, else the inbox until it turns out nothing is open) and
+/// the acknowledgements and mutes saved before.
+fn start_here(state: &mut AppState) {
+    match state.settings.config.start_pane.as_deref().and_then(crate::state::Pane::by_name) {
+        Some(p) => state.root = p,
+        None => {
+            state.root = crate::state::Pane::Inbox;
+            state.start_auto = true;
+        }
+    }
+    match crate::store::read_marks(&crate::store::marks_path(&state.context.state_dir)) {
+        Ok(m) => state.inbox.marks = m,
+        Err(e) => state.flash = Some(e),
+    }
+    state.rebuild();
+}
+
 /// The tick: the clock and the API counters (summed, and per context when there are several).
 fn tick_msgs(fx: &Effects, clock: &crate::poll::Clock) -> Vec<Msg> {
     let per: Vec<crate::aws::StatsSnapshot> = fx.contexts.iter().map(|c| c.account.stats.snapshot()).collect();
@@ -79,7 +96,10 @@ pub async fn run_with(
             state.context.standalone = true;
             pending = super::eventlog::open(&mut state, source, None);
         }
-        None => start_pollers(&mut fx),
+        None => {
+            start_here(&mut state);
+            start_pollers(&mut fx);
+        }
     }
     let mut events = EventStream::new();
     let mut tick = tokio::time::interval(Duration::from_secs(1));

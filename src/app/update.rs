@@ -45,6 +45,8 @@ pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
             });
             vec![Effect::Redraw]
         }
+        Msg::MarksSaved(result) => super::inbox::saved(state, result),
+        Msg::ErrorLogLoaded { run_id, result } => super::inbox::log_loaded(state, run_id, result),
         Msg::Polling { ctx, source } => {
             if let Some(s) = state.status_mut(ctx, source) {
                 s.polling = true;
@@ -81,13 +83,28 @@ pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
         Msg::ActionDone { command, result } => super::actions::done(state, command, result),
         Msg::BookmarkLoaded { ctx, job, result } => super::actions::bookmark_loaded(state, ctx, job, result),
         Msg::Identity { ctx, result } => super::contexts::identity(state, ctx, result),
-        Msg::ContextStats(per) => {
-            for (c, s) in state.contexts.iter_mut().zip(per) {
-                c.stats = s;
-            }
-            Vec::new()
+        Msg::ContextStats(per) => super::contexts::stats(state, per),
+    }
+}
+
+/// Driver logs to read for open Glue items whose message says nothing (a few at a time; each
+/// run once).
+fn error_logs_wanted(state: &mut AppState) -> Vec<Effect> {
+    let mut fx = Vec::new();
+    for (ctx, job, run_id) in state.logs_wanted(4) {
+        state.inbox.asked.insert(run_id.clone());
+        let run = state
+            .data
+            .jobs
+            .iter()
+            .filter(|j| j.ctx == ctx && j.job.name == job)
+            .flat_map(|j| &j.runs)
+            .find(|r| r.id == run_id);
+        if let Some(run) = run {
+            fx.push(Effect::LoadErrorLog { ctx, run: Box::new(run.clone()) });
         }
     }
+    fx
 }
 
 /// A cycle of any source ended: stale generations are dropped; the status (errors,
@@ -101,6 +118,7 @@ pub fn on_loaded(state: &mut AppState, loaded: Loaded) -> Vec<Effect> {
     }
     status.generation = loaded.generation;
     status.polling = false;
+    let mut fx = vec![Effect::Redraw];
     match loaded.result {
         Ok(batch) => {
             let batch = *batch;
@@ -108,15 +126,19 @@ pub fn on_loaded(state: &mut AppState, loaded: Loaded) -> Vec<Effect> {
             status.partial_failures = batch.errors.len();
             status.error = batch.errors.into_iter().next();
             state.apply(loaded.ctx, batch.data);
+            fx.extend(error_logs_wanted(state));
+            super::inbox::started(state);
         }
         Err(e) => {
             status.error = Some(e);
             status.partial_failures = 0;
-            // The error line takes a row: keep the selection visible.
+            // A source that cannot be read is an inbox item; the error line takes a row.
+            state.refresh_inbox();
             state.rebuild();
+            super::inbox::started(state);
         }
     }
-    vec![Effect::Redraw]
+    fx
 }
 
 fn on_key(state: &mut AppState, key: KeyEvent) -> Vec<Effect> {
@@ -124,6 +146,8 @@ fn on_key(state: &mut AppState, key: KeyEvent) -> Vec<Effect> {
         return Vec::new();
     }
     let had_flash = state.flash.take().is_some();
+    // The user is driving: the start pane no longer moves by itself.
+    state.start_auto = false;
     if state.overlay.is_some() {
         return super::actions::on_overlay_key(state, key);
     }
@@ -201,6 +225,9 @@ fn on_normal_key(state: &mut AppState, key: KeyEvent) -> Vec<Effect> {
             return super::actions::on_action(state, action);
         }
         Action::EventLog => return super::eventlog::open_for_run(state),
+        Action::Acknowledge => return super::inbox::ask(state, crate::state::overlay::NoteKind::Ack),
+        Action::Mute => return super::inbox::ask(state, crate::state::overlay::NoteKind::Mute),
+        Action::Changes => return super::changes::open(state),
         Action::Logs => return super::logs::open(state),
         Action::NextTab | Action::PrevTab => return Vec::new(),
         Action::Up => step(state, -1),

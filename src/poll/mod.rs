@@ -3,6 +3,7 @@
 
 mod backoff;
 pub mod emr;
+pub mod excerpt;
 mod gate;
 pub mod glue;
 pub mod logs;

@@ -63,6 +63,7 @@ impl AppState {
             Some(View::EventLog(e)) => Some(e.ctx),
             Some(View::DqDetail(d)) => d.result(&self.dq).map(|r| r.ctx),
             Some(View::Logs(l)) => Some(l.ctx),
+            Some(View::Changes(c)) => Some(c.ctx),
             None => match self.root {
                 Pane::Jobs => self.jobs.selected(&self.data).map(|j| j.ctx),
                 Pane::Workflows => row(&self.wf_pane, &|i| self.workflows.get(i).map(|w| w.ctx)),
@@ -72,6 +73,7 @@ impl AppState {
                 Pane::Dq => row(&self.dq_pane, &|i| self.dq.results.get(i).map(|r| r.ctx)),
                 Pane::Cost => Some(self.cost_ctx()),
                 Pane::Ctx => self.ctx_pane.selected(),
+                Pane::Inbox => row(&self.inbox_pane, &|i| self.inbox.items.get(i).map(|it| it.ctx)),
             },
         };
         found.filter(|&c| c < self.contexts.len()).unwrap_or(fallback)

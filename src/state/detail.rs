@@ -69,6 +69,11 @@ pub fn fields(run: &JobRun, now: DateTime<Utc>) -> Vec<(String, String)> {
 /// state, failed rules named) and its estimated cost.
 pub fn fields_in(state: &super::AppState, run: &JobRun) -> Vec<(String, String)> {
     let mut f = fields(run, state.now);
+    if let Some(c) = state.cause_of(run) {
+        for (i, row) in super::inbox::cause_rows(&c).into_iter().enumerate() {
+            f.insert(i, row);
+        }
+    }
     let prices = crate::cost::estimate::Prices::from_config(&state.settings.config.cost);
     let cost = crate::cost::estimate::glue_run(run, &prices);
     let at = f.iter().position(|(l, _)| l == "DPU-hours").map(|i| i + 1).unwrap_or(f.len());

@@ -2,6 +2,7 @@
 
 pub mod active;
 pub mod catalog;
+pub mod changes;
 pub mod columns;
 pub mod contexts;
 pub mod cost_columns;
@@ -15,6 +16,8 @@ pub mod emr_columns;
 pub mod eventlog;
 pub mod filter;
 pub mod graph;
+pub mod inbox;
+pub mod inbox_columns;
 pub mod job_columns;
 pub mod jobs;
 pub mod joins;
@@ -61,6 +64,8 @@ pub enum View {
     EventLog(Box<eventlog::EventLogPane>),
     DqDetail(quality::DqDetailPane),
     Logs(Box<logs::LogViewPane>),
+    /// A failed run against the last successful run of its job.
+    Changes(Box<changes::ChangesPane>),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -127,6 +132,12 @@ pub struct AppState {
     /// The pane `:ctx` was opened from, to go back to after `Enter`.
     pub ctx_return: Pane,
     pub ctx_pane: catalog::ListPane,
+    /// The failure inbox: its items, marks and the logs read for it.
+    pub inbox: inbox::InboxState,
+    pub inbox_pane: catalog::ListPane,
+    /// Started on the inbox by default: once every source answered, with nothing open and no
+    /// key pressed yet, go to the jobs pane instead.
+    pub start_auto: bool,
     pub data: GlueData,
     pub jobs: JobsPane,
     pub root: Pane,
@@ -180,6 +191,9 @@ impl AppState {
             narrow: None,
             ctx_return: Pane::Jobs,
             ctx_pane: Default::default(),
+            inbox: Default::default(),
+            inbox_pane: Default::default(),
+            start_auto: false,
             data: GlueData::default(),
             jobs: JobsPane::default(),
             root: Pane::Jobs,
@@ -319,6 +333,11 @@ impl AppState {
         let mut pane = std::mem::take(&mut self.dq_pane);
         pane.rebuild_by(&self.dq.results, (dq_columns::COLUMNS, self), rows, narrow, as_key(&keep_dq), |r| &r.id);
         self.dq_pane = pane;
+        let keep_item = self.inbox_pane.kept(&self.inbox.items, |i| &i.resource);
+        let mut pane = std::mem::take(&mut self.inbox_pane);
+        let items = &self.inbox.items;
+        pane.rebuild_by(items, (inbox_columns::COLUMNS, self), rows, narrow, as_key(&keep_item), |i| &i.resource);
+        self.inbox_pane = pane;
         self.rebuild_rest(job, runs, rows);
     }
 
@@ -382,6 +401,7 @@ impl AppState {
             }
         }
         self.joins.rebuild(&self.data, &self.emr, &self.dq, &self.settings, self.now);
+        self.refresh_inbox();
         self.rebuild_keeping(keep);
     }
 
@@ -398,6 +418,7 @@ impl AppState {
                 View::EventLog(e) => parts.push(format!("event log {}", e.source.label())),
                 View::DqDetail(d) => parts.push(d.result_id.clone()),
                 View::Logs(l) => parts.push(format!("logs {}", l.plan.title)),
+                View::Changes(c) => parts.push(format!("changes {}", c.failed_id)),
             }
         }
         parts.join(" › ")

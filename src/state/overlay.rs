@@ -35,8 +35,28 @@ pub struct BookmarkView {
     pub rewind_to: Option<String>,
 }
 
+/// What a one-line prompt on an inbox item is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NoteKind {
+    /// Acknowledge, with an optional note.
+    Ack,
+    /// Mute for a duration (`30m`, `4h`, `1d`).
+    Mute,
+}
+
+/// A one-line prompt about one inbox item (its context and id).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Note {
+    pub kind: NoteKind,
+    pub ctx: usize,
+    pub item: String,
+    pub input: String,
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub enum Overlay {
+    /// Acknowledge or mute an inbox item.
+    Note(Note),
     Confirm(Confirm),
     Bookmark(BookmarkView),
     /// Refresh the cost report from Cost Explorer ($0.01 per request)?

@@ -11,6 +11,8 @@ use crate::poll::SourceId;
 /// The pane at the bottom of the stack, chosen with `:`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash, PartialOrd, Ord)]
 pub enum Pane {
+    /// What is broken now, across every source and context.
+    Inbox,
     #[default]
     Jobs,
     Workflows,
@@ -43,6 +45,15 @@ pub struct PaneSpec {
 
 /// Every root pane, in `:` completion and help order.
 pub const PANES: &[PaneSpec] = &[
+    PaneSpec {
+        pane: Pane::Inbox,
+        aliases: &["triage", "problems", "i"],
+        name: "inbox",
+        about: "what is broken now, why, and what it blocks",
+        what: "open problems",
+        source: SourceId::Glue,
+        snapshot_section: "INBOX",
+    },
     PaneSpec {
         pane: Pane::Jobs,
         aliases: &["job", "j"],
@@ -154,6 +165,7 @@ impl super::AppState {
             Pane::Dq => &self.dq_pane,
             Pane::Cost => &self.cost,
             Pane::Ctx => &self.ctx_pane,
+            Pane::Inbox => &self.inbox_pane,
         }
     }
 
@@ -168,6 +180,7 @@ impl super::AppState {
             Pane::Dq => &mut self.dq_pane,
             Pane::Cost => &mut self.cost,
             Pane::Ctx => &mut self.ctx_pane,
+            Pane::Inbox => &mut self.inbox_pane,
         }
     }
 
@@ -175,7 +188,7 @@ impl super::AppState {
     /// a snapshot is not cut to a terminal). `None` for a pane whose body is not one column
     /// table (cost prints its own report).
     pub fn pane_text(&self, pane: Pane) -> Option<String> {
-        use super::{crawler_columns, ctx_columns, dq_columns, emr_columns, job_columns, wf_columns};
+        use super::{crawler_columns, ctx_columns, dq_columns, emr_columns, inbox_columns, job_columns, wf_columns};
         Some(match pane {
             Pane::Jobs => to_text(job_columns::COLUMNS, &self.data.jobs, self),
             Pane::Workflows => to_text(wf_columns::COLUMNS, &self.workflows, self),
@@ -184,6 +197,7 @@ impl super::AppState {
             Pane::Emr => to_text(emr_columns::RUN_COLUMNS, &self.emr.runs, self),
             Pane::Dq => to_text(dq_columns::COLUMNS, &self.dq.results, self),
             Pane::Ctx => to_text(ctx_columns::COLUMNS, &self.contexts, self),
+            Pane::Inbox => to_text(inbox_columns::COLUMNS, &self.inbox.items, self),
             Pane::Cost => return None,
         })
     }

@@ -27,8 +27,36 @@ pub struct RuleConfig {
 }
 
 /// The `[triage]` section.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct TriageSection {
     pub rules: Vec<RuleConfig>,
+    /// Severity per inbox source (`glue_job = "warning"`, `crawler = "critical"`).
+    pub severity: std::collections::BTreeMap<super::inbox::ItemSource, super::inbox::Severity>,
+    /// An EMR Serverless run waiting longer than this is an inbox item (default 30m).
+    pub emr_waiting_after: Option<String>,
+    /// A Glue run RUNNING longer than this many times its job's median is one (default 3).
+    pub long_running_factor: Option<f64>,
+}
+
+impl TriageSection {
+    /// The inbox thresholds, or what is wrong with them (one line).
+    pub fn limits(&self, crawler_stale_after: std::time::Duration) -> Result<super::inbox::Limits, String> {
+        let mut limits = super::inbox::Limits::default();
+        if let Some(w) = &self.emr_waiting_after {
+            let d = crate::duration::parse(w).map_err(|e| format!("triage.emr_waiting_after: {e}"))?;
+            limits.emr_waiting_after =
+                chrono::Duration::from_std(d).map_err(|e| format!("triage.emr_waiting_after: {e}"))?;
+        }
+        if let Some(f) = self.long_running_factor {
+            if !f.is_finite() || f < 1.0 {
+                return Err("triage.long_running_factor: must be a number of at least 1".into());
+            }
+            limits.long_running_factor = f;
+        }
+        limits.crawler_stale_after =
+            chrono::Duration::from_std(crawler_stale_after).unwrap_or(limits.crawler_stale_after);
+        limits.severity = self.severity.iter().map(|(k, v)| (*k, *v)).collect();
+        Ok(limits)
+    }
 }

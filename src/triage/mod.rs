@@ -13,12 +13,15 @@
 //! assert_eq!(c.evidence.map(|e| e.source).as_deref(), Some("jr_0123-driver"));
 //! ```
 
+mod blast;
 mod category;
 mod classify;
 mod config;
 mod engine;
 mod generic;
+pub mod inbox;
 mod rules;
+mod sources;
 
 pub use category::Category;
 pub use classify::{Classification, EVIDENCE_CHARS, Evidence, LogExcerpt, MESSAGE_SOURCE, classify};
@@ -26,3 +29,4 @@ pub use config::{RuleConfig, TriageSection};
 pub use engine::{RuleError, Rules};
 pub use generic::is_generic;
 pub use rules::retry_helps;
+pub use sources::first_line;

@@ -56,6 +56,13 @@ impl Tmux {
     }
 }
 
+/// A config in `dir` (as `XDG_CONFIG_HOME`) that starts on the jobs pane, for tests about
+/// the panes rather than the first screen.
+pub fn jobs_first(dir: &std::path::Path) {
+    std::fs::create_dir_all(dir.join("batchtop")).expect("config dir");
+    std::fs::write(dir.join("batchtop/config.toml"), "start_pane = \"jobs\"\n").expect("config");
+}
+
 impl Drop for Tmux {
     fn drop(&mut self) {
         let _ = Command::new("tmux").args(["-L", &self.socket, "kill-server"]).output();

@@ -1,5 +1,6 @@
 //! One module per pane, and the one place each pane and view is mapped to its drawing.
 
+pub mod changes;
 pub mod contexts;
 pub mod cost;
 pub mod crawlers;
@@ -7,6 +8,7 @@ pub mod detail;
 pub mod emr;
 pub mod eventlog;
 pub mod graph;
+pub mod inbox;
 pub mod jobs;
 pub mod logs;
 pub mod quality;
@@ -30,6 +32,7 @@ pub fn render_root(frame: &mut Frame<'_>, area: Rect, state: &AppState, pane: Pa
         Pane::Dq => quality::render(frame, area, state, theme),
         Pane::Cost => cost::render(frame, area, state, theme),
         Pane::Ctx => contexts::render(frame, area, state, theme),
+        Pane::Inbox => inbox::render(frame, area, state, theme),
     }
 }
 
@@ -44,5 +47,6 @@ pub fn render_view(frame: &mut Frame<'_>, area: Rect, state: &AppState, view: &V
         View::Detail(d) => detail::render(frame, area, state, d, theme),
         View::WorkflowRuns(w) => workflows::render_runs(frame, area, state, w, theme),
         View::Graph(g) => graph::render(frame, area, state, g, theme),
+        View::Changes(c) => changes::render(frame, area, c, theme),
     }
 }

@@ -15,6 +15,7 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: &Theme
         Some(Overlay::Confirm(c)) => confirm(frame, area, state, c, theme),
         Some(Overlay::Bookmark(b)) => bookmark(frame, area, state, b, theme),
         Some(Overlay::CostRefresh) => cost_refresh(frame, area, state, theme),
+        Some(Overlay::Note(n)) => note(frame, area, n, theme),
         None => {}
     }
 }
@@ -34,6 +35,21 @@ fn boxed(frame: &mut Frame<'_>, area: Rect, title: &str, lines: Vec<Line<'_>>, t
         .title(Span::styled(title.to_string(), theme.title));
     frame.render_widget(Clear, rect);
     frame.render_widget(Paragraph::new(lines).block(block).wrap(Wrap { trim: false }), rect);
+}
+
+fn note(frame: &mut Frame<'_>, area: Rect, n: &crate::state::overlay::Note, theme: &Theme) {
+    use crate::state::overlay::NoteKind;
+    let (title, ask, hint) = match n.kind {
+        NoteKind::Ack => (" acknowledge ", "note (optional)", "enter saves · esc cancels · a new failure reopens it"),
+        NoteKind::Mute => (" mute ", "for (30m, 4h, 1d)", "enter mutes · esc cancels · nothing changes in AWS"),
+    };
+    let lines = vec![
+        field("item", n.item.clone(), theme),
+        Line::from(vec![Span::styled(format!("{ask}: "), theme.header), Span::raw(format!("{}▏", n.input))]),
+        Line::from(""),
+        Line::from(Span::styled(hint, theme.warn)),
+    ];
+    boxed(frame, area, title, lines, theme);
 }
 
 fn field<'a>(label: &str, value: String, theme: &Theme) -> Line<'a> {

@@ -1,0 +1,85 @@
+//! `c`: the failed run in front against the last successful run of the same job.
+
+use super::msg::Effect;
+use crate::state::changes::{self, ChangesPane};
+use crate::state::{Active, AppState, Pane, View};
+use crate::triage::inbox::ItemSource;
+
+/// The Glue (context, job, run id) or EMR Serverless run (its id) in front.
+enum Target {
+    Glue(usize, String, String),
+    Emr(String),
+}
+
+fn target(state: &AppState) -> Option<Target> {
+    match state.active() {
+        Active::View(View::Runs(r)) => {
+            r.selected(&state.data).map(|run| Target::Glue(r.ctx, r.job.clone(), run.id.clone()))
+        }
+        Active::View(View::Detail(d)) => Some(Target::Glue(d.ctx, d.job.clone(), d.run_id.clone())),
+        Active::View(View::EmrDetail(d)) => d.run(&state.emr).map(|r| Target::Emr(r.id.clone())),
+        Active::Pane(Pane::Emr) => {
+            state.emr_pane.selected().and_then(|i| state.emr.runs.get(i)).map(|r| Target::Emr(r.id.clone()))
+        }
+        Active::Pane(Pane::Jobs) => state.jobs.selected(&state.data).and_then(|j| {
+            let run = j.runs.iter().find(|r| r.state().is_failure())?;
+            Some(Target::Glue(j.ctx, j.job.name.clone(), run.id.clone()))
+        }),
+        Active::Pane(Pane::Inbox) => {
+            let it = state.inbox_pane.selected().and_then(|i| state.inbox.items.get(i))?;
+            let run = it.run_id.clone()?;
+            match it.source {
+                ItemSource::GlueJob | ItemSource::LongRunning => Some(Target::Glue(it.ctx, it.resource.clone(), run)),
+                ItemSource::EmrJob | ItemSource::EmrWaiting => Some(Target::Emr(run)),
+                _ => None,
+            }
+        }
+        _ => None,
+    }
+}
+
+fn glue(state: &AppState, ctx: usize, job: &str, run_id: &str) -> Result<ChangesPane, String> {
+    let entry = state.data.jobs.iter().find(|j| j.ctx == ctx && j.job.name == job).ok_or("the job is not loaded")?;
+    let failed = entry.runs.iter().find(|r| r.id == run_id).ok_or("the run is no longer in the loaded history")?;
+    let good = changes::last_good(&entry.runs, failed)
+        .ok_or_else(|| format!("{job} has no successful run before {run_id} in the loaded history"))?;
+    Ok(ChangesPane {
+        ctx,
+        what: format!("job {job}"),
+        failed_id: failed.id.clone(),
+        good_id: good.id.clone(),
+        rows: changes::glue_rows(failed, good, state.now),
+        scroll: 0,
+    })
+}
+
+fn emr(state: &AppState, run_id: &str) -> Result<ChangesPane, String> {
+    let failed = state.emr.runs.iter().find(|r| r.id == run_id).ok_or("the run is no longer loaded")?;
+    let good = changes::last_good_emr(&state.emr.runs, failed)
+        .ok_or("no successful run of the same job before this one in the loaded history")?;
+    Ok(ChangesPane {
+        ctx: failed.ctx,
+        what: format!("{}/{}", failed.app_id, failed.name.as_deref().unwrap_or("(unnamed)")),
+        failed_id: failed.id.clone(),
+        good_id: good.id.clone(),
+        rows: changes::emr_rows(failed, good, state.now),
+        scroll: 0,
+    })
+}
+
+pub fn open(state: &mut AppState) -> Vec<Effect> {
+    let pane = match target(state) {
+        Some(Target::Glue(ctx, job, run)) => glue(state, ctx, &job, &run),
+        Some(Target::Emr(run)) => emr(state, &run),
+        None => Err("select a failed run (or an inbox item) to compare with the last successful run".into()),
+    };
+    match pane {
+        Ok(mut p) => {
+            // What differs first; the rest for reference.
+            p.rows.sort_by_key(|r| !r.changed());
+            state.stack.push(View::Changes(Box::new(p)));
+        }
+        Err(why) => state.flash = Some(why),
+    }
+    vec![Effect::Redraw]
+}
