@@ -44,6 +44,16 @@ pub enum Command {
         #[arg(long)]
         no_cost: bool,
     },
+    /// Poll once and print what is broken (the inbox's open items), for cron, monitors and CI:
+    /// exit 0 when nothing is open, 1 when only warnings are, 2 when anything critical is,
+    /// 3 when batchtop could not read a source.
+    Check {
+        /// Only runs started within this window (e.g. 90m, 24h, 7d).
+        #[arg(long, default_value = "24h")]
+        since: String,
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
     /// Spark event logs: read them straight from disk or S3, no history server needed.
     /// `batchtop eventlog PATH|s3://...` opens the viewer; `summarize` prints.
     #[command(args_conflicts_with_subcommands = true)]

@@ -3,6 +3,7 @@
 pub mod actions;
 pub mod app;
 pub mod aws;
+pub mod check;
 pub mod cli;
 pub mod config;
 pub mod cost;

@@ -22,7 +22,8 @@ fn main() -> ExitCode {
         Ok(s) => Arc::new(s),
         Err(e) => {
             eprintln!("batchtop: config error: {e}");
-            return ExitCode::from(2);
+            // For `check`, 2 means "critical"; batchtop not running at all is 3.
+            return ExitCode::from(if matches!(cli.command, Some(Command::Check { .. })) { 3 } else { 2 });
         }
     };
     let (_log_guard, _log_path) = logging::init();
@@ -46,6 +47,7 @@ fn main() -> ExitCode {
             runtime.block_on(snapshot_cmd(&cli, settings, since, *format, !*no_cost))
         }
         Some(Command::Audit { json }) => audit_cmd(*json),
+        Some(Command::Check { since, format }) => runtime.block_on(check_cmd(&cli, settings, since, *format)),
         Some(Command::Logs { target, follow, filter, since }) => {
             let since = match since.as_deref().map(duration::parse).transpose() {
                 Ok(d) => d,
@@ -177,6 +179,24 @@ fn audit_cmd(json: bool) -> ExitCode {
         }
     }
     if bad > 0 { ExitCode::FAILURE } else { ExitCode::SUCCESS }
+}
+
+/// `check`: 3 when batchtop itself cannot run (bad flags, no session), else the inbox's code.
+async fn check_cmd(cli: &Cli, settings: Arc<config::Settings>, since: &str, format: Format) -> ExitCode {
+    let since = match duration::parse(since) {
+        Ok(d) => d,
+        Err(e) => {
+            eprintln!("batchtop: --since: {e}");
+            return ExitCode::from(3);
+        }
+    };
+    match session::connect(cli, &settings).await {
+        Ok(s) => ExitCode::from(batchtop::check::run(s, settings, since, format).await),
+        Err(e) => {
+            eprintln!("batchtop: {e}");
+            ExitCode::from(3)
+        }
+    }
 }
 
 async fn tui(cli: &Cli, settings: Arc<config::Settings>) -> ExitCode {

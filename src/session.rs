@@ -111,7 +111,8 @@ fn demo(read_only: bool) -> Result<Session, SessionError> {
     let demo = DemoAccount::live();
     let account = demo.account();
     let spec = CtxSpec { name: "demo".into(), profile: account.profile.clone(), ..Default::default() };
-    let ctx = Ctx::new(&spec, account.region.clone());
+    let mut ctx = Ctx::new(&spec, account.region.clone());
+    ctx.account = Some(crate::aws::demo::DEMO_ACCOUNT_ID.into());
     let executor = if read_only {
         None
     } else {

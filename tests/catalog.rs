@@ -47,15 +47,15 @@ async fn graph_shows_the_failed_consolidation_and_resume_restarts_it() {
         let (mut s, _) = open_workflow("payments_pipeline", w, h).await;
         update(&mut s, key(KeyCode::Enter));
         let Some(View::Graph(g)) = s.stack.last() else { panic!("graph view") };
-        assert_eq!(g.run.failed_nodes(), vec!["j_curate".to_string()]);
+        assert_eq!(g.run.failed_nodes(), vec!["j_dedupe".to_string()]);
         let text = screen(&s);
-        assert!(text.contains("▣ curate") && text.contains("FAILED"), "{text}");
+        assert!(text.contains("▣ dedupe") && text.contains("FAILED"), "{text}");
         assert_snapshot!(format!("graph_{w}x{h}"), text);
         update(&mut s, ch('R'));
         assert_snapshot!(format!("confirm_resume_{w}x{h}"), screen(&s));
         let fx = update(&mut s, ch('y'));
         let Some(Command::ResumeWorkflow { workflow, node_ids, .. }) = executes(&fx).pop() else { panic!("resume") };
-        assert_eq!((workflow.as_str(), node_ids), ("payments_pipeline", vec!["j_curate".to_string()]));
+        assert_eq!((workflow.as_str(), node_ids), ("payments_pipeline", vec!["j_dedupe".to_string()]));
     }
 }
 

@@ -140,3 +140,31 @@ fn live_logs_of_a_running_emr_run() {
     tmux.wait_for("exit", |s| s.contains("BATCHTOP_EXIT=0"));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn the_inbox_is_the_first_screen_of_an_account_in_trouble() {
+    let dir = std::env::temp_dir().join(format!("batchtop-e2e-inbox-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let tmux = Tmux::new("e2e-inbox", dir.clone());
+    let bin = env!("CARGO_BIN_EXE_batchtop");
+    let script = format!(
+        "XDG_STATE_HOME={d} XDG_CONFIG_HOME={d} BATCHTOP_CONFIG= {bin} --demo; echo BATCHTOP_EXIT=$?; sleep 30",
+        d = dir.display()
+    );
+    tmux.run(&["new-session", "-d", "-s", "e2e", "-x", "140", "-y", "40", &script]);
+    let s = tmux.wait_for("the inbox with the workflow's blast radius and an acknowledged item", |s| {
+        s.contains("Inbox") && s.contains("blocks 2: payments_curate") && s.contains("acknowledged")
+    });
+    assert!(s.starts_with(" batchtop inbox"), "the first screen:\n{s}");
+    // The generic "exit code 1" failure is classified once its driver log is read.
+    tmux.wait_for("the generic failure classified", |s| {
+        s.lines().any(|l| l.contains("orders_enrich") && l.contains("out_of_memory"))
+    });
+    tmux.keys(&["Enter"]);
+    let s = tmux.wait_for("the classified run", |s| s.contains("Evidence") && s.contains("Cause"));
+    assert!(s.contains("Advice"), "{s}");
+    tmux.keys(&["c"]);
+    tmux.wait_for("what changed", |s| s.contains("What changed") && s.contains("LAST GOOD"));
+    tmux.keys(&["q"]);
+    tmux.wait_for("exit", |s| s.contains("BATCHTOP_EXIT=0"));
+}

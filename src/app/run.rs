@@ -55,6 +55,12 @@ fn start_here(state: &mut AppState) {
         Ok(m) => state.inbox.marks = m,
         Err(e) => state.flash = Some(e),
     }
+    if state.context.demo && state.inbox.marks == Default::default() {
+        // The demo shows an acknowledged item too.
+        let key = crate::triage::inbox::mark_key(&state.place_of(0), "glue_job:inventory_dedupe");
+        let note = "quota raise requested, case 1234".to_string();
+        state.inbox.marks.acks.insert(key, crate::triage::inbox::Ack { at: state.now, note });
+    }
     state.rebuild();
 }
 

@@ -1,5 +1,6 @@
 //! `batchtop snapshot`: one poll of every source, printed as JSON or a table.
 
+mod inbox;
 mod many;
 mod table;
 
@@ -13,9 +14,7 @@ use crate::aws::{Account, AwsError};
 use crate::config::{CostSection, Settings};
 use crate::cost::estimate::{self, Prices};
 use crate::cost::{CostQuery, CostReport};
-use crate::model::{
-    Crawler, DqFilter, DqResult, EmrData, EmrRun, GlueData, JobRun, Utilization, Workflow, WorkflowRun,
-};
+use crate::model::{Crawler, DqResult, EmrData, EmrRun, GlueData, JobRun, Utilization, Workflow, WorkflowRun};
 use crate::poll::{Clock, GlueCollector, Scope, StreamMapper};
 
 /// What one snapshot saw.
@@ -31,6 +30,10 @@ pub struct Snapshot {
     pub crawlers: Vec<Crawler>,
     pub emr: EmrData,
     pub data_quality: Vec<DqResult>,
+    /// Ruleset evaluation runs (for the inbox).
+    pub dq_runs: Vec<crate::model::DqEvalRun>,
+    /// What is broken, one item per resource (built after the poll; see `inbox.rs`).
+    pub inbox: Vec<crate::triage::inbox::Item>,
     /// None when Cost Explorer could not be read (the error is in `errors`).
     pub cost: Option<CostReport>,
     pub prices: Prices,
@@ -71,12 +74,14 @@ pub async fn take(account: &Account, settings: Arc<Settings>, clock: &Clock, opt
     let workflows = workflow_runs(account, cutoff, &mut errors).await;
     let crawlers = noted(&mut errors, "crawlers", account.crawlers.crawlers().await).unwrap_or_default();
     let emr = emr_runs(account, (max, &opts.gate), now, since, &mut errors).await;
-    let dq_filter = DqFilter { started_after: Some(cutoff), ..Default::default() };
-    let data_quality = noted(&mut errors, "data-quality", account.dq.dq_results(&dq_filter).await).unwrap_or_default();
+    let dq = noted(&mut errors, "data-quality", account.dq.dq_overview(Some(cutoff)).await).unwrap_or_default();
+    let (data_quality, dq_runs) = (dq.results, dq.runs);
     let cost = if with_cost { cost_report(account, &cost_cfg, who.as_deref(), now, &mut errors).await } else { None };
-    Snapshot {
+    let mut snap = Snapshot {
         generated_at: now,
         data_quality,
+        dq_runs,
+        inbox: Vec::new(),
         cost,
         prices,
         region: account.region.clone(),
@@ -89,7 +94,9 @@ pub async fn take(account: &Account, settings: Arc<Settings>, clock: &Clock, opt
         emr,
         errors,
         settings,
-    }
+    };
+    snap.inbox = inbox::build(account, &snap).await;
+    snap
 }
 
 /// The value of `r`, or None with its error noted under `source`.
@@ -353,9 +360,11 @@ pub fn to_json(s: &Snapshot) -> Value {
         },
         "emr_serverless": emr_json(&s.emr, &s.prices),
         "cost": s.cost.as_ref().map(cost_json),
+        "inbox": s.inbox.iter().map(inbox::item_json).collect::<Vec<_>>(),
         "errors": errors,
     })
 }
 
+pub use inbox::item_json;
 pub use many::{Part, many_ok, to_json_many, to_table_many};
 pub use table::to_table;

@@ -34,7 +34,7 @@ pub const COLUMNS: &[Column<Item, AppState>] = &[
     super::ctx_columns::column(),
     Column::new("SEV", Width::Len(8), 0, Field::Text, |it, _| severity(it))
         .sorted(|it, _| SortKey::Int(it.severity as i64), false),
-    Column::new("STREAM", Width::Len(11), 70, Field::Stream, |it, _| {
+    Column::new("STREAM", Width::Len(11), 100, Field::Stream, |it, _| {
         toned(it, it.stream.clone().unwrap_or_else(|| "-".into()), Tone::Plain)
     }),
     Column::new("RESOURCE", Width::Len(28), 0, Field::Text, |it, _| toned(it, it.resource.clone(), Tone::Plain)),
@@ -42,7 +42,7 @@ pub const COLUMNS: &[Column<Item, AppState>] = &[
     Column::new("#", Width::Len(3), 90, Field::Skip, |it, _| toned(it, it.count.to_string(), Tone::Plain)),
     Column::new("LAST SEEN", Width::Len(11), 100, Field::Skip, |it, _| toned(it, when(it.last_seen), Tone::Plain))
         .sorted(|it, _| SortKey::Time(it.last_seen), true),
-    Column::new("STATUS", Width::Len(12), 60, Field::State, |it, _| toned(it, it.status.as_str(), Tone::Plain)),
+    Column::new("STATUS", Width::Len(12), 90, Field::State, |it, _| toned(it, it.status.as_str(), Tone::Plain)),
     Column::new("SUMMARY", Width::Fill(1), 0, Field::Text, |it, _| summary(it)),
     Column::new("SOURCE", Width::Hidden, 0, Field::Text, |it, _| Text::plain(it.source.as_str())),
     Column::new("RUN ID", Width::Hidden, 0, Field::Text, |it, _| Text::plain(it.run_id.clone().unwrap_or_default())),

@@ -1,5 +1,5 @@
 //! The demo's workflows, crawlers and bookmarks: per-stream workflows that fan out and
-//! converge (one whose consolidation step failed, one running now), a crawler per stream
+//! converge (one whose dedupe step failed, so curate and publish never ran; one running now), a crawler per stream
 //! (one stale for three days), bookmarks on the incremental jobs.
 
 use std::collections::BTreeMap;
@@ -62,7 +62,7 @@ fn skeleton(stream: &str) -> Graph {
 #[derive(Clone, Copy, PartialEq)]
 enum Outcome {
     Succeeded,
-    ConsolidationFailed,
+    FanOutFailed,
     RunningNow,
 }
 
@@ -119,24 +119,26 @@ fn pipeline_run(
     t += Duration::minutes(13);
     for (i, step) in FAN.iter().enumerate() {
         let running = outcome == Outcome::RunningNow && i == 1;
-        let state = if running { RunState::Running } else { RunState::Succeeded };
+        let failed = outcome == Outcome::FanOutFailed && i == 1;
+        let state = match (running, failed) {
+            (true, _) => RunState::Running,
+            (_, true) => RunState::Failed,
+            _ => RunState::Succeeded,
+        };
         let r = job_run(rng, &format!("{stream}_{step}"), t, 8 + 3 * i as i64, state, now);
         set(&mut graph, &format!("j_{step}"), r, &mut stats);
     }
-    if outcome != Outcome::RunningNow {
+    if outcome == Outcome::Succeeded {
         t += Duration::minutes(16);
-        let failed = outcome == Outcome::ConsolidationFailed;
-        let state = if failed { RunState::Failed } else { RunState::Succeeded };
-        let r = job_run(rng, &format!("{stream}_curate"), t, 21, state, now);
+        let r = job_run(rng, &format!("{stream}_curate"), t, 21, RunState::Succeeded, now);
         set(&mut graph, "j_curate", r, &mut stats);
-        if !failed {
-            t += Duration::minutes(22);
-            let r = job_run(rng, &format!("{stream}_publish"), t, 6, RunState::Succeeded, now);
-            set(&mut graph, "j_publish", r, &mut stats);
-            t += Duration::minutes(6);
-        } else {
-            t += Duration::minutes(21);
-        }
+        t += Duration::minutes(22);
+        let r = job_run(rng, &format!("{stream}_publish"), t, 6, RunState::Succeeded, now);
+        set(&mut graph, "j_publish", r, &mut stats);
+        t += Duration::minutes(6);
+    } else if outcome == Outcome::FanOutFailed {
+        // The converge trigger waits for every fan-out step: nothing after it ran.
+        t += Duration::minutes(16);
     }
     graph.mark_fired();
     let running = outcome == Outcome::RunningNow;
@@ -198,7 +200,7 @@ pub fn generate(seed: u64, epoch: DateTime<Utc>) -> Catalog {
         for day in (0..3).rev() {
             let start = epoch - Duration::days(day) - Duration::minutes(if day == 0 { 40 } else { 600 });
             let outcome = match (stream, day) {
-                ("payments", 0) => Outcome::ConsolidationFailed,
+                ("payments", 0) => Outcome::FanOutFailed,
                 ("orders", 0) => Outcome::RunningNow,
                 _ => Outcome::Succeeded,
             };

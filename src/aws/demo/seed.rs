@@ -76,6 +76,7 @@ pub fn generate(seed: u64, epoch: DateTime<Utc>) -> Seeded {
         }
     }
     add_specials(&mut rng, &mut runs, epoch);
+    add_incidents(&mut runs, epoch);
     Seeded { jobs, runs }
 }
 
@@ -129,6 +130,35 @@ fn plan_job(
         t += Duration::minutes(period_min + rng.range(-10, 10));
     }
     out
+}
+
+/// Open incidents the inbox must show on the first screen, one per root cause: the newest run
+/// that ended before the epoch failed with the message. The generic "exit code 1" one has an
+/// OutOfMemoryError in its driver log (see `logs.rs`).
+const INCIDENTS: [(&str, &str); 5] = [
+    ("orders_enrich", "Command Failed with Exit Code 1"),
+    (
+        "customers_enrich",
+        "AnalysisException: cannot resolve 'order_ts' given input columns: [order_id, amount, ts, customer_id]",
+    ),
+    (
+        "inventory_publish",
+        "An error occurred while calling o99.getDynamicFrame. java.io.FileNotFoundException: No such file or directory 's3://landing-zone-prod/inventory/dt=today/'",
+    ),
+    ("shipments_curate", GLUE_ERRORS[0]),
+    ("payments_enrich", TIMEOUT_MESSAGE),
+];
+
+fn add_incidents(runs: &mut BTreeMap<String, Vec<PlannedRun>>, epoch: DateTime<Utc>) {
+    for (job, message) in INCIDENTS {
+        let Some(list) = runs.get_mut(job) else { continue };
+        let Some(r) = list.iter_mut().rev().find(|r| r.end < epoch) else { continue };
+        r.final_state = if message == TIMEOUT_MESSAGE { RunState::Timeout } else { RunState::Failed };
+        r.error = Some(message.to_string());
+        if r.final_state == RunState::Timeout {
+            r.end = r.start + Duration::minutes(i64::from(r.timeout_min));
+        }
+    }
 }
 
 /// The cases every demo must show: a TIMEOUT, a retried run, runs RUNNING at the epoch.

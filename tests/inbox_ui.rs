@@ -1,0 +1,159 @@
+//! The inbox in the TUI on the demo account: ordering, acknowledge (and reopen on a new
+//! failure), mute, `Enter` to the classified run, `c` to what changed; snapshots at 120x40
+//! and 80x24.
+
+mod support;
+
+use batchtop::app::msg::{Effect, Msg};
+use batchtop::app::update::update;
+use batchtop::model::{JobRun, RunState};
+use batchtop::state::{AppState, View};
+use batchtop::triage::inbox::{ItemStatus, Severity};
+use insta::assert_snapshot;
+use ratatui::crossterm::event::KeyCode;
+use support::{ch, key, loaded_state, screen, typed};
+
+fn command(s: &mut AppState, text: &str) -> Vec<Effect> {
+    update(s, ch(':'));
+    typed(s, text);
+    update(s, key(KeyCode::Enter))
+}
+
+/// Select the inbox row of `resource` (filtering to it).
+fn select(s: &mut AppState, resource: &str) {
+    command(s, &format!("inbox ^{resource}$"));
+    assert_eq!(s.inbox_pane.visible.len(), 1, "one row for {resource}");
+}
+
+fn item<'a>(s: &'a AppState, resource: &str) -> &'a batchtop::triage::inbox::Item {
+    s.inbox.items.iter().find(|i| i.resource == resource).unwrap_or_else(|| panic!("no item for {resource}"))
+}
+
+#[tokio::test]
+async fn open_critical_first_then_warnings_then_the_rest() {
+    let (mut s, _) = loaded_state(120, 40).await;
+    command(&mut s, "inbox");
+    let order: Vec<(ItemStatus, Severity)> = s.inbox.items.iter().map(|i| (i.status, i.severity)).collect();
+    let mut sorted = order.clone();
+    sorted.sort();
+    assert_eq!(order, sorted);
+    assert!(s.inbox.items.iter().any(|i| i.status == ItemStatus::Open && i.severity == Severity::Critical));
+    assert!(s.inbox.items.iter().any(|i| i.status == ItemStatus::Recovered));
+    // One row per resource and kind.
+    let mut ids: Vec<String> = s.inbox.items.iter().map(|i| i.id()).collect();
+    ids.sort();
+    ids.dedup();
+    assert_eq!(ids.len(), s.inbox.items.len());
+    // The demo's failed workflow names the two jobs it kept from running.
+    let wf = item(&s, "payments_pipeline");
+    assert_eq!(wf.blocks, ["payments_curate", "payments_publish"]);
+    assert_snapshot!("inbox_120x40", screen(&s));
+    update(&mut s, Msg::Resize { width: 80, height: 24 });
+    assert_snapshot!("inbox_80x24", screen(&s));
+}
+
+#[tokio::test]
+async fn acknowledge_holds_until_a_new_failure_reopens_it() {
+    let (mut s, demo) = loaded_state(120, 40).await;
+    select(&mut s, "inventory_dedupe");
+    assert_eq!(item(&s, "inventory_dedupe").status, ItemStatus::Open);
+    update(&mut s, ch('a'));
+    typed(&mut s, "quota raise asked");
+    let fx = update(&mut s, key(KeyCode::Enter));
+    let saved = fx.iter().find_map(|e| if let Effect::SaveMarks { contents, .. } = e { Some(contents) } else { None });
+    assert!(saved.is_some_and(|c| c.contains("glue_job:inventory_dedupe") && c.contains("quota raise asked")));
+    let it = item(&s, "inventory_dedupe");
+    assert_eq!((it.status, it.note.as_deref()), (ItemStatus::Acknowledged, Some("quota raise asked")));
+    // A new failure after the acknowledgement opens it again.
+    let mut data = s.data.clone();
+    let job = data.jobs.iter_mut().find(|j| j.job.name == "inventory_dedupe").expect("job");
+    let mut failed = job.runs[0].clone();
+    failed.id = "jr_new_failure".into();
+    failed.state = Some(RunState::Failed);
+    failed.started_on = Some(demo.now() + chrono::Duration::minutes(5));
+    failed.completed_on = Some(demo.now() + chrono::Duration::minutes(9));
+    failed.error_message = Some("Exceeded maximum concurrent compute capacity for your account: 50.".into());
+    job.runs.insert(0, failed);
+    s.set_data(data);
+    assert_eq!(item(&s, "inventory_dedupe").status, ItemStatus::Open);
+    assert_eq!(item(&s, "inventory_dedupe").run_id.as_deref(), Some("jr_new_failure"));
+}
+
+#[tokio::test]
+async fn mute_hides_an_item_for_a_while() {
+    let (mut s, _) = loaded_state(120, 40).await;
+    select(&mut s, "customers_dedupe");
+    update(&mut s, ch('m'));
+    update(&mut s, key(KeyCode::Backspace));
+    update(&mut s, key(KeyCode::Backspace));
+    typed(&mut s, "bogus");
+    update(&mut s, key(KeyCode::Enter));
+    assert!(s.flash.as_deref().is_some_and(|f| f.contains("not a duration")), "{:?}", s.flash);
+    for _ in 0.."bogus".len() {
+        update(&mut s, key(KeyCode::Backspace));
+    }
+    typed(&mut s, "2h");
+    let fx = update(&mut s, key(KeyCode::Enter));
+    assert!(fx.iter().any(|e| matches!(e, Effect::SaveMarks { .. })));
+    assert!(!s.inbox.items.iter().any(|i| i.resource == "customers_dedupe"));
+    assert_eq!(s.inbox.muted, 1);
+    // Two hours and a minute later it is back.
+    s.now += chrono::Duration::minutes(121);
+    s.refresh_inbox();
+    assert!(s.inbox.items.iter().any(|i| i.resource == "customers_dedupe"));
+}
+
+#[tokio::test]
+async fn enter_shows_the_classified_run_and_c_what_changed() {
+    let (mut s, _) = loaded_state(120, 40).await;
+    select(&mut s, "inventory_ingest_raw");
+    update(&mut s, key(KeyCode::Enter));
+    assert!(matches!(s.stack.last(), Some(View::Detail(_))));
+    let text = screen(&s);
+    assert!(text.contains("Cause") && text.contains("out_of_memory") && text.contains("Evidence"), "{text}");
+    assert_snapshot!("inbox_detail_120x40", text);
+    update(&mut s, ch('c'));
+    let Some(View::Changes(c)) = s.stack.last() else { panic!("no comparison: {:?}", s.flash) };
+    assert!(c.rows.iter().any(|r| r.field == "--db_password" && !r.failed.contains("hunter2")));
+    assert_snapshot!("inbox_changes_120x40", screen(&s));
+    update(&mut s, Msg::Resize { width: 80, height: 24 });
+    assert_snapshot!("inbox_changes_80x24", screen(&s));
+    update(&mut s, key(KeyCode::Esc));
+    update(&mut s, Msg::Resize { width: 80, height: 24 });
+    assert_snapshot!("inbox_detail_80x24", screen(&s));
+}
+
+#[tokio::test]
+async fn a_generic_failure_is_classified_once_its_driver_log_is_read() {
+    let (mut s, _) = loaded_state(120, 40).await;
+    let generic = s
+        .inbox
+        .items
+        .iter()
+        .find(|i| i.is_open() && i.summary == "Command Failed with Exit Code 1")
+        .cloned()
+        .expect("an open generic failure in the demo");
+    assert_eq!(generic.class.category.as_str(), "unknown");
+    // Its driver log was asked for when the Glue data arrived (once: it is not wanted again).
+    assert!(s.inbox.asked.contains(generic.run_id.as_deref().expect("run")));
+    assert!(!s.logs_wanted(10).iter().any(|(_, job, _)| *job == generic.resource));
+    let excerpt = batchtop::triage::LogExcerpt::new(
+        "/aws-glue/jobs/error/jr_x",
+        [": java.lang.OutOfMemoryError: Java heap space"],
+    );
+    update(&mut s, Msg::ErrorLogLoaded { run_id: generic.run_id.clone().expect("run"), result: Ok(Some(excerpt)) });
+    let now = item(&s, &generic.resource);
+    assert_eq!(now.class.category.as_str(), "out_of_memory");
+    assert_eq!(now.class.evidence.as_ref().map(|e| e.source.as_str()), Some("/aws-glue/jobs/error/jr_x"));
+}
+
+#[test]
+fn changes_of_a_run_against_the_last_good_one() {
+    let good =
+        JobRun { id: "g".into(), state: Some(RunState::Succeeded), number_of_workers: Some(10), ..Default::default() };
+    let bad =
+        JobRun { id: "b".into(), state: Some(RunState::Failed), number_of_workers: Some(2), ..Default::default() };
+    let rows = batchtop::state::changes::glue_rows(&bad, &good, chrono::Utc::now());
+    let workers = rows.iter().find(|r| r.field == "Workers").expect("row");
+    assert!(workers.changed() && workers.failed == "2" && workers.good == "10");
+}
