@@ -54,9 +54,17 @@ fn audit_log() -> Result<Arc<AuditLog>, SessionError> {
     Ok(Arc::new(log))
 }
 
-fn executor(glue: Arc<dyn GlueWrite>, emr: Arc<dyn EmrWrite>, ctx: &Ctx, log: Arc<AuditLog>) -> Arc<Executor> {
+/// The write side of one context. After an ambiguous failure of a write without an
+/// idempotency token it looks for the effect through `account`'s read side.
+fn executor(
+    glue: Arc<dyn GlueWrite>,
+    emr: Arc<dyn EmrWrite>,
+    account: &Account,
+    ctx: &Ctx,
+    log: Arc<AuditLog>,
+) -> Arc<Executor> {
     let caller = Caller { arn: None, account: None, profile: ctx.profile.clone(), region: ctx.region.clone() };
-    Arc::new(Executor::new(glue, log, caller).with_emr(emr))
+    Arc::new(Executor::new(glue, log, caller).with_emr(emr).with_reads(account))
 }
 
 /// The contexts the flags and config name (`--profile a,b --region x,y`, `[[contexts]]`,
@@ -116,7 +124,7 @@ fn demo(read_only: bool) -> Result<Session, SessionError> {
     let executor = if read_only {
         None
     } else {
-        Some(executor(Arc::new(demo.clone()), Arc::new(demo.clone()), &ctx, audit_log()?))
+        Some(executor(Arc::new(demo.clone()), Arc::new(demo.clone()), &account, &ctx, audit_log()?))
     };
     let context = context(&ctx, read_only, true);
     let clock: Clock = Arc::new(move || demo.now());
@@ -141,6 +149,7 @@ async fn connect_one(
         Some(log) if !spec.read_only => Some(executor(
             sdk::writer(&loaded, account.stats.clone()),
             sdk::emr_writer(&loaded, account.stats.clone()),
+            &account,
             &ctx,
             log.clone(),
         )),

@@ -204,3 +204,108 @@ async fn executor_audits_intent_and_outcome_also_on_failure() {
 fn confirmed(cmd: Command) -> batchtop::actions::Confirmed {
     batchtop::actions::Confirmed::for_tests(cmd)
 }
+
+/// The selected run of the runs view, given these extra arguments (as Glue and a workflow add them).
+fn add_arguments(s: &mut batchtop::state::AppState, extra: &[(&str, &str)]) -> String {
+    let id = match s.stack.last() {
+        Some(batchtop::state::View::Runs(r)) => r.selected(&s.data).expect("a run").id.clone(),
+        _ => panic!("runs view"),
+    };
+    let run = s.data.jobs.iter_mut().flat_map(|j| j.runs.iter_mut()).find(|r| r.id == id).expect("the run");
+    run.arguments.extend(extra.iter().map(|(k, v)| (k.to_string(), v.to_string())));
+    id
+}
+
+#[tokio::test]
+async fn rerun_never_copies_reserved_arguments_and_leaves_out_the_workflows() {
+    let mut s = on_runs_of("orders_curate").await;
+    add_arguments(
+        &mut s,
+        &[
+            ("--JOB_ID", "j_0123"),
+            ("--JOB_RUN_ID", "jr_old"),
+            ("--JOB_NAME", "orders_curate"),
+            ("--WORKFLOW_NAME", "orders_pipeline"),
+            ("--WORKFLOW_RUN_ID", "wr_0042"),
+        ],
+    );
+    update(&mut s, ch('r'));
+    let Some(Overlay::Confirm(c)) = &s.overlay else { panic!("confirmation expected") };
+    let Command::RerunJob { arguments, .. } = &c.command else { panic!("rerun expected") };
+    for k in ["--JOB_ID", "--JOB_RUN_ID", "--JOB_NAME", "--WORKFLOW_NAME", "--WORKFLOW_RUN_ID"] {
+        assert!(!arguments.contains_key(k), "{k} copied: {arguments:?}");
+    }
+    assert!(arguments.contains_key("--source_path"), "the run's own arguments are kept");
+    let text = support::screen(&s);
+    for words in ["started by workflow orders_pipeline (run wr_0042)", "left out of this rerun", "w puts them back"] {
+        assert!(text.contains(words), "{words:?} missing:\n{text}");
+    }
+    assert!(text.contains("reads and writes that old workflow run's"), "{text}");
+    assert!(text.contains("resume the workflow run instead (R in the workflow's graph)"), "{text}");
+    // w puts them back (said in red), w again leaves them out; the reserved ones never come back.
+    update(&mut s, ch('w'));
+    let text = support::screen(&s);
+    assert!(text.contains("--WORKFLOW_RUN_ID = wr_0042") && text.contains("are IN this rerun"), "{text}");
+    update(&mut s, ch('w'));
+    let fx = update(&mut s, ch('y'));
+    let Some(Command::RerunJob { arguments, .. }) = executes(&fx).pop() else { panic!("rerun expected") };
+    assert!(arguments.keys().all(|k| !k.starts_with("--JOB_") && !k.starts_with("--WORKFLOW_")), "{arguments:?}");
+}
+
+#[tokio::test]
+async fn a_run_without_workflow_arguments_has_no_workflow_note_and_w_cancels() {
+    let mut s = on_runs_of("orders_curate").await;
+    add_arguments(&mut s, &[("--JOB_RUN_ID", "jr_old")]);
+    update(&mut s, ch('r'));
+    assert!(!support::screen(&s).contains("started by workflow"));
+    let fx = update(&mut s, ch('w'));
+    assert!(executes(&fx).is_empty() && s.overlay.is_none(), "w is any other key here: it cancels");
+}
+
+fn not_started(cmd: &Command) -> batchtop::aws::AwsError {
+    batchtop::aws::AwsError {
+        kind: batchtop::aws::ErrorKind::NotStarted,
+        operation: cmd.api_call().into(),
+        message: "glue:StartJobRun failed: InternalServiceException: An internal error occurred.; not started \
+                  (checked GetJobRuns of orders_curate: runs with these arguments started since 2026-11-24T11:59:00Z); retry?"
+            .into(),
+    }
+}
+
+#[tokio::test]
+async fn not_started_reopens_the_confirmation_and_nothing_runs_on_its_own() {
+    let mut s = on_runs_of("orders_curate").await;
+    update(&mut s, ch('r'));
+    let Some(cmd) = executes(&update(&mut s, ch('y'))).pop() else { panic!("rerun expected") };
+    let fx = update(&mut s, Msg::ActionDone { command: cmd.clone(), result: Err(not_started(&cmd)) });
+    assert!(executes(&fx).is_empty(), "never retried on its own");
+    assert!(s.pending.is_empty());
+    let Some(Overlay::Confirm(c)) = &s.overlay else { panic!("the confirmation opens again") };
+    assert_eq!((c.ctx, &c.command), (0, &cmd));
+    assert!(c.retry.as_deref().is_some_and(|m| m.ends_with("retry?")));
+    let text = support::screen(&s);
+    assert!(text.contains("Asked again. The last attempt failed without a clear answer"), "{text}");
+    // y asks AWS again, with the same command; any other key would cancel.
+    let fx = update(&mut s, ch('y'));
+    assert_eq!(executes(&fx), vec![cmd.clone()]);
+    // An unknown outcome (the look failed) does not reopen it: the user must look first.
+    let unknown = batchtop::aws::AwsError {
+        kind: batchtop::aws::ErrorKind::Service,
+        operation: cmd.api_call().into(),
+        message: "glue:StartJobRun failed: InternalServiceException; outcome unknown, it may have started".into(),
+    };
+    update(&mut s, Msg::ActionDone { command: cmd.clone(), result: Err(unknown) });
+    assert!(s.overlay.is_none());
+    assert!(s.flash.as_deref().is_some_and(|f| f.contains("outcome unknown")));
+}
+
+#[tokio::test]
+async fn found_after_an_unclear_error_says_started() {
+    let mut s = on_runs_of("orders_curate").await;
+    update(&mut s, ch('r'));
+    let Some(cmd) = executes(&update(&mut s, ch('y'))).pop() else { panic!("rerun expected") };
+    let found = Outcome::Found { run_id: Some("jr_found".into()), after: "HTTP 500".into() };
+    update(&mut s, Msg::ActionDone { command: cmd, result: Ok(found) });
+    assert!(s.overlay.is_none());
+    assert!(s.flash.as_deref().is_some_and(|f| f.contains("started (found run jr_found")), "{:?}", s.flash);
+}

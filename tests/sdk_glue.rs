@@ -183,7 +183,7 @@ async fn each_error_class_is_told_apart() {
         ("access_denied", ErrorKind::AccessDenied, "access denied for glue:GetJobs"),
         ("expired_token", ErrorKind::CredentialsExpired, "expired: run aws sso login"),
         ("unrecognized_client", ErrorKind::CredentialsInvalid, "rejected by AWS"),
-        ("http500", ErrorKind::Other, "glue:GetJobs failed"),
+        ("http500", ErrorKind::Service, "glue:GetJobs failed"),
     ];
     for (fault_kind, kind, words) in cases {
         fault(&acct, "GetJobs", fault_kind, 1, 0);

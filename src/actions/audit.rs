@@ -1,5 +1,7 @@
 //! The audit log: JSON lines in the XDG state dir, mode 0600, one line before each call
-//! (intent, flushed to disk first) and one after (outcome or error).
+//! (intent, flushed to disk first) and one after (outcome or error). A write without an
+//! idempotency token that failed ambiguously has two more between them, under the same id:
+//! `ambiguous` (the error) and `resolved` (what the read side showed).
 
 use std::fs::{File, OpenOptions};
 use std::io::{self, BufRead, Write};
@@ -19,7 +21,10 @@ pub fn audit_path() -> PathBuf {
 pub struct AuditRecord {
     /// RFC 3339 UTC.
     pub time: String,
-    /// `intent` (before the call) or `outcome` (after it).
+    /// `intent` (before the call), `outcome` (after it); after an ambiguous failure of a
+    /// write without an idempotency token, also `ambiguous` (`error`: the call's error) and
+    /// `resolved` (`outcome`: `{"Found": bool, "RunId", "Checked"}`, or `error` when the
+    /// read side could not be asked), between the two.
     pub phase: String,
     /// Joins an intent to its outcome.
     pub id: String,

@@ -1,71 +1,19 @@
 //! Running a confirmed command: intent to the audit log, the call, outcome to the log.
+//! A write without an idempotency token that failed ambiguously is looked for before
+//! anything else (`verify`): two more records, `ambiguous` (the error) and `resolved`
+//! (what the read side showed), come between the intent and the outcome.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
-use chrono::{SecondsFormat, Utc};
+use chrono::{DateTime, SecondsFormat, Utc};
 use serde_json::{Value, json};
 
 use super::audit::{AuditLog, AuditRecord};
-use super::{Command, Confirmed};
-use crate::aws::{AwsError, EmrWrite, ErrorKind, GlueWrite, StopResult};
-use crate::model::Bookmark;
-
-/// What a command achieved.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Outcome {
-    /// A new job or workflow run.
-    Started {
-        run_id: String,
-    },
-    Stopped(StopResult),
-    Bookmark(Bookmark),
-    Resumed {
-        run_id: String,
-        node_ids: Vec<String>,
-    },
-    /// A Spark UI link, valid for one hour.
-    Dashboard {
-        url: String,
-    },
-    Done,
-}
-
-impl Outcome {
-    pub fn to_json(&self) -> Value {
-        match self {
-            Outcome::Started { run_id } => json!({"RunId": run_id}),
-            Outcome::Stopped(s) => json!({"SuccessfulSubmissions": s.submitted, "Errors": s.errors}),
-            Outcome::Bookmark(b) => {
-                json!({"Version": b.version, "Run": b.run, "Attempt": b.attempt, "RunId": b.run_id, "JobBookmark": b.json})
-            }
-            Outcome::Resumed { run_id, node_ids } => json!({"RunId": run_id, "NodeIds": node_ids}),
-            // The link carries a credential: the log says one was made, not what it is.
-            Outcome::Dashboard { .. } => json!({"url": "(issued, valid for 1 hour)"}),
-            Outcome::Done => json!({}),
-        }
-    }
-
-    /// One line for the status bar.
-    pub fn summary(&self) -> String {
-        match self {
-            Outcome::Started { run_id } => format!("started run {run_id}"),
-            Outcome::Stopped(s) if s.errors.is_empty() => format!("stop requested for {} run(s)", s.submitted.len()),
-            Outcome::Stopped(s) => format!(
-                "stop requested for {} run(s); refused: {}",
-                s.submitted.len(),
-                s.errors.iter().map(|(id, why)| format!("{id} ({why})")).collect::<Vec<_>>().join(", ")
-            ),
-            Outcome::Bookmark(b) => match &b.run_id {
-                Some(id) => format!("bookmark now at version {} (run {id})", b.version),
-                None => format!("bookmark reset (version {})", b.version),
-            },
-            Outcome::Resumed { run_id, node_ids } => format!("resumed as run {run_id} ({} node(s))", node_ids.len()),
-            Outcome::Dashboard { url } => format!("copied to the clipboard (valid 1 hour): {url}"),
-            Outcome::Done => "done".into(),
-        }
-    }
-}
+use super::verify::{self, Reads};
+use super::{Command, Confirmed, Outcome};
+use crate::aws::{Account, AwsError, EmrWrite, ErrorKind, GlueWrite};
 
 /// Who is acting, for the audit log.
 #[derive(Debug, Clone, Default)]
@@ -76,23 +24,61 @@ pub struct Caller {
     pub region: String,
 }
 
+/// The account's clock (the demo account runs on its own).
+pub type Now = Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>;
+
+/// After a call got no answer, wait this long before looking: a request still being
+/// processed lands first.
+const SETTLE: Duration = Duration::from_secs(5);
+
 /// Holds the write side. Exists only when batchtop is not read-only.
 pub struct Executor {
     glue: Arc<dyn GlueWrite>,
     emr: Option<Arc<dyn EmrWrite>>,
+    /// Where an ambiguous failure is looked into; without it the outcome stays unknown.
+    reads: Option<Reads>,
     audit: Arc<AuditLog>,
     caller: Mutex<Caller>,
     seq: AtomicU64,
+    clock: Now,
+    settle: Duration,
 }
 
 impl Executor {
     pub fn new(glue: Arc<dyn GlueWrite>, audit: Arc<AuditLog>, caller: Caller) -> Self {
-        Self { glue, emr: None, audit, caller: Mutex::new(caller), seq: AtomicU64::new(0) }
+        Self {
+            glue,
+            emr: None,
+            reads: None,
+            audit,
+            caller: Mutex::new(caller),
+            seq: AtomicU64::new(0),
+            clock: Arc::new(Utc::now),
+            settle: SETTLE,
+        }
     }
 
     /// Also hold the EMR Serverless write side.
     pub fn with_emr(mut self, emr: Arc<dyn EmrWrite>) -> Self {
         self.emr = Some(emr);
+        self
+    }
+
+    /// Look through this account's read side after an ambiguous failure.
+    pub fn with_reads(mut self, account: &Account) -> Self {
+        self.reads = Some(Reads::of(account));
+        self
+    }
+
+    /// The clock runs are dated by (default: the system clock).
+    pub fn with_clock(mut self, clock: Now) -> Self {
+        self.clock = clock;
+        self
+    }
+
+    /// How long to wait after a call got no answer before looking (default 5 s).
+    pub fn with_settle(mut self, settle: Duration) -> Self {
+        self.settle = settle;
         self
     }
 
@@ -122,24 +108,60 @@ impl Executor {
         }
     }
 
-    /// Audit, call, audit. Refuses to call AWS when the intent cannot be written.
+    /// Append a record after the call; a failure to write is logged, the result stands.
+    fn append(&self, id: &str, phase: &str, cmd: &Command, outcome: Option<Value>, error: Option<Value>) {
+        let record = AuditRecord { outcome, error, ..self.record(id, phase, cmd) };
+        if let Err(e) = self.audit.write(&record) {
+            tracing::error!(error = %e, phase, "cannot write the audit record");
+        }
+    }
+
+    /// Audit, call, (look,) audit. Refuses to call AWS when the intent cannot be written.
     pub async fn run(&self, confirmed: Confirmed) -> Result<Outcome, AwsError> {
         let cmd = confirmed.command();
         let id = format!("{}-{}", Utc::now().format("%Y%m%dT%H%M%S%.3f"), self.seq.fetch_add(1, Ordering::Relaxed));
+        let asked_at = (self.clock)();
         self.audit.write(&self.record(&id, "intent", cmd)).map_err(|e| AwsError {
             kind: ErrorKind::Other,
             operation: cmd.api_call().into(),
             message: format!("not run: cannot write the audit log {}: {e}", self.audit.path().display()),
         })?;
-        let result = self.call(cmd).await;
-        let mut done = self.record(&id, "outcome", cmd);
+        let mut result = self.call(cmd).await;
+        if let Err(e) = &result
+            && e.kind.is_ambiguous()
+            && verify::unguarded(cmd)
+        {
+            result = self.look_for(&id, cmd, e.clone(), asked_at).await;
+        }
         match &result {
-            Ok(o) => done.outcome = Some(o.to_json()),
-            Err(e) => done.error = Some(json!({"kind": e.kind.as_str(), "message": e.message})),
+            Ok(o) => self.append(&id, "outcome", cmd, Some(o.to_json()), None),
+            Err(e) => self.append(&id, "outcome", cmd, None, Some(error_json(e))),
         }
-        if let Err(e) = self.audit.write(&done) {
-            tracing::error!(error = %e, "cannot write the audit outcome");
+        result
+    }
+
+    /// The call failed ambiguously: record it, look for its effect, record what was seen.
+    async fn look_for(
+        &self,
+        id: &str,
+        cmd: &Command,
+        err: AwsError,
+        asked_at: DateTime<Utc>,
+    ) -> Result<Outcome, AwsError> {
+        self.append(id, "ambiguous", cmd, None, Some(error_json(&err)));
+        if err.kind == ErrorKind::Network {
+            tokio::time::sleep(self.settle).await;
         }
+        let look = match &self.reads {
+            Some(reads) => verify::look(reads, cmd, asked_at).await,
+            None => Err(AwsError {
+                kind: ErrorKind::Other,
+                operation: cmd.api_call().into(),
+                message: "no read access in this session".into(),
+            }),
+        };
+        let (outcome, error, result) = verify::resolve(&err, look);
+        self.append(id, "resolved", cmd, outcome, error);
         result
     }
 
@@ -217,6 +239,10 @@ impl Executor {
             | Command::EmrDashboard { .. } => return Err(refused(cmd, "not a Glue command")),
         })
     }
+}
+
+fn error_json(e: &AwsError) -> Value {
+    json!({"kind": e.kind.as_str(), "message": e.message})
 }
 
 /// The command was not sent to AWS.

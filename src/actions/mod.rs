@@ -2,15 +2,19 @@
 //! `Confirmed` command runs, through the write side of the seam, audited before and after.
 //! In read-only mode no `Executor` (and no write client) exists at all.
 
+pub mod args;
 mod audit;
 mod exec;
+mod outcome;
+pub mod verify;
 
 use std::collections::BTreeMap;
 
 use serde_json::{Value, json};
 
 pub use audit::{AuditLog, AuditRecord, audit_line, audit_path, read_all};
-pub use exec::{Caller, Executor, Outcome};
+pub use exec::{Caller, Executor, Now};
+pub use outcome::Outcome;
 
 /// Everything batchtop can change in an account.
 #[derive(Debug, Clone, PartialEq)]

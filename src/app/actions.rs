@@ -6,8 +6,9 @@ use std::collections::BTreeMap;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::msg::{Effect, SourceId};
+use crate::actions::args::{WORKFLOW_NAME, WORKFLOW_RUN_ID, rerun_arguments};
 use crate::actions::{Command, Confirmed, Outcome};
-use crate::aws::AwsError;
+use crate::aws::{AwsError, ErrorKind};
 use crate::keymap::Action;
 use crate::model::{Bookmark, NodeKind, WorkflowRun};
 use crate::state::overlay::{BookmarkView, Confirm, Overlay};
@@ -42,7 +43,7 @@ pub fn on_action(state: &mut AppState, action: Action) -> Vec<Effect> {
             toggle_mark(state);
             return vec![Effect::Redraw];
         }
-        Action::Rerun => rerun(state),
+        Action::Rerun => return rerun(state),
         Action::Stop => match workflow_run(state) {
             // In a graph, a running job node stops that job run; anything else stops the workflow run.
             Some(_) if graph_job_running(state) => stop(state),
@@ -107,11 +108,16 @@ fn emr_command(state: &AppState, action: Action) -> Option<Result<Command, Strin
 
 /// Open the confirmation of `cmd`, unless the same command is already in flight.
 pub fn ask(state: &mut AppState, ctx: usize, cmd: Command) {
-    if state.pending.contains(&cmd.key()) {
+    open(state, Confirm::new(ctx, cmd));
+}
+
+fn open(state: &mut AppState, c: Confirm) {
+    let cmd = &c.command;
+    if state.pending.contains_key(&cmd.key()) {
         state.flash = Some(format!("{} is already in flight for {}", cmd.api_call(), cmd.target()));
         return;
     }
-    state.overlay = Some(Overlay::Confirm(Confirm::new(ctx, cmd)));
+    state.overlay = Some(Overlay::Confirm(c));
 }
 
 /// The job (and run) the cursor is on: in the jobs pane, a run history, a run detail,
@@ -167,10 +173,17 @@ fn resume(state: &AppState) -> Result<Command, String> {
     Ok(Command::ResumeWorkflow { workflow: run.workflow.clone(), run_id: run.id.clone(), node_ids })
 }
 
-fn rerun(state: &AppState) -> Result<Command, String> {
-    let (job, run) = selection(state).ok_or("no job selected")?;
-    let arguments = run.map(|r| r.arguments.clone()).unwrap_or_default();
-    Ok(Command::RerunJob { job, arguments })
+/// A new run with the selected run's arguments, less Glue's reserved ones and, for a run a
+/// workflow started, less `--WORKFLOW_NAME`/`--WORKFLOW_RUN_ID` (the overlay says why).
+fn rerun(state: &mut AppState) -> Vec<Effect> {
+    let Some((job, run)) = selection(state) else {
+        state.flash = Some("no job selected".into());
+        return vec![Effect::Redraw];
+    };
+    let (arguments, workflow_run) = run.map(|r| rerun_arguments(&r.arguments)).unwrap_or_default();
+    let confirm = Confirm { workflow_run, ..Confirm::new(state.focus_ctx(), Command::RerunJob { job, arguments }) };
+    open(state, confirm);
+    vec![Effect::Redraw]
 }
 
 fn stop(state: &AppState) -> Result<Command, String> {
@@ -283,49 +296,12 @@ fn on_bookmark_key(state: &mut AppState, key: KeyEvent, b: BookmarkView) -> Vec<
 fn on_confirm_key(state: &mut AppState, key: KeyEvent, mut c: Confirm) -> Vec<Effect> {
     let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
     // Editing a rerun argument: the text box owns the keys.
-    if let Some(mut buf) = c.editing.take() {
-        match key.code {
-            KeyCode::Enter => {
-                if let Some(map) = c.command.editable_mut()
-                    && let Some(k) = map.keys().nth(c.selected_arg).cloned()
-                {
-                    map.insert(k, buf);
-                }
-            }
-            KeyCode::Esc => {}
-            KeyCode::Backspace => {
-                buf.pop();
-                c.editing = Some(buf);
-            }
-            KeyCode::Char('u') if ctrl => c.editing = Some(String::new()),
-            KeyCode::Char(ch) if !ctrl => {
-                buf.push(ch);
-                c.editing = Some(buf);
-            }
-            _ => c.editing = Some(buf),
-        }
-        state.overlay = Some(Overlay::Confirm(c));
-        return vec![Effect::Redraw];
+    if let Some(buf) = c.editing.take() {
+        return on_edit_key(state, key, c, buf);
     }
     // Commands that ask for the target's name: type it, then Enter.
     if let Some(name) = c.command.typed_confirmation().map(str::to_string) {
-        match key.code {
-            KeyCode::Enter if c.typed == name => return confirm(state, c.ctx, c.command),
-            KeyCode::Enter => {
-                state.flash = Some(format!("type {name} exactly to confirm, or esc to cancel"));
-                state.overlay = Some(Overlay::Confirm(c));
-            }
-            KeyCode::Backspace => {
-                c.typed.pop();
-                state.overlay = Some(Overlay::Confirm(c));
-            }
-            KeyCode::Char(ch) if !ctrl => {
-                c.typed.push(ch);
-                state.overlay = Some(Overlay::Confirm(c));
-            }
-            _ => state.flash = Some("cancelled".into()),
-        }
-        return vec![Effect::Redraw];
+        return on_typed_key(state, key, c, name);
     }
     let args = c.command.editable().map_or(0, BTreeMap::len);
     match key.code {
@@ -348,23 +324,89 @@ fn on_confirm_key(state: &mut AppState, key: KeyEvent, mut c: Confirm) -> Vec<Ef
             }
             state.overlay = Some(Overlay::Confirm(c));
         }
+        KeyCode::Char('w') if c.workflow_run.is_some() => {
+            toggle_workflow_args(&mut c);
+            state.overlay = Some(Overlay::Confirm(c));
+        }
         _ => state.flash = Some("cancelled: nothing was changed".into()),
     }
     vec![Effect::Redraw]
 }
 
+/// A value of the argument map being edited: Enter keeps it, Esc drops it.
+fn on_edit_key(state: &mut AppState, key: KeyEvent, mut c: Confirm, mut buf: String) -> Vec<Effect> {
+    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+    match key.code {
+        KeyCode::Enter => {
+            if let Some(map) = c.command.editable_mut()
+                && let Some(k) = map.keys().nth(c.selected_arg).cloned()
+            {
+                map.insert(k, buf);
+            }
+        }
+        KeyCode::Esc => {}
+        KeyCode::Backspace => {
+            buf.pop();
+            c.editing = Some(buf);
+        }
+        KeyCode::Char('u') if ctrl => c.editing = Some(String::new()),
+        KeyCode::Char(ch) if !ctrl => {
+            buf.push(ch);
+            c.editing = Some(buf);
+        }
+        _ => c.editing = Some(buf),
+    }
+    state.overlay = Some(Overlay::Confirm(c));
+    vec![Effect::Redraw]
+}
+
+/// The target's name typed to confirm a dangerous command.
+fn on_typed_key(state: &mut AppState, key: KeyEvent, mut c: Confirm, name: String) -> Vec<Effect> {
+    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+    match key.code {
+        KeyCode::Enter if c.typed == name => return confirm(state, c.ctx, c.command),
+        KeyCode::Enter => {
+            state.flash = Some(format!("type {name} exactly to confirm, or esc to cancel"));
+            state.overlay = Some(Overlay::Confirm(c));
+        }
+        KeyCode::Backspace => {
+            c.typed.pop();
+            state.overlay = Some(Overlay::Confirm(c));
+        }
+        KeyCode::Char(ch) if !ctrl => {
+            c.typed.push(ch);
+            state.overlay = Some(Overlay::Confirm(c));
+        }
+        _ => state.flash = Some("cancelled".into()),
+    }
+    vec![Effect::Redraw]
+}
+
+/// Put the workflow's two arguments back into a rerun, or leave them out again.
+fn toggle_workflow_args(c: &mut Confirm) {
+    let (Some(origin), Some(map)) = (&c.workflow_run, c.command.editable_mut()) else { return };
+    if map.contains_key(WORKFLOW_NAME) || map.contains_key(WORKFLOW_RUN_ID) {
+        map.remove(WORKFLOW_NAME);
+        map.remove(WORKFLOW_RUN_ID);
+    } else {
+        map.extend(origin.arguments());
+    }
+    c.selected_arg = c.selected_arg.min(map.len().saturating_sub(1));
+}
+
 fn confirm(state: &mut AppState, ctx: usize, cmd: Command) -> Vec<Effect> {
     let key = cmd.key();
-    if !state.pending.insert(key) {
+    if state.pending.contains_key(&key) {
         state.flash = Some(format!("{} is already in flight for {}", cmd.api_call(), cmd.target()));
         return vec![Effect::Redraw];
     }
+    state.pending.insert(key, ctx);
     state.flash = Some(format!("⏳ {} {} …", cmd.api_call(), cmd.target()));
     vec![Effect::Execute { ctx, confirmed: Confirmed::by_user(cmd) }, Effect::Redraw]
 }
 
 pub fn done(state: &mut AppState, command: Command, result: Result<Outcome, AwsError>) -> Vec<Effect> {
-    state.pending.remove(&command.key());
+    let ctx = state.pending.remove(&command.key());
     let clip = match &result {
         Ok(Outcome::Dashboard { url }) => Some(Effect::Clipboard(url.clone())),
         _ => None,
@@ -375,6 +417,13 @@ pub fn done(state: &mut AppState, command: Command, result: Result<Outcome, AwsE
     });
     if let (Ok(Outcome::Stopped(_)), Some(View::Runs(r))) = (&result, state.stack.last_mut()) {
         r.marked.clear();
+    }
+    // Failed ambiguously and found not started: ask again (never retried on its own).
+    if let (Err(e), Some(ctx), None) = (&result, ctx, &state.overlay)
+        && e.kind == ErrorKind::NotStarted
+    {
+        let again = Confirm { retry: Some(e.message.clone()), ..Confirm::new(ctx, command.clone()) };
+        state.overlay = Some(Overlay::Confirm(again));
     }
     let mut fx = vec![
         Effect::PollNow(SourceId::Glue),

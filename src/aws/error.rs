@@ -11,7 +11,13 @@ pub enum ErrorKind {
     CredentialsMissing,
     CredentialsInvalid,
     NotFound,
+    /// No answer, or one cut short: timeouts, connection failures, unreadable responses.
     Network,
+    /// AWS answered HTTP 5xx: it failed on its side (a write may or may not have been applied).
+    Service,
+    /// A write that failed ambiguously, then was looked for through the read side and had
+    /// no effect: asking again is safe (set by `actions`, never by the SDK).
+    NotStarted,
     Other,
 }
 
@@ -26,6 +32,8 @@ impl ErrorKind {
             Self::CredentialsInvalid => "credentials_invalid",
             Self::NotFound => "not_found",
             Self::Network => "network",
+            Self::Service => "service",
+            Self::NotStarted => "not_started",
             Self::Other => "other",
         }
     }
@@ -33,6 +41,11 @@ impl ErrorKind {
     /// Credentials problems do not heal by retrying quickly.
     pub fn is_credentials(self) -> bool {
         matches!(self, Self::CredentialsExpired | Self::CredentialsMissing | Self::CredentialsInvalid)
+    }
+
+    /// After a write failed this way, AWS may have acted on it anyway (no answer, or a 5xx).
+    pub fn is_ambiguous(self) -> bool {
+        matches!(self, Self::Network | Self::Service)
     }
 }
 
@@ -101,7 +114,8 @@ impl ErrorContext {
                 let target = self.endpoint.clone().unwrap_or_else(|| format!("AWS in {}", self.region));
                 format!("cannot reach {target} for {operation}: {detail}. Check the network, VPN or proxy")
             }
-            ErrorKind::Other => format!("{operation} failed: {detail}"),
+            ErrorKind::Service | ErrorKind::Other => format!("{operation} failed: {detail}"),
+            ErrorKind::NotStarted => format!("{operation}: not started ({detail}); retry?"),
         };
         AwsError { kind, operation: operation.to_string(), message }
     }

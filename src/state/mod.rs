@@ -163,8 +163,9 @@ pub struct AppState {
     pub mode: Mode,
     /// A confirmation or bookmark box over the pane; keys go to it first.
     pub overlay: Option<overlay::Overlay>,
-    /// Keys (`Command::key`) of commands in flight: the same one cannot be issued twice.
-    pub pending: std::collections::BTreeSet<String>,
+    /// Keys (`Command::key`) of commands in flight, with the context each went to: the same
+    /// one cannot be issued twice.
+    pub pending: std::collections::BTreeMap<String, usize>,
     /// A one-line message (unknown command, filter warning) until the next key.
     pub flash: Option<String>,
     pub width: u16,

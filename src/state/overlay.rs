@@ -1,6 +1,7 @@
 //! Overlays on top of a pane: the confirmation of a command, the job bookmark.
 
 use crate::actions::Command;
+use crate::actions::args::WorkflowOrigin;
 use crate::model::Bookmark;
 
 /// The confirmation of one command. `y` runs it (or Enter after typing the target's
@@ -15,11 +16,17 @@ pub struct Confirm {
     /// Rerun only: the argument selected for editing, and the value being edited.
     pub selected_arg: usize,
     pub editing: Option<String>,
+    /// Rerun of a run a workflow started: that workflow run. Its `--WORKFLOW_*` arguments
+    /// are left out unless the user puts them back (`w`).
+    pub workflow_run: Option<WorkflowOrigin>,
+    /// Asked again: the last attempt failed ambiguously and was found not to have started
+    /// (its error, "…; not started (checked …); retry?").
+    pub retry: Option<String>,
 }
 
 impl Confirm {
     pub fn new(ctx: usize, command: Command) -> Self {
-        Self { ctx, command, typed: String::new(), selected_arg: 0, editing: None }
+        Self { ctx, command, typed: String::new(), selected_arg: 0, editing: None, workflow_run: None, retry: None }
     }
 }
 

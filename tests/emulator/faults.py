@@ -20,6 +20,7 @@ from xml.sax.saxutils import escape
 KINDS = (
     "throttle",
     "http500",
+    "apply_then_500",  # moto carries the call out, then the client gets http500's answer
     "delay",
     "access_denied",
     "expired_token",

@@ -62,6 +62,10 @@ class BatchtopMiddleware:
         streaming = False  # StartLiveTail: the stream leaves the in-flight count when it ends
         try:
             fault = self.book.take(call.account, call.service, call.operation)
+            if fault is not None and fault.kind == "apply_then_500":
+                # The call takes effect; its answer is lost, as when AWS acted and then failed.
+                self._forward(call, environ, _discard_answer)
+                return error_response("http500", call, start_response)
             if fault is not None:
                 if fault.kind != "delay":
                     return error_response(fault.kind, call, start_response)
@@ -70,17 +74,20 @@ class BatchtopMiddleware:
                 streaming = True
                 return logs_tail.respond(call, environ, start_response,
                                          lambda: self.book.leave(call.account, call.operation))
-            if call.service != "glue":
-                # moto answers with a list: the work is done when this returns.
-                return list(self.app(environ, start_response))
-            number = glue_hooks.before_call(call.account, call.region)
-            try:
-                return list(self.app(environ, start_response))
-            finally:
-                glue_hooks.after_call(call.account, call.region, number)
+            return self._forward(call, environ, start_response)
         finally:
             if not streaming:
                 self.book.leave(call.account, call.operation)
+
+    def _forward(self, call: CallInfo, environ: dict, start_response: Callable) -> list[bytes]:
+        """Let moto (and the emulator's additions) answer; the work is done when this returns."""
+        if call.service != "glue":
+            return list(self.app(environ, start_response))
+        number = glue_hooks.before_call(call.account, call.region)
+        try:
+            return list(self.app(environ, start_response))
+        finally:
+            glue_hooks.after_call(call.account, call.region, number)
 
     # --- recognising AWS calls -----------------------------------------------------------
 
@@ -235,6 +242,11 @@ class BatchtopMiddleware:
 
 
 # --- helpers -------------------------------------------------------------------------
+
+def _discard_answer(_status: str, _headers: list, _exc_info: Any = None) -> Callable[[bytes], None]:
+    """A WSGI start_response that drops the answer (its write callable drops the body too)."""
+    return lambda _data: None
+
 
 def _emr_control(path: str, account: str, region: str, body: dict) -> Any:
     if path == "/batchtop/emr/application":

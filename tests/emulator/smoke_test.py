@@ -425,6 +425,25 @@ def check_faults(emu: Emulator) -> None:
     assert status == 200 and "ListApplications" not in glue_only and "ListApplications" in emu.calls(ACCOUNT_A)
 
 
+def check_apply_then_500(emu: Emulator) -> None:
+    """The call takes effect, the client gets Glue's 500; a plain http500 changes nothing."""
+    acct = "111122223333"
+    glue = emu.client("glue", acct)
+    glue.create_job(Name="once", Role="r", Command={"Name": "glueetl", "ScriptLocation": "s3://b/s.py"},
+                    ExecutionProperty={"MaxConcurrentRuns": 5})
+    emu.control("/batchtop/calls/reset", {"account_id": acct})
+    emu.control("/batchtop/faults", {"account_id": acct, "operation": "StartJobRun", "kind": "apply_then_500"})
+    code, status, _ = error_of(lambda: glue.start_job_run(JobName="once", Arguments={"--day": "1"}))
+    assert (code, status) == ("InternalServiceException", 500), (code, status)
+    runs = glue.get_job_runs(JobName="once")["JobRuns"]
+    assert len(runs) == 1 and runs[0]["Arguments"] == {"--day": "1"}, runs
+    emu.control("/batchtop/faults", {"account_id": acct, "operation": "StartJobRun", "kind": "http500"})
+    assert error_of(lambda: glue.start_job_run(JobName="once"))[:2] == ("InternalServiceException", 500)
+    assert len(glue.get_job_runs(JobName="once")["JobRuns"]) == 1
+    calls = emu.calls(acct)
+    assert calls.get("StartJobRun") == 2, calls
+
+
 def check_big_seed(emu: Emulator) -> None:
     jobs = [{
         "name": f"etl-{j:03d}", "tags": {"stream": f"s{j % 7}"}, "glue_version": "4.0",
@@ -454,7 +473,7 @@ def check_reset(emu: Emulator) -> None:
 
 
 CHECKS = [check_seed_and_shapes, check_not_found, check_job_runs_paging, check_native_runs,
-          check_jobs_paging, check_faults, check_big_seed, *smoke_workflows.CHECKS,
+          check_jobs_paging, check_faults, check_apply_then_500, check_big_seed, *smoke_workflows.CHECKS,
           *smoke_emr.CHECKS, *smoke_dq.CHECKS, *smoke_logs.CHECKS, check_reset]
 
 

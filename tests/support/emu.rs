@@ -231,6 +231,25 @@ pub async fn writer(account_id: &str) -> std::sync::Arc<dyn batchtop::aws::GlueW
     std::sync::Arc::new(sdk::SdkGlueWrite::new(aws_sdk_glue::Client::from_conf(conf), loaded.ctx, stats))
 }
 
+/// The write side in `account_id` over a client configured for `attempts` SDK attempts per call
+/// (1 ms initial backoff): its token-less Glue starts must still make one attempt.
+pub async fn writer_with_retries(account_id: &str, attempts: u32) -> std::sync::Arc<dyn batchtop::aws::GlueWrite> {
+    let mut opts = options(&url());
+    opts.max_attempts = Some(attempts);
+    let mut loaded = sdk::load(&opts).await.expect("sdk config");
+    let retry = loaded.sdk.retry_config().cloned().expect("load sets a retry config");
+    loaded.sdk = loaded.sdk.into_builder().retry_config(retry.with_initial_backoff(Duration::from_millis(1))).build();
+    let creds = aws_sdk_glue::config::Credentials::new("testing", "testing", None, None, "batchtop-tests");
+    let conf = aws_sdk_glue::config::Builder::from(&loaded.sdk)
+        .credentials_provider(creds)
+        .interceptor(AccountHeader(account_id.to_string()))
+        .build();
+    let stats = std::sync::Arc::new(batchtop::aws::ApiStats::new());
+    let writer = sdk::SdkGlueWrite::new(aws_sdk_glue::Client::from_conf(conf), loaded.ctx, stats);
+    assert_eq!(writer.max_attempts(), (attempts, 1), "the token-less starts get one attempt");
+    std::sync::Arc::new(writer)
+}
+
 /// An S3 client in `account_id` (path style, static dummy credentials).
 pub async fn s3_client(account_id: &str) -> aws_sdk_s3::Client {
     let loaded = sdk::load(&options(&url())).await.expect("sdk config");

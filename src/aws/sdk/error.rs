@@ -24,6 +24,8 @@ where
                 ErrorKind::Throttled
             } else if status == 404 && code.is_empty() {
                 ErrorKind::NotFound
+            } else if status >= 500 {
+                ErrorKind::Service
             } else {
                 ErrorKind::Other
             });

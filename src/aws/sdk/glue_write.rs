@@ -1,7 +1,15 @@
 //! The write side of Glue. Built only when batchtop is not read-only; held only by `actions`.
+//!
+//! StartJobRun, StartWorkflowRun, ResumeWorkflowRun and StartCrawler take no idempotency
+//! token: an SDK retry after a timeout or a 5xx that AWS had already acted on would start a
+//! second run. They go through `once`, the same client with SDK retries disabled; the
+//! executor looks for their effect instead (`actions::verify`). Stops and bookmark resets
+//! are safe to repeat and keep the configured retries.
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
+
+use aws_sdk_glue::config::retry::RetryConfig;
 
 use super::error::classify;
 use super::glue::map_bookmark;
@@ -12,13 +20,24 @@ use crate::model::Bookmark;
 
 pub struct SdkGlueWrite {
     client: aws_sdk_glue::Client,
+    /// `client` with one attempt per call: for the writes that must never be repeated blindly.
+    once: aws_sdk_glue::Client,
     ctx: ErrorContext,
     stats: Arc<ApiStats>,
 }
 
 impl SdkGlueWrite {
     pub fn new(client: aws_sdk_glue::Client, ctx: ErrorContext, stats: Arc<ApiStats>) -> Self {
-        Self { client: client.counting_throttles(&stats), ctx, stats }
+        let client = client.counting_throttles(&stats);
+        let once =
+            aws_sdk_glue::Client::from_conf(client.config().to_builder().retry_config(RetryConfig::disabled()).build());
+        Self { client, once, ctx, stats }
+    }
+
+    /// The SDK attempts per call of (retried client, once client), for tests.
+    pub fn max_attempts(&self) -> (u32, u32) {
+        let attempts = |c: &aws_sdk_glue::Client| c.config().retry_config().map_or(1, RetryConfig::max_attempts);
+        (attempts(&self.client), attempts(&self.once))
     }
 
     fn fail<E>(
@@ -42,7 +61,7 @@ impl GlueWrite for SdkGlueWrite {
         Box::pin(async move {
             self.stats.record_call();
             let out = self
-                .client
+                .once
                 .start_job_run()
                 .job_name(job)
                 .set_arguments(map_of(args))
@@ -115,7 +134,7 @@ impl GlueWrite for SdkGlueWrite {
         Box::pin(async move {
             self.stats.record_call();
             let out = self
-                .client
+                .once
                 .start_workflow_run()
                 .name(name)
                 .set_run_properties(map_of(props))
@@ -135,7 +154,7 @@ impl GlueWrite for SdkGlueWrite {
         Box::pin(async move {
             self.stats.record_call();
             let out = self
-                .client
+                .once
                 .resume_workflow_run()
                 .name(name)
                 .run_id(run_id)
@@ -164,7 +183,7 @@ impl GlueWrite for SdkGlueWrite {
     fn start_crawler<'a>(&'a self, name: &'a str) -> BoxFut<'a, AwsResult<()>> {
         Box::pin(async move {
             self.stats.record_call();
-            self.client.start_crawler().name(name).send().await.map_err(|e| self.fail("glue:StartCrawler", &e))?;
+            self.once.start_crawler().name(name).send().await.map_err(|e| self.fail("glue:StartCrawler", &e))?;
             Ok(())
         })
     }

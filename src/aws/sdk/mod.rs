@@ -167,7 +167,9 @@ pub fn emr_writer(loaded: &Loaded, stats: Arc<ApiStats>) -> Arc<dyn crate::aws::
     Arc::new(SdkEmr::new(aws_sdk_emrserverless::Client::new(&loaded.sdk), loaded.ctx.clone(), stats))
 }
 
-/// The write side of the account: only for `actions`, never built in read-only mode.
+/// The write side of the account: only for `actions`, never built in read-only mode. Its
+/// writes without an idempotency token (StartJobRun, Start/ResumeWorkflowRun, StartCrawler)
+/// run with SDK retries disabled (see `SdkGlueWrite`), whatever `AwsOptions::max_attempts` says.
 pub fn writer(loaded: &Loaded, stats: Arc<ApiStats>) -> Arc<dyn crate::aws::GlueWrite> {
     Arc::new(SdkGlueWrite::new(aws_sdk_glue::Client::new(&loaded.sdk), loaded.ctx.clone(), stats))
 }

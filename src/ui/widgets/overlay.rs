@@ -6,6 +6,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 
 use crate::actions::Command;
+use crate::actions::args::{WORKFLOW_NAME, WORKFLOW_RUN_ID};
 use crate::state::AppState;
 use crate::state::overlay::{BookmarkView, Confirm, Overlay};
 use crate::ui::theme::Theme;
@@ -64,6 +65,13 @@ fn confirm(frame: &mut Frame<'_>, area: Rect, state: &AppState, c: &Confirm, the
         Line::from(vec![Span::styled(format!("{label:<9}"), theme.header), Span::styled(value, tint)])
     };
     let mut lines = Vec::new();
+    // Inside the box's borders (see `boxed`).
+    let width = usize::from(area.width.saturating_sub(4).min(100).saturating_sub(2)).max(20);
+    if let Some(why) = &c.retry {
+        let text = format!("Asked again. The last attempt failed without a clear answer, and batchtop looked: {why}");
+        lines.extend(wrapped(&text, width).into_iter().map(|l| Line::from(Span::styled(l, theme.warn))));
+        lines.push(Line::from(""));
+    }
     if state.many_contexts() {
         lines.push(tinted("context", ctx.name.clone()));
     }
@@ -100,9 +108,13 @@ fn confirm(frame: &mut Frame<'_>, area: Rect, state: &AppState, c: &Confirm, the
             lines.extend(pretty.lines().map(|l| Line::from(format!("  {l}"))));
         }
     }
+    lines.extend(workflow_note(c, width, theme));
     lines.push(Line::from(""));
     let hint = match cmd.typed_confirmation() {
         Some(name) => format!("type {name} and press enter to confirm: {}▏   esc cancels", c.typed),
+        None if c.workflow_run.is_some() => {
+            "y runs it · ↑↓ select, e edits · w workflow arguments in/out · any other key cancels".into()
+        }
         None if cmd.editable().is_some_and(|m| !m.is_empty()) => {
             "y runs it · ↑↓ select a value, e edits it (enter keeps) · any other key cancels".into()
         }
@@ -110,6 +122,48 @@ fn confirm(frame: &mut Frame<'_>, area: Rect, state: &AppState, c: &Confirm, the
     };
     lines.push(Line::from(Span::styled(hint, theme.warn)));
     boxed(frame, area, " confirm ", lines, theme);
+}
+
+/// A rerun of a run a workflow started: what giving it the workflow's arguments would do,
+/// and what to do instead, in lines of at most `width`.
+fn workflow_note<'a>(c: &Confirm, width: usize, theme: &Theme) -> Vec<Line<'a>> {
+    let Some(origin) = &c.workflow_run else { return Vec::new() };
+    let kept = c.command.editable().is_some_and(|m| m.contains_key(WORKFLOW_NAME) || m.contains_key(WORKFLOW_RUN_ID));
+    let what = format!(
+        "⚠ This run was started by workflow {} (run {}). A standalone run given {WORKFLOW_NAME} and \
+         {WORKFLOW_RUN_ID} reads and writes that old workflow run's properties. To run the job again inside \
+         the workflow, resume the workflow run instead (R in the workflow's graph).",
+        origin.workflow, origin.run_id
+    );
+    let now = if kept {
+        format!("{WORKFLOW_NAME} and {WORKFLOW_RUN_ID} are IN this rerun (w leaves them out).")
+    } else {
+        format!("{WORKFLOW_NAME} and {WORKFLOW_RUN_ID} are left out of this rerun (w puts them back).")
+    };
+    let mut lines = vec![Line::from("")];
+    for text in [what, now] {
+        lines.extend(wrapped(&text, width).into_iter().map(|l| Line::from(Span::styled(l, theme.warn))));
+    }
+    lines
+}
+
+/// `text` cut into lines of at most `width` characters, at spaces where it can be.
+fn wrapped(text: &str, width: usize) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut line = String::new();
+    for word in text.split_whitespace() {
+        if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > width {
+            out.push(std::mem::take(&mut line));
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    if !line.is_empty() {
+        out.push(line);
+    }
+    out
 }
 
 fn bookmark(frame: &mut Frame<'_>, area: Rect, state: &AppState, b: &BookmarkView, theme: &Theme) {
