@@ -158,16 +158,25 @@ async fn eventlog_cmd(cli: &Cli, settings: &config::Settings, path: &str, json: 
 
 async fn eventlog_compare_cmd(cli: &Cli, settings: &config::Settings, [a, b]: [&String; 2], json: bool) -> ExitCode {
     // One after the other: a run that cannot be read is the one line on stderr.
-    let a = match eventlog_summary(cli, settings, a).await {
+    let sa = match eventlog_summary(cli, settings, a).await {
         Ok(s) => s,
         Err(code) => return code,
     };
-    let b = match eventlog_summary(cli, settings, b).await {
+    let sb = match eventlog_summary(cli, settings, b).await {
         Ok(s) => s,
         Err(code) => return code,
     };
-    print!("{}", batchtop::eventlog::compare::render(&a, &b, json));
-    ExitCode::SUCCESS
+    match batchtop::eventlog::compare::render((a, &sa), (b, &sb), json) {
+        Ok(text) => {
+            // Not print!: a closed pipe (`| head`) ends the output, it is no panic.
+            let _ = std::io::Write::write_all(&mut std::io::stdout().lock(), text.as_bytes());
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("batchtop: {e}");
+            ExitCode::FAILURE
+        }
+    }
 }
 
 fn audit_cmd(json: bool) -> ExitCode {

@@ -11,6 +11,10 @@ const MIN_STAGE_DELTA_MS: i64 = 1_000;
 const MIN_BYTES: i64 = 1024 * 1024;
 /// Stage time findings listed one by one; the rest are counted in one more line.
 const MAX_STAGE_FINDINGS: usize = 8;
+/// Setting changes listed one by one; the rest are counted in one more line.
+const MAX_CONFIG_FINDINGS: usize = 12;
+/// Longer values are cut in findings and in the text report (never in JSON).
+const MAX_VALUE_CHARS: usize = 60;
 
 pub(super) fn findings(c: &Comparison) -> Vec<CompareFinding> {
     let mut out = Vec::new();
@@ -22,8 +26,17 @@ pub(super) fn findings(c: &Comparison) -> Vec<CompareFinding> {
         let v = |r: &RunInfo| r.spark_version.clone().unwrap_or_else(|| "unknown".into());
         out.push(finding("spark_version", format!("Spark version changed {} → {}", v(&c.a), v(&c.b)), 0));
     }
-    for ch in c.config_changes.iter().filter(|ch| !ch.run_specific) {
-        let message = match (&ch.a, &ch.b) {
+    config(c, &mut out);
+    only_in("A", &c.only_in_a, &mut out);
+    only_in("B", &c.only_in_b, &mut out);
+    out
+}
+
+/// One finding per changed setting, up to `MAX_CONFIG_FINDINGS`; long values shortened.
+fn config(c: &Comparison, out: &mut Vec<CompareFinding>) {
+    let changed: Vec<_> = c.config_changes.iter().filter(|ch| !ch.run_specific).collect();
+    for ch in changed.iter().take(MAX_CONFIG_FINDINGS) {
+        let message = match (ch.a.as_deref().map(short), ch.b.as_deref().map(short)) {
             (Some(a), Some(b)) => format!("{} changed {a} → {b}", ch.key),
             (None, Some(b)) => format!("{} set only in B: {b}", ch.key),
             (Some(a), None) => format!("{} set only in A: {a} (B: Spark's default)", ch.key),
@@ -31,9 +44,19 @@ pub(super) fn findings(c: &Comparison) -> Vec<CompareFinding> {
         };
         out.push(finding("config", message, 0));
     }
-    only_in("A", &c.only_in_a, &mut out);
-    only_in("B", &c.only_in_b, &mut out);
-    out
+    if changed.len() > MAX_CONFIG_FINDINGS {
+        let message =
+            format!("{} more settings differ (see the configuration changes)", changed.len() - MAX_CONFIG_FINDINGS);
+        out.push(finding("config", message, 0));
+    }
+}
+
+/// A value cut to `MAX_VALUE_CHARS` characters, with an ellipsis when cut.
+pub(super) fn short(value: &str) -> String {
+    match value.char_indices().nth(MAX_VALUE_CHARS) {
+        Some((at, _)) => format!("{}…", &value[..at]),
+        None => value.to_string(),
+    }
 }
 
 fn finding(kind: &str, message: String, impact_ms: i64) -> CompareFinding {

@@ -9,9 +9,20 @@ use crate::eventlog::Summary;
 use crate::eventlog::report::{fmt_bytes, fmt_ms};
 
 /// What `batchtop eventlog compare` prints: B compared with A, as pretty JSON or as the report.
-pub fn render(a: &Summary, b: &Summary, json: bool) -> String {
-    let cmp = super::compare(a, b);
-    if json { format!("{}\n", serde_json::to_string_pretty(&cmp.to_json()).unwrap_or_default()) } else { cmp.to_text() }
+/// Each run comes with the path it was read from, to name a log in which no line is a Spark
+/// event (the only error: anything else that reads compares).
+pub fn render(a: (&str, &Summary), b: (&str, &Summary), json: bool) -> Result<String, String> {
+    for (path, s) in [a, b] {
+        if s.lines == s.skipped_lines {
+            return Err(format!("{path}: not a Spark event log: none of its {} lines is a Spark event", s.lines));
+        }
+    }
+    let cmp = super::compare(a.1, b.1);
+    Ok(if json {
+        format!("{}\n", serde_json::to_string_pretty(&cmp.to_json()).unwrap_or_default())
+    } else {
+        cmp.to_text()
+    })
 }
 
 impl Comparison {
@@ -86,10 +97,10 @@ impl Comparison {
     fn write_config(&self, o: &mut String) {
         let (noise, real): (Vec<_>, Vec<_>) = self.config_changes.iter().partition(|c| c.run_specific);
         let _ = writeln!(o, "\nConfiguration changes: {} (and {} that differ in every run)", real.len(), noise.len());
-        let value = |v: &Option<String>| v.clone().unwrap_or_else(|| "(not set)".into());
+        let value = |v: &Option<String>| v.as_deref().map(super::findings::short).unwrap_or_else(|| "(not set)".into());
         let rows: Vec<Vec<String>> =
             real.iter().map(|c| vec![c.key.clone(), value(&c.a), "→".into(), value(&c.b)]).collect();
-        write_table(o, &rows, 4);
+        write_table(o, &rows, 0);
         if !noise.is_empty() {
             let keys: Vec<&str> = noise.iter().map(|c| c.key.as_str()).collect();
             let _ = writeln!(o, "  differ in every run: {}", keys.join(", "));
