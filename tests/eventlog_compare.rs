@@ -1,12 +1,20 @@
 //! `batchtop eventlog compare`: two real Spark runs of one program with one setting changed
 //! (tests/fixtures/spark-compare, made by its make.py), and the public fixtures in
-//! ../shared/fixtures/spark-events for logs of different programs.
+//! ../shared/fixtures/spark-events for logs of different programs; `C` in the event log view.
+
+mod support;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+use batchtop::app::msg::{Effect, Msg};
+use batchtop::app::update::update;
 use batchtop::eventlog::{self, Comparison, Options, StageSummary, Summary};
+use batchtop::state::View;
+use batchtop::state::eventlog::{EventLogPane, EventLogSource};
+use ratatui::crossterm::event::KeyCode;
 use serde_json::{Value, json};
+use support::{ch, key, loaded_state, screen, typed};
 
 fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/spark-compare").join(name)
@@ -238,4 +246,64 @@ fn stage_ids(s: &Summary) -> usize {
     let mut ids: Vec<i64> = s.stages.iter().map(|st| st.stage_id).collect();
     ids.dedup();
     ids.len()
+}
+
+fn event_log_view(s: &batchtop::state::AppState) -> &EventLogPane {
+    match s.stack.last() {
+        Some(View::EventLog(e)) => e,
+        _ => panic!("not in the event log view"),
+    }
+}
+
+/// `C` in the event log view: a prompt (starting at this log's folder), the other log read as
+/// A, the comparison shown instead of the tabs, scrolled, closed with esc.
+#[tokio::test]
+async fn c_in_the_event_log_view_compares_with_another_log() {
+    let (a, b) = runs();
+    let (mut s, _) = loaded_state(120, 40).await;
+    s.context.standalone = true;
+    let this = EventLogSource::Local("fixtures/run-b".into());
+    s.stack.push(View::EventLog(Box::new(EventLogPane::new(this.clone()))));
+    update(&mut s, ch('C'));
+    assert!(event_log_view(&s).compare_prompt.is_none(), "nothing to compare before the log is read");
+    assert!(s.flash.as_deref().is_some_and(|f| f.contains("not read yet")), "{:?}", s.flash);
+    update(&mut s, Msg::EventLogLoaded { source: this, result: Ok(Box::new(b)) });
+    update(&mut s, ch('C'));
+    assert_eq!(event_log_view(&s).compare_prompt.as_deref(), Some("fixtures/"));
+    assert!(screen(&s).contains("compare with (path or s3://…; enter reads, esc cancels): fixtures/"));
+    update(&mut s, key(KeyCode::Esc));
+    assert!(event_log_view(&s).compare_prompt.is_none() && event_log_view(&s).compare.is_none());
+    update(&mut s, ch('C'));
+    typed(&mut s, "run-x");
+    update(&mut s, key(KeyCode::Backspace));
+    let fx = update(&mut s, ch('a'));
+    assert_eq!(fx, vec![Effect::Redraw], "typing goes to the prompt, not to the key map");
+    let fx = update(&mut s, key(KeyCode::Enter));
+    let other = EventLogSource::Local("fixtures/run-a".into());
+    assert!(
+        fx.iter().any(|e| matches!(e, Effect::LoadEventLog { source, follow: None, .. } if *source == other)),
+        "{fx:?}"
+    );
+    assert!(screen(&s).contains("reading fixtures/run-a"));
+    update(&mut s, Msg::EventLogLoaded { source: other, result: Ok(Box::new(a)) });
+    let text = screen(&s);
+    assert!(text.contains("B: this log · A: fixtures/run-a"), "{text}");
+    assert!(text.contains("spark.sql.shuffle.partitions changed 64 → 8"), "{text}");
+    assert!(event_log_view(&s).summary().is_some_and(|x| x.app_id == Some("local-1796605568312".into())), "B stays");
+    update(&mut s, key(KeyCode::Down));
+    assert_eq!(event_log_view(&s).compare.as_ref().map(|c| c.scroll), Some(1));
+    assert!(!screen(&s).contains("Findings: B"), "scrolled by one line");
+    update(&mut s, key(KeyCode::Esc));
+    assert!(event_log_view(&s).compare.is_none());
+    assert!(screen(&s).contains("findings, worst first"));
+    // A log that cannot be read says so in the view.
+    update(&mut s, ch('C'));
+    typed(&mut s, "gone");
+    update(&mut s, key(KeyCode::Enter));
+    let gone = EventLogSource::Local("fixtures/gone".into());
+    update(
+        &mut s,
+        Msg::EventLogLoaded { source: gone, result: Err("fixtures/gone: no such file or directory".into()) },
+    );
+    assert!(screen(&s).contains("cannot compare: fixtures/gone: no such file or directory"));
 }
