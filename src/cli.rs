@@ -55,7 +55,7 @@ pub enum Command {
         format: Format,
     },
     /// Spark event logs: read them straight from disk or S3, no history server needed.
-    /// `batchtop eventlog PATH|s3://...` opens the viewer; `summarize` prints.
+    /// `batchtop eventlog PATH|s3://...` opens the viewer; `summarize` prints; `compare` sets two runs side by side.
     #[command(args_conflicts_with_subcommands = true)]
     Eventlog {
         /// A local file or rolling folder, or an s3://bucket/prefix.
@@ -93,6 +93,23 @@ pub enum EventlogCommand {
     Summarize {
         /// A local file or rolling folder, or an s3://bucket/prefix.
         path: String,
+        /// Machine-readable JSON instead of the report.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Run versus run: what changed from event log A to event log B (usually two runs of the
+    /// same job): ranked findings first, then every Spark property that differs, then the
+    /// stages side by side (duration, tasks, input, output, shuffle, spill, task p50/max).
+    ///
+    /// Stages are matched by name and call site ("save at curate.py:88"; directories in front
+    /// of the file name are ignored), the n-th stage of a name in A with the n-th of that name
+    /// in B; stages left over are matched the same way by name and file without the line
+    /// number; the rest are listed as only in A or only in B.
+    Compare {
+        /// Run A, the reference (e.g. the last good run): a local file or rolling folder, or an s3://bucket/prefix.
+        a: String,
+        /// Run B, the one to explain: a local file or rolling folder, or an s3://bucket/prefix.
+        b: String,
         /// Machine-readable JSON instead of the report.
         #[arg(long)]
         json: bool,

@@ -72,6 +72,9 @@ fn main() -> ExitCode {
         Some(Command::Eventlog { command: Some(EventlogCommand::Summarize { path, json }), .. }) => {
             runtime.block_on(eventlog_cmd(&cli, &settings, path, *json))
         }
+        Some(Command::Eventlog { command: Some(EventlogCommand::Compare { a, b, json }), .. }) => {
+            runtime.block_on(eventlog_compare_cmd(&cli, &settings, [a, b], *json))
+        }
         Some(Command::Eventlog { path: Some(path), command: None }) => {
             runtime.block_on(eventlog_view(&cli, settings, path))
         }
@@ -132,19 +135,43 @@ async fn eventlog_view(cli: &Cli, settings: Arc<config::Settings>, path: &str) -
     }
 }
 
+/// Read and summarise the event log named on the command line; an error is printed as one line.
+async fn eventlog_summary(
+    cli: &Cli,
+    settings: &config::Settings,
+    path: &str,
+) -> Result<batchtop::eventlog::Summary, ExitCode> {
+    let (source, session) = eventlog_source(cli, settings, path).await?;
+    let objects = session.account().objects.clone();
+    batchtop::app::fetch::load(&source, objects, eventlog_options(settings), None).await.map_err(|e| {
+        eprintln!("batchtop: {e}");
+        ExitCode::FAILURE
+    })
+}
+
 async fn eventlog_cmd(cli: &Cli, settings: &config::Settings, path: &str, json: bool) -> ExitCode {
-    let (source, session) = match eventlog_source(cli, settings, path).await {
-        Ok(x) => x,
+    match eventlog_summary(cli, settings, path).await {
+        Ok(summary) if json => println!("{}", serde_json::to_string_pretty(&summary.to_json()).unwrap_or_default()),
+        Ok(summary) => print!("{}", summary.to_text()),
+        Err(code) => return code,
+    }
+    ExitCode::SUCCESS
+}
+
+async fn eventlog_compare_cmd(cli: &Cli, settings: &config::Settings, [a, b]: [&String; 2], json: bool) -> ExitCode {
+    // One after the other: a run that cannot be read is the one line on stderr.
+    let sa = match eventlog_summary(cli, settings, a).await {
+        Ok(s) => s,
         Err(code) => return code,
     };
-    match batchtop::app::fetch::load(&source, session.account().objects.clone(), eventlog_options(settings), None).await
-    {
-        Ok(summary) => {
-            if json {
-                println!("{}", serde_json::to_string_pretty(&summary.to_json()).unwrap_or_default());
-            } else {
-                print!("{}", summary.to_text());
-            }
+    let sb = match eventlog_summary(cli, settings, b).await {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
+    match batchtop::eventlog::compare::render((a, &sa), (b, &sb), json) {
+        Ok(text) => {
+            // Not print!: a closed pipe (`| head`) ends the output, it is no panic.
+            let _ = std::io::Write::write_all(&mut std::io::stdout().lock(), text.as_bytes());
             ExitCode::SUCCESS
         }
         Err(e) => {

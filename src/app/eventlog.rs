@@ -1,8 +1,11 @@
-//! The update side of the event log view: opening it from a run, tabs, sorting, a stage.
+//! The update side of the event log view: opening it from a run, tabs, sorting, a stage;
+//! `C` compares the open log (B) with another one (A) typed as a path or s3:// URI.
+
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::msg::Effect;
 use crate::keymap::Action;
-use crate::state::eventlog::{EventLogPane, EventLogSource, Tab};
+use crate::state::eventlog::{CompareView, EventLogPane, EventLogSource, Tab};
 use crate::state::{Active, AppState, Pane, View};
 
 /// `E`: the event log of the run under the cursor.
@@ -61,20 +64,94 @@ pub fn loaded(
     result: Result<Box<crate::eventlog::Summary>, String>,
 ) -> Vec<Effect> {
     for v in &mut state.stack {
-        if let View::EventLog(e) = v
-            && e.source == source
-        {
+        let View::EventLog(e) = v else { continue };
+        let mut changed = false;
+        if e.source == source {
             e.summary = Some(result.clone());
             e.sort_stages();
+            changed = true;
+        }
+        if let Some(cv) = e.compare.as_mut().filter(|cv| cv.other == source) {
+            cv.other_summary = Some(result.clone());
+            changed = true;
+        }
+        if changed {
+            e.refresh_compare();
         }
     }
     vec![Effect::Redraw]
+}
+
+/// Keys the event log view reads before the key map (`C` and its prompt); None: not ours.
+pub fn on_key(state: &mut AppState, key: KeyEvent) -> Option<Vec<Effect>> {
+    let Some(View::EventLog(e)) = state.stack.last_mut() else { return None };
+    let plain = !key.modifiers.intersects(KeyModifiers::CONTROL | KeyModifiers::ALT);
+    if let Some(input) = e.compare_prompt.as_mut() {
+        match key.code {
+            KeyCode::Esc => e.compare_prompt = None,
+            KeyCode::Backspace => {
+                input.pop();
+            }
+            KeyCode::Enter if input.trim().is_empty() => {
+                state.flash = Some("type the path or s3:// URI of the log to compare with".into());
+            }
+            KeyCode::Enter => return Some(start_compare(e)),
+            KeyCode::Char(c) if plain => input.push(c),
+            _ => {}
+        }
+        return Some(vec![Effect::Redraw]);
+    }
+    if key.code != KeyCode::Char('C') || !plain {
+        return None;
+    }
+    if e.summary().is_none() {
+        state.flash = Some("this log is not read yet: compare it once it is".into());
+    } else {
+        e.compare_prompt = Some(e.source.sibling_prompt());
+    }
+    Some(vec![Effect::Redraw])
+}
+
+/// Enter in the prompt: read the other log (A) and show the comparison when it arrives.
+fn start_compare(e: &mut EventLogPane) -> Vec<Effect> {
+    let typed = e.compare_prompt.take().unwrap_or_default();
+    let other = EventLogSource::parse(&typed);
+    e.compare = Some(CompareView::new(other.clone()));
+    vec![Effect::LoadEventLog { ctx: e.ctx, source: other, after_ms: None, follow: None }, Effect::Redraw]
+}
+
+/// Keys while the comparison is shown: scrolling, esc closes it; None: not ours.
+fn on_compare_action(e: &mut EventLogPane, action: Action, rows: usize) -> Option<Vec<Effect>> {
+    let cv = e.compare.as_mut()?;
+    let last = cv.lines.len().saturating_sub(1);
+    cv.scroll = match action {
+        Action::Back => {
+            e.compare = None;
+            return Some(vec![Effect::Redraw]);
+        }
+        // Another tab: the comparison closes and the tab opens.
+        Action::NextTab | Action::PrevTab => {
+            e.compare = None;
+            return None;
+        }
+        Action::Up => cv.scroll.saturating_sub(1),
+        Action::Down => (cv.scroll + 1).min(last),
+        Action::PageUp => cv.scroll.saturating_sub(rows),
+        Action::PageDown => (cv.scroll + rows).min(last),
+        Action::Top => 0,
+        Action::Bottom => last.saturating_sub(rows.saturating_sub(1)),
+        _ => return None,
+    };
+    Some(vec![Effect::Redraw])
 }
 
 /// Keys the event log view takes before the normal ones; None: not ours.
 pub fn on_action(state: &mut AppState, action: Action) -> Option<Vec<Effect>> {
     let rows = state.table_rows();
     let Some(View::EventLog(e)) = state.stack.last_mut() else { return None };
+    if let Some(fx) = on_compare_action(e, action, rows) {
+        return Some(fx);
+    }
     match action {
         Action::NextTab | Action::PrevTab => {
             e.tab = e.tab.step(if action == Action::NextTab { 1 } else { -1 });

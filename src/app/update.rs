@@ -167,6 +167,9 @@ fn on_normal_key(state: &mut AppState, key: KeyEvent) -> Vec<Effect> {
     if let Some(fx) = super::logs::on_key(state, key) {
         return fx;
     }
+    if let Some(fx) = super::eventlog::on_key(state, key) {
+        return fx;
+    }
     let Some(action) = state.settings.keymap.action(&key) else {
         return Vec::new();
     };

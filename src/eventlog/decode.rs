@@ -63,6 +63,7 @@ fn event<'a>(sc: &mut Scanner<'a>, ops: &mut OpLog) -> Res<(Event<'a>, usize)> {
         "SparkListenerApplicationStart" => Event::AppStart(serde(sc)?),
         "SparkListenerApplicationEnd" => Event::AppEnd(serde(sc)?),
         "SparkListenerLogStart" => Event::LogStart(serde(sc)?),
+        "SparkListenerEnvironmentUpdate" => Event::EnvironmentUpdate(serde(sc)?),
         "SparkListenerExecutorAdded" => Event::ExecutorAdded(serde(sc)?),
         "SparkListenerExecutorRemoved" => Event::ExecutorRemoved(serde(sc)?),
         "SparkListenerBlockManagerAdded" => Event::BlockManagerAdded(serde(sc)?),

@@ -149,6 +149,14 @@ pub(crate) struct LogStart<'a> {
     pub version: Option<Cow<'a, str>>,
 }
 
+/// `SparkListenerEnvironmentUpdate`: only its Spark properties (a `{key: value}` object; anything
+/// else there is ignored rather than making the line unreadable).
+#[derive(Debug, Deserialize)]
+pub(crate) struct EnvironmentUpdate {
+    #[serde(rename = "Spark Properties", default)]
+    pub spark_properties: Option<serde_json::Value>,
+}
+
 #[derive(Debug, Default, Deserialize)]
 pub(crate) struct ExecutorInfo<'a> {
     #[serde(rename = "Host", default, borrow)]
@@ -264,6 +272,7 @@ pub(crate) enum Event<'a> {
     AppStart(AppStart<'a>),
     AppEnd(Timestamped),
     LogStart(LogStart<'a>),
+    EnvironmentUpdate(EnvironmentUpdate),
     ExecutorAdded(ExecutorAdded<'a>),
     ExecutorRemoved(ExecutorRemoved<'a>),
     BlockManagerAdded(BlockManagerAdded<'a>),

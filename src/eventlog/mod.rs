@@ -2,13 +2,15 @@
 //! directories; in-progress files) and analysis. No TUI types in here.
 //!
 //! [`summarize`] reads a whole log; [`Analyzer`] is the streaming core it uses (feed bytes cut
-//! anywhere, get the same [`Summary`]); [`Tail`] follows a log that is still being written.
+//! anywhere, get the same [`Summary`]); [`Tail`] follows a log that is still being written;
+//! [`compare`] sets two summaries side by side (run versus run, see [`mod@compare`]).
 //! Per-stage numbers follow the rules of Spark's history server (see
 //! `docs/SPARK-EVENTLOG.md`): quantiles are not interpolated, task duration quantiles sort all
 //! finished attempts but index by the successful ones, stage sums include failed attempts, and
 //! every end reason but Success, TaskKilled and TaskCommitDenied counts as a failure.
 
 mod analyzer;
+pub mod compare;
 mod decode;
 mod detect;
 mod events;
@@ -31,6 +33,7 @@ mod words;
 use std::path::{Path, PathBuf};
 
 pub use analyzer::Analyzer;
+pub use compare::{Comparison, compare};
 pub use model::{
     ExecutorSummary, FailureGroup, Finding, JobSummary, Quantiles, Severity, SqlExecution, StageSummary, Summary,
 };

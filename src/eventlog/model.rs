@@ -1,5 +1,7 @@
 //! The result of reading one event log: plain data, serialisable, no behaviour beyond helpers.
 
+use std::collections::BTreeMap;
+
 /// Everything `batchtop eventlog summarize` reports about one application attempt.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Summary {
@@ -8,6 +10,9 @@ pub struct Summary {
     pub attempt_id: Option<String>,
     pub spark_version: Option<String>,
     pub user: Option<String>,
+    /// The Spark properties of the environment update event (as Spark logged them: it redacts
+    /// secret-looking values itself), by key.
+    pub spark_properties: BTreeMap<String, String>,
     pub start_ms: Option<i64>,
     pub end_ms: Option<i64>,
     pub jobs: Vec<JobSummary>,

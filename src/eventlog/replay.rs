@@ -69,6 +69,7 @@ impl Replay {
             Event::AppStart(a) => self.app_start(a),
             Event::AppEnd(e) => self.app.end_ms = e.time_ms,
             Event::LogStart(l) => self.app.spark_version = l.version.map(|s| s.into_owned()),
+            Event::EnvironmentUpdate(e) => self.environment_update(e),
             Event::ExecutorAdded(e) => self.executor_added(e),
             Event::BlockManagerAdded(b) => self.block_manager_added(b),
             Event::ExecutorRemoved(e) => self.executor_removed(e),
@@ -121,6 +122,19 @@ impl Replay {
         self.app.attempt_id = a.attempt_id.map(|s| s.into_owned());
         self.app.user = a.user.map(|s| s.into_owned());
         self.app.start_ms = a.time_ms;
+    }
+
+    /// Spark properties as `{key: value}`; a later update adds to and overrides an earlier one.
+    /// A value that is not a string is kept as its JSON text.
+    fn environment_update(&mut self, e: events::EnvironmentUpdate) {
+        let Some(serde_json::Value::Object(props)) = e.spark_properties else { return };
+        for (key, value) in props {
+            let value = match value {
+                serde_json::Value::String(s) => s,
+                other => other.to_string(),
+            };
+            self.app.spark_properties.insert(key, value);
+        }
     }
 
     fn executor_added(&mut self, e: events::ExecutorAdded<'_>) {
@@ -320,5 +334,22 @@ mod tests {
         let s = a.finish();
         assert_eq!((s.stages[0].status.as_str(), s.stages[0].completed_tasks), ("SKIPPED", 0));
         assert_eq!(s.stages[0].task_duration_ms.map(|q| q.max), Some(10));
+    }
+
+    #[test]
+    fn spark_properties_of_the_environment_update() {
+        let mut a = Analyzer::new(Options::default());
+        a.feed_line(br#"{"Event":"SparkListenerEnvironmentUpdate","JVM Information":{"Java Version":"17"},"Spark Properties":{"spark.sql.shuffle.partitions":"200","spark.app.id":"local-1","spark.odd":7},"System Properties":{"x":"y"},"Classpath Entries":{}}"#);
+        // A later update adds and overrides; one without Spark properties (or with something
+        // else there) changes nothing and is still a readable line.
+        a.feed_line(
+            br#"{"Event":"SparkListenerEnvironmentUpdate","Spark Properties":{"spark.sql.shuffle.partitions":"16"}}"#,
+        );
+        a.feed_line(br#"{"Event":"SparkListenerEnvironmentUpdate","Spark Properties":[["k","v"]]}"#);
+        a.feed_line(br#"{"Event":"SparkListenerEnvironmentUpdate"}"#);
+        let s = a.finish();
+        assert_eq!(s.skipped_lines, 0);
+        let props: Vec<(&str, &str)> = s.spark_properties.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        assert_eq!(props, [("spark.app.id", "local-1"), ("spark.odd", "7"), ("spark.sql.shuffle.partitions", "16")]);
     }
 }

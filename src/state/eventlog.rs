@@ -1,5 +1,5 @@
 //! The Spark event log view: tabs over one summary, a sortable stage table, a stage's
-//! task duration distribution.
+//! task duration distribution, and `C`: this log compared with another one.
 
 use super::cursor::Cursor;
 use crate::eventlog::{StageSummary, Summary};
@@ -79,6 +79,47 @@ impl EventLogSource {
             EventLogSource::S3(u) => u.clone(),
         }
     }
+
+    /// As typed: `s3://…` is S3, anything else a local path.
+    pub fn parse(text: &str) -> EventLogSource {
+        let text = text.trim();
+        if text.starts_with("s3://") {
+            EventLogSource::S3(text.to_string())
+        } else {
+            EventLogSource::Local(std::path::PathBuf::from(text))
+        }
+    }
+
+    /// Where to start typing another log of the same job: this log's folder (or S3 prefix).
+    pub fn sibling_prompt(&self) -> String {
+        match self {
+            EventLogSource::Local(p) => match p.parent().map(|d| d.display().to_string()) {
+                Some(d) if !d.is_empty() => format!("{d}/"),
+                _ => String::new(),
+            },
+            EventLogSource::S3(u) if u.ends_with('/') => u.clone(),
+            EventLogSource::S3(u) => u.rsplit_once('/').map(|(head, _)| format!("{head}/")).unwrap_or_default(),
+        }
+    }
+}
+
+/// `C`: the open log (B) against another one (A, the reference: e.g. the job's last good run).
+#[derive(Debug, Clone)]
+pub struct CompareView {
+    pub other: EventLogSource,
+    /// The other log's summary; None while reading.
+    pub other_summary: Option<Result<Box<Summary>, String>>,
+    /// The comparison as text, a line each: made when either log arrives, never per frame.
+    pub lines: Vec<String>,
+    /// The first line shown.
+    pub scroll: usize,
+}
+
+impl CompareView {
+    pub fn new(other: EventLogSource) -> Self {
+        let lines = vec![format!("reading {} …", other.label())];
+        CompareView { other, other_summary: None, lines, scroll: 0 }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -99,6 +140,10 @@ pub struct EventLogPane {
     pub stage_open: Option<usize>,
     /// Id of the task following the log as it grows (0: none).
     pub follow: u64,
+    /// `C` was pressed: the path or URI of the log to compare with, as typed so far.
+    pub compare_prompt: Option<String>,
+    /// The comparison shown instead of the tabs (esc closes it).
+    pub compare: Option<CompareView>,
 }
 
 impl EventLogPane {
@@ -114,7 +159,23 @@ impl EventLogPane {
             stage_order: Vec::new(),
             stage_open: None,
             follow: 0,
+            compare_prompt: None,
+            compare: None,
         }
+    }
+
+    /// Redo the comparison's text from both summaries (after either one arrived).
+    pub fn refresh_compare(&mut self) {
+        let Some(cv) = self.compare.as_mut() else { return };
+        let text = match (&cv.other_summary, &self.summary) {
+            (Some(Ok(a)), Some(Ok(b))) => crate::eventlog::compare(a, b).to_text(),
+            (Some(Err(e)), _) => format!("cannot compare: {e}"),
+            (None, _) => format!("reading {} …", cv.other.label()),
+            (_, Some(Err(e))) => format!("cannot compare: this log did not read: {e}"),
+            (_, None) => "reading this log …".into(),
+        };
+        cv.lines = text.lines().map(str::to_string).collect();
+        cv.scroll = cv.scroll.min(cv.lines.len().saturating_sub(1));
     }
 
     pub fn summary(&self) -> Option<&Summary> {
@@ -173,5 +234,15 @@ mod tests {
         assert_eq!(Tab::Findings.step(-1), Tab::Sql);
         assert_eq!(Tab::Sql.step(1), Tab::Findings);
         assert_eq!(Tab::Stages.step(2), Tab::Executors);
+    }
+
+    #[test]
+    fn typed_sources_and_where_the_prompt_starts() {
+        assert_eq!(EventLogSource::parse(" s3://b/logs/app-1 "), EventLogSource::S3("s3://b/logs/app-1".into()));
+        assert_eq!(EventLogSource::parse("/tmp/app-1"), EventLogSource::Local("/tmp/app-1".into()));
+        assert_eq!(EventLogSource::parse("/tmp/logs/app-2").sibling_prompt(), "/tmp/logs/");
+        assert_eq!(EventLogSource::parse("app-2").sibling_prompt(), "");
+        assert_eq!(EventLogSource::S3("s3://b/glue/".into()).sibling_prompt(), "s3://b/glue/");
+        assert_eq!(EventLogSource::S3("s3://b/glue/app-1".into()).sibling_prompt(), "s3://b/glue/");
     }
 }

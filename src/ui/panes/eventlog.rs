@@ -1,5 +1,6 @@
 //! A Spark event log in tabs: findings, stages (sortable), jobs, executors, SQL; a stage's
-//! task duration distribution (min, p50, p75, max as Spark's history server reports them).
+//! task duration distribution (min, p50, p75, max as Spark's history server reports them);
+//! `C`: the prompt for another log and the comparison with it.
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -9,7 +10,7 @@ use ratatui::widgets::{Bar, BarChart, BarGroup, Block, Borders, Cell, Clear, Par
 use crate::eventlog::{Severity, StageSummary, Summary};
 use crate::model::RunState;
 use crate::state::AppState;
-use crate::state::eventlog::{EventLogPane, Tab};
+use crate::state::eventlog::{CompareView, EventLogPane, Tab};
 use crate::state::stage_columns::{COLUMNS, EXECUTOR_COLUMNS, JOB_COLUMNS, SQL_COLUMNS, bytes, ms};
 use crate::ui::theme::Theme;
 use crate::ui::widgets::columns::ColumnTable;
@@ -71,7 +72,17 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, state: &AppState, pane: &EventL
     if pane.tab == Tab::Stages {
         spans.push(Span::styled(format!(" sort:{}", pane.sort.label()), theme.dim));
     }
-    frame.render_widget(Paragraph::new(Line::from(spans)), tabs);
+    let tab_line = match &pane.compare_prompt {
+        Some(input) => Line::from(vec![
+            Span::styled(" compare with (path or s3://…; enter reads, esc cancels): ", theme.title),
+            Span::raw(format!("{input}▏")),
+        ]),
+        None => Line::from(spans),
+    };
+    frame.render_widget(Paragraph::new(tab_line), tabs);
+    if let Some(cv) = &pane.compare {
+        return comparison(frame, body, cv, theme);
+    }
     match pane.tab {
         Tab::Findings => findings(frame, body, s, pane, theme),
         Tab::Stages => stages(frame, body, s, pane, theme),
@@ -149,6 +160,16 @@ fn sql(frame: &mut Frame<'_>, area: Rect, s: &Summary, pane: &EventLogPane, them
     let title = Line::from(Span::styled(" SQL executions ", theme.title));
     let table = ColumnTable { title, columns: SQL_COLUMNS, ctx: s, cursor: &pane.cursor, len: s.sql_executions.len() };
     table.draw(frame, area, theme, |i| s.sql_executions.get(i));
+}
+
+/// The comparison's report (B: this log, A: the other), only the lines in view.
+fn comparison(frame: &mut Frame<'_>, area: Rect, cv: &CompareView, theme: &Theme) {
+    let title = format!(" B: this log · A: {} · ↑↓ scroll · esc closes ", cv.other.label());
+    let block =
+        Block::default().borders(Borders::ALL).border_style(theme.border).title(Span::styled(title, theme.title));
+    let rows = usize::from(block.inner(area).height);
+    let lines: Vec<Line<'_>> = cv.lines.iter().skip(cv.scroll).take(rows).map(|l| Line::from(l.as_str())).collect();
+    frame.render_widget(Paragraph::new(lines).block(block), area);
 }
 
 /// A box over the stage table: every number of the stage and its task duration bars.
