@@ -172,3 +172,31 @@ async fn logs_of_a_row_open_with_its_context() {
         fx.iter().filter_map(|e| if let Effect::LoadEventLog { ctx, .. } = e { Some(*ctx) } else { None }).collect();
     assert_eq!(loads, vec![0], "{fx:?} {:?}", s.flash);
 }
+
+#[tokio::test]
+async fn cost_follows_the_account_of_the_context_in_view() {
+    let (mut s, _) = two_contexts(120, 40).await;
+    let fx = command(&mut s, "cost");
+    assert!(fx.contains(&Effect::LoadCost { ctx: 0, force: false, account: "111111111111".into() }), "{fx:?}");
+    // Narrowed to staging, the pane asks for staging's account.
+    command(&mut s, "ctx staging-us");
+    let fx = command(&mut s, "cost");
+    assert!(fx.contains(&Effect::LoadCost { ctx: 1, force: false, account: "222222222222".into() }), "{fx:?}");
+    // An answer for the account no longer in view is dropped.
+    let late = Msg::CostLoaded {
+        account: "111111111111".into(),
+        at: s.now,
+        result: Err(AwsError { kind: ErrorKind::Other, operation: "ce:GetCostAndUsage".into(), message: "x".into() }),
+    };
+    update(&mut s, late);
+    assert!(s.cost.loading, "still waiting for staging's report");
+    // Two contexts of one account share one report: no second request.
+    s.contexts[1].account = Some("111111111111".into());
+    s.cost.loading = false;
+    command(&mut s, "ctx prod-eu");
+    s.cost.key = Some("111111111111".into());
+    s.cost.last_attempt = Some(s.now);
+    command(&mut s, "ctx staging-us");
+    let fx = command(&mut s, "cost");
+    assert!(!fx.iter().any(|e| matches!(e, Effect::LoadCost { .. })), "{fx:?}");
+}

@@ -107,7 +107,7 @@ async fn answer_load(
     };
     let query = CostQuery::last_days(s.now.date_naive(), &s.settings.config.cost);
     let result = load(demo, cache, account, &query, s.now, *force).await;
-    Msg::CostLoaded { at: s.now, result: result.map(Box::new) }
+    Msg::CostLoaded { account: account.clone(), at: s.now, result: result.map(Box::new) }
 }
 
 #[tokio::test]

@@ -167,7 +167,7 @@ impl Effects {
         let query = crate::cost::CostQuery::last_days(now.date_naive(), &self.settings.config.cost);
         self.answer(async move {
             let result = crate::cost::load(reader.as_ref(), &cache, &key, &query, now, force).await;
-            Msg::CostLoaded { at: now, result: result.map(Box::new) }
+            Msg::CostLoaded { account: key, at: now, result: result.map(Box::new) }
         });
     }
 

@@ -68,6 +68,8 @@ pub enum Msg {
     },
     /// The cost report arrived (from the cache or Cost Explorer), or could not.
     CostLoaded {
+        /// The account (cache key) it was asked for.
+        account: String,
         at: DateTime<Utc>,
         result: Result<Box<crate::cost::CostReport>, AwsError>,
     },

@@ -43,14 +43,30 @@ fn load(state: &mut AppState, force: bool) -> Vec<Effect> {
     vec![Effect::LoadCost { ctx: state.cost_ctx(), force, account: account_key(state) }, Effect::Redraw]
 }
 
+/// The cost pane shows the cost context's account (the context narrowed to, else the first):
+/// when that account changed, its report is another one (contexts of one account share it).
+fn follow_account(state: &mut AppState) {
+    let key = account_key(state);
+    if state.cost.key.as_deref() == Some(key.as_str()) {
+        return;
+    }
+    let requests = state.cost.requests;
+    state.cost = crate::state::quality::CostState { requests, key: Some(key), ..Default::default() };
+}
+
 /// `:cost` opened: load if needed.
 pub fn opened(state: &mut AppState) -> Vec<Effect> {
+    follow_account(state);
     if wants_load(state) { load(state, false) } else { vec![Effect::Redraw] }
 }
 
 /// Once a second while the cost pane is shown.
 pub fn tick(state: &mut AppState) -> Vec<Effect> {
-    if state.root == Pane::Cost && state.stack.is_empty() && wants_load(state) {
+    if state.root != Pane::Cost || !state.stack.is_empty() {
+        return Vec::new();
+    }
+    follow_account(state);
+    if wants_load(state) {
         return load(state, false);
     }
     Vec::new()

@@ -36,7 +36,13 @@ pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
             fx.push(Effect::Redraw);
             fx
         }
-        Msg::CostLoaded { at, result } => super::quality::cost_loaded(state, at, result),
+        Msg::CostLoaded { account, at, result } => {
+            if state.cost.key.as_ref().is_some_and(|k| *k != account) {
+                // Asked for another context's account before the cost context changed.
+                return Vec::new();
+            }
+            super::quality::cost_loaded(state, at, result)
+        }
         Msg::Tail { id, event } => super::logs::on_tail(state, id, event),
         Msg::Written(result) => {
             state.flash = Some(match result {

@@ -32,6 +32,8 @@ pub struct CostState {
     pub loading: bool,
     /// When a load (not a cache hit) was last started: automatic loads wait a TTL after it.
     pub last_attempt: Option<DateTime<Utc>>,
+    /// The account (cache key) the report is for: contexts of one account share it.
+    pub key: Option<String>,
 }
 
 impl CostState {

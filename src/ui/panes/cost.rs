@@ -50,7 +50,7 @@ fn header(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: &Theme) {
         }
         None => Line::from(Span::styled(format!(" no cost report yet · {spent}"), theme.dim)),
     };
-    let second = match &c.report {
+    let mut second = match &c.report {
         Some(r) => {
             let (untagged, share) = r.untagged();
             let yesterday: f64 = c.rows.iter().map(|x| x.yesterday).sum();
@@ -68,6 +68,12 @@ fn header(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: &Theme) {
         }
         None => Line::from(""),
     };
+    if state.many_contexts() {
+        // Cost Explorer answers per account: the cost context's (narrow with :ctx for another).
+        let ctx = state.ctx(state.cost_ctx());
+        let who = ctx.account.as_deref().unwrap_or("?");
+        second.spans.insert(0, Span::styled(format!(" {} ({who})", ctx.name), theme.palette(ctx.color)));
+    }
     frame.render_widget(Paragraph::new(vec![first, second]), area);
 }
 
