@@ -7,10 +7,12 @@ use crate::state::{Active, AppState, DetailPane, Pane, RunsPane, View};
 
 pub fn step(state: &mut AppState, delta: isize) {
     let rows = state.table_rows();
-    let prices = crate::cost::estimate::Prices::from_config(&state.settings.config.cost);
     let detail_len = match state.stack.last() {
         Some(View::Detail(d)) => {
             d.run(&state.data).map(|r| crate::state::detail::fields_in(state, r).len()).unwrap_or(0)
+        }
+        Some(View::EmrDetail(d)) => {
+            d.run(&state.emr).map(|r| crate::state::emr::detail_rows(state, r, d.attempts.as_ref()).len()).unwrap_or(0)
         }
         _ => 0,
     };
@@ -31,10 +33,7 @@ pub fn step(state: &mut AppState, delta: isize) {
             c.scroll = c.scroll.saturating_add_signed(delta).min(len.saturating_sub(rows));
         }
         Some(View::EmrDetail(d)) => {
-            let len = d
-                .run(&state.emr)
-                .map(|r| crate::state::emr::fields(r, &state.emr, d.attempts.as_ref(), state.now, &prices).len())
-                .unwrap_or(0);
+            let len = detail_len;
             d.scroll = d.scroll.saturating_add_signed(delta).min(len.saturating_sub(rows + 1));
         }
         Some(View::WorkflowRuns(w)) => {

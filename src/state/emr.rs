@@ -278,6 +278,22 @@ fn attempt_rows(attempts: Option<&Result<Vec<EmrAttempt>, String>>) -> Vec<Row> 
     }
 }
 
+/// `fields` of a run as the detail shows it: its root cause first when it failed.
+pub fn detail_rows(
+    state: &super::AppState,
+    run: &EmrRun,
+    attempts: Option<&Result<Vec<EmrAttempt>, String>>,
+) -> Vec<Row> {
+    let prices = crate::cost::estimate::Prices::from_config(&state.settings.config.cost);
+    let mut rows = Vec::new();
+    if run.state() == crate::model::EmrState::Failed {
+        let c = state.settings.triage.0.classify("FAILED", run.state_details.as_deref(), &[]);
+        rows.extend(super::inbox::cause_rows(&c));
+    }
+    rows.extend(fields(run, &state.emr, attempts, state.now, &prices));
+    rows
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -8,7 +8,7 @@ use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
 use crate::model::EmrState;
 use crate::state::AppState;
-use crate::state::emr::{EmrDetailPane, fields};
+use crate::state::emr::EmrDetailPane;
 use crate::state::emr_columns::{APP_COLUMNS, RUN_COLUMNS, run_tone};
 use crate::ui::theme::Theme;
 use crate::ui::widgets::bars;
@@ -60,24 +60,19 @@ pub fn render_detail(frame: &mut Frame<'_>, area: Rect, state: &AppState, pane: 
         frame.render_widget(msg, area);
         return;
     };
-    let lines: Vec<Line<'_>> = fields(
-        run,
-        &state.emr,
-        pane.attempts.as_ref(),
-        state.now,
-        &crate::cost::estimate::Prices::from_config(&state.settings.config.cost),
-    )
-    .into_iter()
-    .skip(pane.scroll)
-    .map(|(label, value)| {
-        let style = match label.as_str() {
-            "State" => state_style(theme, run.state()),
-            "State details" => theme.error,
-            "Why waiting" => theme.warn,
-            _ => Style::default(),
-        };
-        Line::from(vec![Span::styled(format!("{label:<15}"), theme.header), Span::styled(value, style)])
-    })
-    .collect();
+    let lines: Vec<Line<'_>> = crate::state::emr::detail_rows(state, run, pane.attempts.as_ref())
+        .into_iter()
+        .skip(pane.scroll)
+        .map(|(label, value)| {
+            let style = match label.as_str() {
+                "State" => state_style(theme, run.state()),
+                "State details" => theme.error,
+                "Why waiting" => theme.warn,
+                "Cause" | "Evidence" => theme.error,
+                _ => Style::default(),
+            };
+            Line::from(vec![Span::styled(format!("{label:<15}"), theme.header), Span::styled(value, style)])
+        })
+        .collect();
     frame.render_widget(Paragraph::new(lines).block(block).wrap(Wrap { trim: false }), area);
 }
