@@ -27,6 +27,10 @@ pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
         }
         Msg::Tick { now, stats } => {
             state.now = now;
+            if let [only] = state.contexts.as_mut_slice() {
+                // With several contexts, `ContextStats` brings each one's counters.
+                only.stats = stats;
+            }
             state.stats = stats;
             if state.root == Pane::Cost && state.stack.is_empty() {
                 // "Runs started in the last 24 h": the window moves with the clock.
