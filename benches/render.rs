@@ -104,6 +104,14 @@ fn main() {
         println!("    {us:>9.1} µs/frame");
         results.push(us);
     }
+    println!("  inbox, 100,000 runs (1,000 jobs x 100; every failure classified)");
+    let mut s = state_with(data(1000, 100));
+    let t = Instant::now();
+    s.refresh_inbox();
+    println!("    inbox rebuild: {:>9.1} µs ({} items)", t.elapsed().as_secs_f64() * 1e6, s.inbox.items.len());
+    s.root = batchtop::state::Pane::Inbox;
+    s.rebuild();
+    println!("    {:>9.1} µs/frame", frame_cost(&mut s, frames));
     println!("ratio jobs pane large/small: {:.2}x (goal <= 1.5x)", results[1] / results[0]);
     println!("ratio run history large/small: {:.2}x (goal <= 1.5x)", results[3] / results[2]);
     let _ = Duration::ZERO;
