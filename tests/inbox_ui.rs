@@ -46,7 +46,7 @@ async fn open_critical_first_then_warnings_then_the_rest() {
     assert_eq!(ids.len(), s.inbox.items.len());
     // The demo's failed workflow names the two jobs it kept from running.
     let wf = item(&s, "payments_pipeline");
-    assert_eq!(wf.blocks, ["payments_curate", "payments_publish"]);
+    assert_eq!(wf.blocks, ["payments_curate → curated.payments_curate", "payments_publish → curated.payments_publish"]);
     assert_snapshot!("inbox_120x40", screen(&s));
     update(&mut s, Msg::Resize { width: 80, height: 24 });
     assert_snapshot!("inbox_80x24", screen(&s));

@@ -138,11 +138,36 @@ fn failed_workflow(inputs: &Inputs<'_>, w: &Workflow) -> Option<Item> {
     it.count = failed.len();
     it.first_seen = run.started_on;
     it.last_seen = run.completed_on.or(run.started_on);
-    it.blocks = super::blast::blocked(graph, &failed);
+    it.blocks = super::blast::blocked(graph, &failed).into_iter().map(|job| with_output(inputs, w.ctx, job)).collect();
     it.stream = first.job_run.as_ref().and_then(|r| stream_of(inputs, w.ctx, &r.job_name));
     let what = failed.iter().map(|n| n.name.as_str()).collect::<Vec<_>>().join(", ");
     it.summary = format!("{} failed: {}", what, first_line(message.as_deref()));
     Some(it)
+}
+
+/// A blocked job with what it writes: `orders_publish → curated.orders_publish`.
+fn with_output(inputs: &Inputs<'_>, ctx: usize, job: String) -> String {
+    match writes(inputs, ctx, &job) {
+        Some(out) => format!("{job} → {out}"),
+        None => job,
+    }
+}
+
+/// What a job writes: an argument naming its target table or output path (from its newest
+/// run), else the table its Data Quality results are about.
+fn writes(inputs: &Inputs<'_>, ctx: usize, job: &str) -> Option<String> {
+    let entry = inputs.glue.jobs.iter().find(|j| j.ctx == ctx && j.job.name == job);
+    let args = entry.and_then(|j| j.runs.first()).map(|r| &r.arguments);
+    let target = args.and_then(|a| {
+        a.iter().find_map(|(k, v)| {
+            let k = k.to_ascii_lowercase();
+            let names_output = ["target", "output", "dest", "sink"].iter().any(|w| k.contains(w));
+            (names_output && (k.contains("table") || k.contains("path"))).then(|| v.clone())
+        })
+    });
+    target.or_else(|| {
+        inputs.dq.results.iter().find(|r| r.ctx == ctx && r.job_name.as_deref() == Some(job)).map(|r| r.data_source())
+    })
 }
 
 fn stream_of(inputs: &Inputs<'_>, ctx: usize, job: &str) -> Option<String> {
