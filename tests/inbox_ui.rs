@@ -157,3 +157,29 @@ fn changes_of_a_run_against_the_last_good_one() {
     let workers = rows.iter().find(|r| r.field == "Workers").expect("row");
     assert!(workers.changed() && workers.failed == "2" && workers.good == "10");
 }
+
+#[tokio::test]
+async fn what_changed_adds_what_the_two_spark_event_logs_say() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/spark-compare");
+    let opts = batchtop::eventlog::Options::default();
+    let a = batchtop::eventlog::summarize(&dir.join("run-a"), &opts).expect("run-a");
+    let b = batchtop::eventlog::summarize(&dir.join("run-b"), &opts).expect("run-b");
+    let rows = batchtop::state::changes::spark_rows(&a, &b);
+    let fields: Vec<&str> = rows.iter().map(|r| r.field.as_str()).collect();
+    assert_eq!(fields, ["Spark duration", "Spark input", "Spark output", "Shuffle read", "Slowest stage"]);
+    assert!(rows[0].changed(), "the two runs took different times: {:?}", rows[0]);
+    assert!(rows.iter().all(|r| r.failed != "-" && r.good != "-"), "{rows:?}");
+    // In the view: rows arrive once both logs are read.
+    let (mut s, _) = loaded_state(120, 40).await;
+    select(&mut s, "inventory_ingest_raw");
+    update(&mut s, ch('c'));
+    let Some(View::Changes(c)) = s.stack.last_mut() else { panic!("no comparison") };
+    assert_eq!(c.spark, batchtop::state::changes::Spark::None, "the demo's runs write no event logs");
+    c.spark = batchtop::state::changes::Spark::Loading;
+    let (id, before) = (c.failed_id.clone(), c.rows.len());
+    update(&mut s, Msg::ChangesLogsLoaded { failed_id: id, result: Ok((Box::new(a), Box::new(b))) });
+    let Some(View::Changes(c)) = s.stack.last() else { panic!("no comparison") };
+    assert_eq!(c.rows.len(), before + 5);
+    assert_eq!(c.spark, batchtop::state::changes::Spark::Loaded);
+    assert!(screen(&s).contains("Slowest stage"));
+}

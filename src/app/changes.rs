@@ -50,6 +50,7 @@ fn glue(state: &AppState, ctx: usize, job: &str, run_id: &str) -> Result<Changes
         good_id: good.id.clone(),
         rows: changes::glue_rows(failed, good, state.now),
         scroll: 0,
+        spark: changes::Spark::None,
     })
 }
 
@@ -64,7 +65,56 @@ fn emr(state: &AppState, run_id: &str) -> Result<ChangesPane, String> {
         good_id: good.id.clone(),
         rows: changes::emr_rows(failed, good, state.now),
         scroll: 0,
+        spark: changes::Spark::None,
     })
+}
+
+type LogAt = (crate::state::eventlog::EventLogSource, Option<i64>);
+
+/// Where both runs' Spark event logs are, when both wrote one.
+fn spark_logs(state: &AppState, p: &ChangesPane) -> Option<(LogAt, LogAt)> {
+    let glue_run =
+        |id: &str| state.data.jobs.iter().filter(|j| j.ctx == p.ctx).flat_map(|j| &j.runs).find(|r| r.id == id);
+    let emr_run = |id: &str| state.emr.runs.iter().find(|r| r.ctx == p.ctx && r.id == id);
+    let one = |id: &str| match glue_run(id) {
+        Some(r) => super::eventlog::glue(Some(r)).ok(),
+        None => super::eventlog::emr(emr_run(id)).ok(),
+    };
+    Some((one(&p.failed_id)?, one(&p.good_id)?))
+}
+
+fn state_failed_id(state: &AppState) -> String {
+    match state.stack.last() {
+        Some(View::Changes(c)) => c.failed_id.clone(),
+        _ => String::new(),
+    }
+}
+
+/// Both runs' Spark event logs were read (or not): add what they say.
+pub fn logs_loaded(
+    state: &mut AppState,
+    failed_id: &str,
+    result: Result<(Box<crate::eventlog::Summary>, Box<crate::eventlog::Summary>), String>,
+) -> Vec<Effect> {
+    for v in &mut state.stack {
+        let View::Changes(c) = v else { continue };
+        if c.failed_id != failed_id || c.spark != changes::Spark::Loading {
+            continue;
+        }
+        match &result {
+            Ok((a, b)) => {
+                let mut rows = changes::spark_rows(a, b);
+                rows.sort_by_key(|r| !r.changed());
+                let at = c.rows.iter().position(|r| !r.changed()).unwrap_or(c.rows.len());
+                let (changed, same): (Vec<_>, Vec<_>) = rows.into_iter().partition(|r| r.changed());
+                c.rows.splice(at..at, changed);
+                c.rows.extend(same);
+                c.spark = changes::Spark::Loaded;
+            }
+            Err(e) => c.spark = changes::Spark::Failed(e.clone()),
+        }
+    }
+    vec![Effect::Redraw]
 }
 
 pub fn open(state: &mut AppState) -> Vec<Effect> {
@@ -77,7 +127,15 @@ pub fn open(state: &mut AppState) -> Vec<Effect> {
         Ok(mut p) => {
             // What differs first; the rest for reference.
             p.rows.sort_by_key(|r| !r.changed());
+            let logs = spark_logs(state, &p);
+            if logs.is_some() {
+                p.spark = changes::Spark::Loading;
+            }
             state.stack.push(View::Changes(Box::new(p)));
+            if let Some((a, b)) = logs {
+                let (ctx, failed_id) = (state.focus_ctx(), state_failed_id(state));
+                return vec![Effect::LoadChangesLogs { ctx, failed_id, failed: a, good: b }, Effect::Redraw];
+            }
         }
         Err(why) => state.flash = Some(why),
     }

@@ -69,6 +69,9 @@ impl Effects {
             Effect::WriteFile { path, contents } => self.write_file(path, contents),
             Effect::SaveMarks { path, contents } => self.save_marks(path, contents),
             Effect::LoadErrorLog { ctx, run } => self.load_error_log(ctx, *run),
+            Effect::LoadChangesLogs { ctx, failed_id, failed, good } => {
+                self.load_changes_logs(ctx, failed_id, failed, good)
+            }
             Effect::LoadCost { ctx, force, account } => self.load_cost(ctx, force, account),
             Effect::LoadEmrAttempts { ctx, app_id, run_id } => self.load_emr_attempts(ctx, app_id, run_id),
             Effect::LoadEventLog { ctx, source, after_ms, follow } => {
@@ -138,6 +141,28 @@ impl Effects {
             .and_then(|r| r.map_err(|e| e.to_string()))
             .map(|()| path);
             Msg::Written(result)
+        });
+    }
+
+    fn load_changes_logs(
+        &self,
+        ctx: usize,
+        failed_id: String,
+        failed: (crate::state::eventlog::EventLogSource, Option<i64>),
+        good: (crate::state::eventlog::EventLogSource, Option<i64>),
+    ) {
+        let objects = self.account(ctx).objects.clone();
+        let ev = &self.settings.config.eventlog;
+        let opts = crate::eventlog::Options {
+            skew_floor_ms: ev.skew_floor.0.as_millis() as u64,
+            skew_ratio: ev.skew_ratio,
+            ..Default::default()
+        };
+        self.answer(async move {
+            let a = super::fetch::load(&failed.0, objects.clone(), opts.clone(), failed.1).await;
+            let b = super::fetch::load(&good.0, objects, opts, good.1).await;
+            let result = a.and_then(|a| b.map(|b| (Box::new(a), Box::new(b))));
+            Msg::ChangesLogsLoaded { failed_id, result }
         });
     }
 

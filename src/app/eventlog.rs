@@ -26,7 +26,7 @@ pub fn open_for_run(state: &mut AppState) -> Vec<Effect> {
     }
 }
 
-fn glue(run: Option<&crate::model::JobRun>) -> Result<(EventLogSource, Option<i64>), String> {
+pub(super) fn glue(run: Option<&crate::model::JobRun>) -> Result<(EventLogSource, Option<i64>), String> {
     let run = run.ok_or("no run selected")?;
     let path = run.arguments.get("--spark-event-logs-path").ok_or(
         "this run wrote no Spark event logs: its job needs --enable-spark-ui true and --spark-event-logs-path s3://…",
@@ -35,7 +35,7 @@ fn glue(run: Option<&crate::model::JobRun>) -> Result<(EventLogSource, Option<i6
     Ok((EventLogSource::S3(prefix), run.started_on.map(|t| t.timestamp_millis())))
 }
 
-fn emr(run: Option<&crate::model::EmrRun>) -> Result<(EventLogSource, Option<i64>), String> {
+pub(super) fn emr(run: Option<&crate::model::EmrRun>) -> Result<(EventLogSource, Option<i64>), String> {
     let run = run.ok_or("no run selected")?;
     let uri =
         run.monitoring.s3_log_uri.as_deref().ok_or(

@@ -83,6 +83,11 @@ pub enum Msg {
         run_id: String,
         result: Result<Option<crate::triage::LogExcerpt>, AwsError>,
     },
+    /// The two event logs of a comparison were read (or not).
+    ChangesLogsLoaded {
+        failed_id: String,
+        result: Result<(Box<crate::eventlog::Summary>, Box<crate::eventlog::Summary>), String>,
+    },
     /// The inbox's marks were saved (or not).
     MarksSaved(Result<std::path::PathBuf, String>),
     /// A file was written (or not), for the flash line.
@@ -155,6 +160,13 @@ pub enum Effect {
     LoadErrorLog {
         ctx: usize,
         run: Box<crate::model::JobRun>,
+    },
+    /// Read the Spark event logs of a failed run and of its job's last good run, for `c`.
+    LoadChangesLogs {
+        ctx: usize,
+        failed_id: String,
+        failed: (crate::state::eventlog::EventLogSource, Option<i64>),
+        good: (crate::state::eventlog::EventLogSource, Option<i64>),
     },
     /// Save the inbox's acknowledgements and mutes (mode 0600, atomically).
     SaveMarks {

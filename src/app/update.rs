@@ -56,6 +56,7 @@ pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
             vec![Effect::Redraw]
         }
         Msg::MarksSaved(result) => super::inbox::saved(state, result),
+        Msg::ChangesLogsLoaded { failed_id, result } => super::changes::logs_loaded(state, &failed_id, result),
         Msg::ErrorLogLoaded { run_id, result } => super::inbox::log_loaded(state, run_id, result),
         Msg::Polling { ctx, source } => {
             if let Some(s) = state.status_mut(ctx, source) {

@@ -32,6 +32,46 @@ pub struct ChangesPane {
     pub good_id: String,
     pub rows: Vec<ChangeRow>,
     pub scroll: usize,
+    /// The two runs' Spark event logs: what they add, or why they are not there.
+    pub spark: Spark,
+}
+
+/// Whether the Spark event logs of both runs are part of the comparison.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum Spark {
+    /// One of the runs wrote none (or it is not known where).
+    #[default]
+    None,
+    Loading,
+    Loaded,
+    Failed(String),
+}
+
+/// What the two runs' Spark event logs say: input and output bytes, shuffle, and the slowest
+/// stage of each.
+pub fn spark_rows(failed: &crate::eventlog::Summary, good: &crate::eventlog::Summary) -> Vec<ChangeRow> {
+    use crate::eventlog::StageSummary;
+    let sum = |s: &crate::eventlog::Summary, f: fn(&StageSummary) -> i64| s.stages.iter().map(f).sum::<i64>();
+    let bytes = super::stage_columns::bytes;
+    let slowest = |s: &crate::eventlog::Summary| {
+        s.stages
+            .iter()
+            .filter_map(|st| Some((st.duration_ms()?, st)))
+            .max_by_key(|(d, _)| *d)
+            .map(|(d, st)| format!("{} ({})", short(d / 1000), st.name.lines().next().unwrap_or("")))
+            .unwrap_or_else(|| "-".into())
+    };
+    let dur = |s: &crate::eventlog::Summary| match (s.start_ms, s.end_ms) {
+        (Some(a), Some(b)) => short((b - a) / 1000),
+        _ => "-".into(),
+    };
+    vec![
+        row("Spark duration", dur(failed), dur(good)),
+        row("Spark input", bytes(sum(failed, |s| s.input_bytes)), bytes(sum(good, |s| s.input_bytes))),
+        row("Spark output", bytes(sum(failed, |s| s.output_bytes)), bytes(sum(good, |s| s.output_bytes))),
+        row("Shuffle read", bytes(sum(failed, |s| s.shuffle_read_bytes)), bytes(sum(good, |s| s.shuffle_read_bytes))),
+        row("Slowest stage", slowest(failed), slowest(good)),
+    ]
 }
 
 impl ChangesPane {

@@ -9,9 +9,17 @@ use crate::state::changes::ChangesPane;
 use crate::ui::theme::Theme;
 
 pub fn render(frame: &mut Frame<'_>, area: Rect, pane: &ChangesPane, theme: &Theme) {
+    use crate::state::changes::Spark;
+    let spark = match &pane.spark {
+        Spark::None => Span::styled("· no Spark event logs to compare ", theme.dim),
+        Spark::Loading => Span::styled("· reading both Spark event logs… ", theme.dim),
+        Spark::Loaded => Span::styled("· with their Spark event logs ", theme.dim),
+        Spark::Failed(e) => Span::styled(format!("· event logs: {e} "), theme.warn),
+    };
     let title = Line::from(vec![
         Span::styled(format!(" What changed · {} ", pane.what), theme.title),
         Span::styled(format!("{} of {} fields differ ", pane.changed(), pane.rows.len()), theme.dim),
+        spark,
     ]);
     let header = Row::new(vec![
         Cell::from(""),
