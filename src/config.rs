@@ -153,6 +153,17 @@ impl Default for EventlogSection {
     }
 }
 
+impl EventlogSection {
+    /// The analysis options these settings give.
+    pub fn options(&self) -> crate::eventlog::Options {
+        crate::eventlog::Options {
+            skew_floor_ms: self.skew_floor.0.as_millis() as u64,
+            skew_ratio: self.skew_ratio,
+            ..Default::default()
+        }
+    }
+}
+
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct DataQualitySection {

@@ -103,15 +103,6 @@ async fn eventlog_source(
     Ok((EventLogSource::Local(std::path::PathBuf::from(path)), session::offline()))
 }
 
-fn eventlog_options(settings: &config::Settings) -> batchtop::eventlog::Options {
-    let ev = &settings.config.eventlog;
-    batchtop::eventlog::Options {
-        skew_floor_ms: ev.skew_floor.0.as_millis() as u64,
-        skew_ratio: ev.skew_ratio,
-        ..Default::default()
-    }
-}
-
 async fn eventlog_view(cli: &Cli, settings: Arc<config::Settings>, path: &str) -> ExitCode {
     let (source, session) = match eventlog_source(cli, &settings, path).await {
         Ok(x) => x,
@@ -143,7 +134,7 @@ async fn eventlog_summary(
 ) -> Result<batchtop::eventlog::Summary, ExitCode> {
     let (source, session) = eventlog_source(cli, settings, path).await?;
     let objects = session.account().objects.clone();
-    batchtop::app::fetch::load(&source, objects, eventlog_options(settings), None).await.map_err(|e| {
+    batchtop::app::fetch::load(&source, objects, settings.config.eventlog.options(), None).await.map_err(|e| {
         eprintln!("batchtop: {e}");
         ExitCode::FAILURE
     })

@@ -152,12 +152,7 @@ impl Effects {
         good: (crate::state::eventlog::EventLogSource, Option<i64>),
     ) {
         let objects = self.account(ctx).objects.clone();
-        let ev = &self.settings.config.eventlog;
-        let opts = crate::eventlog::Options {
-            skew_floor_ms: ev.skew_floor.0.as_millis() as u64,
-            skew_ratio: ev.skew_ratio,
-            ..Default::default()
-        };
+        let opts = self.settings.config.eventlog.options();
         self.answer(async move {
             let a = super::fetch::load(&failed.0, objects.clone(), opts.clone(), failed.1).await;
             let b = super::fetch::load(&good.0, objects, opts, good.1).await;
@@ -212,12 +207,7 @@ impl Effects {
         follow: Option<u64>,
     ) {
         let objects = self.account(ctx).objects.clone();
-        let ev = &self.settings.config.eventlog;
-        let opts = crate::eventlog::Options {
-            skew_floor_ms: ev.skew_floor.0.as_millis() as u64,
-            skew_ratio: ev.skew_ratio,
-            ..Default::default()
-        };
+        let opts = self.settings.config.eventlog.options();
         let Some(id) = follow else {
             self.answer(async move {
                 let result = super::fetch::load(&source, objects, opts, after_ms).await.map(Box::new);
@@ -227,7 +217,7 @@ impl Effects {
         };
         // Read, then keep reading what a running application appends.
         let (ftx, mut frx) = mpsc::channel(8);
-        let every = ev.follow_every.0;
+        let every = self.settings.config.eventlog.follow_every.0;
         let task = tokio::spawn(super::fetch::follow(source.clone(), objects, opts, after_ms, every, ftx));
         let tx = self.tx.clone();
         let forward = tokio::spawn(async move {
