@@ -26,8 +26,19 @@ pub struct Cli {
     /// Run on the built-in simulated account instead of AWS.
     #[arg(long, global = true)]
     pub demo: bool,
+    /// Print the log on stderr too (what the SDK said in full), for commands that print;
+    /// the TUI logs to $XDG_STATE_HOME/batchtop/batchtop.log only (level: BATCHTOP_LOG).
+    #[arg(long, short, global = true)]
+    pub verbose: bool,
     #[command(subcommand)]
     pub command: Option<Command>,
+}
+
+impl Cli {
+    /// Whether this run draws the TUI (no subcommand, or the event log viewer).
+    pub fn is_tui(&self) -> bool {
+        matches!(self.command, None | Some(Command::Eventlog { path: Some(_), command: None }))
+    }
 }
 
 #[derive(Debug, Subcommand)]

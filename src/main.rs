@@ -26,7 +26,8 @@ fn main() -> ExitCode {
             return ExitCode::from(if matches!(cli.command, Some(Command::Check { .. })) { 3 } else { 2 });
         }
     };
-    let (_log_guard, _log_path) = logging::init();
+    // -v: the log's lines on stderr too, for commands that print (never under the TUI).
+    let (_log_guard, _log_path) = logging::init(cli.verbose && !cli.is_tui());
     let runtime = match tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build() {
         Ok(r) => r,
         Err(e) => {
@@ -37,13 +38,6 @@ fn main() -> ExitCode {
     match &cli.command {
         None => runtime.block_on(tui(&cli, settings)),
         Some(Command::Snapshot { since, format, no_cost }) => {
-            let since = match duration::parse(since) {
-                Ok(d) => d,
-                Err(e) => {
-                    eprintln!("batchtop: --since: {e}");
-                    return ExitCode::from(2);
-                }
-            };
             runtime.block_on(snapshot_cmd(&cli, settings, since, *format, !*no_cost))
         }
         Some(Command::Audit { json }) => audit_cmd(*json),
@@ -60,7 +54,7 @@ fn main() -> ExitCode {
                 let session = match session::connect(&cli, &settings).await {
                     Ok(s) => s,
                     Err(e) => {
-                        eprintln!("batchtop: {e}");
+                        e.print();
                         return ExitCode::from(2);
                     }
                 };
@@ -95,7 +89,7 @@ async fn eventlog_source(
     use batchtop::state::eventlog::EventLogSource;
     if path.starts_with("s3://") {
         let s = session::connect(cli, settings).await.map_err(|e| {
-            eprintln!("batchtop: {e}");
+            e.print();
             ExitCode::from(2)
         })?;
         return Ok((EventLogSource::S3(path.to_string()), s));
@@ -129,7 +123,9 @@ async fn eventlog_view(cli: &Cli, settings: Arc<config::Settings>, path: &str) -
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("batchtop: {e:?}");
+            // One line; the chain's detail is in the log.
+            tracing::error!(error = ?e, "the TUI stopped");
+            eprintln!("batchtop: {e:#}");
             ExitCode::FAILURE
         }
     }
@@ -220,7 +216,7 @@ async fn check_cmd(cli: &Cli, settings: Arc<config::Settings>, since: &str, form
     match session::connect(cli, &settings).await {
         Ok(s) => ExitCode::from(batchtop::check::run(s, settings, since, format).await),
         Err(e) => {
-            eprintln!("batchtop: {e}");
+            e.print();
             ExitCode::from(3)
         }
     }
@@ -237,7 +233,7 @@ async fn tui(cli: &Cli, settings: Arc<config::Settings>) -> ExitCode {
     let session = match session::connect(cli, &settings).await {
         Ok(s) => s,
         Err(e) => {
-            eprintln!("batchtop: {e}");
+            e.print();
             return ExitCode::from(2);
         }
     };
@@ -253,7 +249,9 @@ async fn tui(cli: &Cli, settings: Arc<config::Settings>) -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("batchtop: {e:?}");
+            // One line; the chain's detail is in the log.
+            tracing::error!(error = ?e, "the TUI stopped");
+            eprintln!("batchtop: {e:#}");
             ExitCode::FAILURE
         }
     }
@@ -262,14 +260,21 @@ async fn tui(cli: &Cli, settings: Arc<config::Settings>) -> ExitCode {
 async fn snapshot_cmd(
     cli: &Cli,
     settings: Arc<config::Settings>,
-    since: std::time::Duration,
+    since: &str,
     format: Format,
     with_cost: bool,
 ) -> ExitCode {
+    let since = match duration::parse(since) {
+        Ok(d) => d,
+        Err(e) => {
+            eprintln!("batchtop: --since: {e}");
+            return ExitCode::from(2);
+        }
+    };
     let session = match session::connect(cli, &settings).await {
         Ok(s) => s,
         Err(e) => {
-            eprintln!("batchtop: {e}");
+            e.print();
             return ExitCode::from(2);
         }
     };
@@ -283,6 +288,11 @@ async fn snapshot_cmd(
     let generated_at = (session.clock)();
     let parts: Vec<snapshot::Part> =
         session.contexts.into_iter().zip(snaps).map(|(c, snap)| snapshot::Part { ctx: c.ctx, snap }).collect();
+    // No credentials anywhere: one line per context and the way to the demo, no empty document.
+    if let Some(lines) = snapshot::no_credentials(&parts) {
+        lines.iter().for_each(|l| eprintln!("batchtop: {l}"));
+        return ExitCode::from(2);
+    }
     let text = match (format, parts.len()) {
         (Format::Json, 1) => serde_json::to_string_pretty(&snapshot::to_json(&parts[0].snap)),
         (Format::Json, _) => serde_json::to_string_pretty(&snapshot::to_json_many(generated_at, &parts)),

@@ -22,6 +22,7 @@ pub mod job_columns;
 pub mod jobs;
 pub mod joins;
 pub mod logs;
+pub mod message;
 pub mod overlay;
 pub mod pane;
 pub mod quality;
@@ -274,16 +275,11 @@ impl AppState {
         self.contexts.get(ctx).unwrap_or(&self.contexts[0])
     }
 
-    /// Whether the error line is shown (it takes one row from the body).
-    pub fn shows_error_line(&self) -> bool {
-        self.source_status().error.is_some()
-    }
-
     /// Table rows that fit in the body of the current view: the layout's arithmetic,
     /// shared with `ui` so scrolling and drawing agree.
     pub fn table_rows(&self) -> usize {
-        // top bar + status bar, plus the error line when shown.
-        let chrome = 2 + u16::from(self.shows_error_line());
+        // top bar + status bar (or the flash message's rows), plus the error line's rows.
+        let chrome = 1 + self.bottom_rows() + self.error_rows();
         // block borders (2) + header row (1).
         let mut body = self.height.saturating_sub(chrome).saturating_sub(3);
         if matches!(self.stack.last(), Some(View::Runs(_))) {

@@ -20,12 +20,12 @@ pub fn render(frame: &mut Frame<'_>, state: &AppState) {
         return;
     }
     let theme = Theme::of(state.settings.config.theme);
-    let error_rows = u16::from(state.shows_error_line());
+    let error_rows = state.error_rows();
     let [top, body, error, bottom] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Min(1),
         Constraint::Length(error_rows),
-        Constraint::Length(1),
+        Constraint::Length(state.bottom_rows()),
     ])
     .areas(area);
     widgets::bars::top(frame, top, state, &theme);
