@@ -4,8 +4,33 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
+/// `batchtop --version`: the version, the git commit and the build date (see build.rs).
+pub const LONG_VERSION: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    " (commit ",
+    env!("BATCHTOP_GIT_COMMIT"),
+    ", built ",
+    env!("BATCHTOP_BUILD_DATE"),
+    ")"
+);
+
+/// The files and variables batchtop reads and writes (`--help` and the man page).
+const FILES: &str = "\
+Files and environment:
+  $XDG_CONFIG_HOME/batchtop/config.toml   the config (or --config, $BATCHTOP_CONFIG); skins/ next to it
+  $XDG_STATE_HOME/batchtop/               the log (batchtop.log, level $BATCHTOP_LOG), the audit log,
+                                          incident reports (reports/), acknowledgements
+  AWS_PROFILE, AWS_REGION, ~/.aws/config  as for the AWS CLI
+  NO_COLOR                                no colours (the mono skin)";
+
 #[derive(Debug, Parser)]
-#[command(name = "batchtop", version, about = "A live terminal console for AWS Glue and EMR Serverless pipelines")]
+#[command(
+    name = "batchtop",
+    version,
+    long_version = LONG_VERSION,
+    about = "A live terminal console for AWS Glue and EMR Serverless pipelines",
+    after_long_help = FILES
+)]
 pub struct Cli {
     /// AWS profile from ~/.aws/config (SSO, assume-role and credential_process work as in the
     /// AWS CLI); `prod,staging` watches several (default: $AWS_PROFILE, then `[[contexts]]`).
@@ -94,6 +119,19 @@ pub enum Command {
         /// The raw JSON lines, for jq.
         #[arg(long)]
         json: bool,
+    },
+    /// Print a completion script: `batchtop completions bash >
+    /// ~/.local/share/bash-completion/completions/batchtop`, `zsh > ~/.zfunc/_batchtop`,
+    /// `fish > ~/.config/fish/completions/batchtop.fish`, `powershell >> $PROFILE`.
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff): `batchtop man > ~/.local/share/man/man1/batchtop.1`.
+    Man {
+        /// Write batchtop.1 and one page per command (batchtop-snapshot.1, ...) into DIR instead.
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
     },
 }
 

@@ -7,6 +7,7 @@ pub mod check;
 pub mod cli;
 pub mod config;
 pub mod cost;
+pub mod docs;
 pub mod duration;
 pub mod eventlog;
 pub mod keymap;

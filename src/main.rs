@@ -10,6 +10,9 @@ use batchtop::{app, config, duration, logging, session, snapshot, terminal};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    if let Some(code) = batchtop::docs::run(&cli) {
+        return code;
+    }
     if let Err(e) = terminal::install_hooks() {
         eprintln!("batchtop: cannot install error hooks: {e}");
     }
@@ -41,6 +44,8 @@ fn main() -> ExitCode {
             runtime.block_on(snapshot_cmd(&cli, settings, since, *format, !*no_cost))
         }
         Some(Command::Audit { json }) => audit_cmd(*json),
+        // Printed by docs::run above, before the config is read.
+        Some(Command::Completions { .. } | Command::Man { .. }) => ExitCode::SUCCESS,
         Some(Command::Check { since, format }) => runtime.block_on(check_cmd(&cli, settings, since, *format)),
         Some(Command::Logs { target, follow, filter, since }) => {
             let since = match since.as_deref().map(duration::parse).transpose() {
