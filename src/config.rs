@@ -1,6 +1,7 @@
 //! config.toml: every option batchtop reads, validated with file, line and column.
 
 pub mod contexts;
+pub mod extras;
 mod position;
 
 use std::collections::BTreeMap;
@@ -35,6 +36,12 @@ pub struct Config {
     pub start_pane: Option<String>,
     /// Root-cause rules of one's own, tried before the built-in ones.
     pub triage: crate::triage::TriageSection,
+    /// Other words for `:` commands: `prod-fail = "jobs state:FAILED ctx:prod"`.
+    pub aliases: BTreeMap<String, Spanned<String>>,
+    /// Keys that run a `:` command.
+    pub hotkeys: Vec<extras::HotkeyEntry>,
+    /// Commands of one's own on the selected row.
+    pub plugins: Vec<extras::PluginEntry>,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
@@ -267,12 +274,33 @@ pub struct Settings {
     /// The root-cause rules (built in, then `[[triage.rules]]`), compiled once, and the
     /// inbox's thresholds.
     pub triage: Arc<(crate::triage::Rules, crate::triage::inbox::Limits)>,
+    /// `[aliases]`, `[[hotkeys]]` and `[[plugins]]`, checked.
+    pub extras: extras::Extras,
 }
 
 impl Settings {
     pub fn defaults() -> Settings {
         let triage = Arc::new((crate::triage::Rules::builtin(), crate::triage::inbox::Limits::default()));
-        Settings { config: Config::default(), keymap: Keymap::defaults(), stream_regex: None, source: None, triage }
+        let (config, keymap, extras) = (Config::default(), Keymap::defaults(), Default::default());
+        Settings { config, keymap, stream_regex: None, source: None, triage, extras }
+    }
+
+    /// Read-only mode: the mutating actions are not bound and the dangerous plugins are gone.
+    pub fn read_only(mut self) -> Settings {
+        self.keymap = self.keymap.read_only();
+        self.extras.plugins.retain(|p| !p.dangerous);
+        self
+    }
+
+    /// Check the words of aliases and hotkeys against the `:` commands (`is_command`, from
+    /// the pane registry above this layer), located like every other config error.
+    pub fn check_commands(self, is_command: &dyn Fn(&str) -> bool) -> Result<Settings, ConfigError> {
+        match self.extras.check_commands(is_command) {
+            Ok(()) => Ok(self),
+            Err((key, (line, column), message)) => {
+                Err(ConfigError { path: self.extras.origin.clone(), line, column, key, message })
+            }
+        }
     }
 
     /// The stream a job belongs to: its tag first, then the name regex.
@@ -370,7 +398,21 @@ pub fn parse(text: &str, path: &str) -> Result<Settings, ConfigError> {
         let at = text.find("[logs]").unwrap_or(0);
         return Err(located(at..at, Some("logs".into()), "ring_lines and the rates must be at least 1".into()));
     }
-    let cost = &config.cost;
+    check_cost(&config.cost, text, &located)?;
+    let line_col = |at: usize| line_col(text, at);
+    let extras = extras::check((&config.aliases, &config.hotkeys, &config.plugins), &keymap, &line_col)
+        .map(|e| extras::Extras { origin: path.to_string(), ..e })
+        .map_err(|(span, key, message)| located(span, Some(key), message))?;
+    let triage = Arc::new((rules, limits));
+    Ok(Settings { config, keymap, stream_regex, source: None, triage, extras })
+}
+
+/// `[cost]`: at most two tag keys, none empty, 1 to 365 days, prices of at least 0.
+fn check_cost(
+    cost: &CostSection,
+    text: &str,
+    located: &dyn Fn(std::ops::Range<usize>, Option<String>, String) -> ConfigError,
+) -> Result<(), ConfigError> {
     let bad = |key: &str, message: &str| {
         let at = text.find(key).unwrap_or(0);
         Err(located(at..at, Some(format!("cost.{key}")), message.into()))
@@ -394,8 +436,7 @@ pub fn parse(text: &str, path: &str) -> Result<Settings, ConfigError> {
             return bad(key, "a price must be a number of at least 0");
         }
     }
-    let triage = Arc::new((rules, limits));
-    Ok(Settings { config, keymap, stream_regex, source: None, triage })
+    Ok(())
 }
 
 #[cfg(test)]

@@ -264,6 +264,11 @@ impl Keymap {
         self.by_key.get(&key).copied()
     }
 
+    /// The action `key` is bound to, if any.
+    pub fn bound(&self, key: Key) -> Option<Action> {
+        self.by_key.get(&key).copied()
+    }
+
     /// Keys bound to `action`, for help and hints.
     pub fn keys(&self, action: Action) -> &[Key] {
         self.by_action.get(&action).map(Vec::as_slice).unwrap_or(&[])

@@ -16,12 +16,9 @@ fn main() -> ExitCode {
     if let Err(e) = terminal::install_hooks() {
         eprintln!("batchtop: cannot install error hooks: {e}");
     }
-    let settings = match config::load(cli.config.as_deref()) {
-        // Read-only: mutating actions are not even bound.
-        Ok(mut s) if cli.read_only || s.config.read_only => {
-            s.keymap = s.keymap.read_only();
-            Arc::new(s)
-        }
+    let settings = match batchtop::state::pane::load_config(cli.config.as_deref()) {
+        // Read-only: mutating actions are not even bound, dangerous plugins are gone.
+        Ok(s) if cli.read_only || s.config.read_only => Arc::new(s.read_only()),
         Ok(s) => Arc::new(s),
         Err(e) => {
             eprintln!("batchtop: config error: {e}");

@@ -96,11 +96,45 @@ fn example_documents_every_key() {
         "emr_stream_prefix",
         "emr_attempt_segment",
         "emr_s3_prefix",
+        "[aliases]",
+        "[[hotkeys]]",
+        "[[plugins]]",
+        "key",
+        "scopes",
+        "description",
+        "command",
+        "args",
+        "confirm",
+        "background",
+        "dangerous",
     ] {
         assert!(text.contains(key), "config.example.toml does not mention {key}");
     }
     for action in batchtop::keymap::Action::ALL {
         assert!(text.contains(action.name()), "config.example.toml does not list action {}", action.name());
+    }
+}
+
+#[test]
+fn example_documents_plugins_per_pane() {
+    let text =
+        std::fs::read_to_string(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("config.example.toml")).expect("read");
+    for scope in batchtop::config::extras::SCOPES {
+        assert!(text.contains(scope), "config.example.toml does not list plugin scope {scope}");
+    }
+    for var in [
+        "BATCHTOP_JOB",
+        "BATCHTOP_RUN_ID",
+        "BATCHTOP_APPLICATION_ID",
+        "BATCHTOP_ACCOUNT",
+        "BATCHTOP_REGION",
+        "BATCHTOP_PROFILE",
+        "BATCHTOP_STREAM",
+        "BATCHTOP_CONTEXT",
+        "BATCHTOP_WORKFLOW",
+        "BATCHTOP_CRAWLER",
+    ] {
+        assert!(text.contains(var), "config.example.toml does not document {var}");
     }
 }
 

@@ -74,6 +74,9 @@ impl Effects {
             Effect::LoadEventLog { ctx, source, after_ms, follow } => {
                 self.load_event_log(ctx, source, after_ms, follow);
             }
+            Effect::RunPlugin(run) if run.background => self.answer(super::spawn::background(run)),
+            // A foreground plugin needs the terminal: the loop runs it (run.rs).
+            Effect::RunPlugin(_) => {}
             Effect::Clipboard(text) => {
                 if let Err(e) = crate::terminal::copy_to_clipboard(&text) {
                     tracing::warn!(error = %e, "OSC 52 clipboard write failed");

@@ -10,6 +10,8 @@ mod inbox;
 pub mod logs;
 pub mod msg;
 mod nav;
+mod plugins;
 mod quality;
 pub mod run;
+pub mod spawn;
 pub mod update;

@@ -145,13 +145,34 @@ pub async fn run_with(
             }
             effects.extend(update(&mut state, m));
         }
-        for effect in effects {
-            dirty |= fx.apply(effect);
-        }
+        dirty |= carry_out(effects, &mut fx, (terminal, &mut events), &mut state, &mut pending).await;
         if state.quit {
             return Ok(());
         }
     }
+}
+
+/// Carry out `effects`; `true` when the screen needs drawing. A foreground plugin is run
+/// here, with the terminal handed over; what `update` makes of its end waits in `pending`.
+async fn carry_out(
+    effects: Vec<Effect>,
+    fx: &mut Effects,
+    (terminal, events): (&mut Tui, &mut EventStream),
+    state: &mut AppState,
+    pending: &mut Vec<Effect>,
+) -> bool {
+    let mut dirty = false;
+    for effect in effects {
+        match effect {
+            Effect::RunPlugin(run) if !run.background => {
+                let done = super::spawn::foreground(terminal, events, run).await;
+                pending.extend(update(state, done));
+                dirty = true;
+            }
+            other => dirty |= fx.apply(other),
+        }
+    }
+    dirty
 }
 
 /// SIGTERM and SIGHUP (the SSH session went away) end the loop cleanly, so the terminal is restored.

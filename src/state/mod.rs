@@ -25,6 +25,7 @@ pub mod logs;
 pub mod message;
 pub mod overlay;
 pub mod pane;
+pub mod plugins;
 pub mod quality;
 pub mod run_columns;
 pub mod stage_columns;
