@@ -120,6 +120,19 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Incident notes: the open problems with their class, evidence and advice, the failed
+    /// runs with their error lines, the actions of the audit log, in UTC. The TUI writes the
+    /// same with ctrl-s.
+    Report {
+        /// Failed runs and actions started within this window (e.g. 90m, 6h, 2d).
+        #[arg(long, default_value = "6h")]
+        since: String,
+        #[arg(long, value_enum, default_value_t = ReportFormat::Markdown)]
+        format: ReportFormat,
+        /// Also write it to $XDG_STATE_HOME/batchtop/reports/ (the path goes to stderr).
+        #[arg(long)]
+        save: bool,
+    },
     /// Print a completion script: `batchtop completions bash >
     /// ~/.local/share/bash-completion/completions/batchtop`, `zsh > ~/.zfunc/_batchtop`,
     /// `fish > ~/.config/fish/completions/batchtop.fish`, `powershell >> $PROFILE`.
@@ -163,6 +176,12 @@ pub enum EventlogCommand {
         #[arg(long)]
         json: bool,
     },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    Markdown,
+    Json,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

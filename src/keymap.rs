@@ -52,6 +52,7 @@ actions! {
     Acknowledge => "acknowledge", "acknowledge the inbox item, with a note";
     Mute => "mute", "mute the inbox item's resource for a while";
     Changes => "changes", "what changed since the job's last successful run";
+    Report => "report", "incident notes as markdown, saved and copied";
     NextTab => "next_tab", "next tab (event log view)";
     PrevTab => "prev_tab", "previous tab (event log view)";
 }

@@ -17,6 +17,8 @@ pub mod logs_cli;
 pub mod model;
 pub mod paths;
 pub mod poll;
+pub mod report;
+pub mod report_cli;
 pub mod secrets;
 pub mod session;
 pub mod snapshot;

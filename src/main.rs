@@ -41,6 +41,10 @@ fn main() -> ExitCode {
             runtime.block_on(snapshot_cmd(&cli, settings, since, *format, !*no_cost))
         }
         Some(Command::Audit { json }) => audit_cmd(*json),
+        Some(Command::Report { since, format, save }) => {
+            let args = batchtop::report_cli::Args { since: since.clone(), format: *format, save: *save };
+            runtime.block_on(batchtop::report_cli::run(&cli, settings, &args))
+        }
         // Printed by docs::run above, before the config is read.
         Some(Command::Completions { .. } | Command::Man { .. }) => ExitCode::SUCCESS,
         Some(Command::Check { since, format }) => runtime.block_on(check_cmd(&cli, settings, since, *format)),

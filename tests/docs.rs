@@ -18,7 +18,7 @@ fn completions_for_every_shell() {
     ] {
         let script = batchtop::docs::completions(shell);
         // Every command and a flag of each are offered.
-        for word in ["snapshot", "check", "completions", "man", "read-only", "since"] {
+        for word in ["snapshot", "check", "report", "completions", "man", "read-only", "since"] {
             assert!(script.contains(word), "{name}: {word} missing");
         }
         assert_snapshot!(format!("completions_{name}"), script);
@@ -51,7 +51,9 @@ fn the_binary_prints_them_without_a_config() {
     let dir = env.dir.join("man1");
     let out = env.run(&["man", "--dir", dir.to_str().expect("utf8")], None);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    for page in ["batchtop.1", "batchtop-snapshot.1", "batchtop-check.1", "batchtop-eventlog-compare.1"] {
+    for page in
+        ["batchtop.1", "batchtop-snapshot.1", "batchtop-check.1", "batchtop-report.1", "batchtop-eventlog-compare.1"]
+    {
         assert!(dir.join(page).is_file(), "{page}");
     }
     let out = env.run(&["completions", "tcsh"], None);

@@ -74,6 +74,7 @@ impl Effects {
             Effect::LoadEventLog { ctx, source, after_ms, follow } => {
                 self.load_event_log(ctx, source, after_ms, follow);
             }
+            Effect::WriteReport { report, audit, path } => self.write_report(*report, audit, path),
             Effect::RunPlugin(run) if run.background => self.answer(super::spawn::background(run)),
             // A foreground plugin needs the terminal: the loop runs it (run.rs).
             Effect::RunPlugin(_) => {}
@@ -141,6 +142,24 @@ impl Effects {
             .and_then(|r| r.map_err(|e| e.to_string()))
             .map(|()| path);
             Msg::Written(result)
+        });
+    }
+
+    /// The incident notes: this session's actions from the audit log, then markdown, 0600.
+    fn write_report(&self, mut report: crate::report::Report, audit: std::path::PathBuf, path: std::path::PathBuf) {
+        self.answer(async move {
+            let result = tokio::task::spawn_blocking(move || {
+                let since = chrono::DateTime::parse_from_rfc3339(&report.actions_since).map(|t| t.to_utc());
+                // No audit log yet: nothing was run.
+                let records = crate::actions::read_all(&audit).unwrap_or_default().into_iter().flatten();
+                report.actions = crate::report::actions(records, since.unwrap_or_default());
+                let text = crate::report::to_markdown(&report);
+                crate::store::write_private(&path, &text).map(|()| (path, text)).map_err(|e| e.to_string())
+            })
+            .await
+            .map_err(|e| e.to_string())
+            .and_then(|r| r);
+            Msg::ReportWritten(result)
         });
     }
 

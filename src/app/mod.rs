@@ -12,6 +12,7 @@ pub mod msg;
 mod nav;
 mod plugins;
 mod quality;
+pub mod report;
 pub mod run;
 pub mod spawn;
 pub mod update;

@@ -83,6 +83,7 @@ pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
         Msg::ActionDone { command, result } => super::actions::done(state, command, result),
         Msg::BookmarkLoaded { ctx, job, result } => super::actions::bookmark_loaded(state, ctx, job, result),
         Msg::PluginDone { name, result } => super::plugins::done(state, name, result),
+        Msg::ReportWritten(result) => super::report::written(state, result),
         Msg::Identity { ctx, result } => super::contexts::identity(state, ctx, result),
         Msg::ContextStats(per) => super::contexts::stats(state, per),
     }
@@ -233,6 +234,7 @@ fn on_normal_key(state: &mut AppState, key: KeyEvent) -> Vec<Effect> {
         Action::Acknowledge => return super::inbox::ask(state, crate::state::overlay::NoteKind::Ack),
         Action::Mute => return super::inbox::ask(state, crate::state::overlay::NoteKind::Mute),
         Action::Changes => return super::changes::open(state),
+        Action::Report => return super::report::take(state),
         Action::Logs => return super::logs::open(state),
         Action::NextTab | Action::PrevTab => return Vec::new(),
         Action::Up => step(state, -1),

@@ -125,6 +125,8 @@ pub struct AppState {
     pub settings: Arc<Settings>,
     pub context: Context,
     pub now: DateTime<Utc>,
+    /// When this session started (the actions of the incident notes are this session's).
+    pub started_at: DateTime<Utc>,
     /// API counters summed over every context.
     pub stats: StatsSnapshot,
     /// Every context watched (at least one), with its identity and the health of its sources.
@@ -189,6 +191,7 @@ impl AppState {
             settings,
             context,
             now,
+            started_at: now,
             stats: StatsSnapshot::default(),
             contexts: vec![first],
             narrow: None,
