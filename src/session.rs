@@ -115,6 +115,8 @@ fn context(first: &Ctx, read_only: bool, demo: bool) -> Context {
         standalone: false,
         state_dir: crate::paths::state_dir(),
         session_id: crate::actions::client_token(),
+        // Set from the config and the terminal's environment when the TUI starts (app::run).
+        colors: Default::default(),
     }
 }
 

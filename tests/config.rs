@@ -96,6 +96,22 @@ fn example_documents_every_key() {
         "emr_stream_prefix",
         "emr_attempt_segment",
         "emr_s3_prefix",
+    ] {
+        assert!(text.contains(key), "config.example.toml does not mention {key}");
+    }
+    for action in batchtop::keymap::Action::ALL {
+        assert!(text.contains(action.name()), "config.example.toml does not list action {}", action.name());
+    }
+}
+
+#[test]
+fn example_documents_skins_aliases_hotkeys_and_plugins() {
+    let text =
+        std::fs::read_to_string(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("config.example.toml")).expect("read");
+    for key in [
+        "skin",
+        "colors",
+        "per_context",
         "[aliases]",
         "[[hotkeys]]",
         "[[plugins]]",
@@ -110,15 +126,6 @@ fn example_documents_every_key() {
     ] {
         assert!(text.contains(key), "config.example.toml does not mention {key}");
     }
-    for action in batchtop::keymap::Action::ALL {
-        assert!(text.contains(action.name()), "config.example.toml does not list action {}", action.name());
-    }
-}
-
-#[test]
-fn example_documents_plugins_per_pane() {
-    let text =
-        std::fs::read_to_string(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("config.example.toml")).expect("read");
     for scope in batchtop::config::extras::SCOPES {
         assert!(text.contains(scope), "config.example.toml does not list plugin scope {scope}");
     }

@@ -82,7 +82,8 @@ pub async fn run_with(
     settings: Arc<Settings>,
     event_log: Option<crate::state::eventlog::EventLogSource>,
 ) -> color_eyre::Result<()> {
-    let Session { contexts, clock, context } = session;
+    let Session { contexts, clock, mut context } = session;
+    context.colors = color_depth(&settings);
     let (tx, mut rx) = mpsc::channel::<Msg>(256);
     let ctxs = contexts.iter().map(|c| c.ctx.clone()).collect();
     let mut fx = Effects::new(
@@ -150,6 +151,19 @@ pub async fn run_with(
             return Ok(());
         }
     }
+}
+
+/// The colours of this terminal: `[theme] colors`, unless NO_COLOR says none; `auto` asks
+/// COLORTERM and TERM.
+fn color_depth(settings: &Settings) -> crate::config::skins::ColorDepth {
+    let var = |name: &str| std::env::var(name).ok();
+    let (no_color, colorterm, term) = (var("NO_COLOR"), var("COLORTERM"), var("TERM"));
+    crate::config::skins::ColorDepth::resolve(
+        settings.config.theme.colors(),
+        no_color.as_deref(),
+        colorterm.as_deref(),
+        term.as_deref(),
+    )
 }
 
 /// Carry out `effects`; `true` when the screen needs drawing. A foreground plugin is run

@@ -28,6 +28,7 @@ pub mod pane;
 pub mod plugins;
 pub mod quality;
 pub mod run_columns;
+pub mod skin;
 pub mod stage_columns;
 pub mod wf_columns;
 
@@ -118,6 +119,9 @@ pub struct Context {
     /// Unique to this session: the prefix of EMR Serverless client tokens, so `update`
     /// makes them without a clock or a random source.
     pub session_id: String,
+    /// The colours the terminal shows (`[theme] colors`, NO_COLOR, COLORTERM, TERM), decided
+    /// once at start.
+    pub colors: crate::config::skins::ColorDepth,
 }
 
 #[derive(Debug, Clone)]

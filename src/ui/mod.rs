@@ -19,7 +19,7 @@ pub fn render(frame: &mut Frame<'_>, state: &AppState) {
         too_small(frame, area);
         return;
     }
-    let theme = Theme::of(state.settings.config.theme);
+    let theme = Theme::for_state(state);
     let error_rows = state.error_rows();
     let [top, body, error, bottom] = Layout::vertical([
         Constraint::Length(1),
