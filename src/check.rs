@@ -33,6 +33,11 @@ pub async fn run(session: Session, settings: Arc<Settings>, since: Duration, for
     .await;
     let parts: Vec<Part> = session.contexts.into_iter().zip(snaps).map(|(c, snap)| Part { ctx: c.ctx, snap }).collect();
     let code = code(&parts);
+    // No credentials anywhere: one line per context and the way to the demo.
+    if let Some(lines) = snapshot::no_credentials(&parts) {
+        lines.iter().for_each(|l| eprintln!("batchtop: {l}"));
+        return code;
+    }
     let text = match format {
         Format::Json => serde_json::to_string_pretty(&to_json(&parts, code)).unwrap_or_default(),
         Format::Table => to_table(&parts, code),

@@ -4,8 +4,33 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
+/// `batchtop --version`: the version, the git commit and the build date (see build.rs).
+pub const LONG_VERSION: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    " (commit ",
+    env!("BATCHTOP_GIT_COMMIT"),
+    ", built ",
+    env!("BATCHTOP_BUILD_DATE"),
+    ")"
+);
+
+/// The files and variables batchtop reads and writes (`--help` and the man page).
+const FILES: &str = "\
+Files and environment:
+  $XDG_CONFIG_HOME/batchtop/config.toml   the config (or --config, $BATCHTOP_CONFIG); skins/ next to it
+  $XDG_STATE_HOME/batchtop/               the log (batchtop.log, level $BATCHTOP_LOG), the audit log,
+                                          incident reports (reports/), acknowledgements
+  AWS_PROFILE, AWS_REGION, ~/.aws/config  as for the AWS CLI
+  NO_COLOR                                no colours (the mono skin)";
+
 #[derive(Debug, Parser)]
-#[command(name = "batchtop", version, about = "A live terminal console for AWS Glue and EMR Serverless pipelines")]
+#[command(
+    name = "batchtop",
+    version,
+    long_version = LONG_VERSION,
+    about = "A live terminal console for AWS Glue and EMR Serverless pipelines",
+    after_long_help = FILES
+)]
 pub struct Cli {
     /// AWS profile from ~/.aws/config (SSO, assume-role and credential_process work as in the
     /// AWS CLI); `prod,staging` watches several (default: $AWS_PROFILE, then `[[contexts]]`).
@@ -26,8 +51,19 @@ pub struct Cli {
     /// Run on the built-in simulated account instead of AWS.
     #[arg(long, global = true)]
     pub demo: bool,
+    /// Print the log on stderr too (what the SDK said in full), for commands that print;
+    /// the TUI logs to $XDG_STATE_HOME/batchtop/batchtop.log only (level: BATCHTOP_LOG).
+    #[arg(long, short, global = true)]
+    pub verbose: bool,
     #[command(subcommand)]
     pub command: Option<Command>,
+}
+
+impl Cli {
+    /// Whether this run draws the TUI (no subcommand, or the event log viewer).
+    pub fn is_tui(&self) -> bool {
+        matches!(self.command, None | Some(Command::Eventlog { path: Some(_), command: None }))
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -84,6 +120,32 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Incident notes: the open problems with their class, evidence and advice, the failed
+    /// runs with their error lines, the actions of the audit log, in UTC. The TUI writes the
+    /// same with ctrl-s.
+    Report {
+        /// Failed runs and actions started within this window (e.g. 90m, 6h, 2d).
+        #[arg(long, default_value = "6h")]
+        since: String,
+        #[arg(long, value_enum, default_value_t = ReportFormat::Markdown)]
+        format: ReportFormat,
+        /// Also write it to $XDG_STATE_HOME/batchtop/reports/ (the path goes to stderr).
+        #[arg(long)]
+        save: bool,
+    },
+    /// Print a completion script: `batchtop completions bash >
+    /// ~/.local/share/bash-completion/completions/batchtop`, `zsh > ~/.zfunc/_batchtop`,
+    /// `fish > ~/.config/fish/completions/batchtop.fish`, `powershell >> $PROFILE`.
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff): `batchtop man > ~/.local/share/man/man1/batchtop.1`.
+    Man {
+        /// Write batchtop.1 and one page per command (batchtop-snapshot.1, ...) into DIR instead.
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -114,6 +176,12 @@ pub enum EventlogCommand {
         #[arg(long)]
         json: bool,
     },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    Markdown,
+    Json,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

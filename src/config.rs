@@ -1,7 +1,9 @@
 //! config.toml: every option batchtop reads, validated with file, line and column.
 
 pub mod contexts;
+pub mod extras;
 mod position;
+pub mod skins;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -19,7 +21,8 @@ use crate::keymap::{KeyList, Keymap};
 #[serde(deny_unknown_fields, default)]
 pub struct Config {
     pub read_only: bool,
-    pub theme: ThemeName,
+    /// A skin name, or a `[theme]` table (skin, colors, per_context).
+    pub theme: skins::ThemeConfig,
     pub aws: AwsSection,
     /// Several (profile, Region) pairs to watch at once.
     pub contexts: Vec<contexts::ContextEntry>,
@@ -35,15 +38,12 @@ pub struct Config {
     pub start_pane: Option<String>,
     /// Root-cause rules of one's own, tried before the built-in ones.
     pub triage: crate::triage::TriageSection,
-}
-
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum ThemeName {
-    #[default]
-    Dark,
-    Light,
-    Mono,
+    /// Other words for `:` commands: `prod-fail = "jobs state:FAILED ctx:prod"`.
+    pub aliases: BTreeMap<String, Spanned<String>>,
+    /// Keys that run a `:` command.
+    pub hotkeys: Vec<extras::HotkeyEntry>,
+    /// Commands of one's own on the selected row.
+    pub plugins: Vec<extras::PluginEntry>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -278,12 +278,35 @@ pub struct Settings {
     /// The root-cause rules (built in, then `[[triage.rules]]`), compiled once, and the
     /// inbox's thresholds.
     pub triage: Arc<(crate::triage::Rules, crate::triage::inbox::Limits)>,
+    /// `[aliases]`, `[[hotkeys]]` and `[[plugins]]`, checked.
+    pub extras: extras::Extras,
+    /// The skins named in the config that are files (`skins/NAME.toml`), read and checked.
+    pub skins: BTreeMap<String, skins::Skin>,
 }
 
 impl Settings {
     pub fn defaults() -> Settings {
         let triage = Arc::new((crate::triage::Rules::builtin(), crate::triage::inbox::Limits::default()));
-        Settings { config: Config::default(), keymap: Keymap::defaults(), stream_regex: None, source: None, triage }
+        let (config, keymap, extras) = (Config::default(), Keymap::defaults(), Default::default());
+        Settings { config, keymap, stream_regex: None, source: None, triage, extras, skins: BTreeMap::new() }
+    }
+
+    /// Read-only mode: the mutating actions are not bound and the dangerous plugins are gone.
+    pub fn read_only(mut self) -> Settings {
+        self.keymap = self.keymap.read_only();
+        self.extras.plugins.retain(|p| !p.dangerous);
+        self
+    }
+
+    /// Check the words of aliases and hotkeys against the `:` commands (`is_command`, from
+    /// the pane registry above this layer), located like every other config error.
+    pub fn check_commands(self, is_command: &dyn Fn(&str) -> bool) -> Result<Settings, ConfigError> {
+        match self.extras.check_commands(is_command) {
+            Ok(()) => Ok(self),
+            Err((key, (line, column), message)) => {
+                Err(ConfigError { path: self.extras.origin.clone(), line, column, key, message })
+            }
+        }
     }
 
     /// The stream a job belongs to: its tag first, then the name regex.
@@ -338,7 +361,11 @@ pub fn parse(text: &str, path: &str) -> Result<Settings, ConfigError> {
     };
     let config: Config = toml::from_str(text).map_err(|e| {
         let span = e.span().unwrap_or(0..0);
-        let message = e.message().trim().to_string();
+        let mut message = e.message().trim().to_string();
+        if message.contains("untagged enum ThemeConfig") {
+            message =
+                "theme is a skin name (theme = \"dark\") or a [theme] table of skin, colors and per_context".into();
+        }
         let key = unknown_field(&message).map(|f| qualify(text, span.start, f));
         located(span, key, message)
     })?;
@@ -381,7 +408,57 @@ pub fn parse(text: &str, path: &str) -> Result<Settings, ConfigError> {
         let at = text.find("[logs]").unwrap_or(0);
         return Err(located(at..at, Some("logs".into()), "ring_lines and the rates must be at least 1".into()));
     }
-    let cost = &config.cost;
+    check_cost(&config.cost, text, &located)?;
+    let line_col = |at: usize| line_col(text, at);
+    let extras = extras::check((&config.aliases, &config.hotkeys, &config.plugins), &keymap, &line_col)
+        .map(|e| extras::Extras { origin: path.to_string(), ..e })
+        .map_err(|(span, key, message)| located(span, Some(key), message))?;
+    let skins = load_skins(&config, text, path)?;
+    let triage = Arc::new((rules, limits));
+    Ok(Settings { config, keymap, stream_regex, source: None, triage, extras, skins })
+}
+
+/// The skins the config names that are not built in, from `skins/` next to the config file.
+fn load_skins(config: &Config, text: &str, path: &str) -> Result<BTreeMap<String, skins::Skin>, ConfigError> {
+    // At the quoted value, else at the `theme` key.
+    let at = |key: &str, value: &str, message: String| {
+        let offset = text.find(&format!("\"{value}\"")).or_else(|| text.find("theme")).unwrap_or(0);
+        let (line, column) = position::line_col(text, offset);
+        ConfigError { path: path.to_string(), line, column, key: key.to_string(), message }
+    };
+    let colors = config.theme.colors();
+    if !skins::COLOR_SETTINGS.contains(&colors) {
+        let message = format!("`{colors}`: use one of {}", skins::COLOR_SETTINGS.join(", "));
+        return Err(at("theme.colors", colors, message));
+    }
+    let dir = Path::new(path).parent().unwrap_or(Path::new("")).join("skins");
+    let mut out = BTreeMap::new();
+    for (name, key) in skins::named(&config.theme, &config.contexts) {
+        if skins::BUILTIN.contains(&name.as_str()) || out.contains_key(&name) {
+            continue;
+        }
+        if name.is_empty() || name.contains(['/', '\\', '.']) {
+            return Err(at(
+                &key,
+                &name,
+                format!("`{name}` is not a skin name (dark, light, mono, or a file in skins/)"),
+            ));
+        }
+        let skin = skins::load(&dir, &name).map_err(|(file, (line, column, k, message))| match line {
+            0 => at(&key, &name, message),
+            _ => ConfigError { path: file, line, column, key: k, message },
+        })?;
+        out.insert(name, skin);
+    }
+    Ok(out)
+}
+
+/// `[cost]`: at most two tag keys, none empty, 1 to 365 days, prices of at least 0.
+fn check_cost(
+    cost: &CostSection,
+    text: &str,
+    located: &dyn Fn(std::ops::Range<usize>, Option<String>, String) -> ConfigError,
+) -> Result<(), ConfigError> {
     let bad = |key: &str, message: &str| {
         let at = text.find(key).unwrap_or(0);
         Err(located(at..at, Some(format!("cost.{key}")), message.into()))
@@ -405,8 +482,7 @@ pub fn parse(text: &str, path: &str) -> Result<Settings, ConfigError> {
             return bad(key, "a price must be a number of at least 0");
         }
     }
-    let triage = Arc::new((rules, limits));
-    Ok(Settings { config, keymap, stream_regex, source: None, triage })
+    Ok(())
 }
 
 #[cfg(test)]

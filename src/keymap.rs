@@ -52,6 +52,7 @@ actions! {
     Acknowledge => "acknowledge", "acknowledge the inbox item, with a note";
     Mute => "mute", "mute the inbox item's resource for a while";
     Changes => "changes", "what changed since the job's last successful run";
+    Report => "report", "incident notes as markdown, saved and copied";
     NextTab => "next_tab", "next tab (event log view)";
     PrevTab => "prev_tab", "previous tab (event log view)";
 }
@@ -261,6 +262,11 @@ impl Keymap {
     pub fn action(&self, ev: &KeyEvent) -> Option<Action> {
         let key = Key::from_event(ev)?;
         // SHIFT is not part of a Key: a shifted letter arrives as its capital.
+        self.by_key.get(&key).copied()
+    }
+
+    /// The action `key` is bound to, if any.
+    pub fn bound(&self, key: Key) -> Option<Action> {
         self.by_key.get(&key).copied()
     }
 

@@ -10,15 +10,15 @@ use batchtop::{app, config, duration, logging, session, snapshot, terminal};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    if let Some(code) = batchtop::docs::run(&cli) {
+        return code;
+    }
     if let Err(e) = terminal::install_hooks() {
         eprintln!("batchtop: cannot install error hooks: {e}");
     }
-    let settings = match config::load(cli.config.as_deref()) {
-        // Read-only: mutating actions are not even bound.
-        Ok(mut s) if cli.read_only || s.config.read_only => {
-            s.keymap = s.keymap.read_only();
-            Arc::new(s)
-        }
+    let settings = match batchtop::state::pane::load_config(cli.config.as_deref()) {
+        // Read-only: mutating actions are not even bound, dangerous plugins are gone.
+        Ok(s) if cli.read_only || s.config.read_only => Arc::new(s.read_only()),
         Ok(s) => Arc::new(s),
         Err(e) => {
             eprintln!("batchtop: config error: {e}");
@@ -26,7 +26,8 @@ fn main() -> ExitCode {
             return ExitCode::from(if matches!(cli.command, Some(Command::Check { .. })) { 3 } else { 2 });
         }
     };
-    let (_log_guard, _log_path) = logging::init();
+    // -v: the log's lines on stderr too, for commands that print (never under the TUI).
+    let (_log_guard, _log_path) = logging::init(cli.verbose && !cli.is_tui());
     let runtime = match tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build() {
         Ok(r) => r,
         Err(e) => {
@@ -37,16 +38,15 @@ fn main() -> ExitCode {
     match &cli.command {
         None => runtime.block_on(tui(&cli, settings)),
         Some(Command::Snapshot { since, format, no_cost }) => {
-            let since = match duration::parse(since) {
-                Ok(d) => d,
-                Err(e) => {
-                    eprintln!("batchtop: --since: {e}");
-                    return ExitCode::from(2);
-                }
-            };
             runtime.block_on(snapshot_cmd(&cli, settings, since, *format, !*no_cost))
         }
         Some(Command::Audit { json }) => audit_cmd(*json),
+        Some(Command::Report { since, format, save }) => {
+            let args = batchtop::report_cli::Args { since: since.clone(), format: *format, save: *save };
+            runtime.block_on(batchtop::report_cli::run(&cli, settings, &args))
+        }
+        // Printed by docs::run above, before the config is read.
+        Some(Command::Completions { .. } | Command::Man { .. }) => ExitCode::SUCCESS,
         Some(Command::Check { since, format }) => runtime.block_on(check_cmd(&cli, settings, since, *format)),
         Some(Command::Logs { target, follow, filter, since }) => {
             let since = match since.as_deref().map(duration::parse).transpose() {
@@ -60,7 +60,7 @@ fn main() -> ExitCode {
                 let session = match session::connect(&cli, &settings).await {
                     Ok(s) => s,
                     Err(e) => {
-                        eprintln!("batchtop: {e}");
+                        e.print();
                         return ExitCode::from(2);
                     }
                 };
@@ -95,7 +95,7 @@ async fn eventlog_source(
     use batchtop::state::eventlog::EventLogSource;
     if path.starts_with("s3://") {
         let s = session::connect(cli, settings).await.map_err(|e| {
-            eprintln!("batchtop: {e}");
+            e.print();
             ExitCode::from(2)
         })?;
         return Ok((EventLogSource::S3(path.to_string()), s));
@@ -120,7 +120,9 @@ async fn eventlog_view(cli: &Cli, settings: Arc<config::Settings>, path: &str) -
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("batchtop: {e:?}");
+            // One line; the chain's detail is in the log.
+            tracing::error!(error = ?e, "the TUI stopped");
+            eprintln!("batchtop: {e:#}");
             ExitCode::FAILURE
         }
     }
@@ -211,7 +213,7 @@ async fn check_cmd(cli: &Cli, settings: Arc<config::Settings>, since: &str, form
     match session::connect(cli, &settings).await {
         Ok(s) => ExitCode::from(batchtop::check::run(s, settings, since, format).await),
         Err(e) => {
-            eprintln!("batchtop: {e}");
+            e.print();
             ExitCode::from(3)
         }
     }
@@ -228,7 +230,7 @@ async fn tui(cli: &Cli, settings: Arc<config::Settings>) -> ExitCode {
     let session = match session::connect(cli, &settings).await {
         Ok(s) => s,
         Err(e) => {
-            eprintln!("batchtop: {e}");
+            e.print();
             return ExitCode::from(2);
         }
     };
@@ -244,7 +246,9 @@ async fn tui(cli: &Cli, settings: Arc<config::Settings>) -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("batchtop: {e:?}");
+            // One line; the chain's detail is in the log.
+            tracing::error!(error = ?e, "the TUI stopped");
+            eprintln!("batchtop: {e:#}");
             ExitCode::FAILURE
         }
     }
@@ -253,14 +257,21 @@ async fn tui(cli: &Cli, settings: Arc<config::Settings>) -> ExitCode {
 async fn snapshot_cmd(
     cli: &Cli,
     settings: Arc<config::Settings>,
-    since: std::time::Duration,
+    since: &str,
     format: Format,
     with_cost: bool,
 ) -> ExitCode {
+    let since = match duration::parse(since) {
+        Ok(d) => d,
+        Err(e) => {
+            eprintln!("batchtop: --since: {e}");
+            return ExitCode::from(2);
+        }
+    };
     let session = match session::connect(cli, &settings).await {
         Ok(s) => s,
         Err(e) => {
-            eprintln!("batchtop: {e}");
+            e.print();
             return ExitCode::from(2);
         }
     };
@@ -274,6 +285,11 @@ async fn snapshot_cmd(
     let generated_at = (session.clock)();
     let parts: Vec<snapshot::Part> =
         session.contexts.into_iter().zip(snaps).map(|(c, snap)| snapshot::Part { ctx: c.ctx, snap }).collect();
+    // No credentials anywhere: one line per context and the way to the demo, no empty document.
+    if let Some(lines) = snapshot::no_credentials(&parts) {
+        lines.iter().for_each(|l| eprintln!("batchtop: {l}"));
+        return ExitCode::from(2);
+    }
     let text = match (format, parts.len()) {
         (Format::Json, 1) => serde_json::to_string_pretty(&snapshot::to_json(&parts[0].snap)),
         (Format::Json, _) => serde_json::to_string_pretty(&snapshot::to_json_many(generated_at, &parts)),

@@ -48,6 +48,17 @@ pub enum SessionError {
     Contexts(String),
 }
 
+impl SessionError {
+    /// Print it for a person: one line, and for a context that could not be set up (no
+    /// Region, no profile), where to look without an AWS account.
+    pub fn print(&self) {
+        eprintln!("batchtop: {self}");
+        if matches!(self, SessionError::Setup(..)) {
+            eprintln!("batchtop: {}", crate::snapshot::DEMO_HINT);
+        }
+    }
+}
+
 fn audit_log() -> Result<Arc<AuditLog>, SessionError> {
     let path = audit_path();
     let log = AuditLog::open(&path).map_err(|e| SessionError::Audit(path.display().to_string(), e))?;
@@ -104,6 +115,8 @@ fn context(first: &Ctx, read_only: bool, demo: bool) -> Context {
         standalone: false,
         state_dir: crate::paths::state_dir(),
         session_id: crate::actions::client_token(),
+        // Set from the config and the terminal's environment when the TUI starts (app::run).
+        colors: Default::default(),
     }
 }
 

@@ -31,6 +31,23 @@ pub fn enter() -> io::Result<(Tui, Guard)> {
     Ok((terminal, guard))
 }
 
+/// Step aside for a program that needs the terminal (a foreground plugin): as `restore`.
+pub fn suspend() -> io::Result<()> {
+    restore()
+}
+
+/// Take the terminal back after `suspend`, and draw everything again on the next frame.
+/// (Not `Terminal::clear`: it asks the terminal where the cursor is, and that answer may
+/// never come back through the new input stream. An empty frame over a cleared screen
+/// leaves ratatui's last frame blank, so the next one is drawn whole.)
+pub fn resume(terminal: &mut Tui) -> io::Result<()> {
+    use ratatui::crossterm::terminal::{Clear, ClearType};
+    enable_raw_mode()?;
+    execute!(io::stdout(), EnterAlternateScreen, Hide, Clear(ClearType::All))?;
+    terminal.draw(|_| {})?;
+    Ok(())
+}
+
 pub fn restore() -> io::Result<()> {
     let raw = disable_raw_mode();
     execute!(io::stdout(), LeaveAlternateScreen, Show)?;

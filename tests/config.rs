@@ -105,6 +105,47 @@ fn example_documents_every_key() {
 }
 
 #[test]
+fn example_documents_skins_aliases_hotkeys_and_plugins() {
+    let text =
+        std::fs::read_to_string(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("config.example.toml")).expect("read");
+    for key in [
+        "skin",
+        "colors",
+        "per_context",
+        "[aliases]",
+        "[[hotkeys]]",
+        "[[plugins]]",
+        "key",
+        "scopes",
+        "description",
+        "command",
+        "args",
+        "confirm",
+        "background",
+        "dangerous",
+    ] {
+        assert!(text.contains(key), "config.example.toml does not mention {key}");
+    }
+    for scope in batchtop::config::extras::SCOPES {
+        assert!(text.contains(scope), "config.example.toml does not list plugin scope {scope}");
+    }
+    for var in [
+        "BATCHTOP_JOB",
+        "BATCHTOP_RUN_ID",
+        "BATCHTOP_APPLICATION_ID",
+        "BATCHTOP_ACCOUNT",
+        "BATCHTOP_REGION",
+        "BATCHTOP_PROFILE",
+        "BATCHTOP_STREAM",
+        "BATCHTOP_CONTEXT",
+        "BATCHTOP_WORKFLOW",
+        "BATCHTOP_CRAWLER",
+    ] {
+        assert!(text.contains(var), "config.example.toml does not document {var}");
+    }
+}
+
+#[test]
 fn unknown_key_is_located() {
     let e = error_of("unknown_key.toml");
     assert!(e.path.ends_with("unknown_key.toml"), "{e}");

@@ -143,7 +143,7 @@ async fn smallest_terminal_and_read_only_badge() {
 async fn mono_theme_has_no_colour() {
     let (mut s, _) = loaded_state(120, 40).await;
     let mut settings = (*s.settings).clone();
-    settings.config.theme = batchtop::config::ThemeName::Mono;
+    settings.config.theme = "mono".into();
     s.settings = std::sync::Arc::new(settings);
     let term = render(&s);
     let buf = term.backend().buffer();

@@ -269,6 +269,7 @@ pub fn on_overlay_key(state: &mut AppState, key: KeyEvent) -> Vec<Effect> {
         Some(Overlay::Bookmark(b)) => on_bookmark_key(state, key, b),
         Some(Overlay::CostRefresh) => super::quality::on_refresh_key(state, key),
         Some(Overlay::Note(n)) => super::inbox::on_note_key(state, key, n),
+        Some(Overlay::Plugin(run)) => super::plugins::on_confirm_key(state, key, run),
         None => Vec::new(),
     }
 }

@@ -77,6 +77,10 @@ impl Effects {
             Effect::LoadEventLog { ctx, source, after_ms, follow } => {
                 self.load_event_log(ctx, source, after_ms, follow);
             }
+            Effect::WriteReport { report, audit, path } => self.write_report(*report, audit, path),
+            Effect::RunPlugin(run) if run.background => self.answer(super::spawn::background(run)),
+            // A foreground plugin needs the terminal: the loop runs it (run.rs).
+            Effect::RunPlugin(_) => {}
             Effect::Clipboard(text) => {
                 if let Err(e) = crate::terminal::copy_to_clipboard(&text) {
                     tracing::warn!(error = %e, "OSC 52 clipboard write failed");
@@ -158,6 +162,24 @@ impl Effects {
             let b = super::fetch::load(&good.0, objects, opts, good.1).await;
             let result = a.and_then(|a| b.map(|b| (Box::new(a), Box::new(b))));
             Msg::ChangesLogsLoaded { failed_id, result }
+        });
+    }
+
+    /// The incident notes: this session's actions from the audit log, then markdown, 0600.
+    fn write_report(&self, mut report: crate::report::Report, audit: std::path::PathBuf, path: std::path::PathBuf) {
+        self.answer(async move {
+            let result = tokio::task::spawn_blocking(move || {
+                let since = chrono::DateTime::parse_from_rfc3339(&report.actions_since).map(|t| t.to_utc());
+                // No audit log yet: nothing was run.
+                let records = crate::actions::read_all(&audit).unwrap_or_default().into_iter().flatten();
+                report.actions = crate::report::actions(records, since.unwrap_or_default());
+                let text = crate::report::to_markdown(&report);
+                crate::store::write_private(&path, &text).map(|()| (path, text)).map_err(|e| e.to_string())
+            })
+            .await
+            .map_err(|e| e.to_string())
+            .and_then(|r| r);
+            Msg::ReportWritten(result)
         });
     }
 

@@ -92,6 +92,13 @@ pub enum Msg {
     MarksSaved(Result<std::path::PathBuf, String>),
     /// A file was written (or not), for the flash line.
     Written(Result<std::path::PathBuf, String>),
+    /// The incident notes were written: where, and the markdown (or why not).
+    ReportWritten(Result<(std::path::PathBuf, String), String>),
+    /// A plugin ended (or could not start).
+    PluginDone {
+        name: String,
+        result: Result<PluginExit, String>,
+    },
     /// GetJobBookmark answered.
     BookmarkLoaded {
         ctx: usize,
@@ -175,4 +182,23 @@ pub enum Effect {
     },
     /// Put text on the user's clipboard (OSC 52: works over SSH).
     Clipboard(String),
+    /// Write the incident notes to `path` (mode 0600), with the actions of the audit log at
+    /// `audit` since `report.actions_since`.
+    WriteReport {
+        report: Box<crate::report::Report>,
+        audit: std::path::PathBuf,
+        path: std::path::PathBuf,
+    },
+    /// Run a plugin: in the background (output captured), or in the foreground with the
+    /// terminal handed over (the loop suspends the TUI and restores it after).
+    RunPlugin(crate::state::plugins::PluginRun),
+}
+
+/// How a plugin ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PluginExit {
+    /// None: ended by a signal.
+    pub code: Option<i32>,
+    /// The last line it printed (stderr first), from the background only.
+    pub last_line: Option<String>,
 }

@@ -82,7 +82,8 @@ pub async fn run_with(
     settings: Arc<Settings>,
     event_log: Option<crate::state::eventlog::EventLogSource>,
 ) -> color_eyre::Result<()> {
-    let Session { contexts, clock, context } = session;
+    let Session { contexts, clock, mut context } = session;
+    context.colors = color_depth(&settings);
     let (tx, mut rx) = mpsc::channel::<Msg>(256);
     let ctxs = contexts.iter().map(|c| c.ctx.clone()).collect();
     let mut fx = Effects::new(
@@ -145,13 +146,47 @@ pub async fn run_with(
             }
             effects.extend(update(&mut state, m));
         }
-        for effect in effects {
-            dirty |= fx.apply(effect);
-        }
+        dirty |= carry_out(effects, &mut fx, (terminal, &mut events), &mut state, &mut pending).await;
         if state.quit {
             return Ok(());
         }
     }
+}
+
+/// The colours of this terminal: `[theme] colors`, unless NO_COLOR says none; `auto` asks
+/// COLORTERM and TERM.
+fn color_depth(settings: &Settings) -> crate::config::skins::ColorDepth {
+    let var = |name: &str| std::env::var(name).ok();
+    let (no_color, colorterm, term) = (var("NO_COLOR"), var("COLORTERM"), var("TERM"));
+    crate::config::skins::ColorDepth::resolve(
+        settings.config.theme.colors(),
+        no_color.as_deref(),
+        colorterm.as_deref(),
+        term.as_deref(),
+    )
+}
+
+/// Carry out `effects`; `true` when the screen needs drawing. A foreground plugin is run
+/// here, with the terminal handed over; what `update` makes of its end waits in `pending`.
+async fn carry_out(
+    effects: Vec<Effect>,
+    fx: &mut Effects,
+    (terminal, events): (&mut Tui, &mut EventStream),
+    state: &mut AppState,
+    pending: &mut Vec<Effect>,
+) -> bool {
+    let mut dirty = false;
+    for effect in effects {
+        match effect {
+            Effect::RunPlugin(run) if !run.background => {
+                let done = super::spawn::foreground(terminal, events, run).await;
+                pending.extend(update(state, done));
+                dirty = true;
+            }
+            other => dirty |= fx.apply(other),
+        }
+    }
+    dirty
 }
 
 /// SIGTERM and SIGHUP (the SSH session went away) end the loop cleanly, so the terminal is restored.

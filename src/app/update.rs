@@ -93,6 +93,8 @@ pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
         Msg::EventLogLoaded { source, result } => super::eventlog::loaded(state, source, result),
         Msg::ActionDone { command, result } => super::actions::done(state, command, result),
         Msg::BookmarkLoaded { ctx, job, result } => super::actions::bookmark_loaded(state, ctx, job, result),
+        Msg::PluginDone { name, result } => super::plugins::done(state, name, result),
+        Msg::ReportWritten(result) => super::report::written(state, result),
         Msg::Identity { ctx, result } => super::contexts::identity(state, ctx, result),
         Msg::ContextStats(per) => super::contexts::stats(state, per),
     }
@@ -182,7 +184,8 @@ fn on_normal_key(state: &mut AppState, key: KeyEvent) -> Vec<Effect> {
         return fx;
     }
     let Some(action) = state.settings.keymap.action(&key) else {
-        return Vec::new();
+        // Keys of the config's hotkeys and plugins are never an action's (checked at load).
+        return super::plugins::on_key(state, &key).unwrap_or_default();
     };
     if let Some(fx) = super::eventlog::on_action(state, action) {
         return fx;
@@ -242,6 +245,7 @@ fn on_normal_key(state: &mut AppState, key: KeyEvent) -> Vec<Effect> {
         Action::Acknowledge => return super::inbox::ask(state, crate::state::overlay::NoteKind::Ack),
         Action::Mute => return super::inbox::ask(state, crate::state::overlay::NoteKind::Mute),
         Action::Changes => return super::changes::open(state),
+        Action::Report => return super::report::take(state),
         Action::Logs => return super::logs::open(state),
         Action::NextTab | Action::PrevTab => return Vec::new(),
         Action::Up => step(state, -1),
@@ -304,8 +308,9 @@ fn on_command_key(state: &mut AppState, key: KeyEvent, mut input: String) -> Vec
             return run_command(state, input.trim());
         }
         KeyCode::Tab => {
-            if let Some((name, _)) = commands().find(|(n, _)| n.starts_with(input.trim())) {
-                input = (*name).to_string();
+            let aliases = state.settings.extras.aliases.keys().map(String::as_str);
+            if let Some(name) = commands().map(|(n, _)| n).chain(aliases).find(|n| n.starts_with(input.trim())) {
+                input = name.to_string();
             }
             state.mode = Mode::Command { input };
         }
@@ -319,7 +324,18 @@ fn on_command_key(state: &mut AppState, key: KeyEvent, mut input: String) -> Vec
     vec![Effect::Redraw]
 }
 
-fn run_command(state: &mut AppState, cmd: &str) -> Vec<Effect> {
+/// Run a `:` command (typed, or a hotkey's). An alias of the config stands for its command,
+/// followed by what was typed after it.
+pub fn run_command(state: &mut AppState, cmd: &str) -> Vec<Effect> {
+    let (word, rest) = cmd.split_once(' ').unwrap_or((cmd, ""));
+    if let Some(target) = state.settings.extras.aliases.get(word) {
+        let expanded = format!("{target} {rest}");
+        return run_one(state, expanded.trim());
+    }
+    run_one(state, cmd)
+}
+
+fn run_one(state: &mut AppState, cmd: &str) -> Vec<Effect> {
     if let Some(arg) = cmd.strip_prefix("ctx ").or_else(|| cmd.strip_prefix("context ")) {
         return super::contexts::command(state, arg);
     }
@@ -327,7 +343,7 @@ fn run_command(state: &mut AppState, cmd: &str) -> Vec<Effect> {
     if let Some((pane, filter)) = cmd.split_once(' ')
         && !matches!(pane, "" | "q" | "quit" | "help")
     {
-        let fx = run_command(state, pane);
+        let fx = run_one(state, pane);
         if state.flash.is_none() && super::nav::current_filter(state).is_some() {
             set_filter(state, filter.trim());
         }
@@ -347,7 +363,8 @@ fn run_command(state: &mut AppState, cmd: &str) -> Vec<Effect> {
             Vec::new()
         }
         other => {
-            let known: Vec<&str> = commands().map(|(n, _)| n).collect();
+            let aliases = state.settings.extras.aliases.keys().map(String::as_str);
+            let known: Vec<&str> = commands().map(|(n, _)| n).chain(aliases).collect();
             state.flash = Some(format!("unknown command `{other}` (try :{})", known.join(", :")));
             Vec::new()
         }

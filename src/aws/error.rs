@@ -85,9 +85,11 @@ impl ErrorContext {
         self.profile.as_deref().unwrap_or("default")
     }
 
-    /// Build the message for `kind` from the service's own `detail`.
+    /// Build the message for `kind` from the service's own `detail`: one line, what
+    /// happened and what to do. The SDK's whole error chain goes to the log, never here.
     pub fn explain(&self, kind: ErrorKind, operation: &str, detail: &str) -> AwsError {
-        let detail = detail.trim();
+        let detail = one_line(detail);
+        let detail = detail.as_str();
         let message = match kind {
             ErrorKind::Throttled => format!("{operation} throttled by AWS ({detail}); backing off"),
             ErrorKind::AccessDenied => format!(
@@ -99,8 +101,9 @@ impl ErrorContext {
                 self.profile_name(),
                 self.profile_flag()
             ),
+            // What the chain tried is in the log; on screen, what to do.
             ErrorKind::CredentialsMissing => format!(
-                "no AWS credentials found for profile {}: set AWS_PROFILE or --profile, run aws configure{} or aws sso login{} ({detail})",
+                "no AWS credentials found for profile {}: set AWS_PROFILE or --profile, run aws configure{} or aws sso login{}",
                 self.profile_name(),
                 self.profile_flag(),
                 self.profile_flag()
@@ -119,6 +122,39 @@ impl ErrorContext {
         };
         AwsError { kind, operation: operation.to_string(), message }
     }
+}
+
+/// The longest detail shown on one line.
+const DETAIL_CHARS: usize = 160;
+
+/// An SDK error's text cut to one readable line: its first line, without the Rust `Debug`
+/// dump the SDK appends (`(DispatchFailure(DispatchFailure { ... }))`), without the
+/// `dispatch failure: other:` plumbing, at most [`DETAIL_CHARS`] characters.
+pub fn one_line(detail: &str) -> String {
+    let first = detail.trim().lines().next().unwrap_or("").trim();
+    let mut text = match debug_tail(first) {
+        Some(at) => first[..at].trim_end(),
+        None => first,
+    };
+    for plumbing in ["dispatch failure: ", "other: ", "io error: "] {
+        text = text.strip_prefix(plumbing).unwrap_or(text);
+    }
+    let text = text.trim_end_matches("Attempted:").trim_end_matches([' ', ':', '.']).trim();
+    if text.chars().count() <= DETAIL_CHARS {
+        return text.to_string();
+    }
+    let cut: String = text.chars().take(DETAIL_CHARS - 1).collect();
+    format!("{}…", cut.trim_end())
+}
+
+/// Where ` (SomeType(` or ` (SomeType {` starts: the Debug dump of an error.
+fn debug_tail(text: &str) -> Option<usize> {
+    text.match_indices(" (").map(|(i, _)| i).find(|&i| {
+        let rest = &text[i + 2..];
+        let name: String = rest.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_').collect();
+        name.starts_with(|c: char| c.is_ascii_uppercase())
+            && (rest[name.len()..].starts_with('(') || rest[name.len()..].starts_with(" {"))
+    })
 }
 
 /// Classify by the service's error code (the `__type` / `Code` of the answer).
@@ -185,6 +221,18 @@ mod tests {
             "{}",
             e.message
         );
+    }
+
+    #[test]
+    fn sdk_chains_become_one_line() {
+        let chain = "dispatch failure: other: the credential provider was not enabled: no credentials found in chain. Attempted:\n  Environment: not set (DispatchFailure(DispatchFailure { source: ConnectorError { kind: Other(None) } }))";
+        assert_eq!(one_line(chain), "the credential provider was not enabled: no credentials found in chain");
+        let dump = "io error: connection refused (os error 111) (DispatchFailure(DispatchFailure { source: X }))";
+        assert_eq!(one_line(dump), "connection refused (os error 111)");
+        assert_eq!(one_line(&"x".repeat(500)).chars().count(), DETAIL_CHARS);
+        let e = ctx().explain(ErrorKind::CredentialsMissing, "sts:GetCallerIdentity", chain);
+        assert!(!e.message.contains('\n') && !e.message.contains("DispatchFailure"), "{}", e.message);
+        assert!(e.message.contains("aws sso login --profile prod"), "{}", e.message);
     }
 
     #[test]

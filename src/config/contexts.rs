@@ -21,6 +21,8 @@ pub struct ContextEntry {
     pub region: Option<String>,
     pub color: Option<String>,
     pub read_only: bool,
+    /// Its skin (built in, or skins/NAME.toml): prod in red.
+    pub skin: Option<String>,
 }
 
 /// What a context is, before it is connected.
@@ -35,6 +37,8 @@ pub struct CtxSpec {
     pub color: u8,
     /// Never build a write client for this context.
     pub read_only: bool,
+    /// Its own skin, from `[[contexts]] skin`.
+    pub skin: Option<String>,
 }
 
 /// A comma-separated flag value as its items (blank items dropped).
@@ -81,7 +85,7 @@ fn cross(profiles: &[Option<String>], regions: &[Option<String>]) -> Vec<CtxSpec
                 _ => profile.to_string(),
             };
             let color = (out.len() % COLORS.len()) as u8;
-            out.push(CtxSpec { name, profile: p.clone(), region: r.clone(), color, read_only: false });
+            out.push(CtxSpec { name, profile: p.clone(), region: r.clone(), color, ..Default::default() });
         }
     }
     out
@@ -104,7 +108,8 @@ fn from_entries(entries: &[ContextEntry]) -> Result<Vec<CtxSpec>, String> {
                 (None, p, Some(r)) => format!("{}@{r}", p.as_deref().unwrap_or("default")),
                 (None, p, None) => p.clone().unwrap_or_else(|| "default".into()),
             };
-            Ok(CtxSpec { name, profile: e.profile.clone(), region: e.region.clone(), color, read_only: e.read_only })
+            let (profile, region, skin) = (e.profile.clone(), e.region.clone(), e.skin.clone());
+            Ok(CtxSpec { name, profile, region, color, read_only: e.read_only, skin })
         })
         .collect()
 }
@@ -145,6 +150,7 @@ mod tests {
                 region: Some("eu-west-1".into()),
                 color: Some("Red".into()),
                 read_only: true,
+                skin: None,
             },
             ContextEntry { profile: Some("staging".into()), region: Some("us-east-1".into()), ..Default::default() },
         ];

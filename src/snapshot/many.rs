@@ -29,6 +29,28 @@ fn ctx_json(p: &Part) -> Value {
     })
 }
 
+/// When no context could be read for want of credentials: what to tell the user, one line
+/// per context (what happened, what to do), then where to look without an AWS account.
+pub fn no_credentials(parts: &[Part]) -> Option<Vec<String>> {
+    let refused = |p: &Part| p.snap.errors.iter().any(|(source, e)| source == "sts" && e.kind.is_credentials());
+    if parts.is_empty() || !parts.iter().all(refused) {
+        return None;
+    }
+    let many = parts.len() > 1;
+    let mut lines: Vec<String> = parts
+        .iter()
+        .filter_map(|p| {
+            let (_, e) = p.snap.errors.iter().find(|(source, _)| source == "sts")?;
+            Some(if many { format!("{} ({}): {}", p.ctx.name, p.ctx.place(), e.message) } else { e.message.clone() })
+        })
+        .collect();
+    lines.push(DEMO_HINT.to_string());
+    Some(lines)
+}
+
+/// The last line when AWS cannot be reached at all.
+pub const DEMO_HINT: &str = "or try `batchtop --demo` (a simulated account); -v shows the details";
+
 /// `{"generated_at", "contexts": [<one context's document, with "context">], "errors": [...]}`.
 pub fn to_json_many(generated_at: DateTime<Utc>, parts: &[Part]) -> Value {
     let mut errors = Vec::new();

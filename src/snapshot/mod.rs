@@ -60,43 +60,73 @@ pub struct Options {
     pub gate: crate::poll::Gate,
 }
 
-/// Poll every source once; Cost Explorer only `with_cost` (through the cache).
+/// What the sources answered (nothing, when the credentials were refused).
+#[derive(Default)]
+struct Reads {
+    glue: GlueData,
+    workflows: Vec<(Workflow, Vec<WorkflowRun>)>,
+    crawlers: Vec<Crawler>,
+    emr: EmrData,
+    dq: crate::model::DqData,
+    cost: Option<CostReport>,
+}
+
+/// Poll every source once; Cost Explorer only `with_cost` (through the cache). When STS says
+/// the credentials are missing, expired or refused, nothing else is asked: every call would
+/// fail the same way, once per source.
 pub async fn take(account: &Account, settings: Arc<Settings>, clock: &Clock, opts: &Options) -> Snapshot {
-    let (since, with_cost) = (opts.since, opts.with_cost);
     let now = clock();
     let mut errors = Vec::new();
-    let who = noted(&mut errors, "sts", account.identity.caller_identity().await).map(|id| id.account);
-    let max = settings.config.poll.max_concurrency;
-    let cost_cfg = settings.config.cost.clone();
-    let prices = Prices::from_config(&cost_cfg);
-    let cutoff = now - chrono::Duration::from_std(since).unwrap_or(chrono::Duration::hours(24));
-    let glue = glue_runs(account, (settings.clone(), &opts.gate), max, now, since, cutoff, &mut errors).await;
-    let workflows = workflow_runs(account, cutoff, &mut errors).await;
-    let crawlers = noted(&mut errors, "crawlers", account.crawlers.crawlers().await).unwrap_or_default();
-    let emr = emr_runs(account, (max, &opts.gate), now, since, &mut errors).await;
-    let dq = noted(&mut errors, "data-quality", account.dq.dq_overview(Some(cutoff)).await).unwrap_or_default();
-    let (data_quality, dq_runs) = (dq.results, dq.runs);
-    let cost = if with_cost { cost_report(account, &cost_cfg, who.as_deref(), now, &mut errors).await } else { None };
+    let identity = account.identity.caller_identity().await;
+    let blind = identity.as_ref().is_err_and(|e| e.kind.is_credentials());
+    let who = noted(&mut errors, "sts", identity).map(|id| id.account);
+    let reads = if blind {
+        Reads::default()
+    } else {
+        read_all(account, &settings, opts, (now, who.as_deref()), &mut errors).await
+    };
     let mut snap = Snapshot {
         generated_at: now,
-        data_quality,
-        dq_runs,
+        data_quality: reads.dq.results,
+        dq_runs: reads.dq.runs,
         inbox: Vec::new(),
-        cost,
-        prices,
+        cost: reads.cost,
+        prices: Prices::from_config(&settings.config.cost),
         region: account.region.clone(),
         profile: account.profile.clone(),
         account: who,
-        since,
-        glue,
-        workflows,
-        crawlers,
-        emr,
+        since: opts.since,
+        glue: reads.glue,
+        workflows: reads.workflows,
+        crawlers: reads.crawlers,
+        emr: reads.emr,
         errors,
         settings,
     };
     snap.inbox = inbox::build(account, &snap).await;
     snap
+}
+
+/// Every source once, each failure noted under its source.
+async fn read_all(
+    account: &Account,
+    settings: &Arc<Settings>,
+    opts: &Options,
+    (now, who): (DateTime<Utc>, Option<&str>),
+    errors: &mut Vec<(String, AwsError)>,
+) -> Reads {
+    let (since, max) = (opts.since, settings.config.poll.max_concurrency);
+    let cutoff = now - chrono::Duration::from_std(since).unwrap_or(chrono::Duration::hours(24));
+    let glue = glue_runs(account, (settings.clone(), &opts.gate), max, now, since, cutoff, errors).await;
+    let workflows = workflow_runs(account, cutoff, errors).await;
+    let crawlers = noted(errors, "crawlers", account.crawlers.crawlers().await).unwrap_or_default();
+    let emr = emr_runs(account, (max, &opts.gate), now, since, errors).await;
+    let dq = noted(errors, "data-quality", account.dq.dq_overview(Some(cutoff)).await).unwrap_or_default();
+    let cost = match opts.with_cost {
+        true => cost_report(account, &settings.config.cost, who, now, errors).await,
+        false => None,
+    };
+    Reads { glue, workflows, crawlers, emr, dq, cost }
 }
 
 /// The value of `r`, or None with its error noted under `source`.
@@ -366,5 +396,5 @@ pub fn to_json(s: &Snapshot) -> Value {
 }
 
 pub use inbox::item_json;
-pub use many::{Part, many_ok, to_json_many, to_table_many};
+pub use many::{DEMO_HINT, Part, many_ok, no_credentials, to_json_many, to_table_many};
 pub use table::to_table;

@@ -18,6 +18,8 @@ pub struct Ctx {
     pub region: String,
     pub color: u8,
     pub read_only: bool,
+    /// Its skin (`[[contexts]] skin`), when it has one.
+    pub skin: Option<String>,
     /// From STS GetCallerIdentity, once it answered.
     pub account: Option<String>,
     pub arn: Option<String>,
@@ -71,6 +73,7 @@ impl Ctx {
             region,
             color: spec.color,
             read_only: spec.read_only,
+            skin: spec.skin.clone(),
             ..Default::default()
         }
     }

@@ -22,10 +22,13 @@ pub mod job_columns;
 pub mod jobs;
 pub mod joins;
 pub mod logs;
+pub mod message;
 pub mod overlay;
 pub mod pane;
+pub mod plugins;
 pub mod quality;
 pub mod run_columns;
+pub mod skin;
 pub mod stage_columns;
 pub mod wf_columns;
 
@@ -116,6 +119,9 @@ pub struct Context {
     /// Unique to this session: the prefix of EMR Serverless client tokens, so `update`
     /// makes them without a clock or a random source.
     pub session_id: String,
+    /// The colours the terminal shows (`[theme] colors`, NO_COLOR, COLORTERM, TERM), decided
+    /// once at start.
+    pub colors: crate::config::skins::ColorDepth,
 }
 
 #[derive(Debug, Clone)]
@@ -123,6 +129,8 @@ pub struct AppState {
     pub settings: Arc<Settings>,
     pub context: Context,
     pub now: DateTime<Utc>,
+    /// When this session started (the actions of the incident notes are this session's).
+    pub started_at: DateTime<Utc>,
     /// API counters summed over every context.
     pub stats: StatsSnapshot,
     /// Every context watched (at least one), with its identity and the health of its sources.
@@ -187,6 +195,7 @@ impl AppState {
             settings,
             context,
             now,
+            started_at: now,
             stats: StatsSnapshot::default(),
             contexts: vec![first],
             narrow: None,
@@ -274,16 +283,11 @@ impl AppState {
         self.contexts.get(ctx).unwrap_or(&self.contexts[0])
     }
 
-    /// Whether the error line is shown (it takes one row from the body).
-    pub fn shows_error_line(&self) -> bool {
-        self.source_status().error.is_some()
-    }
-
     /// Table rows that fit in the body of the current view: the layout's arithmetic,
     /// shared with `ui` so scrolling and drawing agree.
     pub fn table_rows(&self) -> usize {
-        // top bar + status bar, plus the error line when shown.
-        let chrome = 2 + u16::from(self.shows_error_line());
+        // top bar + status bar (or the flash message's rows), plus the error line's rows.
+        let chrome = 1 + self.bottom_rows() + self.error_rows();
         // block borders (2) + header row (1).
         let mut body = self.height.saturating_sub(chrome).saturating_sub(3);
         if matches!(self.stack.last(), Some(View::Runs(_))) {

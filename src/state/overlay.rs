@@ -68,4 +68,6 @@ pub enum Overlay {
     Bookmark(BookmarkView),
     /// Refresh the cost report from Cost Explorer ($0.01 per request)?
     CostRefresh,
+    /// Run this plugin (`confirm = true`)?
+    Plugin(crate::state::plugins::PluginRun),
 }

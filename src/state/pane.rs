@@ -136,6 +136,23 @@ pub fn commands() -> impl Iterator<Item = (&'static str, &'static str)> {
     PANES.iter().map(|p| (p.name, p.about)).chain(OTHER_COMMANDS.iter().copied())
 }
 
+/// Whether `word` starts a built-in `:` command: a pane (name or alias), or `help`, `quit`,
+/// `ctx NAME` and their short forms. Aliases and hotkeys of the config are checked with it.
+pub fn is_command(word: &str) -> bool {
+    Pane::by_name(word).is_some() || commands().any(|(n, _)| n == word) || matches!(word, "q" | "q!" | "?" | "context")
+}
+
+/// The config file named by the flag or the environment (see `config::load`), with its
+/// aliases and hotkeys checked against the `:` commands.
+pub fn load_config(flag: Option<&std::path::Path>) -> Result<crate::config::Settings, crate::config::ConfigError> {
+    crate::config::load(flag)?.check_commands(&is_command)
+}
+
+/// As [`load_config`], from text (`path` labels errors).
+pub fn parse_config(text: &str, path: &str) -> Result<crate::config::Settings, crate::config::ConfigError> {
+    crate::config::parse(text, path)?.check_commands(&is_command)
+}
+
 impl Pane {
     /// Its registry entry.
     pub fn spec(self) -> &'static PaneSpec {

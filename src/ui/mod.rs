@@ -19,13 +19,13 @@ pub fn render(frame: &mut Frame<'_>, state: &AppState) {
         too_small(frame, area);
         return;
     }
-    let theme = Theme::of(state.settings.config.theme);
-    let error_rows = u16::from(state.shows_error_line());
+    let theme = Theme::for_state(state);
+    let error_rows = state.error_rows();
     let [top, body, error, bottom] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Min(1),
         Constraint::Length(error_rows),
-        Constraint::Length(1),
+        Constraint::Length(state.bottom_rows()),
     ])
     .areas(area);
     widgets::bars::top(frame, top, state, &theme);

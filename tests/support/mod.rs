@@ -28,6 +28,7 @@ pub fn context() -> Context {
         standalone: false,
         state_dir: std::env::temp_dir().join(format!("batchtop-state-{}", std::process::id())),
         session_id: "0123456789abcdef0123456789abcdef".into(),
+        colors: Default::default(),
     }
 }
 

@@ -39,19 +39,20 @@ fn age(state: &AppState) -> String {
     }
 }
 
+/// The error line, wrapped: the prefix and the message's first row, then its other rows.
 pub fn error(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: &Theme) {
-    let status = state.source_status();
-    let Some(e) = &status.error else { return };
-    let what = if status.partial_failures > 1 {
-        format!(" ({} calls failed)", status.partial_failures)
-    } else {
-        String::new()
-    };
-    let line = Line::from(vec![
-        Span::styled(format!(" ✖ {}{what} · showing data from {} · ", state.root.name(), age(state)), theme.warn),
-        Span::styled(e.message.clone(), theme.error),
-    ]);
-    frame.render_widget(Paragraph::new(line), area);
+    let Some(e) = state.error_line() else { return };
+    let indent = " ".repeat(crate::state::message::INDENT);
+    let lines: Vec<Line> = e
+        .rows
+        .iter()
+        .enumerate()
+        .map(|(i, row)| match i {
+            0 => Line::from(vec![Span::styled(e.prefix.clone(), theme.warn), Span::styled(row.clone(), theme.error)]),
+            _ => Line::from(vec![Span::raw(indent.clone()), Span::styled(row.clone(), theme.error)]),
+        })
+        .collect();
+    frame.render_widget(Paragraph::new(lines), area);
 }
 
 pub fn bottom(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: &Theme) {
@@ -62,9 +63,14 @@ pub fn bottom(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: &Theme
         Mode::Command { input } => {
             Line::from(vec![Span::styled(":", theme.title), Span::raw(input.as_str()), Span::raw("▏")])
         }
-        _ => match &state.flash {
-            Some(f) => Line::from(Span::styled(format!(" {f}"), theme.warn)),
-            None => status(state, theme, area.width),
+        _ => match state.flash_lines() {
+            rows if rows.is_empty() => status(state, theme, area.width),
+            rows => {
+                let lines: Vec<Line> =
+                    rows.into_iter().map(|r| Line::from(Span::styled(format!(" {r}"), theme.warn))).collect();
+                frame.render_widget(Paragraph::new(lines), area);
+                return;
+            }
         },
     };
     frame.render_widget(Paragraph::new(line), area);
@@ -151,8 +157,13 @@ pub fn empty_note(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: &T
         (None, None) => format!("loading {what}…"),
         (None, Some(_)) => format!("no {what} in this account and region"),
     };
+    // Wrapped, not cut: the message says what to do at its end.
+    let width = area.width.saturating_sub(4);
+    let rows = crate::state::message::wrap(&text, usize::from(width), usize::from(width), 4);
+    let height = (rows.len() as u16).min(area.height.saturating_sub(area.height / 2));
     let y = area.y + area.height / 2;
-    let rect = Rect { x: area.x + 2, y, width: area.width.saturating_sub(4), height: 1 };
+    let rect = Rect { x: area.x + 2, y, width, height };
     let style = if status.error.is_some() { theme.error } else { Style::default() };
-    frame.render_widget(Paragraph::new(text).style(style).alignment(Alignment::Center), rect);
+    let lines: Vec<Line> = rows.into_iter().map(Line::from).collect();
+    frame.render_widget(Paragraph::new(lines).style(style).alignment(Alignment::Center), rect);
 }

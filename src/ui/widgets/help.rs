@@ -27,6 +27,7 @@ pub fn lines(state: &AppState, theme: &Theme) -> Vec<Line<'static>> {
         Span::styled(format!("  {:<14}", ":pane filter"), theme.title),
         Span::raw("switch and filter at once, e.g. :dq orders  :jobs state:FAILED"),
     ]));
+    out.extend(extras(state, theme));
     out.push(Line::from(""));
     out.push(Line::from(Span::styled("Filter (/)", theme.header)));
     for (t, what) in [
@@ -51,6 +52,42 @@ pub fn lines(state: &AppState, theme: &Theme) -> Vec<Line<'static>> {
         ("g  G", "top; bottom and follow"),
     ] {
         out.push(Line::from(vec![Span::styled(format!("  {t:<14}"), theme.title), Span::raw(what)]));
+    }
+    out
+}
+
+/// The config's aliases, hotkeys and plugins (none by default: then nothing).
+fn extras(state: &AppState, theme: &Theme) -> Vec<Line<'static>> {
+    let x = &state.settings.extras;
+    let row = |k: String, what: String, note: String| {
+        Line::from(vec![
+            Span::styled(format!("  {k:<14}"), theme.title),
+            Span::raw(what),
+            Span::styled(note, theme.dim),
+        ])
+    };
+    let mut out = Vec::new();
+    for (name, target) in &x.aliases {
+        out.push(row(format!(":{name}"), format!(":{target}"), "  (alias)".into()));
+    }
+    if !x.hotkeys.is_empty() {
+        out.push(Line::from(""));
+        out.push(Line::from(Span::styled("Hotkeys", theme.header)));
+        for h in &x.hotkeys {
+            out.push(row(h.key.to_string(), h.description.clone(), format!("  (:{})", h.command)));
+        }
+    }
+    if !x.plugins.is_empty() {
+        out.push(Line::from(""));
+        out.push(Line::from(Span::styled("Plugins (on the selected row)", theme.header)));
+        for p in &x.plugins {
+            let mut notes = Vec::new();
+            notes.push(if p.scopes.is_empty() { "all".to_string() } else { p.scopes.join(",") });
+            notes.extend(p.background.then(|| "background".to_string()));
+            notes.extend(p.confirm.then(|| "asks first".to_string()));
+            notes.extend(p.dangerous.then(|| "dangerous".to_string()));
+            out.push(row(p.key.to_string(), p.label().to_string(), format!("  ({})", notes.join(", "))));
+        }
     }
     out
 }

@@ -17,6 +17,7 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: &Theme
         Some(Overlay::Bookmark(b)) => bookmark(frame, area, state, b, theme),
         Some(Overlay::CostRefresh) => cost_refresh(frame, area, state, theme),
         Some(Overlay::Note(n)) => note(frame, area, n, theme),
+        Some(Overlay::Plugin(run)) => plugin(frame, area, run, theme),
         None => {}
     }
 }
@@ -51,6 +52,29 @@ fn note(frame: &mut Frame<'_>, area: Rect, n: &crate::state::overlay::Note, them
         Line::from(Span::styled(hint, theme.warn)),
     ];
     boxed(frame, area, title, lines, theme);
+}
+
+fn plugin(frame: &mut Frame<'_>, area: Rect, run: &crate::state::plugins::PluginRun, theme: &Theme) {
+    let how = if run.background { "in the background" } else { "in this terminal (batchtop steps aside)" };
+    let mut command = run.program.clone();
+    for a in &run.args {
+        command.push(' ');
+        command.push_str(a);
+    }
+    let lines = vec![
+        field("plugin", run.name.clone(), theme),
+        field("on", run.target.clone(), theme),
+        field("runs", command, theme),
+        field("how", how.into(), theme),
+        Line::from(""),
+        Line::from(vec![
+            Span::styled("y", theme.header),
+            Span::raw(" run    "),
+            Span::styled("any other key", theme.header),
+            Span::raw(" cancel"),
+        ]),
+    ];
+    boxed(frame, area, " run plugin? ", lines, theme);
 }
 
 fn field<'a>(label: &str, value: String, theme: &Theme) -> Line<'a> {
