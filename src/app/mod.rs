@@ -12,4 +12,5 @@ pub mod msg;
 mod nav;
 mod quality;
 pub mod run;
+pub mod streams;
 pub mod update;

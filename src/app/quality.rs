@@ -98,6 +98,9 @@ pub fn cost_loaded(state: &mut AppState, at: DateTime<Utc>, result: Result<Box<C
                 status.error = None;
             }
             state.cost.set(*report);
+            // Yesterday's cost per stream comes from this report.
+            state.refresh_streams();
+            state.rebuild();
         }
         Err(e) => {
             // A failed request may still have been billed; do not retry it for a TTL.
