@@ -149,3 +149,19 @@ async fn help_on_streams_starts_with_the_rules() {
         assert!(text.contains(status) && text.contains(&words), "{status}: {words}\n{text}");
     }
 }
+
+#[tokio::test]
+async fn streams_without_a_report_read_the_cost_cache_only() {
+    let (s, _) = streams_state(120, 40).await;
+    let report = s.cost.report.clone().expect("the demo's report");
+    let mut s = AppState::new(s.settings.clone(), support::context(), s.now);
+    update(&mut s, Msg::Resize { width: 120, height: 40 });
+    update(&mut s, ch(':'));
+    typed(&mut s, "streams");
+    let fx = update(&mut s, key(KeyCode::Enter));
+    use batchtop::app::msg::Effect;
+    assert!(fx.iter().any(|e| matches!(e, Effect::PeekCost { .. })), "{fx:?}");
+    assert!(!fx.iter().any(|e| matches!(e, Effect::LoadCost { .. })), "never a Cost Explorer request: {fx:?}");
+    update(&mut s, Msg::CostPeeked(Some(Box::new(report))));
+    assert!(s.cost.report.is_some() && s.cost.requests == 0);
+}

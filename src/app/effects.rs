@@ -70,6 +70,7 @@ impl Effects {
             Effect::SaveMarks { path, contents } => self.save_marks(path, contents),
             Effect::LoadErrorLog { ctx, run } => self.load_error_log(ctx, *run),
             Effect::LoadCost { ctx, force, account } => self.load_cost(ctx, force, account),
+            Effect::PeekCost { account } => self.peek_cost(account),
             Effect::LoadEmrAttempts { ctx, app_id, run_id } => self.load_emr_attempts(ctx, app_id, run_id),
             Effect::LoadEventLog { ctx, source, after_ms, follow } => {
                 self.load_event_log(ctx, source, after_ms, follow);
@@ -169,6 +170,12 @@ impl Effects {
             let result = crate::cost::load(reader.as_ref(), &cache, &key, &query, now, force).await;
             Msg::CostLoaded { at: now, result: result.map(Box::new) }
         });
+    }
+
+    fn peek_cost(&self, key: String) {
+        let cache = self.cost_cache.clone();
+        let query = crate::cost::CostQuery::last_days((self.clock)().date_naive(), &self.settings.config.cost);
+        self.answer(async move { Msg::CostPeeked(cache.load_any(&key, &query).map(Box::new)) });
     }
 
     fn load_emr_attempts(&self, ctx: usize, app_id: String, run_id: String) {

@@ -48,6 +48,24 @@ pub fn opened(state: &mut AppState) -> Vec<Effect> {
     if wants_load(state) { load(state, false) } else { vec![Effect::Redraw] }
 }
 
+/// `:streams` opened without a cost report: the cached one, if any (no request).
+pub fn peek(state: &AppState) -> Vec<Effect> {
+    if state.cost.report.is_some() || state.cost.loading || state.context.standalone {
+        return Vec::new();
+    }
+    vec![Effect::PeekCost { account: account_key(state) }]
+}
+
+/// The cached report arrived: kept unless a load brought one meanwhile.
+pub fn cost_peeked(state: &mut AppState, report: Option<Box<CostReport>>) -> Vec<Effect> {
+    if let Some(r) = report.filter(|_| state.cost.report.is_none()) {
+        state.cost.set(*r);
+        state.refresh_streams();
+        state.rebuild();
+    }
+    vec![Effect::Redraw]
+}
+
 /// Once a second while the cost pane is shown.
 pub fn tick(state: &mut AppState) -> Vec<Effect> {
     if state.root == Pane::Cost && state.stack.is_empty() && wants_load(state) {

@@ -37,6 +37,7 @@ pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
             fx
         }
         Msg::CostLoaded { at, result } => super::quality::cost_loaded(state, at, result),
+        Msg::CostPeeked(report) => super::quality::cost_peeked(state, report),
         Msg::Tail { id, event } => super::logs::on_tail(state, id, event),
         Msg::Written(result) => {
             state.flash = Some(match result {
@@ -355,6 +356,9 @@ fn entered(state: &mut AppState, pane: Pane) -> Vec<Effect> {
         state.emr_app = None;
     }
     let mut fx = switch(state, pane);
+    if pane == Pane::Streams {
+        fx.extend(super::quality::peek(state));
+    }
     if pane == Pane::Cost {
         fx.extend(super::quality::opened(state));
     } else {

@@ -234,3 +234,51 @@ pub fn discovery_root(landing_template: &str) -> Option<S3Prefix> {
     }
     parse_landing(before).ok()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("date")
+    }
+
+    #[test]
+    fn layouts_make_paths_expressions_and_labels() {
+        let dt = Layout::parse("dt={yyyy-MM-dd}").expect("dt");
+        assert_eq!(dt.path(day("2026-03-09")), "dt=2026-03-09/");
+        let keys = vec!["dt".to_string()];
+        assert_eq!(
+            dt.expression(&keys, &[day("2026-03-09"), day("2026-03-08")]).as_deref(),
+            Some("(dt = '2026-03-09') OR (dt = '2026-03-08')")
+        );
+        assert_eq!(dt.label(&keys, &["2026-03-09".into()]), ("dt=2026-03-09".into(), Some(day("2026-03-09"))));
+        let ymd = Layout::parse("year={yyyy}/month={MM}/day={dd}").expect("ymd");
+        assert_eq!(ymd.path(day("2026-03-09")), "year=2026/month=03/day=09/");
+        let keys: Vec<String> = ["year", "month", "day"].map(String::from).to_vec();
+        assert_eq!(
+            ymd.expression(&keys, &[day("2026-03-09")]).as_deref(),
+            Some("(year = '2026' AND month = '03' AND day = '09')")
+        );
+        let (label, date) = ymd.label(&keys, &["2026".into(), "03".into(), "09".into()]);
+        assert_eq!((label.as_str(), date), ("year=2026/month=03/day=09", Some(day("2026-03-09"))));
+        // A table partitioned by other keys gets no expression (never a listing of all its partitions).
+        assert_eq!(dt.expression(&["ingest_date".to_string()], &[day("2026-03-09")]), None);
+        let bare = Layout::parse("{yyyy}/{MM}/{dd}").expect("bare");
+        assert_eq!(bare.path(day("2026-03-09")), "2026/03/09/");
+        assert_eq!(bare.expression(&keys, &[day("2026-03-09")]), None);
+    }
+
+    #[test]
+    fn landing_uris_and_the_discovery_root() {
+        assert_eq!(parse_landing("s3://lz/raw/orders").map(|p| p.uri()), Ok("s3://lz/raw/orders/".to_string()));
+        assert!(parse_landing("s3:///x").is_err() && parse_landing("lz/raw").is_err());
+        assert_eq!(discovery_root("s3://lz/raw/{stream}/").map(|p| p.uri()), Some("s3://lz/raw/".to_string()));
+        assert_eq!(
+            discovery_root("s3://lz/{stream}/").map(|p| (p.bucket, p.prefix)),
+            Some(("lz".into(), String::new()))
+        );
+        assert_eq!(discovery_root("s3://lz/raw-{stream}/"), None);
+        assert_eq!(discovery_root("s3://lz-{stream}/raw/"), None);
+    }
+}
