@@ -26,6 +26,15 @@ async fn landing(acct: &str) -> Arc<dyn batchtop::aws::LandingRead> {
     ))
 }
 
+static GATE: std::sync::LazyLock<batchtop::poll::Gate> = std::sync::LazyLock::new(batchtop::poll::Gate::default);
+
+fn through<'a>(
+    landing: &'a dyn batchtop::aws::LandingRead,
+    catalog: &'a dyn batchtop::aws::CatalogRead,
+) -> batchtop::poll::streams::Reads<'a> {
+    batchtop::poll::streams::Reads { landing, catalog, gate: &GATE }
+}
+
 fn epoch(t: DateTime<Utc>) -> i64 {
     t.timestamp()
 }
@@ -77,7 +86,8 @@ async fn landing_lists_only_todays_and_yesterdays_partitions() {
     let reader = landing(&acct).await;
     let names = BTreeSet::from(["orders".to_string()]);
     let batch =
-        batchtop::poll::streams::read(reader.as_ref(), &batchtop::aws::NoCatalog, &sec, names.clone(), now).await;
+        batchtop::poll::streams::read(through(reader.as_ref(), &batchtop::aws::NoCatalog), &sec, names.clone(), now)
+            .await;
     assert!(batch.errors.is_empty(), "{:?}", batch.errors);
     let (today, yesterday) = (now.date_naive(), now.date_naive() - Duration::days(1));
     let mut calls = listings(&acct);
@@ -96,7 +106,8 @@ async fn landing_lists_only_todays_and_yesterdays_partitions() {
     emu::reset_calls(&acct);
     let sec = section(&format!("[streams]\nlanding = \"s3://{bucket}/{{stream}}/\"\n"));
     let batch =
-        batchtop::poll::streams::read(reader.as_ref(), &batchtop::aws::NoCatalog, &sec, BTreeSet::new(), now).await;
+        batchtop::poll::streams::read(through(reader.as_ref(), &batchtop::aws::NoCatalog), &sec, BTreeSet::new(), now)
+            .await;
     let batchtop::poll::SourceData::Landing(reads) = batch.data else { panic!("landing data") };
     assert_eq!(reads.discovered, ["orders"]);
     let calls = listings(&acct);
@@ -144,7 +155,8 @@ async fn catalog_partitions_come_from_an_expression() {
     let sec = section("[streams]\ncatalog = [\"curated.{stream}_*\"]\ntimezone = \"UTC\"\n");
     let names = BTreeSet::from(["orders".to_string()]);
     let batch =
-        batchtop::poll::streams::read(&batchtop::aws::NoLanding, account.catalog.as_ref(), &sec, names, now).await;
+        batchtop::poll::streams::read(through(&batchtop::aws::NoLanding, account.catalog.as_ref()), &sec, names, now)
+            .await;
     assert!(batch.errors.is_empty(), "{:?}", batch.errors);
     let batchtop::poll::SourceData::Landing(reads) = batch.data else { panic!("landing data") };
     assert_eq!(reads.tables.len(), 1, "payments_publish is not an orders table: {:?}", reads.tables);
@@ -160,7 +172,8 @@ async fn catalog_partitions_come_from_an_expression() {
     );
     let names = BTreeSet::from(["orders".to_string()]);
     let batch =
-        batchtop::poll::streams::read(&batchtop::aws::NoLanding, account.catalog.as_ref(), &sec, names, now).await;
+        batchtop::poll::streams::read(through(&batchtop::aws::NoLanding, account.catalog.as_ref()), &sec, names, now)
+            .await;
     let batchtop::poll::SourceData::Landing(reads) = batch.data else { panic!("landing data") };
     let want = format!("year={}/month={}/day={}", today.format("%Y"), today.format("%m"), today.format("%d"));
     assert_eq!(reads.tables[0].newest_partition.as_deref(), Some(want.as_str()));

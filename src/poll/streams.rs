@@ -34,11 +34,20 @@ pub struct LandingSource {
     pub every: Every,
     /// Cycles so far (the first waits a little for the Glue poller's names).
     pub cycles: u64,
+    /// The cap on calls in flight shared with every context's pollers.
+    pub gate: super::Gate,
 }
 
 impl LandingSource {
     pub fn new(account: &crate::aws::Account, section: StreamsSection, names: Names, every: Every) -> Self {
-        Self { landing: account.landing.clone(), catalog: account.catalog.clone(), section, names, every, cycles: 0 }
+        let (landing, catalog) = (account.landing.clone(), account.catalog.clone());
+        Self { landing, catalog, section, names, every, cycles: 0, gate: super::Gate::default() }
+    }
+
+    /// Pass every listing and GetPartitions through `gate` (the cap over every context).
+    pub fn gated(mut self, gate: super::Gate) -> Self {
+        self.gate = gate;
+        self
     }
 }
 
@@ -56,7 +65,8 @@ impl Source for LandingSource {
             let _ = tokio::time::timeout(Duration::from_secs(20), self.names.changed()).await;
         }
         let known: BTreeSet<String> = self.names.borrow().iter().cloned().collect();
-        Ok(read(self.landing.as_ref(), self.catalog.as_ref(), &self.section, known, now).await)
+        let reads = Reads { landing: self.landing.as_ref(), catalog: self.catalog.as_ref(), gate: &self.gate };
+        Ok(read(reads, &self.section, known, now).await)
     }
 
     fn every(&self) -> Every {
@@ -64,14 +74,17 @@ impl Source for LandingSource {
     }
 }
 
+/// What a cycle reads through, and the cap on calls in flight over every context.
+#[derive(Clone, Copy)]
+pub struct Reads<'a> {
+    pub landing: &'a dyn LandingRead,
+    pub catalog: &'a dyn CatalogRead,
+    pub gate: &'a super::Gate,
+}
+
 /// One cycle: discover, then each stream's two landing partitions and its tables' partitions.
-pub async fn read(
-    landing: &dyn LandingRead,
-    catalog: &dyn CatalogRead,
-    section: &StreamsSection,
-    mut names: BTreeSet<String>,
-    now: DateTime<Utc>,
-) -> Batch {
+pub async fn read(r: Reads<'_>, section: &StreamsSection, mut names: BTreeSet<String>, now: DateTime<Utc>) -> Batch {
+    let Reads { landing, catalog, gate } = r;
     let mut errors = Vec::new();
     let mut reads = StreamReads::default();
     names.extend(section.named().cloned());
@@ -84,8 +97,11 @@ pub async fn read(
     names.extend(reads.discovered.iter().cloned());
     let specs: Vec<Spec> = names.iter().map(|n| section.spec(n)).collect();
     let max = section.max_concurrency.max(1);
-    let landings: Vec<Option<Landing>> =
-        stream::iter(specs.clone()).map(|s| async move { land(landing, &s, now).await }).buffered(max).collect().await;
+    let landings: Vec<Option<Landing>> = stream::iter(specs.clone())
+        .map(|s| async move { land(landing, gate, &s, now).await })
+        .buffered(max)
+        .collect()
+        .await;
     for l in landings.into_iter().flatten() {
         if let Some(e) = &l.error {
             errors.push(AwsError {
@@ -96,8 +112,11 @@ pub async fn read(
         }
         reads.landings.push(l);
     }
-    let tables: Vec<(Vec<TableState>, Vec<AwsError>)> =
-        stream::iter(specs).map(|s| async move { tables(catalog, &s, now, max).await }).buffered(max).collect().await;
+    let tables: Vec<(Vec<TableState>, Vec<AwsError>)> = stream::iter(specs)
+        .map(|s| async move { tables(catalog, gate, &s, now, max).await })
+        .buffered(max)
+        .collect()
+        .await;
     for (t, e) in tables {
         reads.tables.extend(t);
         errors.extend(e);
@@ -106,12 +125,13 @@ pub async fn read(
 }
 
 /// Today's and yesterday's partitions of one stream (None: no landing configured).
-async fn land(landing: &dyn LandingRead, spec: &Spec, now: DateTime<Utc>) -> Option<Landing> {
+async fn land(landing: &dyn LandingRead, gate: &super::Gate, spec: &Spec, now: DateTime<Utc>) -> Option<Landing> {
     let root = spec.landing.as_ref()?;
     let (today, yesterday) = spec.days(now);
     let mut out = Landing { stream: spec.name.clone(), uri: root.uri(), ..Default::default() };
     for (day, slot) in [(today, &mut out.today), (yesterday, &mut out.yesterday)] {
         let (bucket, prefix) = spec.partition_prefix(day)?;
+        let _permit = gate.pass().await;
         match landing.partition(&bucket, &prefix).await {
             Ok(stats) => *slot = stats,
             Err(e) => {
@@ -131,6 +151,7 @@ pub fn table_regex(glob: &str) -> String {
 /// The stream's curated tables with their newest partition of today or yesterday.
 async fn tables(
     catalog: &dyn CatalogRead,
+    gate: &super::Gate,
     spec: &Spec,
     now: DateTime<Utc>,
     max: usize,
@@ -148,7 +169,7 @@ async fn tables(
         };
         let found: Vec<_> = found.into_iter().filter(|t| re.as_ref().is_none_or(|r| r.is_match(&t.name))).collect();
         let states: Vec<(TableState, Option<AwsError>)> = stream::iter(found)
-            .map(|t| async move { newest(catalog, spec, &t, [today, yesterday]).await })
+            .map(|t| async move { newest(catalog, gate, spec, &t, [today, yesterday]).await })
             .buffered(max)
             .collect()
             .await;
@@ -162,6 +183,7 @@ async fn tables(
 
 async fn newest(
     catalog: &dyn CatalogRead,
+    gate: &super::Gate,
     spec: &Spec,
     t: &crate::model::CatalogTable,
     days: [NaiveDate; 2],
@@ -176,6 +198,7 @@ async fn newest(
         state.error = Some(format!("partition keys {:?} do not match the layout", t.partition_keys));
         return (state, None);
     };
+    let _permit = gate.pass().await;
     match catalog.partitions(&t.database, &t.name, &expression).await {
         Ok(parts) => {
             let best = parts

@@ -101,7 +101,7 @@ pub async fn take(account: &Account, settings: Arc<Settings>, clock: &Clock, opt
     };
     snap.inbox = inbox::build(account, &snap).await;
     let mut errors = Vec::new();
-    let reads = streams::read(account, &snap, &mut errors).await;
+    let reads = streams::read(account, &snap, &opts.gate, &mut errors).await;
     snap.errors.extend(errors);
     snap.streams = streams::rows(&snap, &reads);
     snap

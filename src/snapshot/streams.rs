@@ -19,19 +19,19 @@ pub struct Reads {
 }
 
 /// Read the landing zones, the catalog and the triggers once.
-pub async fn read(account: &Account, s: &Snapshot, errors: &mut Vec<(String, AwsError)>) -> Reads {
+pub async fn read(
+    account: &Account,
+    s: &Snapshot,
+    gate: &crate::poll::Gate,
+    errors: &mut Vec<(String, AwsError)>,
+) -> Reads {
     let section = &s.settings.config.streams;
     let mut out = Reads::default();
     if section.configured() {
         let names: BTreeSet<String> = s.glue.jobs.iter().filter_map(|j| j.stream.clone()).collect();
-        let batch = crate::poll::streams::read(
-            account.landing.as_ref(),
-            account.catalog.as_ref(),
-            section,
-            names,
-            s.generated_at,
-        )
-        .await;
+        let through =
+            crate::poll::streams::Reads { landing: account.landing.as_ref(), catalog: account.catalog.as_ref(), gate };
+        let batch = crate::poll::streams::read(through, section, names, s.generated_at).await;
         errors.extend(batch.errors.into_iter().map(|e| ("landing".to_string(), e)));
         if let crate::poll::SourceData::Landing(r) = batch.data {
             out.reads = r;

@@ -138,7 +138,9 @@ pub async fn streams_state(width: u16, height: u16) -> (AppState, DemoAccount) {
     update(&mut state, Msg::Resize { width, height });
     load_demo(&mut state, &demo, 0).await;
     let names = state.data.jobs.iter().filter_map(|j| j.stream.clone()).collect();
-    let batch = batchtop::poll::streams::read(&demo, &demo, &settings.config.streams, names, demo.now()).await;
+    let gate = batchtop::poll::Gate::default();
+    let through = batchtop::poll::streams::Reads { landing: &demo, catalog: &demo, gate: &gate };
+    let batch = batchtop::poll::streams::read(through, &settings.config.streams, names, demo.now()).await;
     update(
         &mut state,
         Msg::Loaded(Loaded {
