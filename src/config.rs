@@ -15,6 +15,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use crate::keymap::{KeyList, Keymap};
+pub use crate::streams::StreamsSection;
 
 /// The whole file. Unknown keys are errors, not silently ignored.
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -100,22 +101,6 @@ impl Default for PollSection {
             emr_active: HumanDuration(Duration::from_secs(5)),
             emr_history: HumanDuration(Duration::from_secs(24 * 3600)),
         }
-    }
-}
-
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields, default)]
-pub struct StreamsSection {
-    /// Tag whose value names a job's data stream.
-    pub tag_key: String,
-    /// Fallback when the tag is absent: a regex on the job name; its `stream` group
-    /// (or first group, or whole match) is the stream.
-    pub name_regex: Option<Spanned<String>>,
-}
-
-impl Default for StreamsSection {
-    fn default() -> Self {
-        Self { tag_key: "stream".into(), name_regex: None }
     }
 }
 
@@ -314,10 +299,28 @@ impl Settings {
         if let Some(v) = tags.get(&self.config.streams.tag_key) {
             return Some(v.clone());
         }
+        self.stream_by_name(job_name)
+    }
+
+    /// The stream a name maps to by the name regex alone (workflows, crawlers, tables).
+    pub fn stream_by_name(&self, job_name: &str) -> Option<String> {
         let re = self.stream_regex.as_ref()?;
         let caps = re.captures(job_name)?;
         caps.name("stream").or_else(|| caps.get(1)).or_else(|| caps.get(0)).map(|m| m.as_str().to_string())
     }
+}
+
+/// What is wrong with `[streams]`: where in `text`, the dotted key and the message.
+fn streams_error(text: &str, streams: &StreamsSection) -> Result<(), (usize, String, String)> {
+    let m = match streams.check() {
+        Ok(()) => return Ok(()),
+        Err(m) => m,
+    };
+    let key = m.split(':').next().unwrap_or("streams").to_string();
+    let leaf = key.rsplit('.').next().unwrap_or("streams");
+    let at = text.find(&format!("{leaf} =")).or_else(|| text.find("[streams")).unwrap_or(0);
+    let message = m.split_once(": ").map(|(_, r)| r.to_string()).unwrap_or(m.clone());
+    Err((at, key, message))
 }
 
 /// Which file to read: `--config`, then `$BATCHTOP_CONFIG`, then the XDG default.
@@ -399,6 +402,7 @@ pub fn parse(text: &str, path: &str) -> Result<Settings, ConfigError> {
         let at = text.find("[triage]").unwrap_or(0);
         located(at..at, Some("triage".into()), m)
     })?;
+    streams_error(text, &config.streams).map_err(|(at, key, m)| located(at..at, Some(key), m))?;
     if config.poll.max_concurrency == 0 || config.poll.max_concurrency_total == 0 {
         let at = text.find("max_concurrency").unwrap_or(0);
         return Err(located(at..at, Some("poll.max_concurrency".into()), "must be at least 1".into()));

@@ -24,6 +24,7 @@ pub mod session;
 pub mod snapshot;
 pub mod state;
 pub mod store;
+pub mod streams;
 pub mod terminal;
 pub mod triage;
 pub mod ui;

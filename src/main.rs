@@ -26,6 +26,8 @@ fn main() -> ExitCode {
             return ExitCode::from(if matches!(cli.command, Some(Command::Check { .. })) { 3 } else { 2 });
         }
     };
+    let settings =
+        if cli.demo { Arc::new(batchtop::session::with_demo_streams((*settings).clone())) } else { settings };
     // -v: the log's lines on stderr too, for commands that print (never under the TUI).
     let (_log_guard, _log_path) = logging::init(cli.verbose && !cli.is_tui());
     let runtime = match tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build() {

@@ -185,3 +185,16 @@ pub async fn connect(cli: &Cli, settings: &Settings) -> Result<Session, SessionE
     let context = context(&contexts[0].ctx, read_only, false);
     Ok(Session { contexts, clock: Arc::new(Utc::now), context })
 }
+
+/// `settings` with the demo account's `[streams]` when they set no landing or catalog of
+/// their own (`--demo`).
+pub fn with_demo_streams(mut settings: Settings) -> Settings {
+    if settings.config.streams.configured() {
+        return settings;
+    }
+    if let Ok(demo) = crate::config::parse(crate::aws::demo::STREAMS_CONFIG, "demo") {
+        settings.config.streams = demo.config.streams;
+        settings.stream_regex = settings.stream_regex.or(demo.stream_regex);
+    }
+    settings
+}

@@ -210,3 +210,32 @@ fn contexts_in_the_config_are_checked_when_it_loads() {
     let unknown = "[[contexts]]\nnmae = \"typo\"\n";
     assert!(batchtop::config::parse(unknown, "c.toml").is_err());
 }
+
+#[test]
+fn bad_stream_settings_are_one_line_naming_the_key() {
+    let cases = [
+        ("[streams]\nready_by = \"25:00\"\n", "streams.ready_by", "not a time of day"),
+        ("[streams]\ntimezone = \"Mars/Olympus\"\n", "streams.timezone", "IANA time zone"),
+        ("[streams]\npartition = \"dt={yyyy}\"\n", "streams.partition", "year, month and day"),
+        ("[streams]\npartition = \"dt={yyyy-MM-dd-HH}\"\n", "streams.partition", "yyyy, MM, dd"),
+        ("[streams]\nlanding = \"https://bucket/x\"\n", "streams.landing", "s3://bucket/prefix/"),
+        ("[streams]\ncatalog = [\"nodot\"]\n", "streams.catalog", "database.table"),
+        ("[streams]\nfresh_within = \"soon\"\n", "streams.fresh_within", "not a duration"),
+        (
+            "[streams.stream.orders]\nready_by = \"06:00\"\nfresh_within = \"26h\"\n",
+            "streams.stream.orders",
+            "not both",
+        ),
+        ("[streams.stream.orders]\nready_by = \"6pm\"\n", "streams.stream.orders.ready_by", "not a time of day"),
+    ];
+    for (text, key, words) in cases {
+        let e = batchtop::config::parse(text, "c.toml").expect_err(text);
+        assert_eq!(e.key, key, "{text}: {e}");
+        assert!(e.message.contains(words) && !e.to_string().contains('\n'), "{text}: {e}");
+    }
+    let ok =
+        batchtop::config::parse("[streams]\nlanding = \"s3://lz/{stream}\"\nfinal = \"{stream}_publish\"\n", "c.toml");
+    let spec = ok.expect("valid").config.streams.spec("orders");
+    assert_eq!(spec.landing.map(|l| l.uri()), Some("s3://lz/orders/".to_string()));
+    assert_eq!(spec.final_step.as_deref(), Some("orders_publish"));
+}

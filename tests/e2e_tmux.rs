@@ -40,7 +40,13 @@ fn demo_in_a_real_terminal() {
     tmux.keys(&["/"]);
     tmux.text("state:fail");
     tmux.keys(&["Enter"]);
-    let s = tmux.wait_for("the filtered table", |s| s.contains("filter:state:fail") && !s.contains("[30/30]"));
+    // Wait for the whole redraw: a screen caught between two frames still shows old rows.
+    let failures = ["FAILED", "TIMEOUT", "ERROR"];
+    let s = tmux.wait_for("the filtered table", |s| {
+        s.contains("filter:state:fail")
+            && !s.contains("[30/30]")
+            && state_cells(s).iter().all(|c| failures.contains(&c.as_str()))
+    });
     let states = state_cells(&s);
     assert!(!states.is_empty(), "some failed jobs:\n{s}");
     assert!(states.iter().all(|st| st == "FAILED"), "only failed jobs: {states:?}\n{s}");
@@ -158,13 +164,48 @@ fn the_inbox_is_the_first_screen_of_an_account_in_trouble() {
     assert!(s.starts_with(" batchtop inbox"), "the first screen:\n{s}");
     // The generic "exit code 1" failure is classified once its driver log is read.
     tmux.wait_for("the generic failure classified", |s| {
-        s.lines().any(|l| l.contains("orders_enrich") && l.contains("out_of_memory"))
+        s.lines().any(|l| l.contains("payments_curate") && l.contains("out_of_memory"))
     });
-    tmux.keys(&["Enter"]);
+    tmux.keys(&["/"]);
+    tmux.text("^payments_curate$");
+    tmux.keys(&["Enter", "Enter"]);
     let s = tmux.wait_for("the classified run", |s| s.contains("Evidence") && s.contains("Cause"));
     assert!(s.contains("Advice"), "{s}");
     tmux.keys(&["c"]);
     tmux.wait_for("what changed", |s| s.contains("What changed") && s.contains("LAST GOOD"));
     tmux.keys(&["q"]);
     tmux.wait_for("exit", |s| s.contains("BATCHTOP_EXIT=0"));
+}
+
+#[test]
+fn streams_then_the_late_stream_shows_its_failed_crawler() {
+    let dir = std::env::temp_dir().join(format!("batchtop-e2e-streams-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let tmux = Tmux::new("e2e-streams", dir.clone());
+    let bin = env!("CARGO_BIN_EXE_batchtop");
+    let script = format!(
+        "XDG_STATE_HOME={d} XDG_CONFIG_HOME={d} BATCHTOP_CONFIG= {bin} --demo; echo BATCHTOP_EXIT=$?; sleep 30",
+        d = dir.display()
+    );
+    tmux.run(&["new-session", "-d", "-s", "e2e", "-x", "140", "-y", "40", &script]);
+    tmux.wait_for("the first screen", |s| s.contains("Inbox") || s.contains("Glue jobs"));
+    tmux.keys(&[":"]);
+    tmux.text("streams");
+    tmux.keys(&["Enter"]);
+    let row = |s: &str, name: &str, status: &str| s.lines().any(|l| l.contains(name) && l.contains(status));
+    tmux.wait_for("every stream with its status", |s| {
+        s.contains("Streams")
+            && row(s, "inventory", "late")
+            && row(s, "payments", "failed")
+            && row(s, "orders", "degraded")
+            && row(s, "customers", "no_data")
+    });
+    tmux.keys(&["/"]);
+    tmux.text("stream:inventory");
+    tmux.keys(&["Enter", "Enter"]);
+    let s = tmux.wait_for("the late stream's pipeline", |s| s.contains("steps of inventory"));
+    assert!(s.lines().any(|l| l.contains("inventory_raw_crawler") && l.contains("FAILED")), "{s}");
+    tmux.keys(&["q"]);
+    tmux.wait_for("exit", |s| s.contains("BATCHTOP_EXIT=0"));
+    let _ = std::fs::remove_dir_all(&dir);
 }

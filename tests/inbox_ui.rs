@@ -55,18 +55,18 @@ async fn open_critical_first_then_warnings_then_the_rest() {
 #[tokio::test]
 async fn acknowledge_holds_until_a_new_failure_reopens_it() {
     let (mut s, demo) = loaded_state(120, 40).await;
-    select(&mut s, "inventory_dedupe");
-    assert_eq!(item(&s, "inventory_dedupe").status, ItemStatus::Open);
+    select(&mut s, "payments_enrich");
+    assert_eq!(item(&s, "payments_enrich").status, ItemStatus::Open);
     update(&mut s, ch('a'));
     typed(&mut s, "quota raise asked");
     let fx = update(&mut s, key(KeyCode::Enter));
     let saved = fx.iter().find_map(|e| if let Effect::SaveMarks { contents, .. } = e { Some(contents) } else { None });
-    assert!(saved.is_some_and(|c| c.contains("glue_job:inventory_dedupe") && c.contains("quota raise asked")));
-    let it = item(&s, "inventory_dedupe");
+    assert!(saved.is_some_and(|c| c.contains("glue_job:payments_enrich") && c.contains("quota raise asked")));
+    let it = item(&s, "payments_enrich");
     assert_eq!((it.status, it.note.as_deref()), (ItemStatus::Acknowledged, Some("quota raise asked")));
     // A new failure after the acknowledgement opens it again.
     let mut data = s.data.clone();
-    let job = data.jobs.iter_mut().find(|j| j.job.name == "inventory_dedupe").expect("job");
+    let job = data.jobs.iter_mut().find(|j| j.job.name == "payments_enrich").expect("job");
     let mut failed = job.runs[0].clone();
     failed.id = "jr_new_failure".into();
     failed.state = Some(RunState::Failed);
@@ -75,8 +75,8 @@ async fn acknowledge_holds_until_a_new_failure_reopens_it() {
     failed.error_message = Some("Exceeded maximum concurrent compute capacity for your account: 50.".into());
     job.runs.insert(0, failed);
     s.set_data(data);
-    assert_eq!(item(&s, "inventory_dedupe").status, ItemStatus::Open);
-    assert_eq!(item(&s, "inventory_dedupe").run_id.as_deref(), Some("jr_new_failure"));
+    assert_eq!(item(&s, "payments_enrich").status, ItemStatus::Open);
+    assert_eq!(item(&s, "payments_enrich").run_id.as_deref(), Some("jr_new_failure"));
 }
 
 #[tokio::test]

@@ -36,8 +36,13 @@ fn record(time: &str, phase: &str, outcome: Option<Value>) -> AuditRecord {
 async fn markdown_of_the_demo_account() {
     let (mut s, _) = loaded_state(120, 40).await;
     // The driver log of a run whose message says nothing, as triage reads it.
-    let run_id =
-        s.inbox.items.iter().find(|i| i.resource == "orders_enrich").and_then(|i| i.run_id.clone()).expect("item");
+    let run_id = s
+        .inbox
+        .items
+        .iter()
+        .find(|i| i.is_open() && i.summary.contains("Exit Code 1"))
+        .and_then(|i| i.run_id.clone())
+        .expect("item");
     let excerpt = batchtop::triage::LogExcerpt::new(
         "driver",
         ["INFO starting", "java.lang.OutOfMemoryError: Java heap space", "\tat x.y"],

@@ -73,6 +73,7 @@ impl Effects {
                 self.load_changes_logs(ctx, failed_id, failed, good)
             }
             Effect::LoadCost { ctx, force, account } => self.load_cost(ctx, force, account),
+            Effect::PeekCost { account } => self.peek_cost(account),
             Effect::LoadEmrAttempts { ctx, app_id, run_id } => self.load_emr_attempts(ctx, app_id, run_id),
             Effect::LoadEventLog { ctx, source, after_ms, follow } => {
                 self.load_event_log(ctx, source, after_ms, follow);
@@ -211,6 +212,12 @@ impl Effects {
             let result = crate::cost::load(reader.as_ref(), &cache, &key, &query, now, force).await;
             Msg::CostLoaded { account: key, at: now, result: result.map(Box::new) }
         });
+    }
+
+    fn peek_cost(&self, key: String) {
+        let cache = self.cost_cache.clone();
+        let query = crate::cost::CostQuery::last_days((self.clock)().date_naive(), &self.settings.config.cost);
+        self.answer(async move { Msg::CostPeeked(cache.load_any(&key, &query).map(Box::new)) });
     }
 
     fn load_emr_attempts(&self, ctx: usize, app_id: String, run_id: String) {

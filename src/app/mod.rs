@@ -15,4 +15,5 @@ mod quality;
 pub mod report;
 pub mod run;
 pub mod spawn;
+pub mod streams;
 pub mod update;

@@ -73,6 +73,8 @@ pub enum Msg {
         at: DateTime<Utc>,
         result: Result<Box<crate::cost::CostReport>, AwsError>,
     },
+    /// The cost report found in the disk cache, however old (None: nothing cached).
+    CostPeeked(Option<Box<crate::cost::CostReport>>),
     /// The tail of a log view brought something.
     Tail {
         id: u64,
@@ -148,6 +150,11 @@ pub enum Effect {
     LoadCost {
         ctx: usize,
         force: bool,
+        account: String,
+    },
+    /// Read the cost report from the disk cache only, however old: never a Cost Explorer
+    /// request (`:streams` shows yesterday's cost per stream from it).
+    PeekCost {
         account: String,
     },
     /// Follow the logs of `plan` for the log view whose tail is `id`.

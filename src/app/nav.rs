@@ -28,6 +28,7 @@ pub fn step(state: &mut AppState, delta: isize) {
             d.scroll = d.scroll.saturating_add_signed(delta).min(len.saturating_sub(rows + 1));
         }
         Some(View::EventLog(_)) | Some(View::Logs(_)) => {}
+        Some(View::Stream(_)) => super::streams::step(state, delta),
         Some(View::Changes(c)) => {
             let len = c.rows.len();
             c.scroll = c.scroll.saturating_add_signed(delta).min(len.saturating_sub(rows));
@@ -64,6 +65,8 @@ pub fn open(state: &mut AppState) -> Vec<Effect> {
             View::WorkflowRuns(WorkflowRunsPane { ctx: w.ctx, workflow: w.name.clone(), ..Default::default() })
         }),
         Active::Pane(Pane::Crawlers) | Active::Pane(Pane::Cost) => None,
+        Active::Pane(Pane::Streams) => super::streams::open(state),
+        Active::View(View::Stream(_)) => return super::streams::jump(state),
         Active::Pane(Pane::Inbox) | Active::Pane(Pane::Ctx) => {
             let (view, fx) = open_cross(state);
             effects.extend(fx);

@@ -60,6 +60,24 @@ pub fn opened(state: &mut AppState) -> Vec<Effect> {
     if wants_load(state) { load(state, false) } else { vec![Effect::Redraw] }
 }
 
+/// `:streams` opened without a cost report: the cached one, if any (no request).
+pub fn peek(state: &AppState) -> Vec<Effect> {
+    if state.cost.report.is_some() || state.cost.loading || state.context.standalone {
+        return Vec::new();
+    }
+    vec![Effect::PeekCost { account: account_key(state) }]
+}
+
+/// The cached report arrived: kept unless a load brought one meanwhile.
+pub fn cost_peeked(state: &mut AppState, report: Option<Box<CostReport>>) -> Vec<Effect> {
+    if let Some(r) = report.filter(|_| state.cost.report.is_none()) {
+        state.cost.set(*r);
+        state.refresh_streams();
+        state.rebuild();
+    }
+    vec![Effect::Redraw]
+}
+
 /// Once a second while the cost pane is shown.
 pub fn tick(state: &mut AppState) -> Vec<Effect> {
     if state.root != Pane::Cost || !state.stack.is_empty() {
@@ -114,6 +132,9 @@ pub fn cost_loaded(state: &mut AppState, at: DateTime<Utc>, result: Result<Box<C
                 status.error = None;
             }
             state.cost.set(*report);
+            // Yesterday's cost per stream comes from this report.
+            state.refresh_streams();
+            state.rebuild();
         }
         Err(e) => {
             // A failed request may still have been billed; do not retry it for a TTL.
@@ -125,4 +146,18 @@ pub fn cost_loaded(state: &mut AppState, at: DateTime<Utc>, result: Result<Box<C
     }
     state.rebuild();
     vec![Effect::Redraw]
+}
+
+/// The cost report of `account` arrived: dropped when the cost context moved to another
+/// account since it was asked for.
+pub fn cost_answered(
+    state: &mut AppState,
+    account: &str,
+    at: DateTime<Utc>,
+    result: Result<Box<CostReport>, AwsError>,
+) -> Vec<Effect> {
+    if state.cost.key.as_ref().is_some_and(|k| k != account) {
+        return Vec::new();
+    }
+    cost_loaded(state, at, result)
 }

@@ -57,8 +57,8 @@ fn start_here(state: &mut AppState) {
     }
     if state.context.demo && state.inbox.marks == Default::default() {
         // The demo shows an acknowledged item too.
-        let key = crate::triage::inbox::mark_key(&state.place_of(0), "glue_job:inventory_dedupe");
-        let note = "quota raise requested, case 1234".to_string();
+        let key = crate::triage::inbox::mark_key(&state.place_of(0), "glue_job:payments_enrich");
+        let note = "timeout raised to 90 min, case 1234".to_string();
         state.inbox.marks.acks.insert(key, crate::triage::inbox::Ack { at: state.now, note });
     }
     state.rebuild();

@@ -40,13 +40,8 @@ pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
             fx.push(Effect::Redraw);
             fx
         }
-        Msg::CostLoaded { account, at, result } => {
-            if state.cost.key.as_ref().is_some_and(|k| *k != account) {
-                // Asked for another context's account before the cost context changed.
-                return Vec::new();
-            }
-            super::quality::cost_loaded(state, at, result)
-        }
+        Msg::CostLoaded { account, at, result } => super::quality::cost_answered(state, &account, at, result),
+        Msg::CostPeeked(report) => super::quality::cost_peeked(state, report),
         Msg::Tail { id, event } => super::logs::on_tail(state, id, event),
         Msg::Written(result) => {
             state.flash = Some(match result {
@@ -383,6 +378,9 @@ fn entered(state: &mut AppState, pane: Pane) -> Vec<Effect> {
         state.emr_app = None;
     }
     let mut fx = switch(state, pane);
+    if pane == Pane::Streams {
+        fx.extend(super::quality::peek(state));
+    }
     if pane == Pane::Cost {
         fx.extend(super::quality::opened(state));
     } else {

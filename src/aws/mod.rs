@@ -22,8 +22,8 @@ pub use stats::{ApiStats, StatsSnapshot};
 
 use crate::model::cost::{CostQuery, RawDay};
 use crate::model::{
-    Bookmark, Crawler, DqData, DqFilter, DqResult, EmrApp, EmrAttempt, EmrRun, EmrState, Job, JobRun, Workflow,
-    WorkflowRun,
+    Bookmark, CatalogPartition, CatalogTable, Crawler, DqData, DqFilter, DqResult, EmrApp, EmrAttempt, EmrRun,
+    EmrState, Job, JobRun, PartitionStats, Trigger, Workflow, WorkflowRun,
 };
 
 /// A boxed future, so the traits stay object safe (`Arc<dyn GlueRead>`).
@@ -296,6 +296,62 @@ fn no_s3(bucket: &str) -> AwsError {
     }
 }
 
+/// Landing zones in S3, read one partition prefix at a time (never a whole stream's prefix).
+pub trait LandingRead: Send + Sync {
+    /// Objects under `s3://bucket/prefix` (ListObjectsV2, every page of that prefix only):
+    /// their number and bytes, the newest LastModified, whether a `_SUCCESS` object is there.
+    fn partition<'a>(&'a self, bucket: &'a str, prefix: &'a str) -> BoxFut<'a, AwsResult<PartitionStats>>;
+    /// The names one level below `s3://bucket/prefix` (ListObjectsV2 with Delimiter `/`:
+    /// common prefixes only, nothing deeper is listed).
+    fn children<'a>(&'a self, bucket: &'a str, prefix: &'a str) -> BoxFut<'a, AwsResult<Vec<String>>>;
+}
+
+/// The Glue Data Catalog and the triggers that schedule the pipelines.
+pub trait CatalogRead: Send + Sync {
+    /// Tables of `database` whose names match the regex `pattern` (GetTables with Expression).
+    fn tables<'a>(&'a self, database: &'a str, pattern: &'a str) -> BoxFut<'a, AwsResult<Vec<CatalogTable>>>;
+    /// Partitions of a table that match `expression` (GetPartitions with Expression, every page).
+    fn partitions<'a>(
+        &'a self,
+        database: &'a str,
+        table: &'a str,
+        expression: &'a str,
+    ) -> BoxFut<'a, AwsResult<Vec<CatalogPartition>>>;
+    /// Every trigger (GetTriggers, every page).
+    fn triggers(&self) -> BoxFut<'_, AwsResult<Vec<Trigger>>>;
+}
+
+fn unavailable(op: &str, what: &str) -> AwsError {
+    AwsError { kind: ErrorKind::Other, operation: op.into(), message: format!("no {what} client in this session") }
+}
+
+/// No landing reads (accounts assembled without an S3 client).
+pub struct NoLanding;
+
+impl LandingRead for NoLanding {
+    fn partition<'a>(&'a self, _: &'a str, _: &'a str) -> BoxFut<'a, AwsResult<PartitionStats>> {
+        Box::pin(async { Err(unavailable("s3:ListObjectsV2", "S3")) })
+    }
+    fn children<'a>(&'a self, _: &'a str, _: &'a str) -> BoxFut<'a, AwsResult<Vec<String>>> {
+        Box::pin(async { Err(unavailable("s3:ListObjectsV2", "S3")) })
+    }
+}
+
+/// No catalog reads (the offline viewer).
+pub struct NoCatalog;
+
+impl CatalogRead for NoCatalog {
+    fn tables<'a>(&'a self, _: &'a str, _: &'a str) -> BoxFut<'a, AwsResult<Vec<CatalogTable>>> {
+        Box::pin(async { Err(unavailable("glue:GetTables", "Glue")) })
+    }
+    fn partitions<'a>(&'a self, _: &'a str, _: &'a str, _: &'a str) -> BoxFut<'a, AwsResult<Vec<CatalogPartition>>> {
+        Box::pin(async { Err(unavailable("glue:GetPartitions", "Glue")) })
+    }
+    fn triggers(&self) -> BoxFut<'_, AwsResult<Vec<Trigger>>> {
+        Box::pin(async { Err(unavailable("glue:GetTriggers", "Glue")) })
+    }
+}
+
 /// What BatchStopJobRun accepted and refused.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct StopResult {
@@ -351,6 +407,8 @@ pub struct Account {
     pub cost: std::sync::Arc<dyn CostRead>,
     pub logs: std::sync::Arc<dyn LogsRead>,
     pub objects: std::sync::Arc<dyn ObjectRead>,
+    pub landing: std::sync::Arc<dyn LandingRead>,
+    pub catalog: std::sync::Arc<dyn CatalogRead>,
     pub identity: std::sync::Arc<dyn IdentityRead>,
     pub stats: std::sync::Arc<ApiStats>,
     pub profile: Option<String>,

@@ -105,6 +105,8 @@ pub fn account() -> Account {
         cost: Arc::new(super::NoCost),
         logs: Arc::new(super::NoLogs),
         objects: Arc::new(NoObjects),
+        landing: Arc::new(super::NoLanding),
+        catalog: Arc::new(super::NoCatalog),
         identity: o,
         stats: Arc::new(ApiStats::new()),
         profile: None,

@@ -97,6 +97,22 @@ fn split_key(raw: &str, fallback_key: &str) -> (String, String) {
 }
 
 impl CostReport {
+    /// The cost of day `day` of the groups whose tag `key` is `value` (None: the report
+    /// does not group by `key`, has no such day, or no such group).
+    pub fn day_total(&self, key: &str, value: &str, day: NaiveDate) -> Option<f64> {
+        if !self.group_by.iter().any(|k| k == key) {
+            return None;
+        }
+        let i = self.days.iter().position(|d| *d == day)?;
+        let mine: Vec<f64> = self
+            .groups
+            .iter()
+            .filter(|g| g.keys.get(key).map(String::as_str) == Some(value))
+            .filter_map(|g| g.daily.get(i).copied())
+            .collect();
+        (!mine.is_empty()).then(|| mine.iter().sum())
+    }
+
     /// Fold the pages Cost Explorer returned into one table of groups x days.
     pub fn assemble(query: &CostQuery, days_in: &[RawDay], fetched_at: DateTime<Utc>, requests: u32) -> Self {
         let days = query.days();

@@ -10,6 +10,7 @@ pub mod logs;
 mod logs_s3;
 pub mod source;
 pub mod sources;
+pub mod streams;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -109,16 +110,24 @@ impl Pollers {
             p.glue_jobs.0,
         )
         .gated(gate.clone());
-        pollers.spawn(ctx, GlueSource::new(glue, GlueCadence::from(p)), clock.clone(), tx.clone());
+        let (names_tx, names) = streams::names();
+        let glue = GlueSource::new(glue, GlueCadence::from(p)).publishing(names_tx);
+        pollers.spawn(ctx, glue, clock.clone(), tx.clone());
         let workflows = WorkflowsSource { read: account.workflows.clone(), every: every(p.workflows.0) };
         pollers.spawn(ctx, workflows, clock.clone(), tx.clone());
         let crawlers = CrawlersSource { read: account.crawlers.clone(), every: every(p.crawlers.0) };
         pollers.spawn(ctx, crawlers, clock.clone(), tx.clone());
-        let emr = EmrCollector::new(account.emr.clone(), p.max_concurrency, p.emr.0 * 4).gated(gate);
+        let emr = EmrCollector::new(account.emr.clone(), p.max_concurrency, p.emr.0 * 4).gated(gate.clone());
         pollers.spawn(ctx, EmrSource::new(emr, EmrCadence::from(p)), clock.clone(), tx.clone());
         let dq = &settings.config.data_quality;
         let dq = DataQualitySource { read: account.dq.clone(), history: dq.history.0, every: every(dq.poll.0) };
         pollers.spawn(ctx, dq, clock.clone(), tx.clone());
+        let sec = &settings.config.streams;
+        let poll = crate::duration::parse(&sec.poll).unwrap_or(Duration::from_secs(120));
+        let landing = streams::LandingSource::new(account, sec.clone(), names, every(poll)).gated(gate);
+        pollers.spawn(ctx, landing, clock.clone(), tx.clone());
+        let triggers = streams::TriggersSource { catalog: account.catalog.clone(), every: every(p.glue_jobs.0) };
+        pollers.spawn(ctx, triggers, clock.clone(), tx.clone());
         pollers
     }
 

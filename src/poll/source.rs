@@ -23,12 +23,24 @@ pub enum SourceId {
     DataQuality,
     /// Cost Explorer: loaded on demand (cached for a TTL), not polled.
     Cost,
+    /// The streams' landing partitions (S3) and catalog partitions (Glue).
+    Landing,
+    /// Glue triggers (the streams' schedules).
+    Triggers,
 }
 
 impl SourceId {
     /// Every source, in the order statuses are kept.
-    pub const ALL: [SourceId; 6] =
-        [SourceId::Glue, SourceId::Workflows, SourceId::Crawlers, SourceId::Emr, SourceId::DataQuality, SourceId::Cost];
+    pub const ALL: [SourceId; 8] = [
+        SourceId::Glue,
+        SourceId::Workflows,
+        SourceId::Crawlers,
+        SourceId::Emr,
+        SourceId::DataQuality,
+        SourceId::Cost,
+        SourceId::Landing,
+        SourceId::Triggers,
+    ];
 
     pub fn name(self) -> &'static str {
         match self {
@@ -38,6 +50,8 @@ impl SourceId {
             SourceId::Emr => "emr-serverless",
             SourceId::DataQuality => "data-quality",
             SourceId::Cost => "cost",
+            SourceId::Landing => "landing",
+            SourceId::Triggers => "triggers",
         }
     }
 
@@ -60,6 +74,8 @@ pub enum SourceData {
     Crawlers(Vec<Crawler>),
     Emr(EmrData),
     DataQuality(DqData),
+    Landing(crate::model::StreamReads),
+    Triggers(Vec<crate::model::Trigger>),
 }
 
 /// What one cycle produced: the data, and the errors of calls that failed while others

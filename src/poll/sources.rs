@@ -16,11 +16,19 @@ pub struct GlueSource {
     collector: GlueCollector,
     cadence: GlueCadence,
     next_full: Instant,
+    /// Where the jobs' stream names go (for the landing source).
+    names: Option<tokio::sync::watch::Sender<Arc<std::collections::BTreeSet<String>>>>,
 }
 
 impl GlueSource {
     pub fn new(collector: GlueCollector, cadence: GlueCadence) -> Self {
-        Self { collector, cadence, next_full: Instant::now() }
+        Self { collector, cadence, next_full: Instant::now(), names: None }
+    }
+
+    /// Tell the stream names of every cycle to `tx`.
+    pub fn publishing(mut self, tx: tokio::sync::watch::Sender<Arc<std::collections::BTreeSet<String>>>) -> Self {
+        self.names = Some(tx);
+        self
     }
 }
 
@@ -39,6 +47,13 @@ impl Source for GlueSource {
         let cycle = self.collector.poll(scope, now, self.cadence.history).await?;
         if scope == Scope::All && !cycle.errors.iter().any(glue_backs_off) {
             self.next_full = Instant::now() + self.cadence.all;
+        }
+        if let Some(tx) = &self.names {
+            let names: std::collections::BTreeSet<String> =
+                cycle.data.jobs.iter().filter_map(|j| j.stream.clone()).collect();
+            if !names.is_empty() && **tx.borrow() != names {
+                tx.send_replace(Arc::new(names));
+            }
         }
         Ok(Batch::from(cycle))
     }

@@ -2,6 +2,7 @@
 
 mod inbox;
 mod many;
+mod streams;
 mod table;
 
 use std::sync::Arc;
@@ -34,6 +35,8 @@ pub struct Snapshot {
     pub dq_runs: Vec<crate::model::DqEvalRun>,
     /// What is broken, one item per resource (built after the poll; see `inbox.rs`).
     pub inbox: Vec<crate::triage::inbox::Item>,
+    /// Every data stream (built last, from everything above).
+    pub streams: Vec<crate::streams::Stream>,
     /// None when Cost Explorer could not be read (the error is in `errors`).
     pub cost: Option<CostReport>,
     pub prices: Prices,
@@ -90,6 +93,7 @@ pub async fn take(account: &Account, settings: Arc<Settings>, clock: &Clock, opt
         data_quality: reads.dq.results,
         dq_runs: reads.dq.runs,
         inbox: Vec::new(),
+        streams: Vec::new(),
         cost: reads.cost,
         prices: Prices::from_config(&settings.config.cost),
         region: account.region.clone(),
@@ -104,6 +108,10 @@ pub async fn take(account: &Account, settings: Arc<Settings>, clock: &Clock, opt
         settings,
     };
     snap.inbox = inbox::build(account, &snap).await;
+    let mut errors = Vec::new();
+    let reads = streams::read(account, &snap, &opts.gate, &mut errors).await;
+    snap.errors.extend(errors);
+    snap.streams = streams::rows(&snap, &reads);
     snap
 }
 
@@ -391,6 +399,7 @@ pub fn to_json(s: &Snapshot) -> Value {
         "emr_serverless": emr_json(&s.emr, &s.prices),
         "cost": s.cost.as_ref().map(cost_json),
         "inbox": s.inbox.iter().map(inbox::item_json).collect::<Vec<_>>(),
+        "streams": s.streams.iter().map(streams::stream_json).collect::<Vec<_>>(),
         "errors": errors,
     })
 }

@@ -47,6 +47,8 @@ fn as_state(s: &Snapshot) -> AppState {
     state.apply(0, SourceData::Crawlers(s.crawlers.clone()));
     state.apply(0, SourceData::Emr(s.emr.clone()));
     state.apply(0, SourceData::DataQuality(DqData { results: s.data_quality.clone(), runs: Vec::new() }));
+    state.streams.rows = s.streams.clone();
+    state.rebuild();
     state
 }
 

@@ -64,6 +64,7 @@ impl AppState {
             Some(View::DqDetail(d)) => d.result(&self.dq).map(|r| r.ctx),
             Some(View::Logs(l)) => Some(l.ctx),
             Some(View::Changes(c)) => Some(c.ctx),
+            Some(View::Stream(v)) => Some(v.ctx),
             None => match self.root {
                 Pane::Jobs => self.jobs.selected(&self.data).map(|j| j.ctx),
                 Pane::Workflows => row(&self.wf_pane, &|i| self.workflows.get(i).map(|w| w.ctx)),
@@ -74,6 +75,7 @@ impl AppState {
                 Pane::Cost => Some(self.cost_ctx()),
                 Pane::Ctx => self.ctx_pane.selected(),
                 Pane::Inbox => row(&self.inbox_pane, &|i| self.inbox.items.get(i).map(|it| it.ctx)),
+                Pane::Streams => row(&self.streams_pane, &|i| self.streams.rows.get(i).map(|s| s.ctx)),
             },
         };
         found.filter(|&c| c < self.contexts.len()).unwrap_or(fallback)

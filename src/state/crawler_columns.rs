@@ -152,4 +152,7 @@ pub const COLUMNS: &[Column<Crawler, AppState>] = &[
         sized: None,
         when: None,
     },
+    Column::new("STREAM", Width::Hidden, 0, Field::Stream, |c: &Crawler, s: &AppState| {
+        Text::plain(s.streams.stream_of(c.ctx, &c.name))
+    }),
 ];

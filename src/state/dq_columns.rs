@@ -46,6 +46,9 @@ pub const COLUMNS: &[Column<DqResult, AppState>] = &[
     Col::new("TABLE", Width::Hidden, 0, Field::Text, |r, _| Text::plain(r.table.as_deref().unwrap_or(""))),
     Col::new("JOB", Width::Hidden, 0, Field::Text, |r, _| Text::plain(r.job_name.as_deref().unwrap_or(""))),
     Col::new("RUN ID", Width::Hidden, 0, Field::Text, |r, _| Text::plain(r.job_run_id.as_deref().unwrap_or(""))),
+    Column::new("STREAM", Width::Hidden, 0, Field::Stream, |r: &DqResult, s: &AppState| {
+        Text::plain(s.streams.stream_of(r.ctx, &r.data_source()).to_string())
+    }),
 ];
 
 /// Ruleset evaluation runs, under the results: status, data source, start, duration, error.

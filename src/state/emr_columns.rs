@@ -69,6 +69,9 @@ pub const APP_COLUMNS: &[Column<EmrApp, AppState>] = &[
     }),
     AppCol::new("AUTO STOP", Width::Len(9), 100, Field::Skip, |a, _| auto_stop(a)),
     AppCol::new("INITIAL", Width::Fill(1), 100, Field::Skip, |a, _| initial(a)),
+    Column::new("STREAM", Width::Hidden, 0, Field::Stream, |a: &EmrApp, s: &AppState| {
+        Text::plain(s.streams.stream_of(a.ctx, &a.id))
+    }),
 ];
 
 fn usage(u: Option<Utilization>) -> Text<'static> {
@@ -101,5 +104,8 @@ pub const RUN_COLUMNS: &[Column<EmrRun, AppState>] = &[
     RunCol::new("EST.$", Width::Len(7), 100, Field::Skip, estimate),
     RunCol::new("DETAILS", Width::Fill(1), 0, Field::Text, |r, _| {
         Text::toned(r.details_summary().unwrap_or_default(), Tone::Warn)
+    }),
+    Column::new("STREAM", Width::Hidden, 0, Field::Stream, |r: &EmrRun, s: &AppState| {
+        Text::plain(s.streams.stream_of(r.ctx, &r.id))
     }),
 ];

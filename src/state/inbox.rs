@@ -71,6 +71,8 @@ impl AppState {
         let (items, muted) = inbox::build(&inputs, &self.inbox.marks, &place);
         self.inbox.items = items;
         self.inbox.muted = muted;
+        // A stream's status reads its inbox items.
+        self.refresh_streams();
     }
 
     /// The root cause of a failed Glue run, with the driver log read for it if any.

@@ -25,11 +25,14 @@ pub mod logs;
 pub mod message;
 pub mod overlay;
 pub mod pane;
+pub mod pipeline;
 pub mod plugins;
 pub mod quality;
 pub mod run_columns;
 pub mod skin;
 pub mod stage_columns;
+pub mod stream_columns;
+pub mod streams;
 pub mod wf_columns;
 
 use std::sync::Arc;
@@ -69,6 +72,8 @@ pub enum View {
     Logs(Box<logs::LogViewPane>),
     /// A failed run against the last successful run of its job.
     Changes(Box<changes::ChangesPane>),
+    /// One stream's pipeline, step by step.
+    Stream(pipeline::StreamView),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -161,6 +166,9 @@ pub struct AppState {
     pub dq: crate::model::DqData,
     pub dq_pane: catalog::ListPane,
     pub cost: quality::CostState,
+    /// Every data stream: landed, catalogued, curated, on time?
+    pub streams: streams::StreamsState,
+    pub streams_pane: catalog::ListPane,
     /// Cross-source indexes (DQ marks, run estimates), rebuilt when data arrives.
     pub joins: joins::Joins,
     pub stack: Vec<View>,
@@ -218,6 +226,8 @@ impl AppState {
             dq: Default::default(),
             dq_pane: Default::default(),
             cost: Default::default(),
+            streams: Default::default(),
+            streams_pane: Default::default(),
             joins: Default::default(),
             stack: Vec::new(),
             next_view_id: 0,
@@ -293,6 +303,9 @@ impl AppState {
         if matches!(self.stack.last(), Some(View::Runs(_))) {
             body = body.saturating_sub(SPARK_HEIGHT);
         }
+        if matches!(self.stack.last(), Some(View::Stream(_))) {
+            body = body.saturating_sub(pipeline::PIPELINE_HEIGHT);
+        }
         usize::from(body.max(1))
     }
 
@@ -343,6 +356,11 @@ impl AppState {
         let items = &self.inbox.items;
         pane.rebuild_by(items, (inbox_columns::COLUMNS, self), rows, narrow, as_key(&keep_item), |i| &i.resource);
         self.inbox_pane = pane;
+        let keep_stream = self.streams_pane.kept(&self.streams.rows, |s| &s.name);
+        let mut pane = std::mem::take(&mut self.streams_pane);
+        let streams = &self.streams.rows;
+        pane.rebuild_by(streams, (stream_columns::COLUMNS, self), rows, narrow, as_key(&keep_stream), |s| &s.name);
+        self.streams_pane = pane;
         self.rebuild_rest(job, runs, rows);
     }
 
@@ -404,6 +422,8 @@ impl AppState {
                     self.dq.runs.sort_by_key(|r| std::cmp::Reverse(r.started_on));
                 }
             }
+            SourceData::Landing(reads) => self.apply_landing(ctx, reads),
+            SourceData::Triggers(t) => merge(&mut self.streams.triggers, ctx, t, |t| &mut t.ctx),
         }
         self.joins.rebuild(&self.data, &self.emr, &self.dq, &self.settings, self.now);
         self.refresh_inbox();
@@ -424,6 +444,7 @@ impl AppState {
                 View::DqDetail(d) => parts.push(d.result_id.clone()),
                 View::Logs(l) => parts.push(format!("logs {}", l.plan.title)),
                 View::Changes(c) => parts.push(format!("changes {}", c.failed_id)),
+                View::Stream(v) => parts.push(v.name.clone()),
             }
         }
         parts.join(" › ")

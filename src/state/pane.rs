@@ -13,6 +13,8 @@ use crate::poll::SourceId;
 pub enum Pane {
     /// What is broken now, across every source and context.
     Inbox,
+    /// Every data stream: landed, catalogued, curated, on time?
+    Streams,
     #[default]
     Jobs,
     Workflows,
@@ -53,6 +55,15 @@ pub const PANES: &[PaneSpec] = &[
         what: "open problems",
         source: SourceId::Glue,
         snapshot_section: "INBOX",
+    },
+    PaneSpec {
+        pane: Pane::Streams,
+        aliases: &["stream", "st"],
+        name: "streams",
+        about: "every data stream: landed, catalogued, curated, on time?",
+        what: "data streams",
+        source: SourceId::Landing,
+        snapshot_section: "STREAMS",
     },
     PaneSpec {
         pane: Pane::Jobs,
@@ -183,6 +194,7 @@ impl super::AppState {
             Pane::Cost => &self.cost,
             Pane::Ctx => &self.ctx_pane,
             Pane::Inbox => &self.inbox_pane,
+            Pane::Streams => &self.streams_pane,
         }
     }
 
@@ -198,6 +210,7 @@ impl super::AppState {
             Pane::Cost => &mut self.cost,
             Pane::Ctx => &mut self.ctx_pane,
             Pane::Inbox => &mut self.inbox_pane,
+            Pane::Streams => &mut self.streams_pane,
         }
     }
 
@@ -205,7 +218,10 @@ impl super::AppState {
     /// a snapshot is not cut to a terminal). `None` for a pane whose body is not one column
     /// table (cost prints its own report).
     pub fn pane_text(&self, pane: Pane) -> Option<String> {
-        use super::{crawler_columns, ctx_columns, dq_columns, emr_columns, inbox_columns, job_columns, wf_columns};
+        use super::{
+            crawler_columns, ctx_columns, dq_columns, emr_columns, inbox_columns, job_columns, stream_columns,
+            wf_columns,
+        };
         Some(match pane {
             Pane::Jobs => to_text(job_columns::COLUMNS, &self.data.jobs, self),
             Pane::Workflows => to_text(wf_columns::COLUMNS, &self.workflows, self),
@@ -215,6 +231,7 @@ impl super::AppState {
             Pane::Dq => to_text(dq_columns::COLUMNS, &self.dq.results, self),
             Pane::Ctx => to_text(ctx_columns::COLUMNS, &self.contexts, self),
             Pane::Inbox => to_text(inbox_columns::COLUMNS, &self.inbox.items, self),
+            Pane::Streams => to_text(stream_columns::COLUMNS, &self.streams.rows, self),
             Pane::Cost => return None,
         })
     }

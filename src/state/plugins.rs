@@ -49,6 +49,7 @@ pub fn scope(state: &AppState) -> &'static str {
             View::EventLog(_) => "eventlog",
             View::Logs(_) => "logs",
             View::Changes(_) => "changes",
+            View::Stream(_) => "stream",
         },
     }
 }
@@ -117,6 +118,11 @@ fn root_row(state: &AppState, vars: &mut Vars) -> bool {
         Pane::Inbox => {
             state.inbox_pane.selected().and_then(|i| state.inbox.items.get(i)).map(|it| inbox_item(vars, it))
         }
+        Pane::Streams => state
+            .streams_pane
+            .selected()
+            .and_then(|i| state.streams.rows.get(i))
+            .map(|s| put(vars, "BATCHTOP_STREAM", Some(&s.name))),
         Pane::Ctx | Pane::Cost => Some(()),
     }
     .is_some()
@@ -185,6 +191,10 @@ fn view_row(state: &AppState, view: &View, vars: &mut Vars) -> bool {
         }),
         View::EmrDetail(d) => d.run(&state.emr).map(|r| emr_run(vars, r)),
         View::DqDetail(d) => d.result(&state.dq).map(|r| dq_result(vars, r)),
+        View::Stream(v) => {
+            put(vars, "BATCHTOP_STREAM", Some(&v.name));
+            Some(())
+        }
         View::EventLog(_) | View::Logs(_) | View::Changes(_) => None,
     }
     .is_some()

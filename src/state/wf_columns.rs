@@ -66,6 +66,7 @@ pub const COLUMNS: &[Column<Workflow, AppState>] = &[
     WfCol::new("DESCRIPTION", Width::Hidden, 0, Field::Text, |w, _| {
         Text::plain(w.description.as_deref().unwrap_or(""))
     }),
+    WfCol::new("STREAM", Width::Hidden, 0, Field::Stream, |w, s| Text::plain(s.streams.stream_of(w.ctx, &w.name))),
 ];
 
 /// One node count of a run.

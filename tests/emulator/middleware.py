@@ -12,6 +12,7 @@ from typing import Any, Callable
 from urllib.parse import parse_qs
 
 import bookmarks
+import catalog_seed
 import crawlers
 import dq_seed
 import emr
@@ -43,6 +44,7 @@ class BatchtopMiddleware:
         self.book = book or FaultBook()
         self._routers: dict[str, Any] = {}
         self._router_lock = threading.Lock()
+        self._s3_log: dict[str, list[dict[str, str]]] = {}  # account -> S3 calls with their query
 
     # --- WSGI entry ------------------------------------------------------------------
 
@@ -53,11 +55,16 @@ class BatchtopMiddleware:
         if path.startswith("/moto-api"):
             if path.rstrip("/") == "/moto-api/reset" and environ.get("REQUEST_METHOD") == "POST":
                 self.book.reset_all()
+                with self._router_lock:
+                    self._s3_log.clear()
             return self.app(environ, start_response)
         call = self._identify(environ)
         if call is None:
             return self.app(environ, start_response)
         self.book.count_call(call.account, call.service, call.operation)
+        if call.service == "s3":
+            with self._router_lock:
+                self._s3_log.setdefault(call.account, []).append({"operation": call.operation, **call.params})
         self.book.enter(call.account, call.operation)
         streaming = False  # StartLiveTail: the stream leaves the in-flight count when it ends
         try:
@@ -115,7 +122,9 @@ class BatchtopMiddleware:
                 return None
             protocol, operation, params = "query", action, {}
         elif service:
-            protocol, operation, params = "rest", self._rest_operation(service, environ), {}
+            protocol, operation = "rest", self._rest_operation(service, environ)
+            query = parse_qs(environ.get("QUERY_STRING", ""))
+            params = {k: v[0] for k, v in query.items()} if service == "s3" else {}
         else:
             return None
         return CallInfo(
@@ -156,6 +165,11 @@ class BatchtopMiddleware:
                 account = _check_account((query.get("account_id") or [DEFAULT_ACCOUNT])[0])
                 service = (query.get("service") or [None])[0]
                 return _json(start_response, 200, self.book.calls(account, service))
+            if method == "GET" and path == "/batchtop/s3-calls":
+                query = parse_qs(environ.get("QUERY_STRING", ""))
+                account = _check_account((query.get("account_id") or [DEFAULT_ACCOUNT])[0])
+                with self._router_lock:
+                    return _json(start_response, 200, {"calls": list(self._s3_log.get(account, []))})
             if method == "GET" and path == "/batchtop/inflight":
                 query = parse_qs(environ.get("QUERY_STRING", ""))
                 account = _check_account((query.get("account_id") or [DEFAULT_ACCOUNT])[0])
@@ -188,7 +202,11 @@ class BatchtopMiddleware:
             if path == "/batchtop/faults/clear":
                 self.book.clear(account)
                 return _json(start_response, 200, {"cleared": account})
+            if path == "/batchtop/s3/objects":
+                return _json(start_response, 200, catalog_seed.put_objects(account, region, body))
             if path == "/batchtop/calls/reset":
+                with self._router_lock:
+                    self._s3_log.pop(account, None)
                 self.book.reset_calls(account)
                 return _json(start_response, 200, {"reset": account})
             raise ControlError(f"no such endpoint: {method} {path}", 404)
@@ -213,6 +231,8 @@ class BatchtopMiddleware:
             return {"run_id": glue_ext.put_run(account, region, job_name, run)}
         if path == "/batchtop/glue/crawler":
             return crawlers.put_crawler(account, region, body)
+        if path == "/batchtop/glue/catalog":
+            return catalog_seed.put_catalog(account, region, body)
         if path == "/batchtop/glue/workflow":
             return workflow_seed.put_workflow(account, region, body)
         if path.startswith("/batchtop/glue/dq-"):

@@ -23,6 +23,7 @@ import boto3
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
+import smoke_catalog
 import smoke_dq
 import smoke_emr
 import smoke_logs
@@ -474,7 +475,8 @@ def check_reset(emu: Emulator) -> None:
 
 CHECKS = [check_seed_and_shapes, check_not_found, check_job_runs_paging, check_native_runs,
           check_jobs_paging, check_faults, check_apply_then_500, check_big_seed, *smoke_workflows.CHECKS,
-          *smoke_emr.CHECKS, *smoke_dq.CHECKS, *smoke_logs.CHECKS, check_reset]
+          *smoke_emr.CHECKS, *smoke_dq.CHECKS, *smoke_logs.CHECKS,
+          *smoke_catalog.CHECKS, check_reset]
 
 
 def main() -> int:

@@ -129,3 +129,38 @@ pub fn executes(fx: &[batchtop::app::msg::Effect]) -> Vec<batchtop::actions::Com
         })
         .collect()
 }
+
+/// The fixed demo with the demo's `[streams]` settings, every source loaded (the landing
+/// zone, catalog and triggers too).
+pub async fn streams_state(width: u16, height: u16) -> (AppState, DemoAccount) {
+    let demo = DemoAccount::fixed();
+    let settings = Arc::new(batchtop::session::with_demo_streams(Settings::defaults()));
+    let mut state = AppState::new(settings.clone(), context(), demo.now());
+    update(&mut state, Msg::Resize { width, height });
+    load_demo(&mut state, &demo, 0).await;
+    let names = state.data.jobs.iter().filter_map(|j| j.stream.clone()).collect();
+    let gate = batchtop::poll::Gate::default();
+    let through = batchtop::poll::streams::Reads { landing: &demo, catalog: &demo, gate: &gate };
+    let batch = batchtop::poll::streams::read(through, &settings.config.streams, names, demo.now()).await;
+    update(
+        &mut state,
+        Msg::Loaded(Loaded {
+            ctx: 0,
+            source: SourceId::Landing,
+            generation: 1,
+            at: demo.now(),
+            result: Ok(Box::new(batch)),
+        }),
+    );
+    use batchtop::aws::CatalogRead;
+    let triggers = demo.triggers().await.map(SourceData::Triggers);
+    update(&mut state, Msg::Loaded(Loaded::from_result(SourceId::Triggers, 1, demo.now(), triggers)));
+    // The cost report as the cost pane cached it (yesterday's cost per stream comes from it).
+    let query = batchtop::cost::CostQuery::last_days(demo.now().date_naive(), &settings.config.cost);
+    let (days, requests) = batchtop::aws::CostRead::cost_and_usage(&demo, &query).await.expect("demo cost");
+    let mut report = batchtop::cost::CostReport::assemble(&query, &days, demo.now(), requests);
+    report.from_cache = true;
+    let account = batchtop::aws::demo::DEMO_ACCOUNT_ID.to_string();
+    update(&mut state, Msg::CostLoaded { account, at: demo.now(), result: Ok(Box::new(report)) });
+    (state, demo)
+}

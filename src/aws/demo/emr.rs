@@ -142,6 +142,19 @@ pub fn generate(seed: u64, epoch: DateTime<Utc>) -> EmrDemo {
         run(&mut rng, backfill, "customers_backfill_2024", EmrState::Success, t(14), 40, 6, None),
         run(&mut rng, adhoc, "inventory_adhoc_report", EmrState::Success, t(22), 12, 2, None),
     ];
+    // shipments_join_carriers was rerun and succeeded an hour after its failure.
+    let mut rerun = runs[3].clone();
+    rerun.id = "00fshiprerun001".into();
+    rerun.arn =
+        Some(format!("arn:aws:emr-serverless:eu-west-1:000000000000:/applications/{heavy}/jobruns/00fshiprerun001"));
+    rerun.state = Some(EmrState::Success);
+    rerun.state_details = None;
+    rerun.created_at = Some(t(5));
+    rerun.started_at = Some(t(5) + Duration::seconds(70));
+    rerun.ended_at = Some(t(5) + Duration::minutes(41));
+    rerun.updated_at = rerun.ended_at;
+    rerun.total_execution_duration_s = Some(41 * 60);
+    runs.push(rerun);
     let retried = &mut runs[6];
     retried.attempt = Some(2);
     let mut attempts = BTreeMap::new();

@@ -2,10 +2,12 @@
 
 mod catalog;
 mod emr;
+mod landing;
 mod logs;
 mod quality;
 mod reads;
 mod rng;
+mod scenario;
 mod seed;
 mod writes;
 
@@ -15,6 +17,7 @@ use std::time::Instant;
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
 
+pub use landing::STREAMS_CONFIG;
 pub use quality::BAD_DATA_JOB;
 pub use seed::STREAMS;
 
@@ -61,6 +64,7 @@ pub(super) struct Inner {
     jobs: Vec<Job>,
     runs: BTreeMap<String, Vec<PlannedRun>>,
     catalog: catalog::Catalog,
+    landing: landing::LandingZone,
     emr: emr::EmrDemo,
     /// Crawlers started through the demo: busy until then.
     crawling_until: BTreeMap<String, DateTime<Utc>>,
@@ -86,6 +90,7 @@ impl DemoAccount {
             jobs: s.jobs,
             runs: s.runs,
             catalog,
+            landing: landing::generate(seed, clock.epoch()),
             emr: emr::generate(seed, clock.epoch()),
             crawling_until: BTreeMap::new(),
             failure: None,
@@ -139,6 +144,8 @@ impl DemoAccount {
             cost: Arc::new(self.clone()),
             logs: logs::reader(self),
             objects: Arc::new(self.clone()),
+            landing: Arc::new(self.clone()),
+            catalog: Arc::new(self.clone()),
             identity: Arc::new(self.clone()),
             stats: self.stats.clone(),
             profile: Some("demo".into()),

@@ -77,6 +77,7 @@ pub fn generate(seed: u64, epoch: DateTime<Utc>) -> Seeded {
     }
     add_specials(&mut rng, &mut runs, epoch);
     add_incidents(&mut runs, epoch);
+    super::scenario::shape(&mut runs, epoch);
     Seeded { jobs, runs }
 }
 
@@ -136,7 +137,7 @@ fn plan_job(
 /// that ended before the epoch failed with the message. The generic "exit code 1" one has an
 /// OutOfMemoryError in its driver log (see `logs.rs`).
 const INCIDENTS: [(&str, &str); 5] = [
-    ("orders_enrich", "Command Failed with Exit Code 1"),
+    ("payments_curate", "Command Failed with Exit Code 1"),
     (
         "customers_enrich",
         "AnalysisException: cannot resolve 'order_ts' given input columns: [order_id, amount, ts, customer_id]",
@@ -190,8 +191,7 @@ fn add_specials(rng: &mut Rng, runs: &mut BTreeMap<String, Vec<PlannedRun>>, epo
         list.insert(pos + 1, retry);
     }
     // Runs in flight at the epoch, finishing 1 to 6 minutes later.
-    for (i, job) in
-        ["orders_ingest_raw", "inventory_enrich", "shipments_publish", "customers_validate"].iter().enumerate()
+    for (i, job) in ["orders_ingest_raw", "inventory_enrich", "payments_publish", "orders_validate"].iter().enumerate()
     {
         let Some(list) = runs.get_mut(*job) else { continue };
         let start = epoch - Duration::minutes(rng.range(3, 20));

@@ -1,5 +1,6 @@
 //! The real AWS SDK clients behind the seam's traits.
 
+mod catalog;
 mod cost;
 mod crawlers;
 mod dq;
@@ -7,6 +8,7 @@ mod emr;
 mod error;
 mod glue;
 mod glue_write;
+mod landing;
 mod logs;
 pub mod s3;
 mod sts;
@@ -99,6 +101,7 @@ pub fn account(loaded: &Loaded) -> Account {
     let creds = loaded.sdk.credentials_provider();
     let mut account = assemble(glue, sts, emr, (loaded.ctx.clone(), Pages::default()), creds);
     let s3 = s3::client(&loaded.sdk, loaded.ctx.endpoint.is_some());
+    account.landing = Arc::new(s3::SdkS3::new(s3.clone(), loaded.ctx.clone(), account.stats.clone()));
     account.objects = Arc::new(s3::SdkS3::new(s3, loaded.ctx.clone(), account.stats.clone()));
     let ce = aws_sdk_costexplorer::Client::new(&loaded.sdk);
     account.cost = Arc::new(SdkCost::new(ce, loaded.ctx.clone(), account.stats.clone()));
@@ -150,11 +153,13 @@ fn assemble(
         glue: glue.clone(),
         workflows: glue.clone(),
         crawlers: glue.clone(),
+        catalog: glue.clone(),
         dq: glue,
         cost: Arc::new(crate::aws::NoCost),
         logs: Arc::new(crate::aws::NoLogs),
         emr: Arc::new(SdkEmr::new(emr, ctx.clone(), stats.clone())),
         objects: Arc::new(crate::aws::NoObjects),
+        landing: Arc::new(crate::aws::NoLanding),
         identity,
         stats,
         profile: ctx.profile.clone(),

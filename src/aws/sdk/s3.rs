@@ -18,7 +18,19 @@ impl SdkS3 {
         Self { client: client.counting_throttles(&stats), ctx, stats }
     }
 
-    fn fail<E>(&self, op: &str, e: &aws_sdk_s3::error::SdkError<E, aws_sdk_s3::config::http::HttpResponse>) -> AwsError
+    pub(super) fn client(&self) -> &aws_sdk_s3::Client {
+        &self.client
+    }
+
+    pub(super) fn stats(&self) -> &ApiStats {
+        &self.stats
+    }
+
+    pub(super) fn fail<E>(
+        &self,
+        op: &str,
+        e: &aws_sdk_s3::error::SdkError<E, aws_sdk_s3::config::http::HttpResponse>,
+    ) -> AwsError
     where
         E: aws_sdk_s3::error::ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
     {

@@ -13,6 +13,7 @@ pub mod jobs;
 pub mod logs;
 pub mod quality;
 pub mod runs;
+pub mod streams;
 pub mod workflows;
 
 use ratatui::Frame;
@@ -33,6 +34,7 @@ pub fn render_root(frame: &mut Frame<'_>, area: Rect, state: &AppState, pane: Pa
         Pane::Cost => cost::render(frame, area, state, theme),
         Pane::Ctx => contexts::render(frame, area, state, theme),
         Pane::Inbox => inbox::render(frame, area, state, theme),
+        Pane::Streams => streams::render(frame, area, state, theme),
     }
 }
 
@@ -48,5 +50,6 @@ pub fn render_view(frame: &mut Frame<'_>, area: Rect, state: &AppState, view: &V
         View::WorkflowRuns(w) => workflows::render_runs(frame, area, state, w, theme),
         View::Graph(g) => graph::render(frame, area, state, g, theme),
         View::Changes(c) => changes::render(frame, area, c, theme),
+        View::Stream(v) => streams::render_pipeline(frame, area, state, v, theme),
     }
 }

@@ -9,8 +9,24 @@ use crate::state::AppState;
 use crate::state::pane::commands;
 use crate::ui::theme::Theme;
 
+/// The status rules of `:streams`, first match wins.
+fn stream_rules(theme: &Theme) -> Vec<Line<'static>> {
+    let mut out = vec![Line::from(Span::styled("Stream status (:streams), first rule that holds", theme.header))];
+    for (status, rule) in crate::streams::RULES {
+        out.push(Line::from(vec![Span::styled(format!("  {status:<14}"), theme.title), Span::raw(rule)]));
+    }
+    out.push(Line::from(vec![
+        Span::styled(format!("  {:<14}", "late means"), theme.title),
+        Span::raw("data landed but the final step did not succeed by ready_by (or within fresh_within)"),
+    ]));
+    out.push(Line::from(""));
+    out
+}
+
 pub fn lines(state: &AppState, theme: &Theme) -> Vec<Line<'static>> {
-    let mut out = vec![Line::from(Span::styled("Keys", theme.header))];
+    let on_streams = state.root == crate::state::Pane::Streams;
+    let mut out = if on_streams { stream_rules(theme) } else { Vec::new() };
+    out.push(Line::from(Span::styled("Keys", theme.header)));
     for (keys, name, help) in state.settings.keymap.help_rows() {
         out.push(Line::from(vec![
             Span::styled(format!("  {keys:<14}"), theme.title),
@@ -37,6 +53,10 @@ pub fn lines(state: &AppState, theme: &Theme) -> Vec<Line<'static>> {
         ("stream:orders", "data stream"),
     ] {
         out.push(Line::from(vec![Span::styled(format!("  {t:<14}"), theme.title), Span::raw(what)]));
+    }
+    if !on_streams {
+        out.push(Line::from(""));
+        out.extend(stream_rules(theme));
     }
     out.push(Line::from(""));
     out.push(Line::from(Span::styled("Log view (l on a run or crawler)", theme.header)));

@@ -1,0 +1,111 @@
+//! The snapshot's streams: the landing and catalog read once (today's and yesterday's
+//! partitions only), the triggers, and one row per stream built as the TUI builds it, with
+//! yesterday's cost from the report this snapshot already has (no request of its own).
+
+use std::collections::BTreeSet;
+
+use serde_json::{Value, json};
+
+use super::{Snapshot, ts};
+use crate::aws::{Account, AwsError};
+use crate::model::{StreamReads, Trigger};
+use crate::streams::{Inputs, Sla, Sources, Stream};
+
+/// What the streams need beyond the rest of the snapshot.
+#[derive(Debug, Clone, Default)]
+pub struct Reads {
+    pub reads: StreamReads,
+    pub triggers: Vec<Trigger>,
+}
+
+/// Read the landing zones, the catalog and the triggers once.
+pub async fn read(
+    account: &Account,
+    s: &Snapshot,
+    gate: &crate::poll::Gate,
+    errors: &mut Vec<(String, AwsError)>,
+) -> Reads {
+    let section = &s.settings.config.streams;
+    let mut out = Reads::default();
+    if section.configured() {
+        let names: BTreeSet<String> = s.glue.jobs.iter().filter_map(|j| j.stream.clone()).collect();
+        let through =
+            crate::poll::streams::Reads { landing: account.landing.as_ref(), catalog: account.catalog.as_ref(), gate };
+        let batch = crate::poll::streams::read(through, section, names, s.generated_at).await;
+        errors.extend(batch.errors.into_iter().map(|e| ("landing".to_string(), e)));
+        if let crate::poll::SourceData::Landing(r) = batch.data {
+            out.reads = r;
+        }
+    }
+    match account.catalog.triggers().await {
+        Ok(t) => out.triggers = t,
+        Err(e) => errors.push(("triggers".into(), e)),
+    }
+    out
+}
+
+/// One row per stream.
+pub fn rows(s: &Snapshot, r: &Reads) -> Vec<Stream> {
+    let workflows: Vec<crate::model::Workflow> = s.workflows.iter().map(|(w, _)| w.clone()).collect();
+    let name_stream = |n: &str| s.settings.stream_by_name(n);
+    let yesterday = s.generated_at.date_naive().pred_opt();
+    let key = &s.settings.config.streams.tag_key;
+    let cost = |_: usize, stream: &str| s.cost.as_ref().and_then(|c| c.day_total(key, stream, yesterday?));
+    let discovered: Vec<(usize, String)> = r.reads.discovered.iter().map(|n| (0, n.clone())).collect();
+    let inputs = Inputs {
+        section: &s.settings.config.streams,
+        sources: Sources {
+            tag_key: &s.settings.config.streams.tag_key,
+            name_stream: &name_stream,
+            jobs: &s.glue.jobs,
+            workflows: &workflows,
+            crawlers: &s.crawlers,
+            dq: &s.data_quality,
+            emr: &s.emr,
+            triggers: &r.triggers,
+        },
+        items: &s.inbox,
+        landings: &r.reads.landings,
+        tables: &r.reads.tables,
+        discovered: &discovered,
+        cost: &cost,
+        now: s.generated_at,
+    };
+    crate::streams::build(&inputs).0
+}
+
+/// One stream as the snapshot JSON writes it.
+pub fn stream_json(s: &Stream) -> Value {
+    let (fresh_within, ready_by) = match s.sla {
+        Sla::FreshWithin(d) => (Some(d.num_seconds()), None),
+        Sla::ReadyBy(t) => (None, Some(t.format("%H:%M").to_string())),
+        Sla::None => (None, None),
+    };
+    json!({
+        "name": s.name,
+        "status": s.status.as_str(),
+        "jobs": s.jobs,
+        "workflows": s.workflows,
+        "crawlers": s.crawlers,
+        "landing": s.landing.as_ref().map(|l| json!({
+            "uri": l.uri,
+            "newest_object_at": ts(l.newest()),
+            "objects": l.today.objects,
+            "bytes": l.today.bytes,
+            "success_marker": l.today.success_marker,
+        })),
+        "catalog": s.catalog.iter().map(|t| json!({
+            "table": t.table,
+            "newest_partition": t.newest_partition,
+            "partition_created_at": ts(t.partition_created),
+        })).collect::<Vec<_>>(),
+        "last_success_at": ts(s.last_success),
+        "fresh_within_s": fresh_within,
+        "ready_by": ready_by,
+        "late_by_s": s.freshness.late_by_s,
+        "open_items": s.open_items,
+        "dq_score": s.dq_score,
+        "cost_yesterday": s.cost_yesterday,
+        "next_run_at": ts(s.next_run),
+    })
+}
