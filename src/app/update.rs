@@ -98,21 +98,14 @@ pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
 /// Driver logs to read for open Glue items whose message says nothing (a few at a time; each
 /// run once).
 fn error_logs_wanted(state: &mut AppState) -> Vec<Effect> {
-    let mut fx = Vec::new();
-    for (ctx, job, run_id) in state.logs_wanted(4) {
-        state.inbox.asked.insert(run_id.clone());
-        let run = state
-            .data
-            .jobs
-            .iter()
-            .filter(|j| j.ctx == ctx && j.job.name == job)
-            .flat_map(|j| &j.runs)
-            .find(|r| r.id == run_id);
-        if let Some(run) = run {
-            fx.push(Effect::LoadErrorLog { ctx, run: Box::new(run.clone()) });
-        }
-    }
-    fx
+    let wanted = state.logs_wanted(4);
+    wanted
+        .into_iter()
+        .map(|(ctx, run)| {
+            state.inbox.asked.insert(run.id.clone());
+            Effect::LoadErrorLog { ctx, run: Box::new(run) }
+        })
+        .collect()
 }
 
 /// A cycle of any source ended: stale generations are dropped; the status (errors,

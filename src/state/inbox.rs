@@ -85,8 +85,8 @@ impl AppState {
     }
 
     /// Open Glue items whose newest failure says nothing in its message and whose driver log
-    /// was not asked for yet: (context, job, run) to read, at most `max`.
-    pub fn logs_wanted(&self, max: usize) -> Vec<(usize, String, String)> {
+    /// was not asked for yet: (context, run) to read, at most `max`.
+    pub fn logs_wanted(&self, max: usize) -> Vec<(usize, crate::model::JobRun)> {
         let mut out = Vec::new();
         for it in self.inbox.items.iter().filter(|i| i.is_open() && i.source == inbox::ItemSource::GlueJob) {
             let Some(run_id) = &it.run_id else { continue };
@@ -100,9 +100,9 @@ impl AppState {
                 .filter(|j| j.ctx == it.ctx && j.job.name == it.resource)
                 .flat_map(|j| &j.runs)
                 .find(|r| &r.id == run_id);
-            let generic = run.and_then(|r| r.error_message.as_deref()).is_none_or(crate::triage::is_generic);
-            if generic {
-                out.push((it.ctx, it.resource.clone(), run_id.clone()));
+            let Some(run) = run else { continue };
+            if run.error_message.as_deref().is_none_or(crate::triage::is_generic) {
+                out.push((it.ctx, run.clone()));
             }
         }
         out
