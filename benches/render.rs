@@ -45,6 +45,7 @@ fn data(jobs: usize, runs_per_job: usize) -> GlueData {
                     .collect(),
             })
             .collect(),
+        loading: None,
     }
 }
 

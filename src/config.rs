@@ -63,6 +63,12 @@ pub struct PollSection {
     pub glue_runs: HumanDuration,
     /// Run history of jobs that have a run in flight.
     pub glue_runs_active: HumanDuration,
+    /// Run history of jobs idle for `idle_after` (nothing in flight, the last run ended that
+    /// long ago): read this often instead of every `glue_runs`.
+    pub glue_runs_idle: HumanDuration,
+    pub idle_after: HumanDuration,
+    /// The first pause before a throttled (or 5xx) read is tried again; it doubles each time.
+    pub retry_backoff: HumanDuration,
     /// Calls in flight at once during the per-job fan-out, per context.
     pub max_concurrency: usize,
     /// Calls in flight at once over every context together (several contexts × hundreds of
@@ -90,6 +96,9 @@ impl Default for PollSection {
             glue_jobs: HumanDuration(Duration::from_secs(300)),
             glue_runs: HumanDuration(Duration::from_secs(30)),
             glue_runs_active: HumanDuration(Duration::from_secs(5)),
+            glue_runs_idle: HumanDuration(Duration::from_secs(600)),
+            idle_after: HumanDuration(Duration::from_secs(24 * 3600)),
+            retry_backoff: HumanDuration(Duration::from_millis(500)),
             max_concurrency: 8,
             max_concurrency_total: 32,
             history: HumanDuration(Duration::from_secs(48 * 3600)),

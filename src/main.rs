@@ -36,18 +36,24 @@ fn main() -> ExitCode {
     };
     match &cli.command {
         None => runtime.block_on(tui(&cli, settings)),
-        Some(Command::Snapshot { since, format, no_cost }) => {
-            let since = match duration::parse(since) {
-                Ok(d) => d,
-                Err(e) => {
+        Some(Command::Snapshot { since, format, no_cost, timeout }) => {
+            let window = match (duration::parse(since), duration::parse(timeout)) {
+                (Ok(since), Ok(timeout)) => (since, timeout),
+                (Err(e), _) => {
                     eprintln!("batchtop: --since: {e}");
                     return ExitCode::from(2);
                 }
+                (_, Err(e)) => {
+                    eprintln!("batchtop: --timeout: {e}");
+                    return ExitCode::from(2);
+                }
             };
-            runtime.block_on(snapshot_cmd(&cli, settings, since, *format, !*no_cost))
+            runtime.block_on(snapshot_cmd(&cli, settings, window, *format, !*no_cost))
         }
         Some(Command::Audit { json }) => audit_cmd(*json),
-        Some(Command::Check { since, format }) => runtime.block_on(check_cmd(&cli, settings, since, *format)),
+        Some(Command::Check { since, format, timeout }) => {
+            runtime.block_on(check_cmd(&cli, settings, [since, timeout], *format))
+        }
         Some(Command::Logs { target, follow, filter, since }) => {
             let since = match since.as_deref().map(duration::parse).transpose() {
                 Ok(d) => d,
@@ -209,16 +215,25 @@ fn audit_cmd(json: bool) -> ExitCode {
 }
 
 /// `check`: 3 when batchtop itself cannot run (bad flags, no session), else the inbox's code.
-async fn check_cmd(cli: &Cli, settings: Arc<config::Settings>, since: &str, format: Format) -> ExitCode {
-    let since = match duration::parse(since) {
-        Ok(d) => d,
-        Err(e) => {
+async fn check_cmd(
+    cli: &Cli,
+    settings: Arc<config::Settings>,
+    [since, timeout]: [&str; 2],
+    format: Format,
+) -> ExitCode {
+    let window = match (duration::parse(since), duration::parse(timeout)) {
+        (Ok(since), Ok(timeout)) => (since, timeout),
+        (Err(e), _) => {
             eprintln!("batchtop: --since: {e}");
+            return ExitCode::from(3);
+        }
+        (_, Err(e)) => {
+            eprintln!("batchtop: --timeout: {e}");
             return ExitCode::from(3);
         }
     };
     match session::connect(cli, &settings).await {
-        Ok(s) => ExitCode::from(batchtop::check::run(s, settings, since, format).await),
+        Ok(s) => ExitCode::from(batchtop::check::run(s, settings, window, format).await),
         Err(e) => {
             eprintln!("batchtop: {e}");
             ExitCode::from(3)
@@ -262,7 +277,7 @@ async fn tui(cli: &Cli, settings: Arc<config::Settings>) -> ExitCode {
 async fn snapshot_cmd(
     cli: &Cli,
     settings: Arc<config::Settings>,
-    since: std::time::Duration,
+    (since, timeout): (std::time::Duration, std::time::Duration),
     format: Format,
     with_cost: bool,
 ) -> ExitCode {
@@ -274,7 +289,7 @@ async fn snapshot_cmd(
         }
     };
     let gate = batchtop::poll::Gate::new(settings.config.poll.max_concurrency_total);
-    let opts = snapshot::Options { since, with_cost, gate };
+    let opts = snapshot::Options { since, with_cost, gate, timeout };
     // Every context at once: one that is slow or refused holds up no other.
     let snaps = futures_util::future::join_all(
         session.contexts.iter().map(|c| snapshot::take(&c.account, settings.clone(), &session.clock, &opts)),

@@ -359,7 +359,8 @@ async fn missing_tag_permission_does_not_slow_runs_down() {
     let first = &cycles[0];
     assert_eq!(first.errors.first().map(|e| e.kind), Some(ErrorKind::AccessDenied));
     assert!(first.errors[0].message.contains("glue:GetTags"), "{}", first.errors[0]);
-    let jobs = &first.glue().expect("the Glue source's batch").jobs;
+    // The first cycle lists the jobs (the first screen); the next brings their runs.
+    let jobs = &cycles[1].glue().expect("the Glue source's batch").jobs;
     assert_eq!(jobs[0].runs.len(), 1);
     assert_eq!(jobs[0].stream, None, "no tags, no regex: no stream");
 }

@@ -125,6 +125,7 @@ pub fn on_loaded(state: &mut AppState, loaded: Loaded) -> Vec<Effect> {
             status.last_ok = Some(loaded.at);
             status.partial_failures = batch.errors.len();
             status.error = batch.errors.into_iter().next();
+            fx.extend(super::contexts::identity_again(state, loaded.ctx));
             state.apply(loaded.ctx, batch.data);
             fx.extend(error_logs_wanted(state));
             super::inbox::started(state);

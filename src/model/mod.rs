@@ -10,7 +10,7 @@ pub mod workflow;
 pub use crawler::{Crawler, CrawlerMetrics, LastCrawl};
 pub use dq::{DqData, DqEvalRun, DqFilter, DqResult, DqRule, RuleOutcome};
 pub use emr::{EmrApp, EmrAttempt, EmrData, EmrRun, EmrState, Utilization};
-pub use glue::{Bookmark, GlueData, Job, JobEntry, JobRun, RunState};
+pub use glue::{Bookmark, GlueData, Job, JobEntry, JobRun, Loading, RunState};
 pub use workflow::{
     Graph, Node, NodeKind, NodeState, Workflow, WorkflowEntry, WorkflowRun, WorkflowStats, WorkflowStatus,
 };

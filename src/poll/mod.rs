@@ -20,7 +20,7 @@ use tokio::sync::{Notify, mpsc};
 pub use backoff::Backoff;
 pub use emr::EmrCollector;
 pub use gate::Gate;
-pub use glue::{Cycle, GlueCollector, Scope, StreamMapper};
+pub use glue::{Cycle, GlueCollector, IdleCadence, Scope, StreamMapper};
 pub use source::{Batch, Every, Loaded, PollEvent, Source, SourceData, SourceId, run, run_in};
 pub use sources::{CrawlersSource, DataQualitySource, EmrSource, GlueSource, WorkflowsSource};
 
@@ -42,6 +42,12 @@ pub struct GlueCadence {
 impl From<&PollSection> for GlueCadence {
     fn from(p: &PollSection) -> Self {
         Self { all: p.glue_runs.0, active: p.glue_runs_active.0, history: p.history.0, max_backoff: p.max_backoff.0 }
+    }
+}
+
+impl From<&PollSection> for IdleCadence {
+    fn from(p: &PollSection) -> Self {
+        Self { after: p.idle_after.0, every: p.glue_runs_idle.0 }
     }
 }
 
@@ -108,7 +114,8 @@ impl Pollers {
             p.max_concurrency,
             p.glue_jobs.0,
         )
-        .gated(gate.clone());
+        .gated(gate.clone())
+        .idling(IdleCadence::from(p));
         pollers.spawn(ctx, GlueSource::new(glue, GlueCadence::from(p)), clock.clone(), tx.clone());
         let workflows = WorkflowsSource { read: account.workflows.clone(), every: every(p.workflows.0) };
         pollers.spawn(ctx, workflows, clock.clone(), tx.clone());

@@ -51,30 +51,42 @@ impl Snapshot {
     }
 }
 
-/// What to read: the window, whether to read Cost Explorer, and the cap on calls in flight
-/// shared with the other contexts' snapshots.
+/// What to read: the window, whether to read Cost Explorer, the cap on calls in flight
+/// shared with the other contexts' snapshots, and how long to keep trying.
 #[derive(Debug, Clone)]
 pub struct Options {
     pub since: Duration,
     pub with_cost: bool,
     pub gate: crate::poll::Gate,
+    /// Reads retry throttles and server errors until this long after the start; then the
+    /// snapshot ends with what it has, plus the errors (`--timeout`).
+    pub timeout: Duration,
 }
 
-/// Poll every source once; Cost Explorer only `with_cost` (through the cache).
+/// Poll every source once, all at the same time; Cost Explorer only `with_cost` (through the
+/// cache). Nothing reads past `opts.timeout`.
 pub async fn take(account: &Account, settings: Arc<Settings>, clock: &Clock, opts: &Options) -> Snapshot {
+    let deadline = tokio::time::Instant::now() + opts.timeout;
+    crate::aws::deadline::within(deadline, take_within(account, settings, clock, opts)).await
+}
+
+async fn take_within(account: &Account, settings: Arc<Settings>, clock: &Clock, opts: &Options) -> Snapshot {
     let (since, with_cost) = (opts.since, opts.with_cost);
     let now = clock();
-    let mut errors = Vec::new();
-    let who = noted(&mut errors, "sts", account.identity.caller_identity().await).map(|id| id.account);
     let max = settings.config.poll.max_concurrency;
     let cost_cfg = settings.config.cost.clone();
     let prices = Prices::from_config(&cost_cfg);
     let cutoff = now - chrono::Duration::from_std(since).unwrap_or(chrono::Duration::hours(24));
-    let glue = glue_runs(account, (settings.clone(), &opts.gate), max, now, since, cutoff, &mut errors).await;
-    let workflows = workflow_runs(account, cutoff, &mut errors).await;
-    let crawlers = noted(&mut errors, "crawlers", account.crawlers.crawlers().await).unwrap_or_default();
-    let emr = emr_runs(account, (max, &opts.gate), now, since, &mut errors).await;
-    let dq = noted(&mut errors, "data-quality", account.dq.dq_overview(Some(cutoff)).await).unwrap_or_default();
+    let (mut e_id, mut e_glue, mut e_wf, mut e_cr, mut e_emr, mut e_dq) = Default::default();
+    let (who, glue, workflows, crawlers, emr, dq) = tokio::join!(
+        async { noted(&mut e_id, "sts", account.identity.caller_identity().await).map(|id| id.account) },
+        glue_runs(account, (settings.clone(), &opts.gate), max, now, since, cutoff, &mut e_glue),
+        workflow_runs(account, cutoff, &mut e_wf),
+        async { noted(&mut e_cr, "crawlers", account.crawlers.crawlers().await).unwrap_or_default() },
+        emr_runs(account, (max, &opts.gate), now, since, &mut e_emr),
+        async { noted(&mut e_dq, "data-quality", account.dq.dq_overview(Some(cutoff)).await).unwrap_or_default() },
+    );
+    let mut errors: Vec<(String, AwsError)> = [e_id, e_glue, e_wf, e_cr, e_emr, e_dq].into_iter().flatten().collect();
     let (data_quality, dq_runs) = (dq.results, dq.runs);
     let cost = if with_cost { cost_report(account, &cost_cfg, who.as_deref(), now, &mut errors).await } else { None };
     let mut snap = Snapshot {

@@ -61,6 +61,7 @@ pub fn options(endpoint: &str) -> AwsOptions {
         max_attempts: Some(1),
         attempt_timeout: Some(Duration::from_secs(3)),
         operation_timeout: Some(Duration::from_secs(5)),
+        reads: None,
     }
 }
 

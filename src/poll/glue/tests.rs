@@ -46,12 +46,12 @@ async fn collector_reads_all_then_only_active_jobs() {
         cycle.data.jobs.iter().find(|j| j.job.name == "orders_curate").and_then(|j| j.stream.as_deref()),
         Some("orders")
     );
-    // GetJobs + 30 GetTags + 30 GetJobRuns.
-    assert_eq!(stats.snapshot().total_calls, 61);
+    // GetJobs + every job's tags in one call + 30 GetJobRuns.
+    assert_eq!(stats.snapshot().total_calls, 32);
     let active = c.active_jobs();
     assert!(active >= 3);
     c.poll(Scope::ActiveOnly, d.now(), Duration::from_secs(48 * 3600)).await.expect("poll");
-    assert_eq!(stats.snapshot().total_calls, 61 + active as u64);
+    assert_eq!(stats.snapshot().total_calls, 32 + active as u64);
 }
 
 #[tokio::test]
