@@ -103,7 +103,7 @@ impl Reads {
         let mut last: Option<AwsError> = None;
         loop {
             if let Some(hold) = &self.hold {
-                hold.admit(std::time::Instant::now(), deadline::poll())?;
+                hold.admit(deadline::poll()).await?;
             }
             if !self.wait_turn(deadline).await {
                 return Err(last.map(|e| gave_up(e, attempt - 1)).unwrap_or_else(|| past_deadline(op)));
