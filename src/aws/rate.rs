@@ -2,12 +2,13 @@
 //! context asks it before each attempt, so when AWS starts throttling they all slow down
 //! together, and when the throttles stop they speed up again.
 //!
-//! Unlimited until the first throttle. A throttle halves the rate (from what was measured over
-//! the last second, the first time), at most once a second and never below a floor; every
-//! second without a throttle (after two quiet seconds) raises it by half, and past the ceiling
-//! the limit is lifted again. Calls are spaced evenly at the current rate.
+//! Unlimited until the first throttle. Attempts are judged a second at a time: after a second
+//! with throttles the rate is set just below what AWS accepted in it (never below a floor); a
+//! second without throttles raises it by half, and past the ceiling the limit is lifted. When
+//! slowing down did not lower the share of throttled attempts, the throttling does not follow
+//! this client's rate (another client, a fault): the rate is held rather than cut again, so
+//! reads still finish. Calls are spaced evenly at the current rate.
 
-use std::collections::VecDeque;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
@@ -16,8 +17,6 @@ pub const FLOOR: f64 = 5.0;
 /// Above this many calls per second the limit is lifted.
 pub const CEILING: f64 = 100.0;
 const WINDOW: Duration = Duration::from_secs(1);
-/// Quiet time after a throttle before the rate rises again.
-const SETTLE: Duration = Duration::from_secs(2);
 
 #[derive(Debug)]
 struct State {
@@ -25,20 +24,14 @@ struct State {
     limit: Option<f64>,
     /// The earliest start of the next call while limited.
     next_slot: Instant,
-    /// Starts within the last second (to measure the rate before the first throttle).
-    starts: VecDeque<Instant>,
-    last_cut: Option<Instant>,
-    last_throttle: Option<Instant>,
-    last_raise: Option<Instant>,
-}
-
-impl State {
-    /// Drop the starts more than a second before `now`.
-    fn forget_before(&mut self, now: Instant) {
-        while self.starts.front().is_some_and(|t| now.saturating_duration_since(*t) >= WINDOW) {
-            self.starts.pop_front();
-        }
-    }
+    /// The second being judged: since when, attempts answered, throttled among them.
+    window: Instant,
+    answered: u32,
+    throttled: u32,
+    /// The last answer of that second (a quiet spell after it does not count as sending slowly).
+    last: Instant,
+    /// The share of throttled attempts in the second that made the last cut.
+    cut_share: Option<f64>,
 }
 
 /// One adaptive limiter (see the module documentation).
@@ -55,14 +48,9 @@ impl Default for Rate {
 
 impl Rate {
     pub fn new() -> Self {
-        let state = State {
-            limit: None,
-            next_slot: Instant::now(),
-            starts: VecDeque::new(),
-            last_cut: None,
-            last_throttle: None,
-            last_raise: None,
-        };
+        let now = Instant::now();
+        let state =
+            State { limit: None, next_slot: now, window: now, answered: 0, throttled: 0, last: now, cut_share: None };
         Self { state: Mutex::new(state) }
     }
 
@@ -74,49 +62,56 @@ impl Rate {
     /// Book a start for a call that is ready at `now`: how long it has to wait first.
     pub fn reserve(&self, now: Instant) -> Duration {
         let Ok(mut s) = self.state.lock() else { return Duration::ZERO };
-        s.forget_before(now);
-        let at = match s.limit {
-            None => now,
-            Some(limit) => {
-                let at = s.next_slot.max(now);
-                s.next_slot = at + Duration::from_secs_f64(1.0 / limit);
-                at
-            }
-        };
-        s.starts.push_back(at);
+        let Some(limit) = s.limit else { return Duration::ZERO };
+        let at = s.next_slot.max(now);
+        s.next_slot = at + Duration::from_secs_f64(1.0 / limit);
         at.saturating_duration_since(now)
     }
 
-    /// AWS throttled an attempt at `now`: halve the rate (once per second at most).
-    pub fn throttled(&self, now: Instant) {
+    /// An attempt was answered at `now`, throttled or not.
+    pub fn answered(&self, now: Instant, throttled: bool) {
         let Ok(mut s) = self.state.lock() else { return };
-        s.last_throttle = Some(now);
-        if s.last_cut.is_some_and(|t| now.saturating_duration_since(t) < WINDOW) {
-            return;
+        if now.saturating_duration_since(s.window) >= WINDOW {
+            s.judge(now);
         }
-        s.forget_before(now);
-        let from = s.limit.unwrap_or(s.starts.len() as f64);
-        let limit = (from / 2.0).max(FLOOR);
-        if s.limit.is_none() {
-            s.next_slot = now;
+        s.answered += 1;
+        s.throttled += u32::from(throttled);
+        s.last = now;
+    }
+}
+
+impl State {
+    /// The second since `window` is over: cut, hold or raise the rate, and start the next.
+    fn judge(&mut self, now: Instant) {
+        let seconds = self.last.saturating_duration_since(self.window).as_secs_f64().max(1.0);
+        let accepted = f64::from(self.answered - self.throttled) / seconds;
+        let share = if self.answered == 0 { 0.0 } else { f64::from(self.throttled) / f64::from(self.answered) };
+        if self.throttled == 0 {
+            if let Some(limit) = self.limit {
+                let raised = limit * 1.5;
+                self.limit = (raised < CEILING).then_some(raised);
+            }
+            self.cut_share = None;
+        } else if self.cut_share.is_some_and(|before| share >= before * 0.5) {
+            // Slowing down did not (clearly) lower the share of throttles: hold the rate.
+        } else {
+            self.cut(now, accepted);
+            self.cut_share = Some(share);
         }
-        s.limit = Some(limit);
-        s.last_cut = Some(now);
-        tracing::info!(limit, "throttled: slowing down");
+        self.window = now;
+        self.answered = 0;
+        self.throttled = 0;
     }
 
-    /// An attempt answered at `now` without a throttle: after a quiet while, speed up.
-    pub fn succeeded(&self, now: Instant) {
-        let Ok(mut s) = self.state.lock() else { return };
-        let Some(limit) = s.limit else { return };
-        let quiet = s.last_throttle.is_none_or(|t| now.saturating_duration_since(t) >= SETTLE);
-        let due = s.last_raise.is_none_or(|t| now.saturating_duration_since(t) >= WINDOW);
-        if !(quiet && due) {
-            return;
+    /// Just below what AWS accepted (`accepted` calls a second), never faster than now.
+    fn cut(&mut self, now: Instant, accepted: f64) {
+        let target = (accepted * 0.9).max(FLOOR);
+        let limit = self.limit.map_or(target, |l| l.min(target));
+        if self.limit.is_none() {
+            self.next_slot = now;
         }
-        s.last_raise = Some(now);
-        let raised = limit * 1.5;
-        s.limit = if raised >= CEILING { None } else { Some(raised) };
+        self.limit = Some(limit);
+        tracing::info!(limit, "throttled: slowing down");
     }
 }
 
@@ -128,59 +123,72 @@ mod tests {
         Duration::from_millis(n)
     }
 
-    #[test]
-    fn unlimited_until_a_throttle_then_spaced_at_half_the_measured_rate() {
+    /// A client that sends as fast as the limiter lets it (at most `offered` a second) for
+    /// `seconds`, answered by `server(second, attempt)`: the limit at the end of each second.
+    fn simulate(offered: f64, seconds: u64, mut throttles: impl FnMut(u64, u64) -> bool) -> Vec<Option<f64>> {
         let r = Rate::new();
         let t0 = Instant::now();
-        for i in 0..40 {
-            assert_eq!(r.reserve(t0 + ms(i * 10)), Duration::ZERO, "no limit before a throttle");
+        let mut t = t0;
+        let mut limits = Vec::new();
+        let mut sent_in_second = 0;
+        let gap = Duration::from_secs_f64(1.0 / offered);
+        while t < t0 + Duration::from_secs(seconds) {
+            let start = t + r.reserve(t);
+            let second = start.duration_since(t0).as_secs();
+            if second as usize > limits.len() {
+                limits.push(r.limit());
+                sent_in_second = 0;
+            }
+            sent_in_second += 1;
+            r.answered(start, throttles(second, sent_in_second));
+            t = start + gap;
         }
-        r.throttled(t0 + ms(400));
-        // 40 calls in the last second: 20 a second now, one every 50 ms.
-        assert_eq!(r.limit(), Some(20.0));
-        let now = t0 + ms(401);
-        let waits: Vec<Duration> = (0..4).map(|_| r.reserve(now)).collect();
-        assert_eq!(waits[0], Duration::ZERO);
-        assert!(waits[1] >= ms(49) && waits[1] <= ms(51), "{waits:?}");
-        assert!(waits[3] >= ms(149) && waits[3] <= ms(151), "{waits:?}");
+        limits
     }
 
     #[test]
-    fn throttles_cut_once_a_second_down_to_the_floor() {
+    fn unlimited_until_a_throttled_second_then_spaced_just_below_what_was_accepted() {
         let r = Rate::new();
         let t0 = Instant::now();
-        for i in 0..64 {
-            r.reserve(t0 + ms(i));
+        for i in 0..40 {
+            assert_eq!(r.reserve(t0 + ms(i * 20)), Duration::ZERO, "no limit before a throttle");
+            r.answered(t0 + ms(i * 20), i % 4 == 0);
         }
-        r.throttled(t0 + ms(100));
-        r.throttled(t0 + ms(200));
-        assert_eq!(r.limit(), Some(32.0), "one cut per second");
-        r.throttled(t0 + ms(1200));
-        assert_eq!(r.limit(), Some(16.0));
-        for s in 3..10 {
-            r.throttled(t0 + Duration::from_secs(s));
-        }
-        assert_eq!(r.limit(), Some(FLOOR));
+        assert_eq!(r.limit(), None, "judged once the second is over");
+        r.answered(t0 + ms(1000), false);
+        let limit = r.limit().expect("limited");
+        assert!((26.0..=28.0).contains(&limit), "30 accepted in a second, 90 %: {limit}");
+        let now = t0 + ms(1001);
+        let waits: Vec<Duration> = (0..3).map(|_| r.reserve(now)).collect();
+        assert_eq!(waits[0], Duration::ZERO);
+        assert!(waits[2] >= ms(72) && waits[2] <= ms(76), "{waits:?}");
+    }
+
+    #[test]
+    fn a_quota_is_found_and_kept_near() {
+        // AWS accepts 10 calls a second and throttles the rest; the client could send 80.
+        let limits = simulate(80.0, 30, |_, n| n > 10);
+        let tail: Vec<f64> = limits[10..].iter().map(|l| l.unwrap_or(CEILING)).collect();
+        assert!(tail.iter().all(|l| *l <= 25.0), "stays near the quota: {limits:?}");
+        assert!(tail.iter().any(|l| *l >= 7.0), "and does not sink to nothing: {limits:?}");
+    }
+
+    #[test]
+    fn throttling_that_ignores_the_rate_holds_it_instead_of_sinking_to_the_floor() {
+        // 30 % of attempts throttled whatever the rate (a fault, another client).
+        let mut seed = 7u64;
+        let limits = simulate(80.0, 20, |_, _| {
+            seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+            (seed >> 33) % 10 < 3
+        });
+        let last = limits.last().copied().flatten().expect("limited");
+        assert!(last >= 15.0, "held well above the floor: {limits:?}");
     }
 
     #[test]
     fn quiet_seconds_raise_the_rate_until_the_limit_is_lifted() {
-        let r = Rate::new();
-        let t0 = Instant::now();
-        r.throttled(t0);
-        assert_eq!(r.limit(), Some(FLOOR));
-        r.succeeded(t0 + ms(500));
-        assert_eq!(r.limit(), Some(FLOOR), "not right after a throttle");
-        let mut t = t0 + Duration::from_secs(2);
-        let mut seconds = 0;
-        while r.limit().is_some() {
-            r.succeeded(t);
-            r.succeeded(t + ms(10));
-            t += Duration::from_secs(1);
-            seconds += 1;
-            assert!(seconds < 20, "the limit is lifted within seconds");
-        }
-        assert!(seconds >= 5, "it rises step by step ({seconds} s)");
-        assert_eq!(r.reserve(t), Duration::ZERO);
+        let limits = simulate(80.0, 20, |second, _| second == 0);
+        assert!(limits[0].is_some() || limits[1].is_some(), "{limits:?}");
+        assert_eq!(limits.last().copied().flatten(), None, "lifted once the throttles stopped: {limits:?}");
     }
 }
