@@ -145,7 +145,11 @@ async fn idle_jobs_are_read_at_the_slow_cadence() {
     ]);
     control("/batchtop/glue/seed", &json!({"account_id": acct, "region": emu::REGION, "jobs": jobs}));
     let account = emu::account_retrying(&acct, quick()).await;
-    let idle = IdleCadence { after: Duration::from_secs(24 * 3600), every: Duration::from_secs(3600) };
+    let idle = IdleCadence {
+        after: Duration::from_secs(24 * 3600),
+        every: Duration::from_secs(3600),
+        soon: Duration::from_secs(30),
+    };
     let mut c = collector(&account).idling(idle);
     let first = c.poll(Scope::All, Utc::now(), WEEK).await.expect("first poll");
     assert_eq!(first.data.jobs.len(), 4);
@@ -199,4 +203,46 @@ async fn the_first_screen_has_every_job_before_the_history_of_300() {
     }
     assert!(data.jobs.iter().all(|j| j.runs.len() == 40));
     assert_eq!(calls_of(&acct, "GetJobRuns"), 600);
+}
+
+/// A SCHEDULED trigger of `job` at the minute `minutes` from now (UTC).
+async fn schedule(account: &str, job: &str, minutes: i64) {
+    let at = Utc::now() + chrono::Duration::minutes(minutes);
+    let cron = format!("cron({} {} * * ? *)", at.format("%-M"), at.format("%-H"));
+    let action = aws_sdk_glue::types::Action::builder().job_name(job).build();
+    let glue = emu::glue_client(account).await;
+    let req = glue.create_trigger().name(format!("{job}_daily")).r#type(aws_sdk_glue::types::TriggerType::Scheduled);
+    req.schedule(cron).actions(action).start_on_creation(true).send().await.expect("CreateTrigger");
+}
+
+#[tokio::test]
+async fn a_scheduled_trigger_due_soon_keeps_its_job_at_the_fast_cadence() {
+    let acct = fresh_account();
+    let now = Utc::now().timestamp() as f64;
+    let idle_runs = |id: &str| {
+        json!([{"id": id, "state": "SUCCEEDED", "started_on": now - 50.0 * 3600.0,
+                "completed_on": now - 50.0 * 3600.0 + 60.0, "execution_time": 60}])
+    };
+    let jobs = json!([
+        {"name": "daily", "tags": {}, "runs": idle_runs("jr_daily")},
+        {"name": "quiet", "tags": {}, "runs": idle_runs("jr_quiet")},
+    ]);
+    control("/batchtop/glue/seed", &json!({"account_id": acct, "region": emu::REGION, "jobs": jobs}));
+    schedule(&acct, "daily", 3).await;
+    let account = emu::account_retrying(&acct, quick()).await;
+    let idle = IdleCadence {
+        after: Duration::from_secs(24 * 3600),
+        every: Duration::from_secs(3600),
+        soon: Duration::from_secs(600),
+    };
+    let mut c = collector(&account).idling(idle);
+    c.poll(Scope::All, Utc::now(), WEEK).await.expect("first poll");
+    assert_eq!(calls_of(&acct, "GetTriggers"), 1, "read with the job list");
+    assert_eq!(c.active_jobs(), 1, "`daily` starts within the next full cycle");
+    reset_calls(&acct);
+    c.poll(Scope::All, Utc::now(), WEEK).await.expect("second poll");
+    assert_eq!(calls_of(&acct, "GetJobRuns"), 1, "`daily` is read although idle, `quiet` waits");
+    reset_calls(&acct);
+    c.poll(Scope::ActiveOnly, Utc::now(), WEEK).await.expect("fast poll");
+    assert_eq!(calls_of(&acct, "GetJobRuns"), 1, "and at the fast cadence");
 }

@@ -88,6 +88,11 @@ pub trait GlueRead: Send + Sync {
     fn all_job_tags(&self) -> BoxFut<'_, AwsResult<Option<JobTags>>> {
         Box::pin(async { Ok(None) })
     }
+    /// The activated SCHEDULED triggers and the jobs they start (GetTriggers, paginated).
+    /// Readers that cannot tell have none.
+    fn scheduled_triggers(&self) -> BoxFut<'_, AwsResult<Vec<crate::model::ScheduledTrigger>>> {
+        Box::pin(async { Ok(Vec::new()) })
+    }
     /// Runs of one job, newest first (GetJobRuns, paginated until `stop` is reached).
     fn job_runs<'a>(&'a self, job_name: &'a str, stop: &'a StopAt) -> BoxFut<'a, AwsResult<Vec<JobRun>>>;
     /// One run (GetJobRun).

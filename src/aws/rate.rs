@@ -2,12 +2,13 @@
 //! context asks it before each attempt, so when AWS starts throttling they all slow down
 //! together, and when the throttles stop they speed up again.
 //!
-//! Unlimited until the first throttle. Attempts are judged a second at a time: after a second
-//! with throttles the rate is set just below what AWS accepted in it (never below a floor); a
-//! second without throttles raises it by half, and past the ceiling the limit is lifted. When
-//! slowing down did not lower the share of throttled attempts, the throttling does not follow
-//! this client's rate (another client, a fault): the rate is held rather than cut again, so
-//! reads still finish. Calls are spaced evenly at the current rate.
+//! Unlimited until the first throttle. Attempts are judged a second at a time (ten answers at
+//! least): after a second with throttles the rate is set just below what AWS accepted in it
+//! (never below a floor); a second without throttles raises it by half, and past the ceiling
+//! the limit is lifted. When a cut cost accepted calls (AWS accepted a fifth fewer at the lower
+//! rate), the throttling does not follow this client's rate (another client, a fault): the cut
+//! is undone and the rate held for a while, so reads still finish. Calls are spaced evenly at
+//! the current rate.
 
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
@@ -17,6 +18,11 @@ pub const FLOOR: f64 = 5.0;
 /// Above this many calls per second the limit is lifted.
 pub const CEILING: f64 = 100.0;
 const WINDOW: Duration = Duration::from_secs(1);
+/// A second is judged once it holds this many answers (or after `LONGEST`).
+const SAMPLES: u32 = 10;
+const LONGEST: Duration = Duration::from_secs(5);
+/// How long a rate is held after a cut that did not help.
+const HOLD: Duration = Duration::from_secs(30);
 
 #[derive(Debug)]
 struct State {
@@ -30,8 +36,10 @@ struct State {
     throttled: u32,
     /// The last answer of that second (a quiet spell after it does not count as sending slowly).
     last: Instant,
-    /// The share of throttled attempts in the second that made the last cut.
-    cut_share: Option<f64>,
+    /// The last cut: the limit before it, and the calls a second AWS accepted before it.
+    cut: Option<(Option<f64>, f64)>,
+    /// Throttles are not judged until then (a cut did not help).
+    hold_until: Option<Instant>,
 }
 
 /// One adaptive limiter (see the module documentation).
@@ -49,8 +57,16 @@ impl Default for Rate {
 impl Rate {
     pub fn new() -> Self {
         let now = Instant::now();
-        let state =
-            State { limit: None, next_slot: now, window: now, answered: 0, throttled: 0, last: now, cut_share: None };
+        let state = State {
+            limit: None,
+            next_slot: now,
+            window: now,
+            answered: 0,
+            throttled: 0,
+            last: now,
+            cut: None,
+            hold_until: None,
+        };
         Self { state: Mutex::new(state) }
     }
 
@@ -71,7 +87,8 @@ impl Rate {
     /// An attempt was answered at `now`, throttled or not.
     pub fn answered(&self, now: Instant, throttled: bool) {
         let Ok(mut s) = self.state.lock() else { return };
-        if now.saturating_duration_since(s.window) >= WINDOW {
+        let elapsed = now.saturating_duration_since(s.window);
+        if (elapsed >= WINDOW && s.answered >= SAMPLES) || elapsed >= LONGEST {
             s.judge(now);
         }
         s.answered += 1;
@@ -81,22 +98,27 @@ impl Rate {
 }
 
 impl State {
-    /// The second since `window` is over: cut, hold or raise the rate, and start the next.
+    /// The second since `window` is over: cut, undo, hold or raise the rate; start the next.
     fn judge(&mut self, now: Instant) {
         let seconds = self.last.saturating_duration_since(self.window).as_secs_f64().max(1.0);
         let accepted = f64::from(self.answered - self.throttled) / seconds;
-        let share = if self.answered == 0 { 0.0 } else { f64::from(self.throttled) / f64::from(self.answered) };
+        let holding = self.hold_until.is_some_and(|t| now < t);
         if self.throttled == 0 {
             if let Some(limit) = self.limit {
                 let raised = limit * 1.5;
                 self.limit = (raised < CEILING).then_some(raised);
             }
-            self.cut_share = None;
-        } else if self.cut_share.is_some_and(|before| share >= before * 0.5) {
-            // Slowing down did not (clearly) lower the share of throttles: hold the rate.
+            self.cut = None;
+            self.hold_until = None;
+        } else if holding {
+        } else if let Some((before, accepted_before)) = self.cut.filter(|(_, a)| accepted < a * 0.8) {
+            // The cut cost accepted calls: the throttling does not follow our rate.
+            self.limit = before;
+            self.cut = None;
+            self.hold_until = Some(now + HOLD);
+            tracing::info!(limit = ?before, accepted, accepted_before, "throttling ignores the rate: holding it");
         } else {
-            self.cut(now, accepted);
-            self.cut_share = Some(share);
+            self.slow_down(now, accepted);
         }
         self.window = now;
         self.answered = 0;
@@ -104,12 +126,13 @@ impl State {
     }
 
     /// Just below what AWS accepted (`accepted` calls a second), never faster than now.
-    fn cut(&mut self, now: Instant, accepted: f64) {
+    fn slow_down(&mut self, now: Instant, accepted: f64) {
         let target = (accepted * 0.9).max(FLOOR);
         let limit = self.limit.map_or(target, |l| l.min(target));
         if self.limit.is_none() {
             self.next_slot = now;
         }
+        self.cut = Some((self.limit, accepted));
         self.limit = Some(limit);
         tracing::info!(limit, "throttled: slowing down");
     }
@@ -154,6 +177,7 @@ mod tests {
             assert_eq!(r.reserve(t0 + ms(i * 20)), Duration::ZERO, "no limit before a throttle");
             r.answered(t0 + ms(i * 20), i % 4 == 0);
         }
+        // 30 accepted of 40 in the second.
         assert_eq!(r.limit(), None, "judged once the second is over");
         r.answered(t0 + ms(1000), false);
         let limit = r.limit().expect("limited");
@@ -174,15 +198,15 @@ mod tests {
     }
 
     #[test]
-    fn throttling_that_ignores_the_rate_holds_it_instead_of_sinking_to_the_floor() {
+    fn throttling_that_ignores_the_rate_does_not_hold_it_down() {
         // 30 % of attempts throttled whatever the rate (a fault, another client).
         let mut seed = 7u64;
         let limits = simulate(80.0, 20, |_, _| {
             seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
             (seed >> 33) % 10 < 3
         });
-        let last = limits.last().copied().flatten().expect("limited");
-        assert!(last >= 15.0, "held well above the floor: {limits:?}");
+        let slow = limits[5..].iter().filter(|l| l.is_some_and(|l| l < 40.0)).count();
+        assert!(slow <= 2, "not held down for it: {limits:?}");
     }
 
     #[test]

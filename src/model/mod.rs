@@ -5,12 +5,14 @@ pub mod crawler;
 pub mod dq;
 pub mod emr;
 pub mod glue;
+pub mod schedule;
 pub mod workflow;
 
 pub use crawler::{Crawler, CrawlerMetrics, LastCrawl};
 pub use dq::{DqData, DqEvalRun, DqFilter, DqResult, DqRule, RuleOutcome};
 pub use emr::{EmrApp, EmrAttempt, EmrData, EmrRun, EmrState, Utilization};
 pub use glue::{Bookmark, GlueData, Job, JobEntry, JobRun, Loading, RunState};
+pub use schedule::{Cron, ScheduledTrigger};
 pub use workflow::{
     Graph, Node, NodeKind, NodeState, Workflow, WorkflowEntry, WorkflowRun, WorkflowStats, WorkflowStatus,
 };

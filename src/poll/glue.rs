@@ -73,6 +73,8 @@ pub struct GlueCollector {
     /// When each job's runs were last read (for the slow cadence of idle jobs).
     refreshed: HashMap<String, Instant>,
     idle: Option<IdleCadence>,
+    /// Activated SCHEDULED triggers and the jobs they start (read with the job list).
+    triggers: Vec<(crate::model::Cron, Vec<String>)>,
 }
 
 impl GlueCollector {
@@ -92,6 +94,7 @@ impl GlueCollector {
             history_tried: HashSet::new(),
             refreshed: HashMap::new(),
             idle: None,
+            triggers: Vec::new(),
         }
     }
 
@@ -107,9 +110,11 @@ impl GlueCollector {
         self
     }
 
-    /// Jobs with a run in flight, as last seen.
+    /// Jobs with a run in flight, as last seen, or that a SCHEDULED trigger starts before the
+    /// next full cycle: they are read at the fast cadence.
     pub fn active_jobs(&self) -> usize {
-        self.runs.values().filter(|rs| rs.iter().any(|r| r.state().is_active())).count()
+        let now = Utc::now();
+        self.jobs.iter().filter(|j| self.is_active(&j.name) || self.starts_soon(&j.name, now)).count()
     }
 
     /// One whole cycle. Fails as a whole only when there is no job list to work from, or the
@@ -125,7 +130,7 @@ impl GlueCollector {
             .iter()
             .filter(|j| match scope {
                 Scope::All => self.due(&j.name, now),
-                Scope::ActiveOnly => self.is_active(&j.name),
+                Scope::ActiveOnly => self.is_active(&j.name) || self.starts_soon(&j.name, now),
             })
             .map(|j| (j.name.clone(), self.stop_for(&j.name, cutoff)))
             .collect();
@@ -225,6 +230,9 @@ impl GlueCollector {
             Err(e) => errors.push(e),
         }
         self.fetch_missing_tags(errors).await;
+        if self.idle.is_some() {
+            self.read_triggers().await;
+        }
         Ok(())
     }
 

@@ -47,7 +47,7 @@ impl From<&PollSection> for GlueCadence {
 
 impl From<&PollSection> for IdleCadence {
     fn from(p: &PollSection) -> Self {
-        Self { after: p.idle_after.0, every: p.glue_runs_idle.0 }
+        Self { after: p.idle_after.0, every: p.glue_runs_idle.0, soon: p.glue_runs.0 }
     }
 }
 

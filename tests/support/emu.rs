@@ -113,6 +113,17 @@ pub async fn account_retrying(account_id: &str, reads: sdk::RetryPolicy) -> Acco
     sdk::from_clients_retrying(clients, loaded.ctx, sdk::Pages::default(), reads)
 }
 
+/// A raw Glue client in `account_id` (static dummy credentials, no retries), to set things up.
+pub async fn glue_client(account_id: &str) -> aws_sdk_glue::Client {
+    let loaded = sdk::load(&options(&url())).await.expect("sdk config");
+    let creds = aws_sdk_glue::config::Credentials::new("testing", "testing", None, None, "batchtop-tests");
+    let conf = aws_sdk_glue::config::Builder::from(&loaded.sdk)
+        .credentials_provider(creds)
+        .interceptor(AccountHeader(account_id.to_string()))
+        .build();
+    aws_sdk_glue::Client::from_conf(conf)
+}
+
 /// Faults by chance for every call of `account_id` (e.g. `{"throttle": 0.3, "http500": 0.05}`),
 /// until `clear_faults`.
 pub fn chaos(account_id: &str, odds: Value) {

@@ -178,6 +178,9 @@ impl GlueRead for SdkGlue {
     fn all_job_tags(&self) -> BoxFut<'_, AwsResult<Option<crate::aws::JobTags>>> {
         Box::pin(self.tags_of_all_jobs())
     }
+    fn scheduled_triggers(&self) -> BoxFut<'_, AwsResult<Vec<crate::model::ScheduledTrigger>>> {
+        Box::pin(self.scheduled())
+    }
     fn job_runs<'a>(&'a self, job_name: &'a str, stop: &'a StopAt) -> BoxFut<'a, AwsResult<Vec<JobRun>>> {
         Box::pin(self.runs(job_name, stop))
     }

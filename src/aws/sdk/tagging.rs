@@ -1,10 +1,12 @@
-//! Every Glue job's tags in a few calls: tag:GetResources with ResourceTypeFilters
-//! ["glue:job"], 100 resources a page (instead of one GetTags per job).
+//! What the Glue collector reads once per job list: every job's tags in a few calls
+//! (tag:GetResources with ResourceTypeFilters ["glue:job"], 100 resources a page, instead of
+//! one GetTags per job), and the activated SCHEDULED triggers (GetTriggers).
 
 use std::collections::{BTreeMap, HashMap};
 
 use super::glue::SdkGlue;
 use crate::aws::AwsResult;
+use crate::model::ScheduledTrigger;
 
 /// Resources per GetResources page (the most AWS allows).
 const PAGE: i32 = 100;
@@ -37,6 +39,40 @@ impl SdkGlue {
         }
         Ok(Some(tags))
     }
+}
+
+impl SdkGlue {
+    /// Every activated SCHEDULED trigger with the jobs it starts.
+    pub(super) async fn scheduled(&self) -> AwsResult<Vec<ScheduledTrigger>> {
+        let mut out = Vec::new();
+        let mut token: Option<String> = None;
+        loop {
+            let page = self
+                .read("glue:GetTriggers", || {
+                    self.client().get_triggers().max_results(200).set_next_token(token.clone()).send()
+                })
+                .await?;
+            out.extend(page.triggers().iter().filter_map(scheduled_trigger));
+            match page.next_token() {
+                Some(t) if !t.is_empty() => token = Some(t.to_string()),
+                _ => break,
+            }
+        }
+        Ok(out)
+    }
+}
+
+fn scheduled_trigger(t: &aws_sdk_glue::types::Trigger) -> Option<ScheduledTrigger> {
+    use aws_sdk_glue::types::{TriggerState, TriggerType};
+    let activated = matches!(t.state(), Some(TriggerState::Activated | TriggerState::Activating));
+    if t.r#type() != Some(&TriggerType::Scheduled) || !activated {
+        return None;
+    }
+    Some(ScheduledTrigger {
+        name: t.name().unwrap_or_default().to_string(),
+        schedule: t.schedule()?.to_string(),
+        jobs: t.actions().iter().filter_map(|a| a.job_name().map(str::to_string)).collect(),
+    })
 }
 
 /// `arn:aws:glue:eu-west-1:123456789012:job/orders_curate` -> `orders_curate`.

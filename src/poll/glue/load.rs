@@ -21,11 +21,14 @@ const HISTORY_STEP: usize = 30;
 const NEWEST: usize = 3;
 
 /// Jobs idle for `after` (nothing in flight, the newest run ended that long ago, or no run
-/// at all) have their runs read every `every` instead of at every full cycle.
+/// at all) have their runs read every `every` instead of at every full cycle; a job that a
+/// SCHEDULED trigger starts within `soon` (the time to the next full cycle) is read at the
+/// fast cadence, and an idle one whose trigger fires before its next slow read is not idle.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct IdleCadence {
     pub after: Duration,
     pub every: Duration,
+    pub soon: Duration,
 }
 
 impl GlueCollector {
@@ -86,12 +89,45 @@ impl GlueCollector {
     }
 
     /// Whether a full cycle reads `job`'s runs: always, except an idle job read within its
-    /// slower cadence.
+    /// slower cadence (and not started by a trigger before its next slow read).
     pub(super) fn due(&self, job: &str, now: DateTime<Utc>) -> bool {
         let Some(idle) = self.idle else { return true };
         match self.refreshed.get(job) {
-            Some(last) if last.elapsed() < idle.every => !self.is_idle(job, now, idle.after),
+            Some(last) if last.elapsed() < idle.every => {
+                !self.is_idle(job, now, idle.after) || self.fires_within(job, now, idle.every)
+            }
             _ => true,
+        }
+    }
+
+    /// A SCHEDULED trigger starts `job` before the next full cycle.
+    pub(super) fn starts_soon(&self, job: &str, now: DateTime<Utc>) -> bool {
+        self.idle.is_some_and(|idle| self.fires_within(job, now, idle.soon))
+    }
+
+    fn fires_within(&self, job: &str, now: DateTime<Utc>, within: Duration) -> bool {
+        let to = now + chrono::Duration::from_std(within).unwrap_or(chrono::Duration::zero());
+        // A minute back too: a run the trigger just started may not be listed yet.
+        let from = now - chrono::Duration::minutes(1);
+        self.triggers.iter().any(|(cron, jobs)| jobs.iter().any(|j| j == job) && cron.fires_within(from, to))
+    }
+
+    /// The activated SCHEDULED triggers (kept as they were when they cannot be read).
+    pub(super) async fn read_triggers(&mut self) {
+        match self.glue.scheduled_triggers().await {
+            Ok(triggers) => {
+                self.triggers = triggers
+                    .into_iter()
+                    .filter_map(|t| match crate::model::Cron::parse(&t.schedule) {
+                        Some(c) => Some((c, t.jobs)),
+                        None => {
+                            tracing::info!(trigger = t.name, schedule = t.schedule, "schedule not understood");
+                            None
+                        }
+                    })
+                    .collect();
+            }
+            Err(e) => tracing::warn!(error = %e, "cannot read the SCHEDULED triggers"),
         }
     }
 
