@@ -43,7 +43,7 @@ pub async fn run(
         Format::Json => serde_json::to_string_pretty(&to_json(&parts, code)).unwrap_or_default(),
         Format::Table => to_table(&parts, code),
     };
-    println!("{text}");
+    crate::cli::print_line(&text);
     code
 }
 

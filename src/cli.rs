@@ -129,3 +129,16 @@ pub enum Format {
     Json,
     Table,
 }
+
+/// Print `text` and a newline on stdout; a closed pipe (`| head`) ends the output quietly:
+/// false then.
+pub fn print_line(text: &str) -> bool {
+    print_text(&format!("{text}\n"))
+}
+
+/// Print `text` as it is on stdout; false when stdout is closed (no panic, no message).
+pub fn print_text(text: &str) -> bool {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    out.write_all(text.as_bytes()).and_then(|()| out.flush()).is_ok()
+}

@@ -157,8 +157,12 @@ async fn eventlog_summary(
 
 async fn eventlog_cmd(cli: &Cli, settings: &config::Settings, path: &str, json: bool) -> ExitCode {
     match eventlog_summary(cli, settings, path).await {
-        Ok(summary) if json => println!("{}", serde_json::to_string_pretty(&summary.to_json()).unwrap_or_default()),
-        Ok(summary) => print!("{}", summary.to_text()),
+        Ok(summary) if json => {
+            batchtop::cli::print_line(&serde_json::to_string_pretty(&summary.to_json()).unwrap_or_default());
+        }
+        Ok(summary) => {
+            batchtop::cli::print_text(&summary.to_text());
+        }
         Err(code) => return code,
     }
     ExitCode::SUCCESS
@@ -202,13 +206,17 @@ fn audit_cmd(json: bool) -> ExitCode {
     };
     let mut bad = 0;
     for r in records {
-        match r {
-            Ok(rec) if json => println!("{}", serde_json::to_string(&rec).unwrap_or_default()),
-            Ok(rec) => println!("{}", batchtop::actions::audit_line(&rec)),
+        let printed = match r {
+            Ok(rec) if json => batchtop::cli::print_line(&serde_json::to_string(&rec).unwrap_or_default()),
+            Ok(rec) => batchtop::cli::print_line(&batchtop::actions::audit_line(&rec)),
             Err(e) => {
                 bad += 1;
                 eprintln!("batchtop: audit log {}: {e}", path.display());
+                true
             }
+        };
+        if !printed {
+            break;
         }
     }
     if bad > 0 { ExitCode::FAILURE } else { ExitCode::SUCCESS }
@@ -304,6 +312,6 @@ async fn snapshot_cmd(
         (Format::Table, 1) => Ok(snapshot::to_table(&parts[0].snap)),
         (Format::Table, _) => Ok(snapshot::to_table_many(&parts)),
     };
-    println!("{}", text.unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}")));
+    batchtop::cli::print_line(&text.unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}")));
     if snapshot::many_ok(&parts) { ExitCode::SUCCESS } else { ExitCode::FAILURE }
 }
