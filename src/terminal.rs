@@ -6,7 +6,9 @@ use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
 use ratatui::crossterm::cursor::{Hide, Show};
 use ratatui::crossterm::execute;
-use ratatui::crossterm::terminal::{EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode};
+use ratatui::crossterm::terminal::{
+    Clear, ClearType, EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
+};
 
 pub type Tui = Terminal<CrosstermBackend<Stdout>>;
 
@@ -29,6 +31,28 @@ pub fn enter() -> io::Result<(Tui, Guard)> {
     execute!(io::stdout(), EnterAlternateScreen, Hide)?;
     let terminal = Terminal::new(CrosstermBackend::new(io::stdout()))?;
     Ok((terminal, guard))
+}
+
+/// Suspend batchtop like any terminal program (ctrl-z, or a SIGTSTP from outside): give the
+/// terminal back, stop until the shell continues it (`fg`), then take the terminal again and
+/// draw everything anew.
+#[cfg(unix)]
+pub fn suspend(terminal: &mut Tui) -> io::Result<()> {
+    restore()?;
+    // SIGSTOP, not SIGTSTP: batchtop listens to SIGTSTP itself. Returns once continued.
+    signal_hook::low_level::raise(signal_hook::consts::SIGSTOP)?;
+    enable_raw_mode()?;
+    execute!(io::stdout(), EnterAlternateScreen, Hide, Clear(ClearType::All))?;
+    // Everything is drawn anew at the next frame (not `Terminal::clear`, which asks the
+    // terminal for the cursor position while the event reader may take the answer).
+    // Both buffers blank: the next frame is compared with nothing, so every cell is drawn.
+    terminal.swap_buffers();
+    Ok(())
+}
+
+#[cfg(not(unix))]
+pub fn suspend(_terminal: &mut Tui) -> io::Result<()> {
+    Ok(())
 }
 
 pub fn restore() -> io::Result<()> {
