@@ -98,7 +98,7 @@ fn error_logs_wanted(state: &mut AppState) -> Vec<Effect> {
             .jobs
             .iter()
             .filter(|j| j.ctx == ctx && j.job.name == job)
-            .flat_map(|j| &j.runs)
+            .flat_map(|j| j.runs.iter())
             .find(|r| r.id == run_id);
         if let Some(run) = run {
             fx.push(Effect::LoadErrorLog { ctx, run: Box::new(run.clone()) });

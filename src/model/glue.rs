@@ -225,8 +225,9 @@ pub struct JobEntry {
     pub ctx: usize,
     pub job: Job,
     pub stream: Option<String>,
-    /// Newest first (by start time); `last_run` is the first.
-    pub runs: Vec<JobRun>,
+    /// Newest first (by start time); `last_run` is the first. Shared with the poller that
+    /// read them (a cycle hands over the same runs, it does not copy them).
+    pub runs: std::sync::Arc<Vec<JobRun>>,
 }
 
 impl JobEntry {

@@ -63,7 +63,8 @@ pub struct GlueCollector {
     jobs: Vec<Job>,
     jobs_fetched: Option<Instant>,
     tagged: HashSet<String>,
-    runs: HashMap<String, Vec<JobRun>>,
+    /// Each job's runs, shared with the data handed out (`JobEntry::runs`).
+    runs: HashMap<String, Arc<Vec<JobRun>>>,
     /// Jobs whose newest runs were asked for (answered or not), while loading.
     glimpsed: HashSet<String>,
     /// Jobs whose whole history (within the window) was read.
@@ -188,7 +189,7 @@ impl GlueCollector {
                         self.history.insert(name.clone());
                         self.refreshed.insert(name.clone(), now);
                     }
-                    self.runs.insert(name, runs);
+                    self.runs.insert(name, Arc::new(runs));
                 }
                 Err(e) => errors.push(e),
             }

@@ -136,7 +136,7 @@ async fn glue_runs(
         None => GlueData::default(),
     };
     for j in &mut glue.jobs {
-        j.runs.retain(|r| r.started_on.is_some_and(|s| s >= cutoff));
+        Arc::make_mut(&mut j.runs).retain(|r| r.started_on.is_some_and(|s| s >= cutoff));
     }
     glue
 }
