@@ -149,6 +149,7 @@ async fn idle_jobs_are_read_at_the_slow_cadence() {
         after: Duration::from_secs(24 * 3600),
         every: Duration::from_secs(3600),
         soon: Duration::from_secs(30),
+        per_cycle: 100,
     };
     let mut c = collector(&account).idling(idle);
     let first = c.poll(Scope::All, Utc::now(), WEEK).await.expect("first poll");
@@ -234,6 +235,7 @@ async fn a_scheduled_trigger_due_soon_keeps_its_job_at_the_fast_cadence() {
         after: Duration::from_secs(24 * 3600),
         every: Duration::from_secs(3600),
         soon: Duration::from_secs(600),
+        per_cycle: 100,
     };
     let mut c = collector(&account).idling(idle);
     c.poll(Scope::All, Utc::now(), WEEK).await.expect("first poll");

@@ -126,15 +126,16 @@ impl GlueCollector {
             self.refresh_jobs(&mut errors).await?;
         }
         let cutoff = cutoff(now, history);
-        let targets: Vec<(String, StopAt)> = self
-            .jobs
-            .iter()
-            .filter(|j| match scope {
-                Scope::All => self.due(&j.name, now),
-                Scope::ActiveOnly => self.is_active(&j.name) || self.starts_soon(&j.name, now),
-            })
-            .map(|j| (j.name.clone(), self.stop_for(&j.name, cutoff)))
-            .collect();
+        let names: Vec<&str> = match scope {
+            Scope::All => self.in_turn(now),
+            Scope::ActiveOnly => self
+                .jobs
+                .iter()
+                .map(|j| j.name.as_str())
+                .filter(|n| self.is_active(n) || self.starts_soon(n, now))
+                .collect(),
+        };
+        let targets: Vec<(String, StopAt)> = names.iter().map(|n| (n.to_string(), self.stop_for(n, cutoff))).collect();
         let results = self.read_runs(targets, cutoff).await;
         self.take_runs(results, true, &mut errors);
         let live: HashSet<&str> = self.jobs.iter().map(|j| j.name.as_str()).collect();

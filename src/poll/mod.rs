@@ -47,7 +47,10 @@ impl From<&PollSection> for GlueCadence {
 
 impl From<&PollSection> for IdleCadence {
     fn from(p: &PollSection) -> Self {
-        Self { after: p.idle_after.0, every: p.glue_runs_idle.0, soon: p.glue_runs.0 }
+        // The full cycles' share of `glue_calls_per_minute`.
+        let cycles_per_minute = 60.0 / p.glue_runs.0.as_secs_f64().max(1.0);
+        let per_cycle = (p.glue_calls_per_minute as f64 / cycles_per_minute).floor() as usize;
+        Self { after: p.idle_after.0, every: p.glue_runs_idle.0, soon: p.glue_runs.0, per_cycle: per_cycle.max(1) }
     }
 }
 

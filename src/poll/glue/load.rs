@@ -24,11 +24,16 @@ const NEWEST: usize = 3;
 /// at all) have their runs read every `every` instead of at every full cycle; a job that a
 /// SCHEDULED trigger starts within `soon` (the time to the next full cycle) is read at the
 /// fast cadence, and an idle one whose trigger fires before its next slow read is not idle.
+///
+/// A full cycle reads at most `per_cycle` jobs (those in flight or started soon first, then the
+/// ones read longest ago): with more jobs than that, they are read in turns, so that a context
+/// of 3,000 jobs at rest costs what one of `per_cycle` does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct IdleCadence {
     pub after: Duration,
     pub every: Duration,
     pub soon: Duration,
+    pub per_cycle: usize,
 }
 
 impl GlueCollector {
@@ -86,6 +91,16 @@ impl GlueCollector {
     /// The newest run failed or is in flight.
     fn needs_attention(&self, job: &str) -> bool {
         self.runs.get(job).and_then(|rs| rs.first()).is_some_and(|r| r.state().is_failure() || r.state().is_active())
+    }
+
+    /// The jobs a full cycle reads: the due ones, at most `per_cycle` of them: those with a
+    /// run in flight or started soon first, then the ones read longest ago.
+    pub(super) fn in_turn(&self, now: DateTime<Utc>) -> Vec<&str> {
+        let mut due: Vec<&str> = self.jobs.iter().map(|j| j.name.as_str()).filter(|n| self.due(n, now)).collect();
+        let Some(limit) = self.idle.map(|i| i.per_cycle.max(1)).filter(|l| due.len() > *l) else { return due };
+        due.sort_by_key(|n| (!(self.is_active(n) || self.starts_soon(n, now)), self.refreshed.get(*n).copied()));
+        due.truncate(limit);
+        due
     }
 
     /// Whether a full cycle reads `job`'s runs: always, except an idle job read within its
