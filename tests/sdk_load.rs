@@ -171,6 +171,8 @@ async fn the_first_screen_has_every_job_before_the_history_of_300() {
     let first = c.step(Utc::now(), WEEK).await.expect("first step");
     assert_eq!(first.data.jobs.len(), 300, "every row at once");
     assert_eq!(calls_of(&acct, "GetJobs"), 1);
+    assert_eq!(calls_of(&acct, "GetResources") + calls_of(&acct, "GetJobRuns"), 0, "the rows come first");
+    let first = c.step(Utc::now(), WEEK).await.expect("second step: the tags");
     assert!(calls_of(&acct, "GetResources") <= 5, "{} tag calls", calls_of(&acct, "GetResources"));
     assert_eq!(calls_of(&acct, "GetTags"), 0);
     assert_eq!(calls_of(&acct, "GetJobRuns"), 0, "no run read before the rows are there");

@@ -76,6 +76,8 @@ pub struct GlueCollector {
     idle: Option<IdleCadence>,
     /// Activated SCHEDULED triggers and the jobs they start (read with the job list).
     triggers: Vec<(crate::model::Cron, Vec<String>)>,
+    /// The first load listed the jobs; their tags and the triggers come next.
+    tags_pending: bool,
 }
 
 impl GlueCollector {
@@ -96,6 +98,7 @@ impl GlueCollector {
             refreshed: HashMap::new(),
             idle: None,
             triggers: Vec::new(),
+            tags_pending: false,
         }
     }
 
@@ -223,6 +226,13 @@ impl GlueCollector {
         if !due {
             return Ok(());
         }
+        self.list_jobs(errors).await?;
+        self.read_tags_and_triggers(errors).await;
+        Ok(())
+    }
+
+    /// GetJobs (every page).
+    async fn list_jobs(&mut self, errors: &mut Vec<AwsError>) -> Result<(), AwsError> {
         match self.glue.jobs().await {
             Ok(jobs) => {
                 self.jobs = self.keep_tags(jobs);
@@ -231,11 +241,16 @@ impl GlueCollector {
             Err(e) if self.jobs_fetched.is_none() || e.kind.is_credentials() => return Err(e),
             Err(e) => errors.push(e),
         }
+        Ok(())
+    }
+
+    /// The tags of new jobs, and the SCHEDULED triggers when the cadence depends on them.
+    async fn read_tags_and_triggers(&mut self, errors: &mut Vec<AwsError>) {
         self.fetch_missing_tags(errors).await;
         if self.idle.is_some() {
             self.read_triggers().await;
         }
-        Ok(())
+        self.tags_pending = false;
     }
 
     /// GetJobs does not return tags: carry over the ones already fetched.

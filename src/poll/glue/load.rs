@@ -1,8 +1,9 @@
 //! The first screen in steps, and the slow cadence of idle jobs.
 //!
-//! Step one lists the jobs and their tags: every row is on screen. The next steps read the
-//! newest runs of a few dozen jobs each (GetJobRuns with a small MaxResults), then the
-//! history of a few dozen jobs each, jobs whose newest run failed or is running first. Each
+//! Step one lists the jobs: every row is on screen. Step two reads their tags (and the
+//! SCHEDULED triggers). The next steps read the newest runs of a few dozen jobs each
+//! (GetJobRuns with a small MaxResults), then the history of a few dozen jobs each, jobs whose
+//! newest run failed or is running first. Each
 //! step is one cycle of the poller, delivered as it ends, with how far the load is.
 
 use std::time::Duration;
@@ -53,7 +54,12 @@ impl GlueCollector {
     pub async fn step(&mut self, now: DateTime<Utc>, history: Duration) -> Result<Cycle, AwsError> {
         let mut errors = Vec::new();
         if self.jobs_fetched.is_none() {
-            self.refresh_jobs(&mut errors).await?;
+            self.list_jobs(&mut errors).await?;
+            self.tags_pending = true;
+            return Ok(self.cycle(errors));
+        }
+        if self.tags_pending {
+            self.read_tags_and_triggers(&mut errors).await;
             return Ok(self.cycle(errors));
         }
         let cutoff = cutoff(now, history);
