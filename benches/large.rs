@@ -68,7 +68,9 @@ fn start(account: &str, socket: &str, dir: &std::path::Path) -> String {
     let key = emu::control("/batchtop/access-key", &json!({"account_id": account}));
     let script = format!(
         "env -i HOME={d} XDG_STATE_HOME={d} XDG_CONFIG_HOME={d} TERM=xterm-256color AWS_EC2_METADATA_DISABLED=true \
-         AWS_ACCESS_KEY_ID={id} AWS_SECRET_ACCESS_KEY={secret} {bin} --region {region} --endpoint-url {url}",
+         AWS_ACCESS_KEY_ID={id} AWS_SECRET_ACCESS_KEY={secret} {wrap} {bin} --region {region} --endpoint-url {url}",
+        // BENCH_WRAP: a profiler to run the TUI under (e.g. `heaptrack -o /tmp/large`).
+        wrap = std::env::var("BENCH_WRAP").unwrap_or_default(),
         d = dir.display(),
         id = key["access_key_id"].as_str().unwrap_or_default(),
         secret = key["secret_access_key"].as_str().unwrap_or_default(),
@@ -112,6 +114,13 @@ fn main() {
     std::thread::sleep(Duration::from_secs(120).saturating_sub(t0.elapsed()));
     let at_two = calls(&acct);
     println!("resident memory after 2 min: {:.0} MB ({} calls so far)", rss_mb(&pid), at_two);
+    if std::env::var("BENCH_WRAP").is_ok() {
+        // Under a profiler: quit now, so that it writes its report.
+        tmux(&socket, &["send-keys", "-t", "b", "q"]);
+        std::thread::sleep(Duration::from_secs(20));
+        tmux(&socket, &["kill-server"]);
+        return;
+    }
     std::thread::sleep(Duration::from_secs(480).saturating_sub(t0.elapsed()));
     let per_min = (calls(&acct) - at_two) as f64 / 6.0;
     println!("resident memory after 8 min: {:.0} MB; calls a minute from minute 2 to 8: {per_min:.0}", rss_mb(&pid));

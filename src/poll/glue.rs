@@ -368,6 +368,9 @@ pub fn merge(previous: &[JobRun], fetched: Vec<JobRun>, cutoff: DateTime<Utc>) -
             out.push(r);
         }
     }
+    // Kept for minutes: no room for the runs cut (a page of 40 read, 12 kept, at 3,000 jobs
+    // was 50 MB of capacity never used).
+    out.shrink_to_fit();
     out
 }
 
