@@ -42,9 +42,11 @@ fn data(jobs: usize, runs_per_job: usize) -> GlueData {
                             ..Default::default()
                         }
                     })
-                    .collect(),
+                    .collect::<Vec<_>>()
+                    .into(),
             })
             .collect(),
+        loading: None,
     }
 }
 

@@ -24,9 +24,15 @@ pub fn code(parts: &[Part]) -> u8 {
 }
 
 /// Poll, print, and return the exit code.
-pub async fn run(session: Session, settings: Arc<Settings>, since: Duration, format: Format) -> u8 {
+/// `since`: the window of runs read; `timeout`: how long reads keep retrying.
+pub async fn run(
+    session: Session,
+    settings: Arc<Settings>,
+    (since, timeout): (Duration, Duration),
+    format: Format,
+) -> u8 {
     let gate = crate::poll::Gate::new(settings.config.poll.max_concurrency_total);
-    let opts = snapshot::Options { since, with_cost: false, gate };
+    let opts = snapshot::Options { since, with_cost: false, gate, timeout };
     let snaps = futures_util::future::join_all(
         session.contexts.iter().map(|c| snapshot::take(&c.account, settings.clone(), &session.clock, &opts)),
     )
@@ -42,7 +48,7 @@ pub async fn run(session: Session, settings: Arc<Settings>, since: Duration, for
         Format::Json => serde_json::to_string_pretty(&to_json(&parts, code)).unwrap_or_default(),
         Format::Table => to_table(&parts, code),
     };
-    println!("{text}");
+    crate::cli::print_line(&text);
     code
 }
 

@@ -79,6 +79,10 @@ pub enum Command {
         /// Otherwise the cost report comes from the cache while it is fresh ($0.01 a request).
         #[arg(long)]
         no_cost: bool,
+        /// Keep retrying throttled and failed reads this long (e.g. 60s, 5m); then print what
+        /// was read, with the errors, and exit non-zero.
+        #[arg(long, default_value = "60s")]
+        timeout: String,
     },
     /// Poll once and print what is broken (the inbox's open items), for cron, monitors and CI:
     /// exit 0 when nothing is open, 1 when only warnings are, 2 when anything critical is,
@@ -89,6 +93,10 @@ pub enum Command {
         since: String,
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
+        /// Keep retrying throttled and failed reads this long (e.g. 60s, 5m); then report what
+        /// could not be read (exit 3).
+        #[arg(long, default_value = "60s")]
+        timeout: String,
     },
     /// Spark event logs: read them straight from disk or S3, no history server needed.
     /// `batchtop eventlog PATH|s3://...` opens the viewer; `summarize` prints; `compare` sets two runs side by side.
@@ -188,4 +196,17 @@ pub enum ReportFormat {
 pub enum Format {
     Json,
     Table,
+}
+
+/// Print `text` and a newline on stdout; a closed pipe (`| head`) ends the output quietly:
+/// false then.
+pub fn print_line(text: &str) -> bool {
+    print_text(&format!("{text}\n"))
+}
+
+/// Print `text` as it is on stdout; false when stdout is closed (no panic, no message).
+pub fn print_text(text: &str) -> bool {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    out.write_all(text.as_bytes()).and_then(|()| out.flush()).is_ok()
 }

@@ -64,6 +64,15 @@ pub struct PollSection {
     pub glue_runs: HumanDuration,
     /// Run history of jobs that have a run in flight.
     pub glue_runs_active: HumanDuration,
+    /// Run history of jobs idle for `idle_after` (nothing in flight, the last run ended that
+    /// long ago): read this often instead of every `glue_runs`.
+    pub glue_runs_idle: HumanDuration,
+    pub idle_after: HumanDuration,
+    /// GetJobRuns calls a minute the full cycles of one context make at most; with more jobs
+    /// than that allows, they are read in turns (runs in flight and due triggers first).
+    pub glue_calls_per_minute: usize,
+    /// The first pause before a throttled (or 5xx) read is tried again; it doubles each time.
+    pub retry_backoff: HumanDuration,
     /// Calls in flight at once during the per-job fan-out, per context.
     pub max_concurrency: usize,
     /// Calls in flight at once over every context together (several contexts × hundreds of
@@ -91,6 +100,10 @@ impl Default for PollSection {
             glue_jobs: HumanDuration(Duration::from_secs(300)),
             glue_runs: HumanDuration(Duration::from_secs(30)),
             glue_runs_active: HumanDuration(Duration::from_secs(5)),
+            glue_runs_idle: HumanDuration(Duration::from_secs(600)),
+            idle_after: HumanDuration(Duration::from_secs(24 * 3600)),
+            glue_calls_per_minute: 600,
+            retry_backoff: HumanDuration(Duration::from_millis(500)),
             max_concurrency: 8,
             max_concurrency_total: 32,
             history: HumanDuration(Duration::from_secs(48 * 3600)),
@@ -355,6 +368,18 @@ pub fn load(flag: Option<&Path>) -> Result<Settings, ConfigError> {
 }
 
 /// Parse config text; `path` only labels errors.
+/// The `[poll]` counts that must be at least 1: the key and where it is when one is not.
+fn check_poll(poll: &PollSection, text: &str) -> Result<(), (&'static str, usize)> {
+    let at = |key: &str| text.find(key).unwrap_or(0);
+    if poll.max_concurrency == 0 || poll.max_concurrency_total == 0 {
+        return Err(("poll.max_concurrency", at("max_concurrency")));
+    }
+    if poll.glue_calls_per_minute == 0 {
+        return Err(("poll.glue_calls_per_minute", at("glue_calls_per_minute")));
+    }
+    Ok(())
+}
+
 pub fn parse(text: &str, path: &str) -> Result<Settings, ConfigError> {
     use position::{key_at, line_col, qualify, unknown_field};
     let located = |span: std::ops::Range<usize>, key: Option<String>, message: String| {
@@ -403,10 +428,8 @@ pub fn parse(text: &str, path: &str) -> Result<Settings, ConfigError> {
         located(at..at, Some("triage".into()), m)
     })?;
     streams_error(text, &config.streams).map_err(|(at, key, m)| located(at..at, Some(key), m))?;
-    if config.poll.max_concurrency == 0 || config.poll.max_concurrency_total == 0 {
-        let at = text.find("max_concurrency").unwrap_or(0);
-        return Err(located(at..at, Some("poll.max_concurrency".into()), "must be at least 1".into()));
-    }
+    check_poll(&config.poll, text)
+        .map_err(|(key, at)| located(at..at, Some(key.into()), "must be at least 1".into()))?;
     if config.logs.ring_lines == 0 || config.logs.filter_log_events_per_s == 0 || config.logs.get_log_events_per_s == 0
     {
         let at = text.find("[logs]").unwrap_or(0);

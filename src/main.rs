@@ -39,8 +39,8 @@ fn main() -> ExitCode {
     };
     match &cli.command {
         None => runtime.block_on(tui(&cli, settings)),
-        Some(Command::Snapshot { since, format, no_cost }) => {
-            runtime.block_on(snapshot_cmd(&cli, settings, since, *format, !*no_cost))
+        Some(Command::Snapshot { since, format, no_cost, timeout }) => {
+            runtime.block_on(snapshot_cmd(&cli, settings, [since, timeout], *format, !*no_cost))
         }
         Some(Command::Audit { json }) => audit_cmd(*json),
         Some(Command::Report { since, format, save }) => {
@@ -49,7 +49,9 @@ fn main() -> ExitCode {
         }
         // Printed by docs::run above, before the config is read.
         Some(Command::Completions { .. } | Command::Man { .. }) => ExitCode::SUCCESS,
-        Some(Command::Check { since, format }) => runtime.block_on(check_cmd(&cli, settings, since, *format)),
+        Some(Command::Check { since, format, timeout }) => {
+            runtime.block_on(check_cmd(&cli, settings, [since, timeout], *format))
+        }
         Some(Command::Logs { target, follow, filter, since }) => {
             let since = match since.as_deref().map(duration::parse).transpose() {
                 Ok(d) => d,
@@ -146,8 +148,12 @@ async fn eventlog_summary(
 
 async fn eventlog_cmd(cli: &Cli, settings: &config::Settings, path: &str, json: bool) -> ExitCode {
     match eventlog_summary(cli, settings, path).await {
-        Ok(summary) if json => println!("{}", serde_json::to_string_pretty(&summary.to_json()).unwrap_or_default()),
-        Ok(summary) => print!("{}", summary.to_text()),
+        Ok(summary) if json => {
+            batchtop::cli::print_line(&serde_json::to_string_pretty(&summary.to_json()).unwrap_or_default());
+        }
+        Ok(summary) => {
+            batchtop::cli::print_text(&summary.to_text());
+        }
         Err(code) => return code,
     }
     ExitCode::SUCCESS
@@ -191,29 +197,42 @@ fn audit_cmd(json: bool) -> ExitCode {
     };
     let mut bad = 0;
     for r in records {
-        match r {
-            Ok(rec) if json => println!("{}", serde_json::to_string(&rec).unwrap_or_default()),
-            Ok(rec) => println!("{}", batchtop::actions::audit_line(&rec)),
+        let printed = match r {
+            Ok(rec) if json => batchtop::cli::print_line(&serde_json::to_string(&rec).unwrap_or_default()),
+            Ok(rec) => batchtop::cli::print_line(&batchtop::actions::audit_line(&rec)),
             Err(e) => {
                 bad += 1;
                 eprintln!("batchtop: audit log {}: {e}", path.display());
+                true
             }
+        };
+        if !printed {
+            break;
         }
     }
     if bad > 0 { ExitCode::FAILURE } else { ExitCode::SUCCESS }
 }
 
 /// `check`: 3 when batchtop itself cannot run (bad flags, no session), else the inbox's code.
-async fn check_cmd(cli: &Cli, settings: Arc<config::Settings>, since: &str, format: Format) -> ExitCode {
-    let since = match duration::parse(since) {
-        Ok(d) => d,
-        Err(e) => {
+async fn check_cmd(
+    cli: &Cli,
+    settings: Arc<config::Settings>,
+    [since, timeout]: [&str; 2],
+    format: Format,
+) -> ExitCode {
+    let window = match (duration::parse(since), duration::parse(timeout)) {
+        (Ok(since), Ok(timeout)) => (since, timeout),
+        (Err(e), _) => {
             eprintln!("batchtop: --since: {e}");
+            return ExitCode::from(3);
+        }
+        (_, Err(e)) => {
+            eprintln!("batchtop: --timeout: {e}");
             return ExitCode::from(3);
         }
     };
     match session::connect(cli, &settings).await {
-        Ok(s) => ExitCode::from(batchtop::check::run(s, settings, since, format).await),
+        Ok(s) => ExitCode::from(batchtop::check::run(s, settings, window, format).await),
         Err(e) => {
             e.print();
             ExitCode::from(3)
@@ -259,14 +278,18 @@ async fn tui(cli: &Cli, settings: Arc<config::Settings>) -> ExitCode {
 async fn snapshot_cmd(
     cli: &Cli,
     settings: Arc<config::Settings>,
-    since: &str,
+    [since, timeout]: [&String; 2],
     format: Format,
     with_cost: bool,
 ) -> ExitCode {
-    let since = match duration::parse(since) {
-        Ok(d) => d,
-        Err(e) => {
+    let (since, timeout) = match (duration::parse(since), duration::parse(timeout)) {
+        (Ok(since), Ok(timeout)) => (since, timeout),
+        (Err(e), _) => {
             eprintln!("batchtop: --since: {e}");
+            return ExitCode::from(2);
+        }
+        (_, Err(e)) => {
+            eprintln!("batchtop: --timeout: {e}");
             return ExitCode::from(2);
         }
     };
@@ -278,7 +301,7 @@ async fn snapshot_cmd(
         }
     };
     let gate = batchtop::poll::Gate::new(settings.config.poll.max_concurrency_total);
-    let opts = snapshot::Options { since, with_cost, gate };
+    let opts = snapshot::Options { since, with_cost, gate, timeout };
     // Every context at once: one that is slow or refused holds up no other.
     let snaps = futures_util::future::join_all(
         session.contexts.iter().map(|c| snapshot::take(&c.account, settings.clone(), &session.clock, &opts)),
@@ -298,6 +321,6 @@ async fn snapshot_cmd(
         (Format::Table, 1) => Ok(snapshot::to_table(&parts[0].snap)),
         (Format::Table, _) => Ok(snapshot::to_table_many(&parts)),
     };
-    println!("{}", text.unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}")));
+    batchtop::cli::print_line(&text.unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}")));
     if snapshot::many_ok(&parts) { ExitCode::SUCCESS } else { ExitCode::FAILURE }
 }

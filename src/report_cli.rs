@@ -59,7 +59,7 @@ pub async fn run(cli: &Cli, settings: Arc<Settings>, args: &Args) -> ExitCode {
         }
     };
     let gate = crate::poll::Gate::new(settings.config.poll.max_concurrency_total);
-    let opts = snapshot::Options { since, with_cost: false, gate };
+    let opts = snapshot::Options { since, with_cost: false, gate, timeout: std::time::Duration::from_secs(60) };
     let snaps = futures_util::future::join_all(
         session.contexts.iter().map(|c| snapshot::take(&c.account, settings.clone(), &session.clock, &opts)),
     )

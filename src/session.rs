@@ -99,6 +99,7 @@ pub fn aws_options(cli: &Cli, settings: &Settings, spec: &CtxSpec) -> AwsOptions
         profile: spec.profile.clone(),
         region: spec.region.clone(),
         endpoint_url: cli.endpoint_url.clone().or_else(|| settings.config.aws.endpoint_url.clone()),
+        reads: Some(sdk::RetryPolicy::until_deadline(settings.config.poll.retry_backoff.0)),
         ..AwsOptions::default()
     }
 }

@@ -6,7 +6,9 @@ use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
 use ratatui::crossterm::cursor::{Hide, Show};
 use ratatui::crossterm::execute;
-use ratatui::crossterm::terminal::{EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode};
+use ratatui::crossterm::terminal::{
+    Clear, ClearType, EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
+};
 
 pub type Tui = Terminal<CrosstermBackend<Stdout>>;
 
@@ -32,19 +34,34 @@ pub fn enter() -> io::Result<(Tui, Guard)> {
 }
 
 /// Step aside for a program that needs the terminal (a foreground plugin): as `restore`.
-pub fn suspend() -> io::Result<()> {
+pub fn step_aside() -> io::Result<()> {
     restore()
 }
 
-/// Take the terminal back after `suspend`, and draw everything again on the next frame.
-/// (Not `Terminal::clear`: it asks the terminal where the cursor is, and that answer may
-/// never come back through the new input stream. An empty frame over a cleared screen
-/// leaves ratatui's last frame blank, so the next one is drawn whole.)
-pub fn resume(terminal: &mut Tui) -> io::Result<()> {
-    use ratatui::crossterm::terminal::{Clear, ClearType};
+/// Take the terminal back after `step_aside`, and draw everything anew at the next frame
+/// (not `Terminal::clear`, which asks the terminal for the cursor position while the event
+/// reader may take the answer). Both buffers blank: the next frame is compared with nothing,
+/// so every cell is drawn.
+pub fn take_back(terminal: &mut Tui) -> io::Result<()> {
     enable_raw_mode()?;
     execute!(io::stdout(), EnterAlternateScreen, Hide, Clear(ClearType::All))?;
-    terminal.draw(|_| {})?;
+    terminal.swap_buffers();
+    Ok(())
+}
+
+/// Suspend batchtop like any terminal program (ctrl-z, or a SIGTSTP from outside): give the
+/// terminal back, stop until the shell continues it (`fg`), then take the terminal again and
+/// draw everything anew.
+#[cfg(unix)]
+pub fn suspend(terminal: &mut Tui) -> io::Result<()> {
+    step_aside()?;
+    // SIGSTOP, not SIGTSTP: batchtop listens to SIGTSTP itself. Returns once continued.
+    signal_hook::low_level::raise(signal_hook::consts::SIGSTOP)?;
+    take_back(terminal)
+}
+
+#[cfg(not(unix))]
+pub fn suspend(_terminal: &mut Tui) -> io::Result<()> {
     Ok(())
 }
 

@@ -211,7 +211,13 @@ fn add_arguments(s: &mut batchtop::state::AppState, extra: &[(&str, &str)]) -> S
         Some(batchtop::state::View::Runs(r)) => r.selected(&s.data).expect("a run").id.clone(),
         _ => panic!("runs view"),
     };
-    let run = s.data.jobs.iter_mut().flat_map(|j| j.runs.iter_mut()).find(|r| r.id == id).expect("the run");
+    let run = s
+        .data
+        .jobs
+        .iter_mut()
+        .flat_map(|j| std::sync::Arc::make_mut(&mut j.runs).iter_mut())
+        .find(|r| r.id == id)
+        .expect("the run");
     run.arguments.extend(extra.iter().map(|(k, v)| (k.to_string(), v.to_string())));
     id
 }

@@ -37,7 +37,13 @@ async fn e_on_a_glue_run_reads_its_spark_event_logs_path() {
     let started = {
         let Some(View::Runs(r)) = s.stack.last() else { panic!("runs view") };
         let id = r.selected(&s.data).expect("run").id.clone();
-        let run = s.data.jobs.iter_mut().flat_map(|j| j.runs.iter_mut()).find(|x| x.id == id).expect("run");
+        let run = s
+            .data
+            .jobs
+            .iter_mut()
+            .flat_map(|j| std::sync::Arc::make_mut(&mut j.runs).iter_mut())
+            .find(|x| x.id == id)
+            .expect("run");
         run.arguments
             .insert("--spark-event-logs-path".into(), "s3://aws-glue-assets-1-eu-west-1/sparkHistoryLogs".into());
         run.started_on.map(|t| t.timestamp_millis())

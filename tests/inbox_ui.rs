@@ -73,7 +73,7 @@ async fn acknowledge_holds_until_a_new_failure_reopens_it() {
     failed.started_on = Some(demo.now() + chrono::Duration::minutes(5));
     failed.completed_on = Some(demo.now() + chrono::Duration::minutes(9));
     failed.error_message = Some("Exceeded maximum concurrent compute capacity for your account: 50.".into());
-    job.runs.insert(0, failed);
+    std::sync::Arc::make_mut(&mut job.runs).insert(0, failed);
     s.set_data(data);
     assert_eq!(item(&s, "payments_enrich").status, ItemStatus::Open);
     assert_eq!(item(&s, "payments_enrich").run_id.as_deref(), Some("jr_new_failure"));

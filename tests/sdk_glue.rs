@@ -346,7 +346,7 @@ async fn missing_tag_permission_does_not_slow_runs_down() {
     ));
     let mut cycles = Vec::new();
     let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
-    while cycles.len() < 2 {
+    while cycles.len() < 3 {
         let msg = tokio::time::timeout_at(deadline, rx.recv())
             .await
             .expect("second cycle at the normal cadence")
@@ -356,10 +356,11 @@ async fn missing_tag_permission_does_not_slow_runs_down() {
         }
     }
     task.abort();
-    let first = &cycles[0];
-    assert_eq!(first.errors.first().map(|e| e.kind), Some(ErrorKind::AccessDenied));
-    assert!(first.errors[0].message.contains("glue:GetTags"), "{}", first.errors[0]);
-    let jobs = &first.glue().expect("the Glue source's batch").jobs;
+    // The first cycle lists the jobs (the first screen), the next their tags, then the runs.
+    let tags = &cycles[1];
+    assert_eq!(tags.errors.first().map(|e| e.kind), Some(ErrorKind::AccessDenied));
+    assert!(tags.errors[0].message.contains("glue:GetTags"), "{}", tags.errors[0]);
+    let jobs = &cycles[2].glue().expect("the Glue source's batch").jobs;
     assert_eq!(jobs[0].runs.len(), 1);
     assert_eq!(jobs[0].stream, None, "no tags, no regex: no stream");
 }

@@ -89,6 +89,7 @@ async fn one_item_per_resource_with_its_count_status_and_cause() {
         since: std::time::Duration::from_secs(24 * 3600),
         with_cost: false,
         gate: batchtop::poll::Gate::default(),
+        timeout: std::time::Duration::from_secs(60),
     };
     let snap = batchtop::snapshot::take(&account, settings, &clock, &opts).await;
     let items: Vec<(&str, &str)> = snap.inbox.iter().map(|i| (i.source.as_str(), i.resource.as_str())).collect();

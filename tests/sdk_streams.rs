@@ -208,7 +208,8 @@ async fn next_fire_times_of_the_seeded_triggers() {
     let nightly = by_name("orders_nightly");
     assert_eq!((nightly.kind.as_str(), nightly.state.as_str()), ("SCHEDULED", "ACTIVATED"));
     assert_eq!(nightly.workflow.as_deref(), Some("orders_pipeline"));
-    let next = batchtop::streams::cron::next_fire(nightly.schedule.as_deref().expect("schedule"), now).expect("fires");
+    let next =
+        batchtop::model::schedule::next_fire(nightly.schedule.as_deref().expect("schedule"), now).expect("fires");
     let want = (now.date_naive()
         + Duration::days(if now.format("%H:%M").to_string().as_str() < "02:00" { 0 } else { 1 }))
     .and_hms_opt(2, 0, 0)
@@ -216,7 +217,7 @@ async fn next_fire_times_of_the_seeded_triggers() {
     .and_utc();
     assert_eq!(next, want);
     let hourly =
-        batchtop::streams::cron::next_fire(by_name("orders_hourly").schedule.as_deref().expect("schedule"), now)
+        batchtop::model::schedule::next_fire(by_name("orders_hourly").schedule.as_deref().expect("schedule"), now)
             .expect("fires");
     assert!(hourly > now && hourly - now <= Duration::hours(1) && hourly.format("%M").to_string() == "30", "{hourly}");
 }

@@ -74,7 +74,7 @@ type LogAt = (crate::state::eventlog::EventLogSource, Option<i64>);
 /// Where both runs' Spark event logs are, when both wrote one.
 fn spark_logs(state: &AppState, p: &ChangesPane) -> Option<(LogAt, LogAt)> {
     let glue_run =
-        |id: &str| state.data.jobs.iter().filter(|j| j.ctx == p.ctx).flat_map(|j| &j.runs).find(|r| r.id == id);
+        |id: &str| state.data.jobs.iter().filter(|j| j.ctx == p.ctx).flat_map(|j| j.runs.iter()).find(|r| r.id == id);
     let emr_run = |id: &str| state.emr.runs.iter().find(|r| r.ctx == p.ctx && r.id == id);
     let one = |id: &str| match glue_run(id) {
         Some(r) => super::eventlog::glue(Some(r)).ok(),

@@ -32,6 +32,14 @@ pub fn identity(state: &mut AppState, ctx: usize, result: Result<CallerIdentity,
     vec![Effect::Redraw]
 }
 
+/// A source of context `ctx` answered: when its identity could not be told before (expired
+/// credentials, no network), ask again, so `:ctx` and the status bar heal by themselves.
+pub fn identity_again(state: &mut AppState, ctx: usize) -> Option<Effect> {
+    let c = state.contexts.get_mut(ctx)?;
+    c.identity_error.take()?;
+    Some(Effect::LookupIdentity { ctx })
+}
+
 /// Show only context `ctx` (None: every context) in every pane, and go back to the pane
 /// `:ctx` was opened from.
 pub fn narrow(state: &mut AppState, ctx: Option<usize>) {

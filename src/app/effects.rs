@@ -90,6 +90,10 @@ impl Effects {
             Effect::LoadWorkflowRuns { ctx, workflow } => self.load_workflow_runs(ctx, workflow),
             Effect::Execute { ctx, confirmed } => self.execute(ctx, confirmed),
             Effect::LoadBookmark { ctx, job } => self.load_bookmark(ctx, job),
+            Effect::LookupIdentity { ctx } => {
+                let identity = self.account(ctx).identity.clone();
+                self.answer(async move { Msg::Identity { ctx, result: identity.caller_identity().await } });
+            }
         }
         false
     }

@@ -121,6 +121,10 @@ pub enum Effect {
         ctx: usize,
         confirmed: Confirmed,
     },
+    /// Ask again who context `ctx`'s caller is (its credentials work again after a failure).
+    LookupIdentity {
+        ctx: usize,
+    },
     /// Read a job's bookmark.
     LoadBookmark {
         ctx: usize,

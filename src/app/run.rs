@@ -122,16 +122,17 @@ pub async fn run_with(
         }
         let mut batch: Vec<Msg> = tokio::select! {
             ev = events.next() => match ev {
-                Some(Ok(Event::Key(k))) => vec![Msg::Key(k)],
-                Some(Ok(Event::Resize(width, height))) => vec![Msg::Resize { width, height }],
-                Some(Ok(_)) => Vec::new(),
+                Some(Ok(ev)) => input(ev, terminal, &mut dirty)?,
                 Some(Err(e)) => return Err(e.into()),
                 None => return Ok(()),
             },
             m = rx.recv() => m.into_iter().collect(),
             _ = tick.tick() => tick_msgs(&fx, &clock),
             _ = tokio::time::sleep(wait), if dirty => Vec::new(),
-            _ = term_signal.recv() => return Ok(()),
+            stop = term_signal.recv() => match stop {
+                Stop::Quit => return Ok(()),
+                Stop::Suspend => suspended(terminal, &mut dirty)?,
+            },
         };
         // Fold everything already queued into this one frame.
         while let Ok(m) = rx.try_recv() {
@@ -189,12 +190,56 @@ async fn carry_out(
     dirty
 }
 
-/// SIGTERM and SIGHUP (the SSH session went away) end the loop cleanly, so the terminal is restored.
+/// A terminal event as messages; ctrl-z suspends batchtop here.
+fn input(ev: Event, terminal: &mut Tui, dirty: &mut bool) -> std::io::Result<Vec<Msg>> {
+    Ok(match ev {
+        Event::Key(k) if is_suspend(&k) => suspended(terminal, dirty)?,
+        Event::Key(k) => vec![Msg::Key(k)],
+        Event::Resize(width, height) => vec![Msg::Resize { width, height }],
+        _ => Vec::new(),
+    })
+}
+
+/// Suspend until the shell continues batchtop, then draw everything anew (at the terminal's
+/// size now: it may have changed meanwhile).
+fn suspended(terminal: &mut Tui, dirty: &mut bool) -> std::io::Result<Vec<Msg>> {
+    crate::terminal::suspend(terminal)?;
+    *dirty = true;
+    let size = terminal.size()?;
+    Ok(vec![Msg::Resize { width: size.width, height: size.height }])
+}
+
+/// ctrl-z: in raw mode the terminal sends it as a key, not as SIGTSTP.
+fn is_suspend(k: &ratatui::crossterm::event::KeyEvent) -> bool {
+    use ratatui::crossterm::event::{KeyCode, KeyEventKind, KeyModifiers};
+    k.code == KeyCode::Char('z') && k.modifiers.contains(KeyModifiers::CONTROL) && k.kind != KeyEventKind::Release
+}
+
+/// What a signal asks of the loop.
+enum Stop {
+    /// SIGTERM, SIGHUP (the SSH session went away): end cleanly, the terminal restored.
+    Quit,
+    /// SIGTSTP from outside (`kill -TSTP`): suspend as ctrl-z does.
+    Suspend,
+}
+
 struct Signals {
     #[cfg(unix)]
     term: Option<tokio::signal::unix::Signal>,
     #[cfg(unix)]
     hup: Option<tokio::signal::unix::Signal>,
+    #[cfg(unix)]
+    tstp: Option<tokio::signal::unix::Signal>,
+}
+
+#[cfg(unix)]
+async fn next(s: &mut Option<tokio::signal::unix::Signal>) {
+    match s {
+        Some(s) => {
+            s.recv().await;
+        }
+        None => std::future::pending().await,
+    }
 }
 
 impl Signals {
@@ -202,30 +247,23 @@ impl Signals {
         #[cfg(unix)]
         {
             use tokio::signal::unix::{SignalKind, signal};
-            Self { term: signal(SignalKind::terminate()).ok(), hup: signal(SignalKind::hangup()).ok() }
+            let tstp = signal(SignalKind::from_raw(signal_hook::consts::SIGTSTP)).ok();
+            Self { term: signal(SignalKind::terminate()).ok(), hup: signal(SignalKind::hangup()).ok(), tstp }
         }
         #[cfg(not(unix))]
         Self {}
     }
 
-    async fn recv(&mut self) {
+    async fn recv(&mut self) -> Stop {
         #[cfg(unix)]
         {
-            let term = async {
-                match &mut self.term {
-                    Some(s) => s.recv().await,
-                    None => std::future::pending().await,
-                }
-            };
-            let hup = async {
-                match &mut self.hup {
-                    Some(s) => s.recv().await,
-                    None => std::future::pending().await,
-                }
-            };
-            tokio::select! { _ = term => {}, _ = hup => {} }
+            tokio::select! {
+                _ = next(&mut self.term) => Stop::Quit,
+                _ = next(&mut self.hup) => Stop::Quit,
+                _ = next(&mut self.tstp) => Stop::Suspend,
+            }
         }
         #[cfg(not(unix))]
-        std::future::pending::<()>().await
+        std::future::pending::<Stop>().await
     }
 }

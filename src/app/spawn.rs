@@ -46,7 +46,7 @@ pub async fn background(run: PluginRun) -> Msg {
 /// old stream stops reading the keyboard, so every key goes to the plugin.
 pub async fn foreground(terminal: &mut Tui, events: &mut EventStream, run: PluginRun) -> Msg {
     *events = EventStream::new();
-    if let Err(e) = crate::terminal::suspend() {
+    if let Err(e) = crate::terminal::step_aside() {
         tracing::warn!(error = %e, "leaving the alternate screen");
     }
     // Ctrl-C in the plugin interrupts the plugin, not batchtop (the terminal sends SIGINT to both).
@@ -58,7 +58,7 @@ pub async fn foreground(terminal: &mut Tui, events: &mut EventStream, run: Plugi
         Ok(status) => Ok(PluginExit { code: status.code(), last_line: None }),
         Err(e) => Err(format!("{}: {e}", run.program)),
     };
-    if let Err(e) = crate::terminal::resume(terminal) {
+    if let Err(e) = crate::terminal::take_back(terminal) {
         tracing::warn!(error = %e, "coming back to the alternate screen");
     }
     Msg::PluginDone { name: run.name, result }

@@ -125,7 +125,11 @@ pub fn on_loaded(state: &mut AppState, loaded: Loaded) -> Vec<Effect> {
             let batch = *batch;
             status.last_ok = Some(loaded.at);
             status.partial_failures = batch.errors.len();
+            let credentials_ok = batch.errors.iter().all(|e| !e.kind.is_credentials());
             status.error = batch.errors.into_iter().next();
+            if credentials_ok {
+                fx.extend(super::contexts::identity_again(state, loaded.ctx));
+            }
             state.apply(loaded.ctx, batch.data);
             fx.extend(error_logs_wanted(state));
             super::inbox::started(state);

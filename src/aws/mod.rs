@@ -5,9 +5,12 @@
 //! of never constructing them.
 
 pub mod budget;
+pub mod deadline;
 pub mod demo;
 mod error;
+pub mod hold;
 pub mod offline;
+pub mod rate;
 pub mod sdk;
 mod stats;
 
@@ -37,11 +40,18 @@ pub struct StopAt {
     pub known_final: HashSet<String>,
     /// Runs started before this instant are not wanted: stop after a page that reaches it.
     pub started_before: Option<DateTime<Utc>>,
+    /// Only the newest `n` runs: one page of that size (the first screen's quick look).
+    pub newest: Option<usize>,
 }
 
 impl StopAt {
     pub fn everything() -> Self {
         Self::default()
+    }
+
+    /// Only the newest `n` runs.
+    pub fn newest(n: usize) -> Self {
+        Self { newest: Some(n), ..Self::default() }
     }
 
     /// True when nothing older than this page is needed.
@@ -64,12 +74,25 @@ pub struct CallerIdentity {
     pub expires: Option<DateTime<Utc>>,
 }
 
+/// Tags by job name.
+pub type JobTags = std::collections::HashMap<String, BTreeMap<String, String>>;
+
 /// Read side of Glue.
 pub trait GlueRead: Send + Sync {
     /// Every job definition (GetJobs, paginated).
     fn jobs(&self) -> BoxFut<'_, AwsResult<Vec<Job>>>;
     /// Tags of one job (GetTags on its ARN).
     fn job_tags<'a>(&'a self, job_name: &'a str) -> BoxFut<'a, AwsResult<BTreeMap<String, String>>>;
+    /// The tags of every tagged job by name, in a few calls (tag:GetResources); a job that is
+    /// absent has none. `Ok(None)`: this reader cannot (ask each job's `job_tags`).
+    fn all_job_tags(&self) -> BoxFut<'_, AwsResult<Option<JobTags>>> {
+        Box::pin(async { Ok(None) })
+    }
+    /// The activated SCHEDULED triggers and the jobs they start (GetTriggers, paginated).
+    /// Readers that cannot tell have none.
+    fn scheduled_triggers(&self) -> BoxFut<'_, AwsResult<Vec<crate::model::ScheduledTrigger>>> {
+        Box::pin(async { Ok(Vec::new()) })
+    }
     /// Runs of one job, newest first (GetJobRuns, paginated until `stop` is reached).
     fn job_runs<'a>(&'a self, job_name: &'a str, stop: &'a StopAt) -> BoxFut<'a, AwsResult<Vec<JobRun>>>;
     /// One run (GetJobRun).

@@ -225,8 +225,9 @@ pub struct JobEntry {
     pub ctx: usize,
     pub job: Job,
     pub stream: Option<String>,
-    /// Newest first (by start time); `last_run` is the first.
-    pub runs: Vec<JobRun>,
+    /// Newest first (by start time); `last_run` is the first. Shared with the poller that
+    /// read them (a cycle hands over the same runs, it does not copy them).
+    pub runs: std::sync::Arc<Vec<JobRun>>,
 }
 
 impl JobEntry {
@@ -243,6 +244,33 @@ impl JobEntry {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GlueData {
     pub jobs: Vec<JobEntry>,
+    /// While the first load is under way: how far it is (None: everything is read).
+    pub loading: Option<Loading>,
+}
+
+/// How far the first load of a context's Glue jobs is: of `total` jobs, how many have
+/// their newest runs read, and how many their history.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Loading {
+    pub total: usize,
+    pub runs: usize,
+    pub history: usize,
+}
+
+impl Loading {
+    /// Several contexts' loads as one.
+    pub fn plus(self, other: Loading) -> Loading {
+        Loading { total: self.total + other.total, runs: self.runs + other.runs, history: self.history + other.history }
+    }
+
+    /// "loading 120/300" while newest runs come in, then "history 120/300".
+    pub fn note(self) -> String {
+        if self.runs < self.total {
+            format!("loading {}/{}", self.runs, self.total)
+        } else {
+            format!("history {}/{}", self.history, self.total)
+        }
+    }
 }
 
 /// JobBookmarkEntry.

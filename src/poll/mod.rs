@@ -21,7 +21,7 @@ use tokio::sync::{Notify, mpsc};
 pub use backoff::Backoff;
 pub use emr::EmrCollector;
 pub use gate::Gate;
-pub use glue::{Cycle, GlueCollector, Scope, StreamMapper};
+pub use glue::{Cycle, GlueCollector, IdleCadence, Scope, StreamMapper};
 pub use source::{Batch, Every, Loaded, PollEvent, Source, SourceData, SourceId, run, run_in};
 pub use sources::{CrawlersSource, DataQualitySource, EmrSource, GlueSource, WorkflowsSource};
 
@@ -43,6 +43,15 @@ pub struct GlueCadence {
 impl From<&PollSection> for GlueCadence {
     fn from(p: &PollSection) -> Self {
         Self { all: p.glue_runs.0, active: p.glue_runs_active.0, history: p.history.0, max_backoff: p.max_backoff.0 }
+    }
+}
+
+impl From<&PollSection> for IdleCadence {
+    fn from(p: &PollSection) -> Self {
+        // The full cycles' share of `glue_calls_per_minute`.
+        let cycles_per_minute = 60.0 / p.glue_runs.0.as_secs_f64().max(1.0);
+        let per_cycle = (p.glue_calls_per_minute as f64 / cycles_per_minute).floor() as usize;
+        Self { after: p.idle_after.0, every: p.glue_runs_idle.0, soon: p.glue_runs.0, per_cycle: per_cycle.max(1) }
     }
 }
 
@@ -109,7 +118,8 @@ impl Pollers {
             p.max_concurrency,
             p.glue_jobs.0,
         )
-        .gated(gate.clone());
+        .gated(gate.clone())
+        .idling(IdleCadence::from(p));
         let (names_tx, names) = streams::names();
         let glue = GlueSource::new(glue, GlueCadence::from(p)).publishing(names_tx);
         pollers.spawn(ctx, glue, clock.clone(), tx.clone());

@@ -187,6 +187,9 @@ pub trait Source: Send + 'static {
     fn woken(&mut self) {}
 }
 
+/// How long one cycle's reads keep retrying throttles and server errors.
+pub const POLL_DEADLINE: Duration = Duration::from_secs(60);
+
 /// Poll `source` (of the first context) until the receiver is gone: see [`run_in`].
 pub async fn run<S: Source, M: From<PollEvent> + Send + 'static>(
     source: S,
@@ -214,12 +217,22 @@ pub async fn run_in<S: Source, M: From<PollEvent> + Send + 'static>(
     loop {
         generation += 1;
         let _ = tx.send(PollEvent::Polling { ctx, source: id }.into()).await;
-        let result = source.fetch(clock()).await;
+        let deadline = tokio::time::Instant::now() + POLL_DEADLINE;
+        let result = crate::aws::deadline::within(deadline, source.fetch(clock())).await;
         let failed = match &result {
             Ok(batch) => batch.errors.iter().find(|e| source.backs_off(e)).map(|e| e.kind),
             Err(e) => Some(e.kind),
         };
         let delay = match failed {
+            // The seam holds the context's reads while its credentials are refused (one probe
+            // every few seconds): poll at the base cadence, so that it resumes within one poll
+            // of the credentials being valid again.
+            Some(kind) if kind.is_credentials() => {
+                backoff.reset();
+                let d = source.every().every;
+                source.backed_off(d);
+                d
+            }
             Some(kind) => {
                 let d = backoff.next_delay(kind);
                 source.backed_off(d);

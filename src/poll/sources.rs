@@ -43,6 +43,14 @@ impl Source for GlueSource {
     }
 
     async fn fetch(&mut self, now: DateTime<Utc>) -> AwsResult<Batch> {
+        if self.collector.loading().is_some() {
+            // The first load, step by step: each step's rows go out as it ends.
+            let cycle = self.collector.step(now, self.cadence.history).await?;
+            if self.collector.loading().is_none() {
+                self.next_full = Instant::now() + self.cadence.all;
+            }
+            return Ok(Batch::from(cycle));
+        }
         let scope = if Instant::now() >= self.next_full { Scope::All } else { Scope::ActiveOnly };
         let cycle = self.collector.poll(scope, now, self.cadence.history).await?;
         if scope == Scope::All && !cycle.errors.iter().any(glue_backs_off) {
@@ -59,6 +67,9 @@ impl Source for GlueSource {
     }
 
     fn cadence(&self) -> Duration {
+        if self.collector.loading().is_some() {
+            return Duration::ZERO;
+        }
         let every =
             if self.collector.active_jobs() > 0 { self.cadence.active.min(self.cadence.all) } else { self.cadence.all };
         every.min(self.next_full.saturating_duration_since(Instant::now()))

@@ -22,8 +22,13 @@ pub async fn build(account: &Account, s: &Snapshot) -> Vec<Item> {
     let first = items(s, &logs);
     let wanted = first.iter().filter(|i| i.is_open() && i.source == ItemSource::GlueJob).filter_map(|i| {
         let run_id = i.run_id.as_deref()?;
-        let run =
-            s.glue.jobs.iter().filter(|j| j.job.name == i.resource).flat_map(|j| &j.runs).find(|r| r.id == run_id)?;
+        let run = s
+            .glue
+            .jobs
+            .iter()
+            .filter(|j| j.job.name == i.resource)
+            .flat_map(|j| j.runs.iter())
+            .find(|r| r.id == run_id)?;
         run.error_message.as_deref().is_none_or(is_generic).then_some(run)
     });
     for run in wanted.take(MAX_LOGS) {

@@ -54,13 +54,16 @@ impl Snapshot {
     }
 }
 
-/// What to read: the window, whether to read Cost Explorer, and the cap on calls in flight
-/// shared with the other contexts' snapshots.
+/// What to read: the window, whether to read Cost Explorer, the cap on calls in flight
+/// shared with the other contexts' snapshots, and how long to keep trying.
 #[derive(Debug, Clone)]
 pub struct Options {
     pub since: Duration,
     pub with_cost: bool,
     pub gate: crate::poll::Gate,
+    /// Reads retry throttles and server errors until this long after the start; then the
+    /// snapshot ends with what it has, plus the errors (`--timeout`).
+    pub timeout: Duration,
 }
 
 /// What the sources answered (nothing, when the credentials were refused).
@@ -74,10 +77,16 @@ struct Reads {
     cost: Option<CostReport>,
 }
 
-/// Poll every source once; Cost Explorer only `with_cost` (through the cache). When STS says
-/// the credentials are missing, expired or refused, nothing else is asked: every call would
-/// fail the same way, once per source.
+/// Poll every source once, all at the same time; Cost Explorer only `with_cost` (through the
+/// cache). When STS says the credentials are missing, expired or refused, nothing else is
+/// asked: every call would fail the same way, once per source. Nothing reads past
+/// `opts.timeout`.
 pub async fn take(account: &Account, settings: Arc<Settings>, clock: &Clock, opts: &Options) -> Snapshot {
+    let deadline = tokio::time::Instant::now() + opts.timeout;
+    crate::aws::deadline::within(deadline, take_within(account, settings, clock, opts)).await
+}
+
+async fn take_within(account: &Account, settings: Arc<Settings>, clock: &Clock, opts: &Options) -> Snapshot {
     let now = clock();
     let mut errors = Vec::new();
     let identity = account.identity.caller_identity().await;
@@ -115,7 +124,7 @@ pub async fn take(account: &Account, settings: Arc<Settings>, clock: &Clock, opt
     snap
 }
 
-/// Every source once, each failure noted under its source.
+/// Every source once, all at the same time, each failure noted under its source.
 async fn read_all(
     account: &Account,
     settings: &Arc<Settings>,
@@ -125,11 +134,15 @@ async fn read_all(
 ) -> Reads {
     let (since, max) = (opts.since, settings.config.poll.max_concurrency);
     let cutoff = now - chrono::Duration::from_std(since).unwrap_or(chrono::Duration::hours(24));
-    let glue = glue_runs(account, (settings.clone(), &opts.gate), max, now, since, cutoff, errors).await;
-    let workflows = workflow_runs(account, cutoff, errors).await;
-    let crawlers = noted(errors, "crawlers", account.crawlers.crawlers().await).unwrap_or_default();
-    let emr = emr_runs(account, (max, &opts.gate), now, since, errors).await;
-    let dq = noted(errors, "data-quality", account.dq.dq_overview(Some(cutoff)).await).unwrap_or_default();
+    let (mut e_glue, mut e_wf, mut e_cr, mut e_emr, mut e_dq) = Default::default();
+    let (glue, workflows, crawlers, emr, dq) = tokio::join!(
+        glue_runs(account, (settings.clone(), &opts.gate), max, now, since, cutoff, &mut e_glue),
+        workflow_runs(account, cutoff, &mut e_wf),
+        async { noted(&mut e_cr, "crawlers", account.crawlers.crawlers().await).unwrap_or_default() },
+        emr_runs(account, (max, &opts.gate), now, since, &mut e_emr),
+        async { noted(&mut e_dq, "data-quality", account.dq.dq_overview(Some(cutoff)).await).unwrap_or_default() },
+    );
+    errors.extend([e_glue, e_wf, e_cr, e_emr, e_dq].into_iter().flatten());
     let cost = match opts.with_cost {
         true => cost_report(account, &settings.config.cost, who, now, errors).await,
         false => None,
@@ -162,7 +175,7 @@ async fn glue_runs(
         None => GlueData::default(),
     };
     for j in &mut glue.jobs {
-        j.runs.retain(|r| r.started_on.is_some_and(|s| s >= cutoff));
+        Arc::make_mut(&mut j.runs).retain(|r| r.started_on.is_some_and(|s| s >= cutoff));
     }
     glue
 }

@@ -84,7 +84,7 @@ fn write_glue_runs(out: &mut String, s: &Snapshot) {
         if j.runs.is_empty() {
             let _ = writeln!(out, "{:<32} {:<12} {:<24}", j.job.name, stream, "(no runs in window)");
         }
-        for r in &j.runs {
+        for r in j.runs.iter() {
             let _ = writeln!(
                 out,
                 "{:<32} {:<12} {:<24} {:<9} {:>3} {:<20} {:>9} {:>8}  {}",

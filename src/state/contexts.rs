@@ -28,6 +28,8 @@ pub struct Ctx {
     /// When its credentials expire, when the provider says.
     pub expires: Option<DateTime<Utc>>,
     pub stats: StatsSnapshot,
+    /// How far the first load of its Glue jobs is (None: loaded).
+    pub glue_loading: Option<crate::model::Loading>,
     /// Health of each source in this context, by [`SourceId::index`].
     pub statuses: [SourceStatus; SourceId::ALL.len()],
 }

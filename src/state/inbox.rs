@@ -98,7 +98,7 @@ impl AppState {
                 .jobs
                 .iter()
                 .filter(|j| j.ctx == it.ctx && j.job.name == it.resource)
-                .flat_map(|j| &j.runs)
+                .flat_map(|j| j.runs.iter())
                 .find(|r| &r.id == run_id);
             let Some(run) = run else { continue };
             if run.error_message.as_deref().is_none_or(crate::triage::is_generic) {

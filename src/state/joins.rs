@@ -62,7 +62,7 @@ fn dq_marks(glue: &GlueData, dq: &DqData) -> HashMap<String, DqMark> {
     if by_run.is_empty() {
         return out;
     }
-    for run in glue.jobs.iter().flat_map(|j| &j.runs) {
+    for run in glue.jobs.iter().flat_map(|j| j.runs.iter()) {
         let Some(results) = by_run.get(run.id.as_str()) else { continue };
         let mine = results.iter().filter(|r| r.job_name.as_deref().is_none_or(|j| j == run.job_name));
         let mut any = false;

@@ -387,6 +387,14 @@ impl AppState {
         self.rebuild_keeping(keep);
     }
 
+    /// How far the first load of the Glue jobs in view is (None: loaded).
+    pub fn glue_loading(&self) -> Option<crate::model::Loading> {
+        (0..self.contexts.len())
+            .filter(|&c| self.shows_ctx(c))
+            .filter_map(|c| self.contexts[c].glue_loading)
+            .reduce(crate::model::Loading::plus)
+    }
+
     /// Replace the Glue data (of the first context), keeping the selected job and runs selected.
     pub fn set_data(&mut self, data: GlueData) {
         self.apply(0, SourceData::Glue(data));
@@ -406,7 +414,12 @@ impl AppState {
         use contexts::merge;
         let keep = self.selection();
         match data {
-            SourceData::Glue(d) => merge(&mut self.data.jobs, ctx, d.jobs, |j| &mut j.ctx),
+            SourceData::Glue(d) => {
+                if let Some(c) = self.contexts.get_mut(ctx) {
+                    c.glue_loading = d.loading;
+                }
+                merge(&mut self.data.jobs, ctx, d.jobs, |j| &mut j.ctx);
+            }
             SourceData::Workflows(w) => merge(&mut self.workflows, ctx, w, |w| &mut w.ctx),
             SourceData::Crawlers(c) => merge(&mut self.crawlers, ctx, c, |c| &mut c.ctx),
             SourceData::Emr(e) => {

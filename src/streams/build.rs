@@ -140,7 +140,7 @@ fn successes(
             .jobs
             .iter()
             .filter(|j| j.ctx == ctx && names.contains(&j.job.name))
-            .flat_map(|j| &j.runs)
+            .flat_map(|j| j.runs.iter())
             .filter(|r| r.state() == crate::model::RunState::Succeeded)
             .filter_map(|r| r.completed_on)
             .collect()
@@ -214,6 +214,6 @@ fn next_run(inp: &Inputs<'_>, m: &Members, ctx: usize, name: &str) -> Option<Dat
         .filter(|t: &&Trigger| {
             t.ctx == ctx && mine.contains(&t.name) && t.kind == "SCHEDULED" && t.state == "ACTIVATED"
         })
-        .filter_map(|t| super::cron::next_fire(t.schedule.as_deref()?, inp.now))
+        .filter_map(|t| crate::model::schedule::next_fire(t.schedule.as_deref()?, inp.now))
         .min()
 }

@@ -5,7 +5,6 @@
 
 pub mod build;
 pub mod config;
-pub mod cron;
 pub mod members;
 pub mod sla;
 pub mod spec;

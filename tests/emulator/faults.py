@@ -10,6 +10,7 @@ other's faults or counters.
 from __future__ import annotations
 
 import json
+import random
 import threading
 import time
 import uuid
@@ -45,12 +46,34 @@ class Fault:
     service: str = "*"  # SigV4 signing name ("glue", "emr-serverless", ...); "*" = any
 
 
+@dataclass
+class Chaos:
+    """Faults by chance: each matching call answers `kind` with its probability (the first
+    kind drawn wins), until cleared."""
+
+    odds: dict[str, float]
+    rng: random.Random
+    operation: str = "*"
+    service: str = "*"
+
+    def draw(self, service: str, operation: str) -> Fault | None:
+        if self.operation not in ("*", operation) or self.service not in ("*", service):
+            return None
+        x = self.rng.random()
+        for kind, p in self.odds.items():
+            if x < p:
+                return Fault(kind, 1)
+            x -= p
+        return None
+
+
 class FaultBook:
     """Thread-safe store of queued faults and call counts, keyed by account."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._faults: dict[str, list[Fault]] = {}
+        self._chaos: dict[str, Chaos] = {}
         self._calls: dict[str, Counter[tuple[str, str]]] = {}
         self._inflight: dict[str, Counter[str]] = {}
         self._peak: dict[str, Counter[str]] = {}
@@ -63,9 +86,15 @@ class FaultBook:
     def clear(self, account: str) -> None:
         with self._lock:
             self._faults.pop(account, None)
+            self._chaos.pop(account, None)
+
+    def set_chaos(self, account: str, chaos: Chaos) -> None:
+        with self._lock:
+            self._chaos[account] = chaos
 
     def take(self, account: str, service: str, operation: str) -> Fault | None:
-        """Consume one use of the oldest queued fault that matches this call."""
+        """Consume one use of the oldest queued fault that matches this call; else draw
+        from the account's chaos, if any."""
         with self._lock:
             queue = self._faults.get(account, [])
             for i, fault in enumerate(queue):
@@ -74,7 +103,8 @@ class FaultBook:
                     if fault.remaining <= 0:
                         del queue[i]
                     return fault
-            return None
+            chaos = self._chaos.get(account)
+            return chaos.draw(service, operation) if chaos else None
 
     def count_call(self, account: str, service: str, operation: str) -> None:
         with self._lock:
@@ -122,6 +152,7 @@ class FaultBook:
     def reset_all(self) -> None:
         with self._lock:
             self._faults.clear()
+            self._chaos.clear()
             self._calls.clear()
             self._peak.clear()
             self._times.clear()

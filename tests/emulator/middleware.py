@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import random
 import re
 import threading
 import time
@@ -22,7 +23,7 @@ import glue_hooks
 import logs_tail
 import workflow_seed
 import workflows
-from faults import KINDS, CallInfo, Fault, FaultBook, error_response
+from faults import KINDS, CallInfo, Chaos, Fault, FaultBook, error_response
 
 DEFAULT_ACCOUNT = "123456789012"
 DEFAULT_REGION = "us-east-1"
@@ -199,6 +200,8 @@ class BatchtopMiddleware:
                 return _json(start_response, 200, _access_key(account))
             if path == "/batchtop/faults":
                 return _json(start_response, 200, self._add_fault(account, body))
+            if path == "/batchtop/faults/chaos":
+                return _json(start_response, 200, self._set_chaos(account, body))
             if path == "/batchtop/faults/clear":
                 self.book.clear(account)
                 return _json(start_response, 200, {"cleared": account})
@@ -240,6 +243,22 @@ class BatchtopMiddleware:
             if answer is not None:
                 return answer
         raise ControlError(f"no such endpoint: POST {path}", 404)
+
+    def _set_chaos(self, account: str, body: dict) -> dict:
+        """Faults by chance: {"throttle": 0.3, "http500": 0.05, "seed": 7, "operation": "*",
+        "service": "*"} until /batchtop/faults/clear."""
+        odds = {k: body[k] for k in KINDS if k in body}
+        if not odds or any(not isinstance(p, (int, float)) or not 0 <= p <= 1 for p in odds.values()):
+            raise ControlError(f"give each fault kind's probability (0 to 1), e.g. {{\"throttle\": 0.3}}; kinds: {list(KINDS)}")
+        if sum(odds.values()) > 1:
+            raise ControlError("the probabilities add up to more than 1")
+        if "delay" in odds or "apply_then_500" in odds:
+            raise ControlError("chaos answers errors only (not delay or apply_then_500)")
+        seed = body.get("seed", 0)
+        operation = body.get("operation") or "*"
+        service = body.get("service") or "*"
+        self.book.set_chaos(account, Chaos(odds, random.Random(seed), operation, service))
+        return {"account_id": account, "odds": odds, "operation": operation, "service": service}
 
     def _add_fault(self, account: str, body: dict) -> dict:
         operation = body.get("operation")

@@ -61,6 +61,7 @@ pub fn options(endpoint: &str) -> AwsOptions {
         max_attempts: Some(1),
         attempt_timeout: Some(Duration::from_secs(3)),
         operation_timeout: Some(Duration::from_secs(5)),
+        reads: None,
     }
 }
 
@@ -89,6 +90,53 @@ pub async fn account_with_retries(account_id: &str, attempts: u32) -> Account {
     let retry = retry.with_initial_backoff(Duration::from_millis(1));
     loaded.sdk = loaded.sdk.into_builder().retry_config(retry).build();
     account_over(loaded, account_id, sdk::Pages::default())
+}
+
+/// As `account`, with the real path's read side: reads retrying as `reads` says (their SDK
+/// retries are off), and every job's tags through the Resource Groups Tagging API.
+pub async fn account_retrying(account_id: &str, reads: sdk::RetryPolicy) -> Account {
+    let loaded = sdk::load(&options(&url())).await.expect("sdk config");
+    let creds = aws_sdk_glue::config::Credentials::new("testing", "testing", None, None, "batchtop-tests");
+    let header = || AccountHeader(account_id.to_string());
+    let glue =
+        aws_sdk_glue::config::Builder::from(&loaded.sdk).credentials_provider(creds.clone()).interceptor(header());
+    let sts = aws_sdk_sts::config::Builder::from(&loaded.sdk).credentials_provider(creds.clone()).interceptor(header());
+    let tagging = aws_sdk_resourcegroupstagging::config::Builder::from(&loaded.sdk)
+        .credentials_provider(creds)
+        .interceptor(header());
+    let clients = sdk::Clients {
+        glue: aws_sdk_glue::Client::from_conf(glue.build()),
+        sts: aws_sdk_sts::Client::from_conf(sts.build()),
+        emr: emr_client(&loaded, account_id),
+        tagging: Some(aws_sdk_resourcegroupstagging::Client::from_conf(tagging.build())),
+    };
+    sdk::from_clients_retrying(clients, loaded.ctx, sdk::Pages::default(), reads)
+}
+
+/// A raw Glue client in `account_id` (static dummy credentials, no retries), to set things up.
+pub async fn glue_client(account_id: &str) -> aws_sdk_glue::Client {
+    let loaded = sdk::load(&options(&url())).await.expect("sdk config");
+    let creds = aws_sdk_glue::config::Credentials::new("testing", "testing", None, None, "batchtop-tests");
+    let conf = aws_sdk_glue::config::Builder::from(&loaded.sdk)
+        .credentials_provider(creds)
+        .interceptor(AccountHeader(account_id.to_string()))
+        .build();
+    aws_sdk_glue::Client::from_conf(conf)
+}
+
+/// Faults by chance for every call of `account_id` (e.g. `{"throttle": 0.3, "http500": 0.05}`),
+/// until `clear_faults`.
+pub fn chaos(account_id: &str, odds: Value) {
+    let mut body = serde_json::json!({"account_id": account_id, "seed": 7});
+    if let (Some(b), Some(o)) = (body.as_object_mut(), odds.as_object()) {
+        b.extend(o.clone());
+    }
+    control("/batchtop/faults/chaos", &body);
+}
+
+/// No more faults for `account_id` (queued or by chance).
+pub fn clear_faults(account_id: &str) {
+    control("/batchtop/faults/clear", &serde_json::json!({ "account_id": account_id }));
 }
 
 /// The account over real SDK clients built from `loaded`, in the emulator account `account_id`.

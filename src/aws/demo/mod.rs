@@ -240,6 +240,11 @@ impl GlueRead for DemoAccount {
         Box::pin(async move { r })
     }
 
+    fn all_job_tags(&self) -> BoxFut<'_, AwsResult<Option<crate::aws::JobTags>>> {
+        let r = self.read(|i, _| Ok(Some(i.jobs.iter().map(|j| (j.name.clone(), j.tags.clone())).collect())));
+        Box::pin(async move { r })
+    }
+
     fn job_runs<'a>(&'a self, job_name: &'a str, stop: &'a StopAt) -> BoxFut<'a, AwsResult<Vec<JobRun>>> {
         let r = self.read(|i, now| {
             let planned =
@@ -247,6 +252,9 @@ impl GlueRead for DemoAccount {
             let mut out = Vec::new();
             // Newest first, in pages of 200 like GetJobRuns, stopping where the caller asks.
             let visible: Vec<JobRun> = planned.iter().rev().filter_map(|p| observe(p, now)).collect();
+            if let Some(n) = stop.newest {
+                return Ok(visible.into_iter().take(n).collect());
+            }
             for page in visible.chunks(200) {
                 out.extend_from_slice(page);
                 if stop.reached(page) {

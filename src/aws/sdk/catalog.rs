@@ -10,16 +10,12 @@ impl SdkGlue {
         let mut out = Vec::new();
         let mut token: Option<String> = None;
         loop {
-            self.stats().record_call();
             let page = self
-                .client()
-                .get_tables()
-                .database_name(database)
-                .expression(pattern)
-                .set_next_token(token.take())
-                .send()
-                .await
-                .map_err(|e| self.fail("glue:GetTables", &e))?;
+                .read("glue:GetTables", || {
+                    let req = self.client().get_tables().database_name(database).expression(pattern);
+                    req.set_next_token(token.clone()).send()
+                })
+                .await?;
             out.extend(page.table_list().iter().map(|t| CatalogTable {
                 database: database.to_string(),
                 name: t.name().to_string(),
@@ -38,17 +34,12 @@ impl SdkGlue {
         let mut out = Vec::new();
         let mut token: Option<String> = None;
         loop {
-            self.stats().record_call();
             let page = self
-                .client()
-                .get_partitions()
-                .database_name(database)
-                .table_name(table)
-                .expression(expression)
-                .set_next_token(token.take())
-                .send()
-                .await
-                .map_err(|e| self.fail("glue:GetPartitions", &e))?;
+                .read("glue:GetPartitions", || {
+                    let req = self.client().get_partitions().database_name(database).table_name(table);
+                    req.expression(expression).set_next_token(token.clone()).send()
+                })
+                .await?;
             out.extend(
                 page.partitions()
                     .iter()
@@ -62,18 +53,15 @@ impl SdkGlue {
         Ok(out)
     }
 
-    async fn get_triggers(&self) -> AwsResult<Vec<Trigger>> {
+    pub(super) async fn get_triggers(&self) -> AwsResult<Vec<Trigger>> {
         let mut out = Vec::new();
         let mut token: Option<String> = None;
         loop {
-            self.stats().record_call();
             let page = self
-                .client()
-                .get_triggers()
-                .set_next_token(token.take())
-                .send()
-                .await
-                .map_err(|e| self.fail("glue:GetTriggers", &e))?;
+                .read("glue:GetTriggers", || {
+                    self.client().get_triggers().max_results(200).set_next_token(token.clone()).send()
+                })
+                .await?;
             out.extend(page.triggers().iter().map(|t| {
                 Trigger {
                     ctx: 0,

@@ -14,15 +14,11 @@ impl SdkGlue {
         let mut crawlers = Vec::new();
         let mut token: Option<String> = None;
         loop {
-            self.stats().record_call();
             let out = self
-                .client()
-                .get_crawlers()
-                .max_results(1000)
-                .set_next_token(token.take())
-                .send()
-                .await
-                .map_err(|e| self.fail("glue:GetCrawlers", &e))?;
+                .read("glue:GetCrawlers", || {
+                    self.client().get_crawlers().max_results(1000).set_next_token(token.clone()).send()
+                })
+                .await?;
             crawlers.extend(out.crawlers().iter().map(map_crawler));
             match out.next_token() {
                 Some(t) if !t.is_empty() => token = Some(t.to_string()),
@@ -32,14 +28,11 @@ impl SdkGlue {
         let names: Vec<String> = crawlers.iter().map(|c| c.name.clone()).collect();
         let mut metrics: HashMap<String, CrawlerMetrics> = HashMap::new();
         for chunk in names.chunks(METRICS_BATCH) {
-            self.stats().record_call();
             let out = self
-                .client()
-                .get_crawler_metrics()
-                .set_crawler_name_list(Some(chunk.to_vec()))
-                .send()
-                .await
-                .map_err(|e| self.fail("glue:GetCrawlerMetrics", &e))?;
+                .read("glue:GetCrawlerMetrics", || {
+                    self.client().get_crawler_metrics().set_crawler_name_list(Some(chunk.to_vec())).send()
+                })
+                .await?;
             for m in out.crawler_metrics_list() {
                 let Some(name) = m.crawler_name() else { continue };
                 metrics.insert(

@@ -60,16 +60,16 @@ impl SdkGlue {
         let mut ids = Vec::new();
         let mut token: Option<String> = None;
         loop {
-            self.stats().record_call();
             let out = self
-                .client()
-                .list_data_quality_results()
-                .filter(criteria.clone())
-                .max_results(self.page_size_dq())
-                .set_next_token(token.take())
-                .send()
-                .await
-                .map_err(|e| self.fail("glue:ListDataQualityResults", &e))?;
+                .read("glue:ListDataQualityResults", || {
+                    self.client()
+                        .list_data_quality_results()
+                        .filter(criteria.clone())
+                        .max_results(self.page_size_dq())
+                        .set_next_token(token.clone())
+                        .send()
+                })
+                .await?;
             ids.extend(out.results().iter().filter_map(|r| r.result_id().map(str::to_string)));
             match out.next_token() {
                 Some(t) if !t.is_empty() => token = Some(t.to_string()),
@@ -83,14 +83,11 @@ impl SdkGlue {
         let ids = self.list_result_ids(filter).await?;
         let mut results = Vec::with_capacity(ids.len());
         for chunk in ids.chunks(BATCH) {
-            self.stats().record_call();
             let out = self
-                .client()
-                .batch_get_data_quality_result()
-                .set_result_ids(Some(chunk.to_vec()))
-                .send()
-                .await
-                .map_err(|e| self.fail("glue:BatchGetDataQualityResult", &e))?;
+                .read("glue:BatchGetDataQualityResult", || {
+                    self.client().batch_get_data_quality_result().set_result_ids(Some(chunk.to_vec())).send()
+                })
+                .await?;
             results.extend(out.results().iter().map(map_result));
         }
         results.sort_by(|a, b| b.started_on.cmp(&a.started_on).then_with(|| a.id.cmp(&b.id)));
@@ -101,15 +98,15 @@ impl SdkGlue {
         let mut runs = Vec::new();
         let mut token: Option<String> = None;
         loop {
-            self.stats().record_call();
             let out = self
-                .client()
-                .list_data_quality_ruleset_evaluation_runs()
-                .max_results(self.page_size_dq())
-                .set_next_token(token.take())
-                .send()
-                .await
-                .map_err(|e| self.fail("glue:ListDataQualityRulesetEvaluationRuns", &e))?;
+                .read("glue:ListDataQualityRulesetEvaluationRuns", || {
+                    self.client()
+                        .list_data_quality_ruleset_evaluation_runs()
+                        .max_results(self.page_size_dq())
+                        .set_next_token(token.clone())
+                        .send()
+                })
+                .await?;
             for r in out.runs() {
                 let (database, table, _) = table_of(r.data_source());
                 runs.push(DqEvalRun {
@@ -138,14 +135,11 @@ impl SdkGlue {
             .take(RUNS_DESCRIBED)
             .collect();
         for i in wanted {
-            self.stats().record_call();
             let out = self
-                .client()
-                .get_data_quality_ruleset_evaluation_run()
-                .run_id(&runs[i].id)
-                .send()
-                .await
-                .map_err(|e| self.fail("glue:GetDataQualityRulesetEvaluationRun", &e))?;
+                .read("glue:GetDataQualityRulesetEvaluationRun", || {
+                    self.client().get_data_quality_ruleset_evaluation_run().run_id(&runs[i].id).send()
+                })
+                .await?;
             let r = &mut runs[i];
             r.error = out.error_string().map(str::to_string);
             r.completed_on = time(out.completed_on());

@@ -9,7 +9,10 @@ use aws_sdk_emrserverless::primitives::DateTime as SdkTime;
 use aws_sdk_emrserverless::types::JobRunState;
 use chrono::{DateTime, Utc};
 
+use aws_sdk_emrserverless::config::http::HttpResponse;
+
 use super::error::classify;
+use super::retry::{Reads, RetryPolicy};
 use super::throttle::CountThrottles;
 use crate::aws::error::ErrorContext;
 use crate::aws::{ApiStats, AwsError, AwsResult, BoxFut, EmrRead, EmrWrite};
@@ -23,11 +26,35 @@ pub struct SdkEmr {
     client: aws_sdk_emrserverless::Client,
     ctx: ErrorContext,
     stats: Arc<ApiStats>,
+    /// Retries and the adaptive rate of EMR Serverless reads in this context.
+    reads: Arc<Reads>,
 }
 
 impl SdkEmr {
     pub fn new(client: aws_sdk_emrserverless::Client, ctx: ErrorContext, stats: Arc<ApiStats>) -> Self {
-        Self { client: client.counting_throttles(&stats), ctx, stats }
+        let reads = Arc::new(Reads::new(RetryPolicy::none(), stats.clone()));
+        Self { client: client.counting_throttles(&stats), ctx, stats, reads }
+    }
+
+    /// Retry reads and adapt their rate as `reads` says.
+    pub fn with_reads(mut self, reads: Arc<Reads>) -> Self {
+        self.reads = reads;
+        self
+    }
+
+    /// One read (`op`) through the context's retries and adaptive rate: `call` sends it.
+    async fn read<T, E, F, Fut>(&self, op: &str, mut call: F) -> AwsResult<T>
+    where
+        F: FnMut() -> Fut,
+        Fut: std::future::Future<Output = Result<T, aws_sdk_emrserverless::error::SdkError<E, HttpResponse>>>,
+        E: aws_sdk_emrserverless::error::ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+    {
+        self.reads
+            .call(op, || {
+                let sent = call();
+                async move { sent.await.map_err(|e| classify(&self.ctx, op, &e)) }
+            })
+            .await
     }
 
     fn fail<E>(
@@ -45,15 +72,11 @@ impl SdkEmr {
         let mut ids = Vec::new();
         let mut token: Option<String> = None;
         loop {
-            self.stats.record_call();
             let out = self
-                .client
-                .list_applications()
-                .max_results(PAGE)
-                .set_next_token(token.take())
-                .send()
-                .await
-                .map_err(|e| self.fail("emr-serverless:ListApplications", &e))?;
+                .read("emr-serverless:ListApplications", || {
+                    self.client.list_applications().max_results(PAGE).set_next_token(token.clone()).send()
+                })
+                .await?;
             ids.extend(out.applications().iter().map(|a| a.id().to_string()));
             match out.next_token() {
                 Some(t) if !t.is_empty() => token = Some(t.to_string()),
@@ -62,14 +85,9 @@ impl SdkEmr {
         }
         let mut apps = Vec::with_capacity(ids.len());
         for id in ids {
-            self.stats.record_call();
             let out = self
-                .client
-                .get_application()
-                .application_id(&id)
-                .send()
-                .await
-                .map_err(|e| self.fail("emr-serverless:GetApplication", &e))?;
+                .read("emr-serverless:GetApplication", || self.client.get_application().application_id(&id).send())
+                .await?;
             if let Some(a) = out.application() {
                 apps.push(map_app(a));
             }
@@ -83,18 +101,18 @@ impl SdkEmr {
         let mut token: Option<String> = None;
         let states: Vec<JobRunState> = states.iter().map(|s| JobRunState::from(s.as_str())).collect();
         loop {
-            self.stats.record_call();
             let out = self
-                .client
-                .list_job_runs()
-                .application_id(app_id)
-                .max_results(PAGE)
-                .set_created_at_after(after.map(|t| SdkTime::from_millis(t.timestamp_millis())))
-                .set_states((!states.is_empty()).then(|| states.clone()))
-                .set_next_token(token.take())
-                .send()
-                .await
-                .map_err(|e| self.fail("emr-serverless:ListJobRuns", &e))?;
+                .read("emr-serverless:ListJobRuns", || {
+                    self.client
+                        .list_job_runs()
+                        .application_id(app_id)
+                        .max_results(PAGE)
+                        .set_created_at_after(after.map(|t| SdkTime::from_millis(t.timestamp_millis())))
+                        .set_states((!states.is_empty()).then(|| states.clone()))
+                        .set_next_token(token.clone())
+                        .send()
+                })
+                .await?;
             runs.extend(out.job_runs().iter().map(|r| EmrRun {
                 app_id: r.application_id().to_string(),
                 id: r.id().to_string(),
@@ -120,15 +138,11 @@ impl SdkEmr {
 
     /// GetJobRun as the SDK answers it (a rerun copies its driver and overrides unchanged).
     async fn raw_run(&self, app_id: &str, run_id: &str) -> AwsResult<aws_sdk_emrserverless::types::JobRun> {
-        self.stats.record_call();
         let out = self
-            .client
-            .get_job_run()
-            .application_id(app_id)
-            .job_run_id(run_id)
-            .send()
-            .await
-            .map_err(|e| self.fail("emr-serverless:GetJobRun", &e))?;
+            .read("emr-serverless:GetJobRun", || {
+                self.client.get_job_run().application_id(app_id).job_run_id(run_id).send()
+            })
+            .await?;
         out.job_run.ok_or_else(|| {
             self.ctx.explain(crate::aws::ErrorKind::NotFound, "emr-serverless:GetJobRun", &format!("run {run_id}"))
         })
@@ -142,16 +156,16 @@ impl SdkEmr {
         let mut out_list = Vec::new();
         let mut token: Option<String> = None;
         loop {
-            self.stats.record_call();
             let out = self
-                .client
-                .list_job_run_attempts()
-                .application_id(app_id)
-                .job_run_id(run_id)
-                .set_next_token(token.take())
-                .send()
-                .await
-                .map_err(|e| self.fail("emr-serverless:ListJobRunAttempts", &e))?;
+                .read("emr-serverless:ListJobRunAttempts", || {
+                    self.client
+                        .list_job_run_attempts()
+                        .application_id(app_id)
+                        .job_run_id(run_id)
+                        .set_next_token(token.clone())
+                        .send()
+                })
+                .await?;
             out_list.extend(out.job_run_attempts().iter().map(|a| EmrAttempt {
                 attempt: a.attempt().unwrap_or(1),
                 state: Some(EmrState::parse(a.state().as_str())),

@@ -1,12 +1,16 @@
 //! Glue through the real SDK: jobs, tags, runs (paginated, incremental), one run.
 
 use std::collections::BTreeMap;
+use std::future::Future;
 use std::sync::Arc;
 
 use aws_sdk_glue::primitives::DateTime as SdkTime;
 use chrono::{DateTime, Utc};
 
+use aws_sdk_glue::config::http::HttpResponse;
+
 use super::error::classify;
+use super::retry::{Reads, RetryPolicy};
 use super::sts::SdkIdentity;
 use super::throttle::CountThrottles;
 use crate::aws::error::ErrorContext;
@@ -30,10 +34,14 @@ impl Default for Pages {
 
 pub struct SdkGlue {
     client: aws_sdk_glue::Client,
+    /// tag:GetResources for every job's tags in a few calls (None: per-job GetTags only).
+    tagging: Option<aws_sdk_resourcegroupstagging::Client>,
     pages: Pages,
     identity: Arc<SdkIdentity>,
     ctx: ErrorContext,
     stats: Arc<ApiStats>,
+    /// Retries and the adaptive rate of Glue reads in this context.
+    reads: Arc<Reads>,
 }
 
 impl SdkGlue {
@@ -43,7 +51,28 @@ impl SdkGlue {
         ctx: ErrorContext,
         stats: Arc<ApiStats>,
     ) -> Self {
-        Self { client: client.counting_throttles(&stats), pages: Pages::default(), identity, ctx, stats }
+        let reads = Arc::new(Reads::new(RetryPolicy::none(), stats.clone()));
+        Self {
+            client: client.counting_throttles(&stats),
+            tagging: None,
+            pages: Pages::default(),
+            identity,
+            ctx,
+            stats,
+            reads,
+        }
+    }
+
+    /// Retry reads and adapt their rate as `reads` says (shared by every Glue reader of the context).
+    pub fn with_reads(mut self, reads: Arc<Reads>) -> Self {
+        self.reads = reads;
+        self
+    }
+
+    /// Read every job's tags with the Resource Groups Tagging API.
+    pub fn with_tagging(mut self, client: aws_sdk_resourcegroupstagging::Client) -> Self {
+        self.tagging = Some(client.counting_throttles(&self.stats));
+        self
     }
 
     pub fn with_pages(mut self, pages: Pages) -> Self {
@@ -59,34 +88,34 @@ impl SdkGlue {
         &self.pages
     }
 
-    pub(super) fn stats(&self) -> &ApiStats {
-        &self.stats
+    pub(super) fn tagging(&self) -> Option<&aws_sdk_resourcegroupstagging::Client> {
+        self.tagging.as_ref()
     }
 
-    pub(super) fn fail<E>(
-        &self,
-        op: &str,
-        e: &aws_sdk_glue::error::SdkError<E, aws_sdk_glue::config::http::HttpResponse>,
-    ) -> crate::aws::AwsError
+    /// One read (`op`) through the context's retries and adaptive rate: `call` sends it.
+    pub(super) async fn read<T, E, F, Fut>(&self, op: &str, mut call: F) -> AwsResult<T>
     where
+        F: FnMut() -> Fut,
+        Fut: Future<Output = Result<T, aws_sdk_glue::error::SdkError<E, HttpResponse>>>,
         E: aws_sdk_glue::error::ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
     {
-        classify(&self.ctx, op, e)
+        self.reads
+            .call(op, || {
+                let sent = call();
+                async move { sent.await.map_err(|e| classify(&self.ctx, op, &e)) }
+            })
+            .await
     }
 
     async fn all_jobs(&self) -> AwsResult<Vec<Job>> {
         let mut jobs = Vec::new();
         let mut token: Option<String> = None;
         loop {
-            self.stats.record_call();
             let out = self
-                .client
-                .get_jobs()
-                .max_results(self.pages.jobs)
-                .set_next_token(token.take())
-                .send()
-                .await
-                .map_err(|e| self.fail("glue:GetJobs", &e))?;
+                .read("glue:GetJobs", || {
+                    self.client.get_jobs().max_results(self.pages.jobs).set_next_token(token.clone()).send()
+                })
+                .await?;
             jobs.extend(out.jobs().iter().map(map_job));
             match out.next_token() {
                 Some(t) if !t.is_empty() => token = Some(t.to_string()),
@@ -97,29 +126,25 @@ impl SdkGlue {
     }
 
     async fn tags(&self, job_name: &str) -> AwsResult<BTreeMap<String, String>> {
-        let account = self.identity.get().await?.account;
+        let account = self.identity.account_id().await?;
         let arn = format!("arn:{}:glue:{}:{account}:job/{job_name}", partition(&self.ctx.region), self.ctx.region);
-        self.stats.record_call();
-        let out = self.client.get_tags().resource_arn(arn).send().await.map_err(|e| self.fail("glue:GetTags", &e))?;
+        let out = self.read("glue:GetTags", || self.client.get_tags().resource_arn(&arn).send()).await?;
         Ok(out.tags().map(|t| t.iter().map(|(k, v)| (k.clone(), v.clone())).collect()).unwrap_or_default())
     }
 
     async fn runs(&self, job_name: &str, stop: &StopAt) -> AwsResult<Vec<JobRun>> {
         let mut runs = Vec::new();
         let mut token: Option<String> = None;
+        let page_size = stop.newest.map_or(self.pages.runs, |n| n.clamp(1, 200) as i32);
         loop {
-            self.stats.record_call();
             let out = self
-                .client
-                .get_job_runs()
-                .job_name(job_name)
-                .max_results(self.pages.runs)
-                .set_next_token(token.take())
-                .send()
-                .await
-                .map_err(|e| self.fail("glue:GetJobRuns", &e))?;
+                .read("glue:GetJobRuns", || {
+                    let req = self.client.get_job_runs().job_name(job_name).max_results(page_size);
+                    req.set_next_token(token.clone()).send()
+                })
+                .await?;
             let page: Vec<JobRun> = out.job_runs().iter().map(|r| map_run(job_name, r)).collect();
-            let done = stop.reached(&page);
+            let done = stop.reached(&page) || stop.newest.is_some();
             runs.extend(page);
             match out.next_token() {
                 Some(t) if !t.is_empty() && !done => token = Some(t.to_string()),
@@ -130,15 +155,8 @@ impl SdkGlue {
     }
 
     async fn run(&self, job_name: &str, run_id: &str) -> AwsResult<JobRun> {
-        self.stats.record_call();
-        let out = self
-            .client
-            .get_job_run()
-            .job_name(job_name)
-            .run_id(run_id)
-            .send()
-            .await
-            .map_err(|e| self.fail("glue:GetJobRun", &e))?;
+        let out =
+            self.read("glue:GetJobRun", || self.client.get_job_run().job_name(job_name).run_id(run_id).send()).await?;
         match out.job_run() {
             Some(r) => Ok(map_run(job_name, r)),
             None => Err(self.ctx.explain(
@@ -157,6 +175,12 @@ impl GlueRead for SdkGlue {
     fn job_tags<'a>(&'a self, job_name: &'a str) -> BoxFut<'a, AwsResult<BTreeMap<String, String>>> {
         Box::pin(self.tags(job_name))
     }
+    fn all_job_tags(&self) -> BoxFut<'_, AwsResult<Option<crate::aws::JobTags>>> {
+        Box::pin(self.tags_of_all_jobs())
+    }
+    fn scheduled_triggers(&self) -> BoxFut<'_, AwsResult<Vec<crate::model::ScheduledTrigger>>> {
+        Box::pin(self.scheduled())
+    }
     fn job_runs<'a>(&'a self, job_name: &'a str, stop: &'a StopAt) -> BoxFut<'a, AwsResult<Vec<JobRun>>> {
         Box::pin(self.runs(job_name, stop))
     }
@@ -165,14 +189,8 @@ impl GlueRead for SdkGlue {
     }
     fn job_bookmark<'a>(&'a self, job_name: &'a str) -> BoxFut<'a, AwsResult<Bookmark>> {
         Box::pin(async move {
-            self.stats.record_call();
-            let out = self
-                .client
-                .get_job_bookmark()
-                .job_name(job_name)
-                .send()
-                .await
-                .map_err(|e| self.fail("glue:GetJobBookmark", &e))?;
+            let out =
+                self.read("glue:GetJobBookmark", || self.client.get_job_bookmark().job_name(job_name).send()).await?;
             Ok(out
                 .job_bookmark_entry()
                 .map(map_bookmark)

@@ -10,8 +10,10 @@ mod glue;
 mod glue_write;
 mod landing;
 mod logs;
+mod retry;
 pub mod s3;
 mod sts;
+mod tagging;
 mod throttle;
 mod workflows;
 
@@ -27,6 +29,7 @@ pub use emr::SdkEmr;
 pub use glue::{Pages, SdkGlue};
 pub use glue_write::SdkGlueWrite;
 pub use logs::SdkLogs;
+pub use retry::{Reads, RetryPolicy};
 pub use sts::SdkIdentity;
 
 use super::error::ErrorContext;
@@ -43,6 +46,8 @@ pub struct AwsOptions {
     /// Limit for one attempt and for the whole call (retries included).
     pub attempt_timeout: Option<Duration>,
     pub operation_timeout: Option<Duration>,
+    /// How reads retry throttles and server errors (default: until the poll's deadline).
+    pub reads: Option<RetryPolicy>,
 }
 
 /// Error raised before any client exists (no region, bad profile).
@@ -58,6 +63,8 @@ pub enum SetupError {
 pub struct Loaded {
     pub sdk: aws_config::SdkConfig,
     pub ctx: ErrorContext,
+    /// How the read clients retry (their SDK retries are off; `retry.rs`).
+    pub reads: RetryPolicy,
 }
 
 /// Load the standard credential chain (env, profiles, SSO, IMDS) with the CLI's overrides.
@@ -90,16 +97,29 @@ pub async fn load(opts: &AwsOptions) -> Result<Loaded, SetupError> {
         }
     };
     let ctx = ErrorContext { profile: opts.profile.clone(), region, endpoint: opts.endpoint_url.clone() };
-    Ok(Loaded { sdk, ctx })
+    Ok(Loaded { sdk, ctx, reads: opts.reads.unwrap_or_default() })
 }
 
-/// Build every read client of the account from the shared config.
+/// Build every read client of the account from the shared config. Glue, EMR Serverless and
+/// STS reads retry through `retry.rs` (their SDK retries are off), each service with one
+/// adaptive rate for the whole context.
 pub fn account(loaded: &Loaded) -> Account {
-    let glue = aws_sdk_glue::Client::new(&loaded.sdk);
-    let sts = aws_sdk_sts::Client::new(&loaded.sdk);
-    let emr = aws_sdk_emrserverless::Client::new(&loaded.sdk);
+    let off = RetryConfig::disabled();
+    let glue = aws_sdk_glue::Client::from_conf(
+        aws_sdk_glue::config::Builder::from(&loaded.sdk).retry_config(off.clone()).build(),
+    );
+    let sts = aws_sdk_sts::Client::from_conf(
+        aws_sdk_sts::config::Builder::from(&loaded.sdk).retry_config(off.clone()).build(),
+    );
+    let emr = aws_sdk_emrserverless::Client::from_conf(
+        aws_sdk_emrserverless::config::Builder::from(&loaded.sdk).retry_config(off.clone()).build(),
+    );
+    let tagging = aws_sdk_resourcegroupstagging::Client::from_conf(
+        aws_sdk_resourcegroupstagging::config::Builder::from(&loaded.sdk).retry_config(off).build(),
+    );
     let creds = loaded.sdk.credentials_provider();
-    let mut account = assemble(glue, sts, emr, (loaded.ctx.clone(), Pages::default()), creds);
+    let clients = Clients { glue, sts, emr, tagging: Some(tagging) };
+    let mut account = assemble(clients, (loaded.ctx.clone(), Pages::default()), loaded.reads, creds);
     let s3 = s3::client(&loaded.sdk, loaded.ctx.endpoint.is_some());
     account.landing = Arc::new(s3::SdkS3::new(s3.clone(), loaded.ctx.clone(), account.stats.clone()));
     account.objects = Arc::new(s3::SdkS3::new(s3, loaded.ctx.clone(), account.stats.clone()));
@@ -135,20 +155,44 @@ pub fn from_clients_with(
     ctx: ErrorContext,
     pages: Pages,
 ) -> Account {
-    assemble(glue, sts, emr, (ctx, pages), None)
+    assemble(Clients { glue, sts, emr, tagging: None }, (ctx, pages), RetryPolicy::none(), None)
+}
+
+/// The read clients of one context.
+pub struct Clients {
+    pub glue: aws_sdk_glue::Client,
+    pub sts: aws_sdk_sts::Client,
+    pub emr: aws_sdk_emrserverless::Client,
+    /// The Resource Groups Tagging API (None: each job's tags with GetTags).
+    pub tagging: Option<aws_sdk_resourcegroupstagging::Client>,
+}
+
+/// As `from_clients_with`, reads retrying as `reads` says (tests of retries and rates).
+pub fn from_clients_retrying(clients: Clients, ctx: ErrorContext, pages: Pages, reads: RetryPolicy) -> Account {
+    assemble(clients, (ctx, pages), reads, None)
 }
 
 /// The account over these clients; `creds` (the chain) also tells when credentials expire.
 fn assemble(
-    glue: aws_sdk_glue::Client,
-    sts: aws_sdk_sts::Client,
-    emr: aws_sdk_emrserverless::Client,
+    clients: Clients,
     (ctx, pages): (ErrorContext, Pages),
+    policy: RetryPolicy,
     creds: Option<aws_credential_types::provider::SharedCredentialsProvider>,
 ) -> Account {
     let stats = Arc::new(ApiStats::new());
-    let identity = Arc::new(SdkIdentity::new(sts, ctx.clone(), stats.clone()).with_credentials(creds));
-    let glue = Arc::new(SdkGlue::new(glue, identity.clone(), ctx.clone(), stats.clone()).with_pages(pages));
+    let hold = Arc::new(crate::aws::hold::CredentialsHold::new());
+    let reads = |policy: RetryPolicy| Arc::new(Reads::new(policy, stats.clone()).with_hold(&hold));
+    let sts_reads = reads(RetryPolicy { adaptive: false, ..policy });
+    let identity = SdkIdentity::new(clients.sts, ctx.clone(), stats.clone()).with_credentials(creds);
+    let identity = Arc::new(identity.with_reads(sts_reads));
+    let glue_reads = reads(policy);
+    let mut glue = SdkGlue::new(clients.glue, identity.clone(), ctx.clone(), stats.clone()).with_reads(glue_reads);
+    if let Some(t) = clients.tagging {
+        glue = glue.with_tagging(t);
+    }
+    let glue = Arc::new(glue.with_pages(pages));
+    let emr_reads = reads(policy);
+    let emr = SdkEmr::new(clients.emr, ctx.clone(), stats.clone()).with_reads(emr_reads);
     Account {
         glue: glue.clone(),
         workflows: glue.clone(),
@@ -157,7 +201,7 @@ fn assemble(
         dq: glue,
         cost: Arc::new(crate::aws::NoCost),
         logs: Arc::new(crate::aws::NoLogs),
-        emr: Arc::new(SdkEmr::new(emr, ctx.clone(), stats.clone())),
+        emr: Arc::new(emr),
         objects: Arc::new(crate::aws::NoObjects),
         landing: Arc::new(crate::aws::NoLanding),
         identity,

@@ -81,6 +81,7 @@ count_throttles!(
     aws_sdk_s3,
     aws_sdk_costexplorer,
     aws_sdk_sts,
+    aws_sdk_resourcegroupstagging,
 );
 
 /// Whether an HTTP answer says "slow down": HTTP 429, or an error whose code is one of the

@@ -14,15 +14,11 @@ impl SdkGlue {
         let mut names = Vec::new();
         let mut token: Option<String> = None;
         loop {
-            self.stats().record_call();
             let out = self
-                .client()
-                .list_workflows()
-                .max_results(BATCH as i32)
-                .set_next_token(token.take())
-                .send()
-                .await
-                .map_err(|e| self.fail("glue:ListWorkflows", &e))?;
+                .read("glue:ListWorkflows", || {
+                    self.client().list_workflows().max_results(BATCH as i32).set_next_token(token.clone()).send()
+                })
+                .await?;
             names.extend(out.workflows().iter().cloned());
             match out.next_token() {
                 Some(t) if !t.is_empty() => token = Some(t.to_string()),
@@ -31,15 +27,11 @@ impl SdkGlue {
         }
         let mut workflows = Vec::with_capacity(names.len());
         for chunk in names.chunks(BATCH) {
-            self.stats().record_call();
             let out = self
-                .client()
-                .batch_get_workflows()
-                .set_names(Some(chunk.to_vec()))
-                .include_graph(true)
-                .send()
-                .await
-                .map_err(|e| self.fail("glue:BatchGetWorkflows", &e))?;
+                .read("glue:BatchGetWorkflows", || {
+                    self.client().batch_get_workflows().set_names(Some(chunk.to_vec())).include_graph(true).send()
+                })
+                .await?;
             workflows.extend(out.workflows().iter().map(map_workflow));
         }
         workflows.sort_by(|a, b| a.name.cmp(&b.name));
@@ -50,17 +42,17 @@ impl SdkGlue {
         let mut runs = Vec::new();
         let mut token: Option<String> = None;
         while runs.len() < max {
-            self.stats().record_call();
             let out = self
-                .client()
-                .get_workflow_runs()
-                .name(name)
-                .include_graph(true)
-                .max_results(max.clamp(1, 1000) as i32)
-                .set_next_token(token.take())
-                .send()
-                .await
-                .map_err(|e| self.fail("glue:GetWorkflowRuns", &e))?;
+                .read("glue:GetWorkflowRuns", || {
+                    self.client()
+                        .get_workflow_runs()
+                        .name(name)
+                        .include_graph(true)
+                        .max_results(max.clamp(1, 1000) as i32)
+                        .set_next_token(token.clone())
+                        .send()
+                })
+                .await?;
             runs.extend(out.runs().iter().map(|r| map_workflow_run(name, r)));
             match out.next_token() {
                 Some(t) if !t.is_empty() => token = Some(t.to_string()),

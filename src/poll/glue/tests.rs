@@ -46,12 +46,12 @@ async fn collector_reads_all_then_only_active_jobs() {
         cycle.data.jobs.iter().find(|j| j.job.name == "orders_curate").and_then(|j| j.stream.as_deref()),
         Some("orders")
     );
-    // GetJobs + 30 GetTags + 30 GetJobRuns.
-    assert_eq!(stats.snapshot().total_calls, 61);
+    // GetJobs + every job's tags in one call + 30 GetJobRuns.
+    assert_eq!(stats.snapshot().total_calls, 32);
     let active = c.active_jobs();
     assert!(active >= 3);
     c.poll(Scope::ActiveOnly, d.now(), Duration::from_secs(48 * 3600)).await.expect("poll");
-    assert_eq!(stats.snapshot().total_calls, 61 + active as u64);
+    assert_eq!(stats.snapshot().total_calls, 32 + active as u64);
 }
 
 #[tokio::test]
@@ -80,4 +80,30 @@ async fn first_poll_failure_is_an_error() {
     }));
     let mut c = collector(&d);
     assert!(c.poll(Scope::All, d.now(), Duration::from_secs(3600)).await.is_err());
+}
+
+#[tokio::test]
+async fn more_jobs_than_a_cycle_allows_are_read_in_turns() {
+    let d = DemoAccount::fixed();
+    // Every run has ended: nothing in flight, nothing idle for a week.
+    d.advance(chrono::Duration::hours(3));
+    let idle = IdleCadence {
+        after: Duration::from_secs(7 * 24 * 3600),
+        every: Duration::from_secs(3600),
+        soon: Duration::from_secs(30),
+        per_cycle: 10,
+    };
+    let mut c = collector(&d).idling(idle);
+    let window = Duration::from_secs(48 * 3600);
+    while c.loading().is_some() {
+        c.step(d.now(), window).await.expect("a step");
+    }
+    assert_eq!(c.active_jobs(), 0);
+    let stats = d.account().stats;
+    let (before, start) = (stats.snapshot().total_calls, Instant::now());
+    for _ in 0..3 {
+        c.poll(Scope::All, d.now(), window).await.expect("a full cycle");
+    }
+    assert_eq!(stats.snapshot().total_calls - before, 30, "ten GetJobRuns a cycle");
+    assert!(c.refreshed.values().all(|t| *t >= start), "every job had its turn");
 }
