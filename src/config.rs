@@ -199,6 +199,10 @@ pub struct CostSection {
     pub emr_vcpu_hour: f64,
     pub emr_gb_hour: f64,
     pub emr_storage_gb_hour: f64,
+    /// A profile whose credentials read Cost Explorer in the payer (management) account: one
+    /// request grouped by LINKED_ACCOUNT then serves every context (only the first
+    /// `group_by` key is used then).
+    pub payer_profile: Option<String>,
 }
 
 impl Default for CostSection {
@@ -213,6 +217,7 @@ impl Default for CostSection {
             emr_vcpu_hour: 0.052624,
             emr_gb_hour: 0.0057785,
             emr_storage_gb_hour: 0.000111,
+            payer_profile: None,
         }
     }
 }

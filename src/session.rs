@@ -172,6 +172,18 @@ async fn connect_one(
     Ok(Connected { ctx, account, executor })
 }
 
+/// `[cost] payer_profile`: Cost Explorer through the payer account, shared by every context.
+async fn payer_cost(cli: &Cli, settings: &Settings) -> Result<Option<Arc<dyn crate::aws::CostRead>>, SessionError> {
+    let Some(profile) = settings.config.cost.payer_profile.clone() else { return Ok(None) };
+    // Cost Explorer answers in us-east-1 whatever the contexts' Regions.
+    let spec = CtxSpec { profile: Some(profile.clone()), region: Some("us-east-1".into()), ..CtxSpec::default() };
+    let loaded = sdk::load(&aws_options(cli, settings, &spec))
+        .await
+        .map_err(|e| SessionError::Setup(format!("cost payer {profile}"), e))?;
+    let reader = sdk::cost(&loaded, Arc::new(crate::aws::ApiStats::new()));
+    Ok(Some(Arc::new(crate::cost::payer::PayerCost::new(reader, settings.config.cost.ttl.0))))
+}
+
 pub async fn connect(cli: &Cli, settings: &Settings) -> Result<Session, SessionError> {
     let read_only = cli.read_only || settings.config.read_only;
     if cli.demo {
@@ -182,6 +194,9 @@ pub async fn connect(cli: &Cli, settings: &Settings) -> Result<Session, SessionE
     let mut contexts = Vec::with_capacity(specs.len());
     for spec in &specs {
         contexts.push(connect_one(cli, settings, spec, log.as_ref()).await?);
+    }
+    if let Some(payer) = payer_cost(cli, settings).await? {
+        contexts.iter_mut().for_each(|c| c.account.cost = payer.clone());
     }
     let context = context(&contexts[0].ctx, read_only, false);
     Ok(Session { contexts, clock: Arc::new(Utc::now), context })

@@ -146,3 +146,44 @@ async fn an_action_lands_in_the_account_of_its_row_only() {
     assert_eq!(calls_of(&a, "StartJobRun"), 0, "the other context's account is untouched");
     let _ = std::fs::remove_dir_all(dir);
 }
+
+/// `[cost] payer_profile`: one GetCostAndUsage in the payer account, grouped by
+/// LINKED_ACCOUNT, serves both contexts, and each context's document has its own account's
+/// share only.
+#[test]
+fn one_cost_request_through_the_payer_serves_every_context() {
+    let (a, b, payer) = (fresh_account(), fresh_account(), fresh_account());
+    let env = Env::new("contexts-payer");
+    write_aws_config(&env, &a, &b);
+    let profile = format!("\n[profile payer]\nrole_arn = arn:aws:iam::{payer}:role/billing\nsource_profile = base\n");
+    let mut config = std::fs::read_to_string(env.dir.join("aws-config")).expect("aws config");
+    config.push_str(&profile);
+    std::fs::write(env.dir.join("aws-config"), config).expect("aws config");
+    std::fs::create_dir_all(env.dir.join("config/batchtop")).expect("config dir");
+    let toml = "[cost]\npayer_profile = \"payer\"\ngroup_by = [\"team\", \"stream\"]\n";
+    std::fs::write(env.dir.join("config/batchtop/config.toml"), toml).expect("config");
+    let (today, yesterday) = (Utc::now().date_naive(), (Utc::now() - chrono::Duration::days(1)).date_naive());
+    let group = |acct: &str, team: &str, amount: &str| json!({"Keys": [acct, format!("team${team}")], "Metrics": {"UnblendedCost": {"Amount": amount, "Unit": "USD"}}});
+    let answer = json!({"ResultsByTime": [{"TimePeriod": {"Start": yesterday.to_string(), "End": today.to_string()},
+        "Total": {}, "Estimated": false,
+        "Groups": [group(&a, "commerce", "12.5"), group(&b, "finance", "3"), group(&a, "", "1")]}]});
+    control("/moto-api/static/ce/cost-and-usage-results", &json!({"account_id": payer, "results": [answer]}));
+    let url = emu::url();
+    let out = env.run_with(&["--profile", "prod,staging", "snapshot"], None, &[("AWS_ENDPOINT_URL", url.as_str())]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let doc: Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(doc["errors"], json!([]), "{stderr}");
+    assert_eq!(calls_of(&payer, "GetCostAndUsage"), 1, "one request for both contexts");
+    assert_eq!(calls_of(&a, "GetCostAndUsage") + calls_of(&b, "GetCostAndUsage"), 0, "none in the members");
+    let ctxs = doc["contexts"].as_array().expect("contexts");
+    let groups = |i: usize| -> Vec<(Value, Value)> {
+        let cost = &ctxs[i]["cost"];
+        assert_eq!(cost["group_by"], json!(["team"]), "one tag key through the payer");
+        let gs = cost["groups"].as_array().expect("groups");
+        gs.iter().map(|g| (g["keys"].clone(), g["total"].clone())).collect()
+    };
+    let mut prod = groups(0);
+    prod.sort_by_key(|(k, _)| k.to_string());
+    assert_eq!(prod, vec![(json!({"team": ""}), json!(1.0)), (json!({"team": "commerce"}), json!(12.5))]);
+    assert_eq!(groups(1), vec![(json!({"team": "finance"}), json!(3.0))]);
+}

@@ -220,6 +220,7 @@ fn query() -> CostQuery {
         services: vec!["AWS Glue".into(), "Amazon EMR Serverless".into()],
         group_by: vec!["team".into(), "stream".into()],
         metric: "UnblendedCost".into(),
+        by_linked_account: false,
     }
 }
 

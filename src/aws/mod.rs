@@ -129,14 +129,28 @@ pub trait DataQualityRead: Send + Sync {
 /// which caches.
 pub trait CostRead: Send + Sync {
     /// GetCostAndUsage, every page: the days of the answer and the number of requests made.
-    fn cost_and_usage<'a>(&'a self, query: &'a CostQuery) -> BoxFut<'a, AwsResult<(Vec<RawDay>, u32)>>;
+    /// `account` is the account the question is about (a reader through the payer account
+    /// answers for it alone; the others answer for their own credentials' account).
+    fn cost_and_usage<'a>(
+        &'a self,
+        query: &'a CostQuery,
+        account: &'a str,
+    ) -> BoxFut<'a, AwsResult<(Vec<RawDay>, u32)>>;
+    /// Drop any answer kept in memory: the next question is asked anew (a forced refresh).
+    fn forget(&self) -> BoxFut<'_, ()> {
+        Box::pin(async {})
+    }
 }
 
 /// No Cost Explorer client (accounts assembled without one).
 pub struct NoCost;
 
 impl CostRead for NoCost {
-    fn cost_and_usage<'a>(&'a self, _query: &'a CostQuery) -> BoxFut<'a, AwsResult<(Vec<RawDay>, u32)>> {
+    fn cost_and_usage<'a>(
+        &'a self,
+        _query: &'a CostQuery,
+        _account: &'a str,
+    ) -> BoxFut<'a, AwsResult<(Vec<RawDay>, u32)>> {
         Box::pin(async {
             Err(AwsError {
                 kind: ErrorKind::Other,

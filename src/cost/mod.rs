@@ -3,6 +3,7 @@
 
 pub mod cache;
 pub mod estimate;
+pub mod payer;
 
 use std::collections::BTreeMap;
 
@@ -18,15 +19,19 @@ pub const PRICE_PER_REQUEST: f64 = 0.01;
 // The Cost Explorer question lives in `model` (the AWS seam takes it); this is how the
 // configuration asks it.
 impl CostQuery {
-    /// The `days` days before `today` (so the last day is yesterday).
+    /// The `days` days before `today` (so the last day is yesterday). Through a payer
+    /// account only the first tag key: Cost Explorer groups by two keys at most, and the
+    /// payer's question spends one on LINKED_ACCOUNT.
     pub fn last_days(today: NaiveDate, cfg: &CostSection) -> Self {
         let days = i64::from(cfg.days.max(1));
+        let keys = if cfg.payer_profile.is_some() { 1 } else { 2 };
         Self {
             start: today - Duration::days(days),
             end: today,
             services: cfg.services.clone(),
-            group_by: cfg.group_by.iter().take(2).cloned().collect(),
+            group_by: cfg.group_by.iter().take(keys).cloned().collect(),
             metric: cfg.metric.clone(),
+            by_linked_account: false,
         }
     }
 }
@@ -236,7 +241,10 @@ pub async fn load(
     if !force && let Some(r) = cache.load_fresh(account, query, now) {
         return Ok(r);
     }
-    let (days, requests) = reader.cost_and_usage(query).await?;
+    if force {
+        reader.forget().await;
+    }
+    let (days, requests) = reader.cost_and_usage(query, account).await?;
     let report = CostReport::assemble(query, &days, now, requests);
     if let Err(e) = cache.store(account, query, &report) {
         tracing::warn!("cannot cache the cost report in {}: {e}", cache.dir().display());

@@ -16,6 +16,7 @@ fn query() -> CostQuery {
         services: vec!["AWS Glue".into()],
         group_by: vec!["team".into(), "stream".into()],
         metric: "UnblendedCost".into(),
+        by_linked_account: false,
     }
 }
 

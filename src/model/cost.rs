@@ -14,6 +14,10 @@ pub struct CostQuery {
     pub services: Vec<String>,
     pub group_by: Vec<String>,
     pub metric: String,
+    /// Grouped by the LINKED_ACCOUNT dimension first, then `group_by` (at most one tag then):
+    /// the question a payer account answers for all its member accounts at once.
+    #[serde(default)]
+    pub by_linked_account: bool,
 }
 
 impl CostQuery {
@@ -26,7 +30,8 @@ impl CostQuery {
     /// so a new day does not bypass the TTL.
     pub fn cache_key(&self, account: &str) -> String {
         let days = (self.end - self.start).num_days();
-        format!("{account}|{days}|{}|{}|{}", self.services.join(","), self.group_by.join(","), self.metric)
+        let linked = if self.by_linked_account { "|LINKED_ACCOUNT" } else { "" };
+        format!("{account}|{days}|{}|{}|{}{linked}", self.services.join(","), self.group_by.join(","), self.metric)
     }
 }
 

@@ -157,7 +157,7 @@ pub async fn streams_state(width: u16, height: u16) -> (AppState, DemoAccount) {
     update(&mut state, Msg::Loaded(Loaded::from_result(SourceId::Triggers, 1, demo.now(), triggers)));
     // The cost report as the cost pane cached it (yesterday's cost per stream comes from it).
     let query = batchtop::cost::CostQuery::last_days(demo.now().date_naive(), &settings.config.cost);
-    let (days, requests) = batchtop::aws::CostRead::cost_and_usage(&demo, &query).await.expect("demo cost");
+    let (days, requests) = batchtop::aws::CostRead::cost_and_usage(&demo, &query, "").await.expect("demo cost");
     let mut report = batchtop::cost::CostReport::assemble(&query, &days, demo.now(), requests);
     report.from_cache = true;
     let account = batchtop::aws::demo::DEMO_ACCOUNT_ID.to_string();

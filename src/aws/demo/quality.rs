@@ -218,7 +218,11 @@ fn demo_cost(inner: &Inner, query: &CostQuery, now: DateTime<Utc>) -> Vec<RawDay
 }
 
 impl CostRead for DemoAccount {
-    fn cost_and_usage<'a>(&'a self, query: &'a CostQuery) -> BoxFut<'a, AwsResult<(Vec<RawDay>, u32)>> {
+    fn cost_and_usage<'a>(
+        &'a self,
+        query: &'a CostQuery,
+        _account: &'a str,
+    ) -> BoxFut<'a, AwsResult<(Vec<RawDay>, u32)>> {
         let r = self.read(|i, now| Ok((demo_cost(i, query, now), 1)));
         Box::pin(async move { r })
     }

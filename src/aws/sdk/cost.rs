@@ -43,12 +43,12 @@ impl SdkCost {
                 )
                 .build()
         });
-        let groups: Vec<GroupDefinition> = query
-            .group_by
-            .iter()
-            .take(2)
-            .map(|k| GroupDefinition::builder().r#type(GroupDefinitionType::Tag).key(k).build())
-            .collect();
+        let linked = query
+            .by_linked_account
+            .then(|| GroupDefinition::builder().r#type(GroupDefinitionType::Dimension).key("LINKED_ACCOUNT").build());
+        let tags =
+            query.group_by.iter().map(|k| GroupDefinition::builder().r#type(GroupDefinitionType::Tag).key(k).build());
+        let groups: Vec<GroupDefinition> = linked.into_iter().chain(tags).take(2).collect();
         let mut days = Vec::new();
         let mut requests = 0;
         let mut token: Option<String> = None;
@@ -98,7 +98,11 @@ impl SdkCost {
 }
 
 impl CostRead for SdkCost {
-    fn cost_and_usage<'a>(&'a self, query: &'a CostQuery) -> BoxFut<'a, AwsResult<(Vec<RawDay>, u32)>> {
+    fn cost_and_usage<'a>(
+        &'a self,
+        query: &'a CostQuery,
+        _account: &'a str,
+    ) -> BoxFut<'a, AwsResult<(Vec<RawDay>, u32)>> {
         Box::pin(self.fetch(query))
     }
 }

@@ -123,10 +123,14 @@ pub fn account(loaded: &Loaded) -> Account {
     let s3 = s3::client(&loaded.sdk, loaded.ctx.endpoint.is_some());
     account.landing = Arc::new(s3::SdkS3::new(s3.clone(), loaded.ctx.clone(), account.stats.clone()));
     account.objects = Arc::new(s3::SdkS3::new(s3, loaded.ctx.clone(), account.stats.clone()));
-    let ce = aws_sdk_costexplorer::Client::new(&loaded.sdk);
-    account.cost = Arc::new(SdkCost::new(ce, loaded.ctx.clone(), account.stats.clone()));
+    account.cost = cost(loaded, account.stats.clone());
     account.logs = logs(loaded, account.stats.clone(), 5, 10);
     account
+}
+
+/// The Cost Explorer reader of these credentials.
+pub fn cost(loaded: &Loaded, stats: Arc<ApiStats>) -> Arc<dyn crate::aws::CostRead> {
+    Arc::new(SdkCost::new(aws_sdk_costexplorer::Client::new(&loaded.sdk), loaded.ctx.clone(), stats))
 }
 
 /// The CloudWatch Logs reader of an account, with its API budget (calls per second of
