@@ -45,6 +45,8 @@ pub struct Config {
     pub hotkeys: Vec<extras::HotkeyEntry>,
     /// Commands of one's own on the selected row.
     pub plugins: Vec<extras::PluginEntry>,
+    /// Incident notes (`ctrl-s`, `batchtop report`).
+    pub report: extras::ReportSection,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]

@@ -76,7 +76,7 @@ async fn markdown_of_the_demo_account() {
 use batchtop::report;
 
 #[tokio::test]
-async fn ctrl_s_writes_the_notes_and_copies_them() {
+async fn ctrl_s_writes_the_notes_and_copies_the_path_or_the_notes() {
     let (mut s, demo) = loaded_state(120, 40).await;
     let dir = std::env::temp_dir().join(format!("batchtop-report-{}", std::process::id()));
     s.context.state_dir = dir.clone();
@@ -103,9 +103,18 @@ async fn ctrl_s_writes_the_notes_and_copies_them() {
         use std::os::unix::fs::PermissionsExt;
         assert_eq!(std::fs::metadata(&path).expect("meta").permissions().mode() & 0o777, 0o600);
     }
-    assert!(fx.contains(&Effect::Clipboard(text.clone())), "the notes are copied");
+    assert!(fx.contains(&Effect::Clipboard(path.display().to_string())), "the path is copied: {fx:?}");
     let flash = s.flash.clone().unwrap_or_default();
-    assert!(flash.contains(&path.display().to_string()) && flash.contains("copied"), "{flash}");
+    assert!(flash.contains(&path.display().to_string()) && flash.contains("path copied"), "{flash}");
+    // `[report] clipboard = "text"`: the notes themselves, while they fit.
+    let mut settings = (*s.settings).clone();
+    settings.config.report.clipboard = batchtop::config::extras::ClipboardContent::Text;
+    s.settings = Arc::new(settings);
+    let fx = update(&mut s, Msg::ReportWritten(Ok((path.clone(), text.clone()))));
+    assert!(fx.contains(&Effect::Clipboard(text.clone())), "the notes are copied");
+    let long = "x".repeat(batchtop::app::report::CLIPBOARD_MAX + 1);
+    let fx = update(&mut s, Msg::ReportWritten(Ok((path.clone(), long))));
+    assert!(fx.contains(&Effect::Clipboard(path.display().to_string())), "too long: the path");
     let _ = std::fs::remove_dir_all(&dir);
 }
 

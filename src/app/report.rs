@@ -65,15 +65,18 @@ pub fn take(state: &mut AppState) -> Vec<Effect> {
 /// The most OSC 52 carries in most terminals: longer notes are not copied, their path is.
 pub const CLIPBOARD_MAX: usize = 64 * 1024;
 
-/// The notes were written: say where, and copy them.
+/// The notes were written: say where, and copy the path (or the notes, `[report] clipboard`).
 pub fn written(state: &mut AppState, result: Result<(std::path::PathBuf, String), String>) -> Vec<Effect> {
+    use crate::config::extras::ClipboardContent;
+    let wants_text = state.settings.config.report.clipboard == ClipboardContent::Text;
     match result {
-        Ok((path, text)) if text.len() <= CLIPBOARD_MAX => {
+        Ok((path, text)) if wants_text && text.len() <= CLIPBOARD_MAX => {
             state.flash = Some(format!("incident notes saved to {} and copied to the clipboard", path.display()));
             vec![Effect::Clipboard(text), Effect::Redraw]
         }
-        Ok((path, _)) => {
-            state.flash = Some(format!("incident notes saved to {} (too long to copy: path copied)", path.display()));
+        Ok((path, text)) => {
+            let why = if wants_text && text.len() > CLIPBOARD_MAX { " (too long to copy the notes)" } else { "" };
+            state.flash = Some(format!("incident notes saved to {}; path copied{why}", path.display()));
             vec![Effect::Clipboard(path.display().to_string()), Effect::Redraw]
         }
         Err(e) => {

@@ -266,3 +266,20 @@ fn claim(
     taken.push(mine);
     Ok(())
 }
+
+/// `[report]`: what `ctrl-s` puts on the clipboard (OSC 52) besides saving the notes.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ReportSection {
+    pub clipboard: ClipboardContent,
+}
+
+/// The saved file's path (the default), or the notes themselves (up to 64 KiB; longer notes
+/// copy the path).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ClipboardContent {
+    #[default]
+    Path,
+    Text,
+}
