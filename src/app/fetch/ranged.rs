@@ -214,7 +214,101 @@ impl Read for PieceReader<'_> {
 
 #[cfg(test)]
 mod tests {
+    use std::sync::atomic::AtomicUsize;
+    use std::time::Duration;
+
     use super::*;
+    use crate::aws::{AwsResult, BoxFut};
+
+    /// Objects whose byte `i` is `i % 251`, answering after a pause that varies, and counting
+    /// the GETs started and in flight.
+    #[derive(Default)]
+    struct Slow {
+        started: AtomicUsize,
+        inflight: AtomicUsize,
+        most_inflight: AtomicUsize,
+        consumed: Arc<AtomicU64>,
+        most_ahead: AtomicU64,
+    }
+
+    impl ObjectRead for Slow {
+        fn list<'a>(&'a self, _: &'a str, _: &'a str) -> BoxFut<'a, AwsResult<Vec<(String, i64)>>> {
+            Box::pin(async { Ok(Vec::new()) })
+        }
+        fn get<'a>(&'a self, _: &'a str, _: &'a str, _: u64) -> BoxFut<'a, AwsResult<Vec<u8>>> {
+            Box::pin(async { Ok(Vec::new()) })
+        }
+        fn get_range<'a>(
+            &'a self,
+            _: &'a str,
+            _: &'a str,
+            range: Range<u64>,
+            arrived: &'a AtomicU64,
+        ) -> BoxFut<'a, AwsResult<Vec<u8>>> {
+            Box::pin(async move {
+                let n = self.started.fetch_add(1, Ordering::SeqCst);
+                // Bytes fetched or being fetched that the reader has not read yet.
+                let ahead = (n as u64 + 1) * 1000 - self.consumed.load(Ordering::SeqCst).min((n as u64 + 1) * 1000);
+                self.most_ahead.fetch_max(ahead, Ordering::SeqCst);
+                let now = self.inflight.fetch_add(1, Ordering::SeqCst) + 1;
+                self.most_inflight.fetch_max(now, Ordering::SeqCst);
+                tokio::time::sleep(Duration::from_millis((n as u64 * 7) % 5)).await;
+                self.inflight.fetch_sub(1, Ordering::SeqCst);
+                arrived.fetch_add(range.end - range.start, Ordering::Relaxed);
+                Ok(range.map(|i| (i % 251) as u8).collect())
+            })
+        }
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn parts_arrive_in_order_with_at_most_parallelism_buffered() {
+        let slow = Arc::new(Slow::default());
+        let consumed = slow.consumed.clone();
+        let segments =
+            vec![Segment { key: "a".into(), range: 0..20_000 }, Segment { key: "b".into(), range: 0..9_000 }];
+        let (tx, mut rx) = mpsc::channel(8);
+        let reading = Reading { part_size: 1000, parallelism: 3 };
+        let progress = Arc::new(Progress::default());
+        let reader = tokio::task::spawn_blocking(move || {
+            let mut objects = Vec::new();
+            for _ in 0..2 {
+                let mut failed = None;
+                let mut r = PieceReader::new(&mut rx, &mut failed);
+                let mut out = Vec::new();
+                let mut buf = [0u8; 700];
+                loop {
+                    let n = r.read(&mut buf).expect("no failure");
+                    if n == 0 {
+                        break;
+                    }
+                    out.extend_from_slice(&buf[..n]);
+                    consumed.fetch_add(n as u64, Ordering::SeqCst);
+                    std::thread::sleep(Duration::from_micros(200));
+                }
+                objects.push(out);
+            }
+            objects
+        });
+        fetch_in_order(slow.clone(), "b".into(), segments, reading, progress.clone(), tx).await;
+        let objects = reader.await.expect("reader");
+        assert_eq!(objects[0], (0..20_000u64).map(|i| (i % 251) as u8).collect::<Vec<_>>());
+        assert_eq!(objects[1], (0..9_000u64).map(|i| (i % 251) as u8).collect::<Vec<_>>());
+        assert_eq!(slow.started.load(Ordering::SeqCst), 29);
+        assert!(slow.most_inflight.load(Ordering::SeqCst) <= 3);
+        assert!(slow.most_ahead.load(Ordering::SeqCst) <= 3 * 1000, "{}", slow.most_ahead.load(Ordering::SeqCst));
+        assert_eq!(progress.arrived().load(Ordering::Relaxed), 29_000);
+    }
+
+    #[tokio::test]
+    async fn a_dropped_reader_stops_the_gets() {
+        let slow = Arc::new(Slow::default());
+        let (tx, rx) = mpsc::channel(2);
+        drop(rx);
+        let segments = vec![Segment { key: "a".into(), range: 0..100_000 }];
+        let reading = Reading { part_size: 1000, parallelism: 2 };
+        fetch_in_order(slow.clone(), "b".into(), segments, reading, Arc::default(), tx).await;
+        assert!(slow.started.load(Ordering::SeqCst) <= 3, "{}", slow.started.load(Ordering::SeqCst));
+    }
 
     #[test]
     fn segments_are_cut_into_parts_with_the_last_marked() {
