@@ -99,14 +99,15 @@ pub fn progress(state: &mut AppState, source: &EventLogSource, seen: crate::even
 }
 
 /// `esc` while the log is being read: stop reading (the task is aborted: no more GETs); the
-/// view stays, saying so, and `r` reads again.
+/// view stays, saying so, and refresh (ctrl-r) reads again.
 fn stop_reading(state: &mut AppState) -> Option<Vec<Effect>> {
+    let again = state.settings.keymap.hint(Action::Refresh);
     let Some(View::EventLog(e)) = state.stack.last_mut() else { return None };
     if e.follow == 0 || (e.loading.is_none() && e.summary.is_some()) {
         return None;
     }
     let at = e.loading.take().map(|s| format!(" at {} of {}", mb(s.read), mb(s.total))).unwrap_or_default();
-    let why = format!("stopped reading{at} (esc): r reads the log again, esc closes the view");
+    let why = format!("stopped reading{at} (esc): {again} reads the log again, esc closes the view");
     if e.summary.is_none() {
         e.summary = Some(Err(why));
     } else {

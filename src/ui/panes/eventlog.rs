@@ -59,6 +59,8 @@ fn reading(frame: &mut Frame<'_>, area: Rect, pane: &EventLogPane, theme: &Theme
     if let Some(seen) = &pane.loading {
         let ratio = if seen.total == 0 { 0.0 } else { (seen.read as f64 / seen.total as f64).clamp(0.0, 1.0) };
         let gauge = LineGauge::default()
+            .filled_symbol("█")
+            .unfilled_symbol("░")
             .filled_style(theme.title)
             .unfilled_style(theme.dim)
             .ratio(ratio)
