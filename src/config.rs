@@ -1,6 +1,7 @@
 //! config.toml: every option batchtop reads, validated with file, line and column.
 
 pub mod contexts;
+pub mod eventlog;
 pub mod extras;
 mod position;
 pub mod skins;
@@ -16,6 +17,7 @@ use toml::Spanned;
 
 use crate::keymap::{KeyList, Keymap};
 pub use crate::streams::StreamsSection;
+pub use eventlog::EventlogSection;
 
 /// The whole file. Unknown keys are errors, not silently ignored.
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -129,38 +131,6 @@ pub struct CrawlersSection {
 impl Default for CrawlersSection {
     fn default() -> Self {
         Self { stale_after: HumanDuration(Duration::from_secs(26 * 3600)) }
-    }
-}
-
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields, default)]
-pub struct EventlogSection {
-    /// Skew: the slowest task of a stage must take longer than this ...
-    pub skew_floor: HumanDuration,
-    /// ... and more than this many times the stage's p75 task duration.
-    pub skew_ratio: f64,
-    /// How often an open event log is checked for new bytes (Glue flushes every 30 s).
-    pub follow_every: HumanDuration,
-}
-
-impl Default for EventlogSection {
-    fn default() -> Self {
-        Self {
-            skew_floor: HumanDuration(Duration::from_secs(5)),
-            skew_ratio: 1.5,
-            follow_every: HumanDuration(Duration::from_secs(10)),
-        }
-    }
-}
-
-impl EventlogSection {
-    /// The analysis options these settings give.
-    pub fn options(&self) -> crate::eventlog::Options {
-        crate::eventlog::Options {
-            skew_floor_ms: self.skew_floor.0.as_millis() as u64,
-            skew_ratio: self.skew_ratio,
-            ..Default::default()
-        }
     }
 }
 

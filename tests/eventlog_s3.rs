@@ -124,7 +124,7 @@ async fn a_growing_log_on_s3_is_followed_by_byte_range_and_ends_as_the_whole_fil
         emu::objects(&acct).await,
         Options::default(),
         None,
-        std::time::Duration::from_millis(200),
+        batchtop::app::fetch::Following { every: std::time::Duration::from_millis(200), ..Default::default() },
         tx,
     ));
     let first = tokio::time::timeout(std::time::Duration::from_secs(10), rx.recv())
@@ -161,7 +161,7 @@ async fn a_growing_local_log_is_followed() {
         std::sync::Arc::new(batchtop::aws::NoObjects),
         Options::default(),
         None,
-        std::time::Duration::from_millis(100),
+        batchtop::app::fetch::Following { every: std::time::Duration::from_millis(100), ..Default::default() },
         tx,
     ));
     let first = rx.recv().await.expect("open").expect("readable");

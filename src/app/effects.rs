@@ -241,21 +241,40 @@ impl Effects {
     ) {
         let objects = self.account(ctx).objects.clone();
         let opts = self.settings.config.eventlog.options();
+        let reading = self.settings.config.eventlog.reading();
         let Some(id) = follow else {
             self.answer(async move {
-                let result = super::fetch::load(&source, objects, opts, after_ms).await.map(Box::new);
+                let result = super::fetch::load_with(&source, objects, opts, after_ms, reading, Default::default())
+                    .await
+                    .map(Box::new);
                 Msg::EventLogLoaded { source, result }
             });
             return;
         };
-        // Read, then keep reading what a running application appends.
+        // Read, then keep reading what a running application appends; meanwhile, how far the
+        // read is, four times a second.
         let (ftx, mut frx) = mpsc::channel(8);
-        let every = self.settings.config.eventlog.follow_every.0;
-        let task = tokio::spawn(super::fetch::follow(source.clone(), objects, opts, after_ms, every, ftx));
+        let progress = std::sync::Arc::new(super::fetch::Progress::default());
+        let how = super::fetch::Following {
+            reading,
+            progress: progress.clone(),
+            every: self.settings.config.eventlog.follow_every.0,
+        };
+        let task = tokio::spawn(super::fetch::follow(source.clone(), objects, opts, after_ms, how, ftx));
         let tx = self.tx.clone();
         let forward = tokio::spawn(async move {
-            while let Some(r) = frx.recv().await {
-                let msg = Msg::EventLogLoaded { source: source.clone(), result: r.map(Box::new) };
+            let mut tick = tokio::time::interval(std::time::Duration::from_millis(250));
+            loop {
+                let msg = tokio::select! {
+                    r = frx.recv() => match r {
+                        Some(r) => Msg::EventLogLoaded { source: source.clone(), result: r.map(Box::new) },
+                        None => return,
+                    },
+                    _ = tick.tick() => match progress.seen() {
+                        Some(seen) => Msg::EventLogProgress { source: source.clone(), seen },
+                        None => continue,
+                    },
+                };
                 if tx.send(msg).await.is_err() {
                     return;
                 }

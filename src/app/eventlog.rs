@@ -67,6 +67,7 @@ pub fn loaded(
         let View::EventLog(e) = v else { continue };
         let mut changed = false;
         if e.source == source {
+            e.loading = None;
             e.summary = Some(result.clone());
             e.sort_stages();
             changed = true;
@@ -80,6 +81,43 @@ pub fn loaded(
         }
     }
     vec![Effect::Redraw]
+}
+
+/// How far the read of `source` is: shown by the views reading it.
+pub fn progress(state: &mut AppState, source: &EventLogSource, seen: crate::eventlog::Seen) -> Vec<Effect> {
+    let mut shown = false;
+    for v in &mut state.stack {
+        if let View::EventLog(e) = v
+            && e.source == *source
+            && e.follow != 0
+        {
+            e.loading = Some(seen);
+            shown = true;
+        }
+    }
+    if shown { vec![Effect::Redraw] } else { Vec::new() }
+}
+
+/// `esc` while the log is being read: stop reading (the task is aborted: no more GETs); the
+/// view stays, saying so, and refresh (ctrl-r) reads again.
+fn stop_reading(state: &mut AppState) -> Option<Vec<Effect>> {
+    let again = state.settings.keymap.hint(Action::Refresh);
+    let Some(View::EventLog(e)) = state.stack.last_mut() else { return None };
+    if e.follow == 0 || (e.loading.is_none() && e.summary.is_some()) {
+        return None;
+    }
+    let at = e.loading.take().map(|s| format!(" at {} of {}", mb(s.read), mb(s.total))).unwrap_or_default();
+    let why = format!("stopped reading{at} (esc): {again} reads the log again, esc closes the view");
+    if e.summary.is_none() {
+        e.summary = Some(Err(why));
+    } else {
+        state.flash = Some(why);
+    }
+    Some(vec![Effect::StopTail(e.follow), Effect::Redraw])
+}
+
+fn mb(bytes: u64) -> String {
+    format!("{:.1} MB", bytes as f64 / 1e6)
 }
 
 /// Keys the event log view reads before the key map (`C` and its prompt); None: not ours.
@@ -152,6 +190,13 @@ pub fn on_action(state: &mut AppState, action: Action) -> Option<Vec<Effect>> {
     if let Some(fx) = on_compare_action(e, action, rows) {
         return Some(fx);
     }
+    if action == Action::Back
+        && e.stage_open.is_none()
+        && let Some(fx) = stop_reading(state)
+    {
+        return Some(fx);
+    }
+    let Some(View::EventLog(e)) = state.stack.last_mut() else { return None };
     match action {
         Action::NextTab | Action::PrevTab => {
             e.tab = e.tab.step(if action == Action::NextTab { 1 } else { -1 });
@@ -167,11 +212,15 @@ pub fn on_action(state: &mut AppState, action: Action) -> Option<Vec<Effect>> {
             e.stage_open = if e.stage_open.is_some() { None } else { Some(e.cursor.selected) };
         }
         Action::Back if e.stage_open.is_some() => e.stage_open = None,
-        // Read the log again: a running application's log has grown.
+        // Read the log again (and follow it again: the read shows its progress, esc stops it).
         Action::Refresh => {
             state.flash = Some("reading the event log again…".into());
             let (ctx, source, after_ms) = (e.ctx, e.source.clone(), e.after_ms);
-            return Some(vec![Effect::LoadEventLog { ctx, source, after_ms, follow: None }, Effect::Redraw]);
+            let follow = (e.follow != 0).then_some(e.follow);
+            if matches!(&e.summary, Some(Err(_))) {
+                e.summary = None;
+            }
+            return Some(vec![Effect::LoadEventLog { ctx, source, after_ms, follow }, Effect::Redraw]);
         }
         Action::Up | Action::Down | Action::PageUp | Action::PageDown | Action::Top | Action::Bottom => {
             let len = e.len();

@@ -61,6 +61,11 @@ pub enum Msg {
         workflow: String,
         result: Result<Vec<WorkflowRun>, AwsError>,
     },
+    /// How far the read of an event log is (while it lasts).
+    EventLogProgress {
+        source: crate::state::eventlog::EventLogSource,
+        seen: crate::eventlog::Seen,
+    },
     /// An event log was read (or could not be).
     EventLogLoaded {
         source: crate::state::eventlog::EventLogSource,

@@ -86,6 +86,7 @@ pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
             vec![Effect::Redraw]
         }
         Msg::EventLogLoaded { source, result } => super::eventlog::loaded(state, source, result),
+        Msg::EventLogProgress { source, seen } => super::eventlog::progress(state, &source, seen),
         Msg::ActionDone { command, result } => super::actions::done(state, command, result),
         Msg::BookmarkLoaded { ctx, job, result } => super::actions::bookmark_loaded(state, ctx, job, result),
         Msg::PluginDone { name, result } => super::plugins::done(state, name, result),

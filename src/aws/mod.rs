@@ -309,6 +309,23 @@ pub trait ObjectRead: Send + Sync {
     fn list<'a>(&'a self, bucket: &'a str, prefix: &'a str) -> BoxFut<'a, AwsResult<Vec<(String, i64)>>>;
     /// The bytes of one object from `offset` on (GetObject with a Range when offset > 0).
     fn get<'a>(&'a self, bucket: &'a str, key: &'a str, offset: u64) -> BoxFut<'a, AwsResult<Vec<u8>>>;
+    /// Bytes `range` of one object, exactly (GetObject with `Range: bytes=start-(end-1)`), each
+    /// arrival added to `arrived` as it comes (taken back if the attempt fails). This default
+    /// reads from `range.start` on and cuts.
+    fn get_range<'a>(
+        &'a self,
+        bucket: &'a str,
+        key: &'a str,
+        range: std::ops::Range<u64>,
+        arrived: &'a std::sync::atomic::AtomicU64,
+    ) -> BoxFut<'a, AwsResult<Vec<u8>>> {
+        Box::pin(async move {
+            let mut bytes = self.get(bucket, key, range.start).await?;
+            bytes.truncate(usize::try_from(range.end - range.start).unwrap_or(usize::MAX));
+            arrived.fetch_add(bytes.len() as u64, std::sync::atomic::Ordering::Relaxed);
+            Ok(bytes)
+        })
+    }
 }
 
 /// No S3 at hand (accounts assembled without an S3 client, the offline event log viewer).

@@ -90,13 +90,18 @@ fn sniff(head: &[u8]) -> Sniffed {
 
 /// The codec of the file at `path`: from the name, checked against the first bytes.
 pub(crate) fn codec(path: &Path) -> Result<Codec, EventLogError> {
+    codec_of(path, &head(path)?)
+}
+
+/// The codec of a part named `path` (a file, or an object's URI) that starts with `head` (its
+/// first 16 bytes, or all of it when shorter).
+pub(crate) fn codec_of(path: &Path, head: &[u8]) -> Result<Codec, EventLogError> {
     let name = path.file_name().map(|n| n.to_string_lossy().to_ascii_lowercase()).unwrap_or_default();
     let name = name.strip_suffix(".inprogress").unwrap_or(&name);
     let ext = name.rsplit_once('.').map(|(_, e)| e).unwrap_or("");
-    let head = head(path)?;
     let named = Codec::from_extension(ext);
     let wrong = |what: String| Err(EventLogError::WrongCodec { path: path.to_path_buf(), message: what });
-    match (named, sniff(&head)) {
+    match (named, sniff(head)) {
         (_, Sniffed::Unsupported(codec)) => Err(EventLogError::UnsupportedCodec { path: path.to_path_buf(), codec }),
         (None, Sniffed::Codec(found)) => Ok(found),
         (None, _) => Ok(Codec::Plain),
@@ -107,7 +112,7 @@ pub(crate) fn codec(path: &Path) -> Result<Codec, EventLogError> {
             found.name().replace("gzip", "gz")
         )),
         // Empty, or cut inside the magic: a log just started (or cut); the decoder reads what is there.
-        (Some(named), _) if named.magic().starts_with(&head) => Ok(named),
+        (Some(named), _) if named.magic().starts_with(head) => Ok(named),
         (Some(named), Sniffed::Text) => {
             wrong(format!("named .{ext} but holds plain text, not {} data; rename it without .{ext}", named.name()))
         }
@@ -118,9 +123,12 @@ pub(crate) fn codec(path: &Path) -> Result<Codec, EventLogError> {
     }
 }
 
+/// How many first bytes [`codec_of`] looks at.
+pub(crate) const HEAD: usize = 16;
+
 /// Up to the first 16 bytes of the file.
 fn head(path: &Path) -> Result<Vec<u8>, EventLogError> {
-    let mut head = [0u8; 16];
+    let mut head = [0u8; HEAD];
     let mut file = File::open(path).map_err(|e| super::source::io_error(path, e))?;
     let mut n = 0;
     while n < head.len() {

@@ -20,11 +20,13 @@ mod framing;
 mod lz4block;
 mod lzf;
 mod model;
+mod reading;
 mod replay;
 mod report;
 mod scan;
 mod snappy;
 mod source;
+mod stream;
 mod tail;
 mod task;
 mod template;
@@ -37,6 +39,8 @@ pub use compare::{Comparison, compare};
 pub use model::{
     ExecutorSummary, FailureGroup, Finding, JobSummary, Quantiles, Severity, SqlExecution, StageSummary, Summary,
 };
+pub use reading::{Reading, Seen};
+pub use stream::{Fed, Start, feed_part, is_marker, named_compressed, note_cut, order_names};
 pub use tail::Tail;
 
 /// Thresholds of the findings.
@@ -52,6 +56,26 @@ pub struct Options {
     pub fetch_wait_ratio: f64,
     /// GC and fetch-wait findings ignore stages with less executor run time than this (ms).
     pub min_run_time_ms: u64,
+    /// Idle slots: flag a stage whose tasks fill less than this share of the executor cores ...
+    pub min_slot_use: f64,
+    /// ... and that ran at least this long (ms).
+    pub idle_slots_min_stage_ms: u64,
+    /// Small files: flag a stage reading less than this per task on average ...
+    pub small_partition_bytes: u64,
+    /// ... over at least this many tasks.
+    pub small_partition_min_tasks: u64,
+    /// Flag a broadcast larger than this.
+    pub large_broadcast_bytes: u64,
+    /// Shuffle partitions left at 200: flag a 200-task stage reading less than this per task.
+    pub small_shuffle_partition_bytes: u64,
+    /// Failing host: at least this many failed tasks ...
+    pub host_failures_min: u64,
+    /// ... with at least this share of them on one host.
+    pub host_failure_share: f64,
+    /// Speculation waste: attempts killed because another succeeded took this share of task time ...
+    pub speculation_waste_share: f64,
+    /// ... and at least this long (ms).
+    pub speculation_waste_min_ms: u64,
 }
 
 impl Default for Options {
@@ -62,6 +86,16 @@ impl Default for Options {
             gc_ratio: 0.10,
             fetch_wait_ratio: 0.20,
             min_run_time_ms: 1_000,
+            min_slot_use: 0.5,
+            idle_slots_min_stage_ms: 30_000,
+            small_partition_bytes: 8 << 20,
+            small_partition_min_tasks: 100,
+            large_broadcast_bytes: 128 << 20,
+            small_shuffle_partition_bytes: 4 << 20,
+            host_failures_min: 3,
+            host_failure_share: 0.75,
+            speculation_waste_share: 0.1,
+            speculation_waste_min_ms: 60_000,
         }
     }
 }
@@ -115,10 +149,7 @@ pub fn summarize(path: &Path, opts: &Options) -> Result<Summary, EventLogError> 
     for (i, part) in parts.iter().enumerate() {
         let out = source::read_part(part, 0, &mut analyzer)?;
         if let Some(why) = out.cut {
-            analyzer.note(format!(
-                "{}: the compressed stream stops early ({why}); read up to there, the rest of the file is skipped",
-                part.path.file_name().map(|n| n.to_string_lossy()).unwrap_or_default()
-            ));
+            note_cut(&mut analyzer, &part.path, &why);
         }
         if i + 1 < parts.len() {
             analyzer.end_part();

@@ -52,10 +52,20 @@ fn dir_parts(dir: &Path) -> Result<Vec<PathBuf>, EventLogError> {
         let entry = entry.map_err(|e| io_error(dir, e))?;
         let name = entry.file_name().to_string_lossy().into_owned();
         let is_file = entry.file_type().map_err(|e| io_error(dir, e))?.is_file() || entry.path().is_file();
-        if is_file && !name.starts_with('.') && !name.starts_with("appstatus_") && !name.ends_with(".crc") {
+        if is_file && !is_marker(&name) {
             names.push(name);
         }
     }
+    order_names(names).map(|ordered| ordered.into_iter().map(|n| dir.join(n)).collect()).map_err(|why| match why {
+        None => EventLogError::Empty(dir.to_path_buf()),
+        Some(message) => EventLogError::NotAnEventLog { path: dir.to_path_buf(), message },
+    })
+}
+
+/// The names of the files in one folder (hidden, `.crc` and `appstatus_` markers left out) in
+/// the order of the parts of one event log; Err(None) when there is none, Err(Some(why)) when
+/// they are not one log.
+pub(crate) fn order_names(names: Vec<String>) -> Result<Vec<String>, Option<String>> {
     // Rolling event log: events_<n>_<appId>[.codec], in numeric order of n.
     let mut rolling: Vec<(u64, String)> = names
         .iter()
@@ -67,31 +77,32 @@ fn dir_parts(dir: &Path) -> Result<Vec<PathBuf>, EventLogError> {
         .collect();
     if !rolling.is_empty() {
         rolling.sort();
-        return Ok(rolling.into_iter().map(|(_, n)| dir.join(n)).collect());
+        return Ok(rolling.into_iter().map(|(_, n)| n).collect());
     }
     // Databricks-style: dated parts eventlog-YYYY-MM-DD--HH-MM[.gz] (oldest first), then eventlog.
     let mut dated: Vec<&String> = names.iter().filter(|n| n.starts_with("eventlog-")).collect();
     let current = names.iter().find(|n| *n == "eventlog");
     if current.is_some() || !dated.is_empty() {
         dated.sort();
-        return Ok(dated.into_iter().chain(current).map(|n| dir.join(n)).collect());
+        return Ok(dated.into_iter().chain(current).cloned().collect());
     }
-    match names.as_slice() {
-        [] => Err(EventLogError::Empty(dir.to_path_buf())),
-        [one] => Ok(vec![dir.join(one)]),
-        many => Err(EventLogError::NotAnEventLog {
-            path: dir.to_path_buf(),
-            message: format!(
-                "the directory holds {} files and is not a rolling event log (eventlog_v2_<appId>/events_<n>_<appId>); pass one file",
-                many.len()
-            ),
-        }),
+    match names.len() {
+        0 => Err(None),
+        1 => Ok(names),
+        many => Err(Some(format!(
+            "the directory holds {many} files and is not a rolling event log (eventlog_v2_<appId>/events_<n>_<appId>); pass one file"
+        ))),
     }
+}
+
+/// Not part of the log: hidden files, checksums, the rolling log's status marker.
+pub(crate) fn is_marker(name: &str) -> bool {
+    name.starts_with('.') || name.starts_with("appstatus_") || name.ends_with(".crc")
 }
 
 /// How reading one part went.
 #[derive(Debug, Default)]
-pub(crate) struct ReadOutcome {
+pub struct ReadOutcome {
     /// Decoded bytes fed to the analyser.
     pub bytes: u64,
     /// The compressed stream stopped early (in-progress or damaged), with the decoder's message.
@@ -129,8 +140,8 @@ pub(crate) fn open(path: &Path) -> Result<Box<dyn Read + Send>, EventLogError> {
     decoder(codec, file).map_err(|e| io_error(path, e))
 }
 
-/// A reader of the decoded bytes of a compressed file.
-fn decoder(codec: Codec, file: File) -> std::io::Result<Box<dyn Read + Send>> {
+/// A reader of the decoded bytes of a compressed file (or stream).
+pub(crate) fn decoder<'a>(codec: Codec, file: impl Read + Send + 'a) -> std::io::Result<Box<dyn Read + Send + 'a>> {
     Ok(match codec {
         Codec::Plain => Box::new(file),
         Codec::Zstd => Box::new(zstd::stream::read::Decoder::new(file)?),
@@ -143,7 +154,11 @@ fn decoder(codec: Codec, file: File) -> std::io::Result<Box<dyn Read + Send>> {
 
 /// Read to the end, dropping the first `skip` bytes and feeding the rest. On error, returns the
 /// bytes fed so far with it.
-fn pump(reader: &mut impl Read, mut skip: u64, analyzer: &mut Analyzer) -> Result<u64, (u64, std::io::Error)> {
+pub(crate) fn pump(
+    reader: &mut impl Read,
+    mut skip: u64,
+    analyzer: &mut Analyzer,
+) -> Result<u64, (u64, std::io::Error)> {
     let mut buf = vec![0u8; READ_BUF];
     let mut fed = 0u64;
     loop {

@@ -144,6 +144,8 @@ pub struct EventLogPane {
     pub compare_prompt: Option<String>,
     /// The comparison shown instead of the tabs (esc closes it).
     pub compare: Option<CompareView>,
+    /// How far the read under way is (None: no read, or no byte count yet).
+    pub loading: Option<crate::eventlog::Seen>,
 }
 
 impl EventLogPane {
@@ -161,6 +163,7 @@ impl EventLogPane {
             follow: 0,
             compare_prompt: None,
             compare: None,
+            loading: None,
         }
     }
 

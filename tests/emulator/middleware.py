@@ -126,6 +126,8 @@ class BatchtopMiddleware:
             protocol, operation = "rest", self._rest_operation(service, environ)
             query = parse_qs(environ.get("QUERY_STRING", ""))
             params = {k: v[0] for k, v in query.items()} if service == "s3" else {}
+            if service == "s3" and environ.get("HTTP_RANGE"):
+                params["range"] = environ["HTTP_RANGE"]
         else:
             return None
         return CallInfo(

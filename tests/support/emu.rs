@@ -320,6 +320,17 @@ pub async fn objects(account_id: &str) -> std::sync::Arc<dyn batchtop::aws::Obje
     ))
 }
 
+/// batchtop's S3 reader over `s3_client`, its ranged reads retrying as `policy` says.
+pub async fn objects_retrying(
+    account_id: &str,
+    policy: sdk::RetryPolicy,
+) -> std::sync::Arc<dyn batchtop::aws::ObjectRead> {
+    let loaded = sdk::load(&options(&url())).await.expect("sdk config");
+    let stats = std::sync::Arc::new(batchtop::aws::ApiStats::new());
+    let reads = std::sync::Arc::new(sdk::Reads::new(policy, stats.clone()));
+    std::sync::Arc::new(sdk::s3::SdkS3::new(s3_client(account_id).await, loaded.ctx, stats).with_reads(reads))
+}
+
 /// Run the real binary in `account_id` through the standard credential chain (an IAM access
 /// key the launcher made for that account) against the emulator, with a clean environment.
 /// `--region` and `--endpoint-url` are appended to `args`.

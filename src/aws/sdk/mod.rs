@@ -122,7 +122,13 @@ pub fn account(loaded: &Loaded) -> Account {
     let mut account = assemble(clients, (loaded.ctx.clone(), Pages::default()), loaded.reads, creds);
     let s3 = s3::client(&loaded.sdk, loaded.ctx.endpoint.is_some());
     account.landing = Arc::new(s3::SdkS3::new(s3.clone(), loaded.ctx.clone(), account.stats.clone()));
-    account.objects = Arc::new(s3::SdkS3::new(s3, loaded.ctx.clone(), account.stats.clone()));
+    // Event logs: ranged reads retry through `retry.rs`, so this client has no SDK retries.
+    let conf = s3.config().to_builder().retry_config(RetryConfig::disabled()).build();
+    let objects_reads = Arc::new(Reads::new(loaded.reads, account.stats.clone()));
+    account.objects = Arc::new(
+        s3::SdkS3::new(aws_sdk_s3::Client::from_conf(conf), loaded.ctx.clone(), account.stats.clone())
+            .with_reads(objects_reads),
+    );
     account.cost = cost(loaded, account.stats.clone());
     account.logs = logs(loaded, account.stats.clone(), 5, 10);
     account

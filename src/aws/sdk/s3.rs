@@ -1,21 +1,83 @@
-//! S3 through the SDK: listing a prefix and reading objects (event logs), by range.
+//! S3 through the SDK: listing a prefix and reading objects (event logs), by range. Ranged
+//! reads retry through `retry::Reads` (with the context's policy; none unless `with_reads`).
 
+use std::ops::Range;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use super::error::classify;
+use super::retry::{Reads, RetryPolicy};
 use super::throttle::CountThrottles;
 use crate::aws::error::ErrorContext;
-use crate::aws::{ApiStats, AwsError, AwsResult, BoxFut, ObjectRead};
+use crate::aws::{ApiStats, AwsError, AwsResult, BoxFut, ErrorKind, ObjectRead};
 
 pub struct SdkS3 {
     client: aws_sdk_s3::Client,
     ctx: ErrorContext,
     stats: Arc<ApiStats>,
+    reads: Arc<Reads>,
 }
 
 impl SdkS3 {
     pub fn new(client: aws_sdk_s3::Client, ctx: ErrorContext, stats: Arc<ApiStats>) -> Self {
-        Self { client: client.counting_throttles(&stats), ctx, stats }
+        let reads = Arc::new(Reads::new(RetryPolicy::none(), stats.clone()));
+        Self { client: client.counting_throttles(&stats), ctx, stats, reads }
+    }
+
+    /// Ranged reads retry as `reads` says (give the client no SDK retries of its own then).
+    pub fn with_reads(mut self, reads: Arc<Reads>) -> Self {
+        self.reads = reads;
+        self
+    }
+
+    /// One attempt at bytes `range` of `key`, counting arrivals in `arrived` and in `counted`.
+    async fn range_once(
+        &self,
+        (bucket, key): (&str, &str),
+        range: Range<u64>,
+        arrived: &AtomicU64,
+        counted: &mut u64,
+    ) -> AwsResult<Vec<u8>> {
+        let want = range.end - range.start;
+        let out = self
+            .client
+            .get_object()
+            .bucket(bucket)
+            .key(key)
+            .range(format!("bytes={}-{}", range.start, range.end - 1))
+            .send()
+            .await
+            .map_err(|e| self.fail("s3:GetObject", &e))?;
+        let short = |got: u64| {
+            let detail = format!(
+                "asked for bytes {}-{}, got {got}: the object changed while it was read; read it again",
+                range.start,
+                range.end - 1
+            );
+            self.ctx.explain(ErrorKind::Other, "s3:GetObject", &detail)
+        };
+        if let Some(len) = out.content_length().and_then(|l| u64::try_from(l).ok()).filter(|l| *l != want) {
+            return Err(short(len));
+        }
+        let mut body = out.body;
+        let mut bytes = Vec::with_capacity(usize::try_from(want).unwrap_or(0));
+        loop {
+            match body.try_next().await {
+                Ok(Some(chunk)) => {
+                    bytes.extend_from_slice(&chunk);
+                    arrived.fetch_add(chunk.len() as u64, Ordering::Relaxed);
+                    *counted += chunk.len() as u64;
+                }
+                Ok(None) => break,
+                Err(e) => {
+                    return Err(self.ctx.explain(ErrorKind::Network, "s3:GetObject", &format!("body cut: {e}")));
+                }
+            }
+        }
+        if bytes.len() as u64 != want {
+            return Err(short(bytes.len() as u64));
+        }
+        Ok(bytes)
     }
 
     pub(super) fn client(&self) -> &aws_sdk_s3::Client {
@@ -90,6 +152,39 @@ impl ObjectRead for SdkS3 {
                 )
             })?;
             Ok(bytes.into_bytes().to_vec())
+        })
+    }
+
+    fn get_range<'a>(
+        &'a self,
+        bucket: &'a str,
+        key: &'a str,
+        range: Range<u64>,
+        arrived: &'a AtomicU64,
+    ) -> BoxFut<'a, AwsResult<Vec<u8>>> {
+        Box::pin(async move {
+            if range.is_empty() {
+                return Ok(Vec::new());
+            }
+            let at = range.start;
+            let r = self
+                .reads
+                .call("s3:GetObject", || {
+                    let range = range.clone();
+                    async move {
+                        let mut counted = 0;
+                        let r = self.range_once((bucket, key), range, arrived, &mut counted).await;
+                        if r.is_err() {
+                            arrived.fetch_sub(counted, Ordering::Relaxed);
+                        }
+                        r
+                    }
+                })
+                .await;
+            r.map_err(|mut e| {
+                e.message = format!("reading s3://{bucket}/{key} at byte {at}: {}", e.message);
+                e
+            })
         })
     }
 }

@@ -5,7 +5,7 @@
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Bar, BarChart, BarGroup, Block, Borders, Cell, Clear, Paragraph, Row, Wrap};
+use ratatui::widgets::{Bar, BarChart, BarGroup, Block, Borders, Cell, Clear, LineGauge, Paragraph, Row, Wrap};
 
 use crate::eventlog::{Severity, StageSummary, Summary};
 use crate::model::RunState;
@@ -18,12 +18,7 @@ use crate::ui::widgets::table;
 
 pub fn render(frame: &mut Frame<'_>, area: Rect, state: &AppState, pane: &EventLogPane, theme: &Theme) {
     let s = match &pane.summary {
-        None => {
-            let p = Paragraph::new(format!("reading {} …", pane.source.label()))
-                .block(Block::default().borders(Borders::ALL).border_style(theme.border));
-            frame.render_widget(p, area);
-            return;
-        }
+        None => return reading(frame, area, pane, theme),
         Some(Err(e)) => {
             let p = Paragraph::new(e.clone())
                 .style(theme.error)
@@ -46,7 +41,50 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, state: &AppState, pane: &EventL
             if s.completed() { format!("took {}", ms(s.duration_ms())) } else { "still running or cut short".into() }
         )),
     ]);
-    let read = Line::from(Span::styled(
+    let read = match &pane.loading {
+        Some(seen) => Line::from(Span::styled(format!(" reading again: {}", progress_label(seen)), theme.title)),
+        None => lines_read(s, theme),
+    };
+    frame.render_widget(Paragraph::new(vec![app, read]), head);
+    tabs_and_body(frame, (tabs, body), state, pane, s, theme);
+}
+
+/// The log is being read: what, and how far (bytes of the total, speed, time left) once known.
+fn reading(frame: &mut Frame<'_>, area: Rect, pane: &EventLogPane, theme: &Theme) {
+    let block = Block::default().borders(Borders::ALL).border_style(theme.border).title(" event log ");
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let [what, bar] = Layout::vertical([Constraint::Length(1), Constraint::Length(1)]).areas(inner);
+    frame.render_widget(Paragraph::new(format!("reading {} …", pane.source.label())), what);
+    if let Some(seen) = &pane.loading {
+        let ratio = if seen.total == 0 { 0.0 } else { (seen.read as f64 / seen.total as f64).clamp(0.0, 1.0) };
+        let gauge = LineGauge::default()
+            .filled_symbol("█")
+            .unfilled_symbol("░")
+            .filled_style(theme.title)
+            .unfilled_style(theme.dim)
+            .ratio(ratio)
+            .label(progress_label(seen));
+        frame.render_widget(gauge, bar);
+    }
+}
+
+/// `45.2 of 210.0 MB · 38.1 MB/s · 4 s left · esc stops`.
+fn progress_label(seen: &crate::eventlog::Seen) -> String {
+    let mb = |b: u64| b as f64 / 1e6;
+    let mut out = format!("{:.1} of {:.1} MB", mb(seen.read), mb(seen.total));
+    if let Some(rate) = seen.rate() {
+        out.push_str(&format!(" · {:.1} MB/s", rate / 1e6));
+    }
+    if let Some(left) = seen.left() {
+        out.push_str(&format!(" · {} s left", left.as_secs_f64().ceil() as u64));
+    }
+    out.push_str(" · esc stops ");
+    out
+}
+
+fn lines_read<'a>(s: &Summary, theme: &Theme) -> Line<'a> {
+    Line::from(Span::styled(
         format!(
             " {} lines, {} skipped as unreadable{}",
             s.lines,
@@ -54,8 +92,17 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, state: &AppState, pane: &EventL
             if s.truncated_last_line { ", last line cut off" } else { "" }
         ),
         if s.skipped_lines > 0 { theme.warn } else { theme.dim },
-    ));
-    frame.render_widget(Paragraph::new(vec![app, read]), head);
+    ))
+}
+
+fn tabs_and_body(
+    frame: &mut Frame<'_>,
+    (tabs, body): (Rect, Rect),
+    state: &AppState,
+    pane: &EventLogPane,
+    s: &Summary,
+    theme: &Theme,
+) {
     let mut spans = Vec::new();
     for t in Tab::ALL {
         let style = if t == pane.tab { theme.selected } else { theme.dim };

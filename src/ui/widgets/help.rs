@@ -73,6 +73,29 @@ pub fn lines(state: &AppState, theme: &Theme) -> Vec<Line<'static>> {
     ] {
         out.push(Line::from(vec![Span::styled(format!("  {t:<14}"), theme.title), Span::raw(what)]));
     }
+    out.extend(event_log_keys(state, theme));
+    out
+}
+
+/// The event log view's keys (`E` on a run, or `batchtop eventlog PATH|s3://…`).
+fn event_log_keys(state: &AppState, theme: &Theme) -> Vec<Line<'static>> {
+    use crate::keymap::Action;
+    let km = &state.settings.keymap;
+    let tabs = format!("{}  {}", km.hint(Action::NextTab), km.hint(Action::PrevTab));
+    let rows = [
+        (tabs, "tabs: findings, stages, jobs, executors, SQL".to_string()),
+        (km.hint(Action::Sort), "sort the stages (duration, run time, spill...)".into()),
+        (km.hint(Action::Open), "a stage's task duration distribution".into()),
+        ("C".into(), "compare with another log (path or s3://...)".into()),
+        (String::new(), "stages paired by name and call site, n-th with".into()),
+        (String::new(), "n-th, then by name and file if a line moved".into()),
+        (km.hint(Action::Refresh), "read the log again (it is followed anyway)".into()),
+        ("esc".into(), "stop reading (under the progress bar); close".into()),
+    ];
+    let mut out = vec![Line::from(""), Line::from(Span::styled("Event log view (E on a run)", theme.header))];
+    for (t, what) in rows {
+        out.push(Line::from(vec![Span::styled(format!("  {t:<15}"), theme.title), Span::raw(what)]));
+    }
     out
 }
 
