@@ -49,8 +49,10 @@ pub struct Snapshot {
 const WORKFLOW_RUNS: usize = 100;
 
 impl Snapshot {
+    /// Every source was read: nothing failed but reads merely not permitted that only add to
+    /// the view (see `AwsError::optional_denial`; they are warnings in the inbox).
     pub fn ok(&self) -> bool {
-        self.errors.is_empty()
+        self.errors.iter().all(|(_, e)| e.optional_denial().is_some())
     }
 }
 
@@ -116,10 +118,11 @@ async fn take_within(account: &Account, settings: Arc<Settings>, clock: &Clock, 
         errors,
         settings,
     };
-    snap.inbox = inbox::build(account, &snap).await;
+    // The streams' own reads first: the inbox tells which of them failed.
     let mut errors = Vec::new();
     let reads = streams::read(account, &snap, &opts.gate, &mut errors).await;
     snap.errors.extend(errors);
+    snap.inbox = inbox::build(account, &snap).await;
     snap.streams = streams::rows(&snap, &reads);
     snap
 }
