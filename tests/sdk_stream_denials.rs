@@ -53,6 +53,13 @@ fn a_denied_get_triggers_is_one_warning_naming_the_permission() {
     assert_eq!(code, 1, "a warning, not a critical item nor an unreadable source: {doc}");
     assert_eq!(doc["open"].as_array().map(Vec::len), Some(1), "{doc}");
     assert_eq!(doc["open"][0]["severity"], "warning");
+    let out = emu::run_as(&acct, &["check"]);
+    let table = String::from_utf8_lossy(&out.stdout);
+    assert!(table.starts_with("1 open (0 critical, 1 warning) · exit 1"), "{table}");
+    let items: Vec<&str> = table.lines().filter(|l| l.starts_with("warning") || l.starts_with("critical")).collect();
+    assert_eq!(items.len(), 1, "{table}");
+    assert!(items[0].contains("not permitted: glue:GetTriggers"), "{table}");
+    assert!(!table.contains("cannot read triggers"), "told once, as the warning: {table}");
 
     // A denied read batchtop needs is still a failed source.
     fault(&acct, "GetCrawlers", "access_denied", 1000, 0);
