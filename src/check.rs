@@ -101,7 +101,8 @@ fn to_table(parts: &[Part], code: u8) -> String {
         let _ = writeln!(out, "         advice: {}", i.class.advice);
     }
     for p in parts {
-        for (source, e) in &p.snap.errors {
+        // A read merely not permitted is already its warning item above.
+        for (source, e) in p.snap.errors.iter().filter(|(_, e)| e.optional_denial().is_none()) {
             let _ = writeln!(out, "cannot read {source} in {}: {}", p.ctx.name, e.message);
         }
     }

@@ -59,6 +59,29 @@ pub struct AwsError {
     pub message: String,
 }
 
+/// Reads that only add to what is shown, and what is missing without them: the streams'
+/// landing zones, catalog partitions and schedules, and the tags that put resources in
+/// streams. Being denied one is a warning, never a source that cannot be read.
+const OPTIONAL: [(&str, &str, &str); 6] = [
+    ("glue:GetTriggers", "glue:GetTriggers", "the streams' next runs are unknown"),
+    ("glue:GetTables", "glue:GetTables", "the streams' curated tables are unknown"),
+    ("glue:GetPartitions", "glue:GetPartitions", "the streams' catalog partitions are unknown"),
+    ("s3:ListObjectsV2", "s3:ListBucket", "the streams' landing zones are unknown"),
+    ("tag:GetResources", "tag:GetResources", "tags are read resource by resource"),
+    ("glue:GetTags", "glue:GetTags", "resources join streams by name only"),
+];
+
+impl AwsError {
+    /// An optional read was denied: the IAM permission to ask for, and what is missing
+    /// meanwhile.
+    pub fn optional_denial(&self) -> Option<(&'static str, &'static str)> {
+        if self.kind != ErrorKind::AccessDenied {
+            return None;
+        }
+        OPTIONAL.iter().find(|(op, _, _)| *op == self.operation).map(|(_, perm, what)| (*perm, *what))
+    }
+}
+
 impl fmt::Display for AwsError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.message)
@@ -249,5 +272,18 @@ mod tests {
         assert_eq!(kind_from_local_text("the SSO session has expired or is invalid"), ErrorKind::CredentialsExpired);
         assert_eq!(kind_from_local_text("no credentials in the property bag"), ErrorKind::CredentialsMissing);
         assert_eq!(kind_from_local_text("connection refused (os error 111)"), ErrorKind::Network);
+    }
+
+    #[test]
+    fn a_denied_optional_read_names_its_permission() {
+        let denied = |op: &str| ctx().explain(ErrorKind::AccessDenied, op, "not authorized");
+        assert_eq!(
+            denied("glue:GetTriggers").optional_denial(),
+            Some(("glue:GetTriggers", "the streams' next runs are unknown"))
+        );
+        assert_eq!(denied("s3:ListObjectsV2").optional_denial().map(|(p, _)| p), Some("s3:ListBucket"));
+        assert_eq!(denied("glue:GetJobs").optional_denial(), None, "jobs are what batchtop is for");
+        let throttled = ctx().explain(ErrorKind::Throttled, "glue:GetTriggers", "slow down");
+        assert_eq!(throttled.optional_denial(), None, "only a denial is optional");
     }
 }

@@ -77,6 +77,27 @@ pub struct CallerIdentity {
 /// Tags by job name.
 pub type JobTags = std::collections::HashMap<String, BTreeMap<String, String>>;
 
+/// A Glue resource kind that carries tags (beyond jobs) and names its stream by them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Tagged {
+    Workflow,
+    Crawler,
+    /// A Data Quality ruleset.
+    Ruleset,
+}
+
+impl Tagged {
+    /// The resource type in its ARN (`arn:aws:glue:<region>:<account>:<type>/<name>`), which is
+    /// also its `ResourceTypeFilters` entry after `glue:`.
+    pub fn arn_type(self) -> &'static str {
+        match self {
+            Tagged::Workflow => "workflow",
+            Tagged::Crawler => "crawler",
+            Tagged::Ruleset => "dataQualityRuleset",
+        }
+    }
+}
+
 /// Read side of Glue.
 pub trait GlueRead: Send + Sync {
     /// Every job definition (GetJobs, paginated).
@@ -87,6 +108,16 @@ pub trait GlueRead: Send + Sync {
     /// absent has none. `Ok(None)`: this reader cannot (ask each job's `job_tags`).
     fn all_job_tags(&self) -> BoxFut<'_, AwsResult<Option<JobTags>>> {
         Box::pin(async { Ok(None) })
+    }
+    /// The tags of every tagged resource of `kind` by name, in a few calls (tag:GetResources);
+    /// one that is absent has none. `Ok(None)`: this reader cannot (ask each with `tags_of`).
+    /// Readers that know no tags have none.
+    fn all_tags(&self, _kind: Tagged) -> BoxFut<'_, AwsResult<Option<JobTags>>> {
+        Box::pin(async { Ok(Some(JobTags::new())) })
+    }
+    /// Tags of one resource of `kind` (GetTags on its ARN).
+    fn tags_of<'a>(&'a self, _kind: Tagged, _name: &'a str) -> BoxFut<'a, AwsResult<BTreeMap<String, String>>> {
+        Box::pin(async { Ok(BTreeMap::new()) })
     }
     /// The activated SCHEDULED triggers and the jobs they start (GetTriggers, paginated).
     /// Readers that cannot tell have none.

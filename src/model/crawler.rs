@@ -33,6 +33,8 @@ pub struct Crawler {
     pub database: Option<String>,
     pub last_crawl: Option<LastCrawl>,
     pub metrics: Option<CrawlerMetrics>,
+    /// Its tags (tag:GetResources, or GetTags on its ARN); the stream tag names its stream.
+    pub tags: std::collections::BTreeMap<String, String>,
 }
 
 impl Crawler {

@@ -62,6 +62,9 @@ pub struct DqResult {
     pub started_on: Option<DateTime<Utc>>,
     pub completed_on: Option<DateTime<Utc>>,
     pub rules: Vec<DqRule>,
+    /// The tags of its ruleset (tag:GetResources, or GetTags on the ruleset's ARN); the
+    /// stream tag names its stream.
+    pub ruleset_tags: BTreeMap<String, String>,
 }
 
 impl DqResult {

@@ -190,6 +190,8 @@ pub struct Workflow {
     pub description: Option<String>,
     pub default_properties: BTreeMap<String, String>,
     pub last_run: Option<WorkflowRun>,
+    /// Its tags (tag:GetResources, or GetTags on its ARN); the stream tag names its stream.
+    pub tags: BTreeMap<String, String>,
 }
 
 /// A workflow and the runs read for it (newest first).

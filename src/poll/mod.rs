@@ -11,6 +11,7 @@ mod logs_s3;
 pub mod source;
 pub mod sources;
 pub mod streams;
+pub mod tags;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -24,8 +25,9 @@ pub use gate::Gate;
 pub use glue::{Cycle, GlueCollector, IdleCadence, Scope, StreamMapper};
 pub use source::{Batch, Every, Loaded, PollEvent, Source, SourceData, SourceId, run, run_in};
 pub use sources::{CrawlersSource, DataQualitySource, EmrSource, GlueSource, WorkflowsSource};
+pub use tags::TagCache;
 
-use crate::aws::Account;
+use crate::aws::{Account, Tagged};
 use crate::config::{PollSection, Settings};
 
 /// A clock shared by pollers and the app (the demo's is simulated).
@@ -123,14 +125,21 @@ impl Pollers {
         let (names_tx, names) = streams::names();
         let glue = GlueSource::new(glue, GlueCadence::from(p)).publishing(names_tx);
         pollers.spawn(ctx, glue, clock.clone(), tx.clone());
-        let workflows = WorkflowsSource { read: account.workflows.clone(), every: every(p.workflows.0) };
+        let tags = |kind| Some(TagCache::new(account.glue.clone(), kind).gated(gate.clone(), p.max_concurrency));
+        let workflows = WorkflowsSource {
+            read: account.workflows.clone(),
+            every: every(p.workflows.0),
+            tags: tags(Tagged::Workflow),
+        };
         pollers.spawn(ctx, workflows, clock.clone(), tx.clone());
-        let crawlers = CrawlersSource { read: account.crawlers.clone(), every: every(p.crawlers.0) };
+        let crawlers =
+            CrawlersSource { read: account.crawlers.clone(), every: every(p.crawlers.0), tags: tags(Tagged::Crawler) };
         pollers.spawn(ctx, crawlers, clock.clone(), tx.clone());
         let emr = EmrCollector::new(account.emr.clone(), p.max_concurrency, p.emr.0 * 4).gated(gate.clone());
         pollers.spawn(ctx, EmrSource::new(emr, EmrCadence::from(p)), clock.clone(), tx.clone());
         let dq = &settings.config.data_quality;
-        let dq = DataQualitySource { read: account.dq.clone(), history: dq.history.0, every: every(dq.poll.0) };
+        let (history, dq_every) = (dq.history.0, every(dq.poll.0));
+        let dq = DataQualitySource { read: account.dq.clone(), history, every: dq_every, tags: tags(Tagged::Ruleset) };
         pollers.spawn(ctx, dq, clock.clone(), tx.clone());
         let sec = &settings.config.streams;
         let poll = crate::duration::parse(&sec.poll).unwrap_or(Duration::from_secs(120));

@@ -7,6 +7,7 @@ use chrono::{DateTime, Utc};
 use tokio::time::Instant;
 
 use super::source::{Batch, Every, Source, SourceData, SourceId};
+use super::tags::{TagCache, is_tag_read};
 use super::{EmrCadence, EmrCollector, GlueCadence, GlueCollector, Scope};
 use crate::aws::{AwsError, AwsResult, CrawlerRead, DataQualityRead, WorkflowRead};
 
@@ -123,10 +124,12 @@ impl Source for EmrSource {
     }
 }
 
-/// Glue workflows with their last run (one call chain per cycle).
+/// Glue workflows with their last run (one call chain per cycle), and their tags (read when
+/// a workflow is new: see `tags.rs`).
 pub struct WorkflowsSource {
     pub read: Arc<dyn WorkflowRead>,
     pub every: Every,
+    pub tags: Option<TagCache>,
 }
 
 impl Source for WorkflowsSource {
@@ -135,18 +138,28 @@ impl Source for WorkflowsSource {
     }
 
     async fn fetch(&mut self, _now: DateTime<Utc>) -> AwsResult<Batch> {
-        Ok(Batch::whole(SourceData::Workflows(self.read.workflows().await?)))
+        let mut workflows = self.read.workflows().await?;
+        let mut errors = Vec::new();
+        if let Some(t) = &mut self.tags {
+            t.fill(&mut workflows, |w| &w.name, |w| &mut w.tags, &mut errors).await;
+        }
+        Ok(Batch { data: SourceData::Workflows(workflows), errors })
     }
 
     fn every(&self) -> Every {
         self.every
     }
+
+    fn backs_off(&self, e: &AwsError) -> bool {
+        !is_tag_read(e)
+    }
 }
 
-/// Glue crawlers with their last crawl and metrics.
+/// Glue crawlers with their last crawl and metrics, and their tags (read when a crawler is new).
 pub struct CrawlersSource {
     pub read: Arc<dyn CrawlerRead>,
     pub every: Every,
+    pub tags: Option<TagCache>,
 }
 
 impl Source for CrawlersSource {
@@ -155,19 +168,30 @@ impl Source for CrawlersSource {
     }
 
     async fn fetch(&mut self, _now: DateTime<Utc>) -> AwsResult<Batch> {
-        Ok(Batch::whole(SourceData::Crawlers(self.read.crawlers().await?)))
+        let mut crawlers = self.read.crawlers().await?;
+        let mut errors = Vec::new();
+        if let Some(t) = &mut self.tags {
+            t.fill(&mut crawlers, |c| &c.name, |c| &mut c.tags, &mut errors).await;
+        }
+        Ok(Batch { data: SourceData::Crawlers(crawlers), errors })
     }
 
     fn every(&self) -> Every {
         self.every
     }
+
+    fn backs_off(&self, e: &AwsError) -> bool {
+        !is_tag_read(e)
+    }
 }
 
-/// Data Quality results started within `history`, and the evaluation runs.
+/// Data Quality results started within `history`, and the evaluation runs; the tags of their
+/// rulesets (read when a ruleset is new).
 pub struct DataQualitySource {
     pub read: Arc<dyn DataQualityRead>,
     pub history: Duration,
     pub every: Every,
+    pub tags: Option<TagCache>,
 }
 
 impl Source for DataQualitySource {
@@ -177,10 +201,19 @@ impl Source for DataQualitySource {
 
     async fn fetch(&mut self, now: DateTime<Utc>) -> AwsResult<Batch> {
         let since = chrono::Duration::from_std(self.history).ok().map(|h| now - h);
-        Ok(Batch::whole(SourceData::DataQuality(self.read.dq_overview(since).await?)))
+        let mut dq = self.read.dq_overview(since).await?;
+        let mut errors = Vec::new();
+        if let Some(t) = &mut self.tags {
+            t.fill_rulesets(&mut dq.results, &mut errors).await;
+        }
+        Ok(Batch { data: SourceData::DataQuality(dq), errors })
     }
 
     fn every(&self) -> Every {
         self.every
+    }
+
+    fn backs_off(&self, e: &AwsError) -> bool {
+        !is_tag_read(e)
     }
 }

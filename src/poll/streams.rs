@@ -97,19 +97,13 @@ pub async fn read(r: Reads<'_>, section: &StreamsSection, mut names: BTreeSet<St
     names.extend(reads.discovered.iter().cloned());
     let specs: Vec<Spec> = names.iter().map(|n| section.spec(n)).collect();
     let max = section.max_concurrency.max(1);
-    let landings: Vec<Option<Landing>> = stream::iter(specs.clone())
+    let landings: Vec<Option<(Landing, Option<AwsError>)>> = stream::iter(specs.clone())
         .map(|s| async move { land(landing, gate, &s, now).await })
         .buffered(max)
         .collect()
         .await;
-    for l in landings.into_iter().flatten() {
-        if let Some(e) = &l.error {
-            errors.push(AwsError {
-                kind: crate::aws::ErrorKind::Other,
-                operation: "s3:ListObjectsV2".into(),
-                message: e.clone(),
-            });
-        }
+    for (l, e) in landings.into_iter().flatten() {
+        errors.extend(e);
         reads.landings.push(l);
     }
     let tables: Vec<(Vec<TableState>, Vec<AwsError>)> = stream::iter(specs)
@@ -124,23 +118,31 @@ pub async fn read(r: Reads<'_>, section: &StreamsSection, mut names: BTreeSet<St
     Batch { data: SourceData::Landing(reads), errors }
 }
 
-/// Today's and yesterday's partitions of one stream (None: no landing configured).
-async fn land(landing: &dyn LandingRead, gate: &super::Gate, spec: &Spec, now: DateTime<Utc>) -> Option<Landing> {
+/// Today's and yesterday's partitions of one stream (None: no landing configured), and the
+/// error that cut the reading short.
+async fn land(
+    landing: &dyn LandingRead,
+    gate: &super::Gate,
+    spec: &Spec,
+    now: DateTime<Utc>,
+) -> Option<(Landing, Option<AwsError>)> {
     let root = spec.landing.as_ref()?;
     let (today, yesterday) = spec.days(now);
     let mut out = Landing { stream: spec.name.clone(), uri: root.uri(), ..Default::default() };
+    let mut failed = None;
     for (day, slot) in [(today, &mut out.today), (yesterday, &mut out.yesterday)] {
         let (bucket, prefix) = spec.partition_prefix(day)?;
         let _permit = gate.pass().await;
         match landing.partition(&bucket, &prefix).await {
             Ok(stats) => *slot = stats,
             Err(e) => {
-                out.error = Some(e.message);
+                failed = Some(e);
                 break;
             }
         }
     }
-    Some(out)
+    out.error = failed.as_ref().map(|e| e.message.clone());
+    Some((out, failed))
 }
 
 /// `orders_*` as the regex GetTables takes (`orders_.*`).
@@ -238,3 +240,6 @@ impl Source for TriggersSource {
         self.every
     }
 }
+
+#[cfg(test)]
+mod tests;

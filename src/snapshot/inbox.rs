@@ -44,11 +44,13 @@ pub async fn build(account: &Account, s: &Snapshot) -> Vec<Item> {
 }
 
 fn items(s: &Snapshot, logs: &HashMap<String, LogExcerpt>) -> Vec<Item> {
-    let troubles: Vec<SourceTrouble> = s
-        .errors
-        .iter()
-        .map(|(source, e)| SourceTrouble { ctx: 0, source: source.clone(), error: e.clone(), last_ok: None })
-        .collect();
+    // One trouble per source, as the app keeps one error per source (the first).
+    let mut troubles: Vec<SourceTrouble> = Vec::new();
+    for (source, e) in &s.errors {
+        if !troubles.iter().any(|t| &t.source == source) {
+            troubles.push(SourceTrouble { ctx: 0, source: source.clone(), error: e.clone(), last_ok: None });
+        }
+    }
     let workflows: Vec<crate::model::Workflow> = s.workflows.iter().map(|(w, _)| w.clone()).collect();
     let dq = DqData { results: s.data_quality.clone(), runs: s.dq_runs.clone() };
     let (rules, limits) = &*s.settings.triage;

@@ -49,8 +49,10 @@ pub struct Snapshot {
 const WORKFLOW_RUNS: usize = 100;
 
 impl Snapshot {
+    /// Every source was read: nothing failed but reads merely not permitted that only add to
+    /// the view (see `AwsError::optional_denial`; they are warnings in the inbox).
     pub fn ok(&self) -> bool {
-        self.errors.is_empty()
+        self.errors.iter().all(|(_, e)| e.optional_denial().is_some())
     }
 }
 
@@ -116,10 +118,11 @@ async fn take_within(account: &Account, settings: Arc<Settings>, clock: &Clock, 
         errors,
         settings,
     };
-    snap.inbox = inbox::build(account, &snap).await;
+    // The streams' own reads first: the inbox tells which of them failed.
     let mut errors = Vec::new();
     let reads = streams::read(account, &snap, &opts.gate, &mut errors).await;
     snap.errors.extend(errors);
+    snap.inbox = inbox::build(account, &snap).await;
     snap.streams = streams::rows(&snap, &reads);
     snap
 }
@@ -135,7 +138,7 @@ async fn read_all(
     let (since, max) = (opts.since, settings.config.poll.max_concurrency);
     let cutoff = now - chrono::Duration::from_std(since).unwrap_or(chrono::Duration::hours(24));
     let (mut e_glue, mut e_wf, mut e_cr, mut e_emr, mut e_dq) = Default::default();
-    let (glue, workflows, crawlers, emr, dq) = tokio::join!(
+    let (glue, mut workflows, mut crawlers, emr, mut dq) = tokio::join!(
         glue_runs(account, (settings.clone(), &opts.gate), max, now, since, cutoff, &mut e_glue),
         workflow_runs(account, cutoff, &mut e_wf),
         async { noted(&mut e_cr, "crawlers", account.crawlers.crawlers().await).unwrap_or_default() },
@@ -143,6 +146,7 @@ async fn read_all(
         async { noted(&mut e_dq, "data-quality", account.dq.dq_overview(Some(cutoff)).await).unwrap_or_default() },
     );
     errors.extend([e_glue, e_wf, e_cr, e_emr, e_dq].into_iter().flatten());
+    streams::tag(account, (&opts.gate, max), (&mut workflows, &mut crawlers), &mut dq.results, errors).await;
     let cost = match opts.with_cost {
         true => cost_report(account, &settings.config.cost, who, now, errors).await,
         false => None,

@@ -18,6 +18,31 @@ pub struct Reads {
     pub triggers: Vec<Trigger>,
 }
 
+/// The tags of the workflows, crawlers and Data Quality rulesets read (their streams), each
+/// kind in a few calls (tag:GetResources; GetTags each where that is denied). A failure is
+/// noted under the kind's source.
+pub async fn tag(
+    account: &Account,
+    (gate, max): (&crate::poll::Gate, usize),
+    read: (&mut [(crate::model::Workflow, Vec<crate::model::WorkflowRun>)], &mut [crate::model::Crawler]),
+    dq: &mut [crate::model::DqResult],
+    errors: &mut Vec<(String, AwsError)>,
+) {
+    use crate::aws::Tagged;
+    let cache = |kind| crate::poll::TagCache::new(account.glue.clone(), kind).gated(gate.clone(), max);
+    let (workflows, crawlers) = read;
+    let (mut e_wf, mut e_cr, mut e_dq) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut wf, mut cr, mut rs) = (cache(Tagged::Workflow), cache(Tagged::Crawler), cache(Tagged::Ruleset));
+    tokio::join!(
+        wf.fill(workflows, |(w, _)| &w.name, |(w, _)| &mut w.tags, &mut e_wf),
+        cr.fill(crawlers, |c| &c.name, |c| &mut c.tags, &mut e_cr),
+        rs.fill_rulesets(dq, &mut e_dq),
+    );
+    for (source, errs) in [("workflows", e_wf), ("crawlers", e_cr), ("data-quality", e_dq)] {
+        errors.extend(errs.into_iter().map(|e| (source.to_string(), e)));
+    }
+}
+
 /// Read the landing zones, the catalog and the triggers once.
 pub async fn read(
     account: &Account,
@@ -102,7 +127,7 @@ pub fn stream_json(s: &Stream) -> Value {
         "last_success_at": ts(s.last_success),
         "fresh_within_s": fresh_within,
         "ready_by": ready_by,
-        "late_by_s": s.freshness.late_by_s,
+        "late_by_s": s.freshness.late_s(),
         "open_items": s.open_items,
         "dq_score": s.dq_score,
         "cost_yesterday": s.cost_yesterday,

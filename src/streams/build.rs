@@ -99,7 +99,7 @@ fn row(inp: &Inputs<'_>, m: &Members, ctx: usize, name: String) -> Stream {
     let (dq_failed, dq_score) = dq(inp, ctx, &dq_tables);
     let running = running(inp, m, ctx, &name, (&jobs, &workflows, &crawlers));
     let facts =
-        Facts { critical_open: critical_items > 0, dq_failed, late: fresh.is_late(), running, no_data: fresh.no_data };
+        Facts { critical_open: critical_items > 0, dq_failed, late: fresh.missed(), running, no_data: fresh.no_data };
     Stream {
         ctx,
         status: status(facts),
@@ -217,3 +217,6 @@ fn next_run(inp: &Inputs<'_>, m: &Members, ctx: usize, name: &str) -> Option<Dat
         .filter_map(|t| crate::model::schedule::next_fire(t.schedule.as_deref()?, inp.now))
         .min()
 }
+
+#[cfg(test)]
+mod tests;

@@ -1,6 +1,7 @@
 //! Which resources belong to which stream: jobs by their tag (or the name regex); workflows,
-//! crawlers, Data Quality results and EMR Serverless runs by their tag or name, else by the
-//! jobs they run or check; triggers by their workflow or the jobs and crawlers they start.
+//! crawlers, Data Quality results (their ruleset's tag) and EMR Serverless applications and
+//! runs by their tag, else their name, else by the jobs they run or check; triggers by their
+//! workflow or the jobs and crawlers they start.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -73,7 +74,8 @@ impl Members {
                     s.triggers.iter().filter(|t| t.ctx == w.ctx && t.workflow.as_deref() == Some(w.name.as_str()));
                 mine.flat_map(|t| &t.actions).find_map(|a| by_job(w.ctx, a.job.as_deref()?))
             };
-            let stream = (s.name_stream)(&w.name).or_else(from_graph).or_else(from_triggers);
+            let stream = w.tags.get(s.tag_key).cloned();
+            let stream = stream.or_else(|| (s.name_stream)(&w.name)).or_else(from_graph).or_else(from_triggers);
             add(&mut m.workflows, w.ctx, stream, &w.name);
         }
         let wf_stream = index(&m.workflows);
@@ -84,7 +86,8 @@ impl Members {
         }
         m.crawlers_of(s, &wf_stream);
         for r in s.dq {
-            let stream = r.job_name.as_deref().and_then(|j| by_job(r.ctx, j));
+            let stream = r.ruleset_tags.get(s.tag_key).cloned();
+            let stream = stream.or_else(|| r.job_name.as_deref().and_then(|j| by_job(r.ctx, j)));
             let stream = stream.or_else(|| r.table.as_deref().and_then(|t| (s.name_stream)(t)));
             add(&mut m.tables, r.ctx, stream, &r.data_source());
         }
@@ -95,12 +98,13 @@ impl Members {
             add(&mut m.apps, r.ctx, stream, &r.app_id);
         }
         for a in &s.emr.apps {
-            add(&mut m.apps, a.ctx, a.tags.get(s.tag_key).cloned(), &a.id);
+            let stream = a.tags.get(s.tag_key).cloned().or_else(|| (s.name_stream)(&a.name));
+            add(&mut m.apps, a.ctx, stream, &a.id);
         }
         m
     }
 
-    /// Crawlers: by name, else a crawler node of a stream's workflow, else a trigger of the
+    /// Crawlers: by tag, else by name, else a crawler node of a stream's workflow, else a trigger of the
     /// stream that starts it.
     fn crawlers_of(&mut self, s: &Sources<'_>, wf_stream: &BTreeMap<(usize, String), String>) {
         let trig_stream = index(&self.triggers);
@@ -118,7 +122,8 @@ impl Members {
                     trig_stream.get(&(t.ctx, t.name.clone())).cloned()
                 })
             };
-            let stream = (s.name_stream)(&c.name).or_else(in_workflow).or_else(by_trigger);
+            let stream = c.tags.get(s.tag_key).cloned();
+            let stream = stream.or_else(|| (s.name_stream)(&c.name)).or_else(in_workflow).or_else(by_trigger);
             add(&mut self.crawlers, c.ctx, stream, &c.name);
         }
     }

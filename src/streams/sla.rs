@@ -11,7 +11,8 @@
 //! with `ready_by`, no success of the final step since the local midnight of the latest
 //! deadline that passed (while that day's partition holds data); with `fresh_within`, the
 //! last success is older than that (while newer data landed). An empty landing zone is
-//! `no_data`, not `late`: nothing could have been curated.
+//! `no_data`, not `late`: nothing could have been curated. Curated after the deadline, the
+//! SLA of that day was still missed: `late` (shown `2h10m late (done)`) until the next deadline.
 
 use chrono::{DateTime, Duration, NaiveTime, Utc};
 use serde::Serialize;
@@ -104,8 +105,20 @@ pub struct Freshness {
 }
 
 impl Freshness {
+    /// Late now: the curated result is still missing past the SLA.
     pub fn is_late(&self) -> bool {
         self.late_by_s.is_some() || self.late_unmeasured
+    }
+
+    /// The SLA was missed: late now, or delivered after today's deadline (`late (done)`).
+    /// This is what the `late` status rule reads.
+    pub fn missed(&self) -> bool {
+        self.is_late() || self.delivered_late_s.is_some()
+    }
+
+    /// How late, in seconds: by now while still missing, else by how much it was delivered late.
+    pub fn late_s(&self) -> Option<i64> {
+        self.late_by_s.or(self.delivered_late_s)
     }
 
     /// `on time`, `late by 2h10m`, `2h10m late (done)`, `-` without an SLA.

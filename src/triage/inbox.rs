@@ -249,13 +249,15 @@ fn apply_ack(it: &mut Item, marks: &Marks, place: &dyn Fn(usize) -> String) {
     }
 }
 
-/// Exit code of `check`: 0 nothing open, 1 only warnings, 2 anything critical, 3 when a
-/// source could not be read.
+/// Exit code of `check`: 0 nothing open, 1 only warnings (a read merely not permitted that
+/// only adds to the view among them), 2 anything critical, 3 when a source could not be read.
 pub fn exit_code(items: &[Item]) -> u8 {
     let open = items.iter().filter(|i| i.is_open());
     let mut code = 0;
     for i in open {
-        if i.source == ItemSource::SourceError {
+        // A source that cannot be read; a read merely not permitted that only adds to the
+        // view is a warning item (see `AwsError::optional_denial`), counted as one.
+        if i.source == ItemSource::SourceError && i.severity == Severity::Critical {
             return 3;
         }
         code = code.max(if i.severity == Severity::Critical { 2 } else { 1 });

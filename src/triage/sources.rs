@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
 
-use super::inbox::{Inputs, Item, ItemSource, ItemStatus};
+use super::inbox::{Inputs, Item, ItemSource, ItemStatus, Severity};
 use super::{Category, Classification, Evidence, MESSAGE_SOURCE};
 use crate::model::{EmrState, JobEntry, JobRun, RunState, Workflow};
 
@@ -327,6 +327,11 @@ pub fn troubles(inputs: &Inputs<'_>, out: &mut Vec<Item>) {
         it.first_seen = t.last_ok;
         it.last_seen = Some(inputs.now);
         it.summary = format!("cannot read {}: {}", t.source, first_line(Some(&t.error.message)));
+        // A read that only adds to the view, merely not permitted: a warning naming the permission.
+        if let Some((permission, missing)) = t.error.optional_denial() {
+            it.severity = Severity::Warning;
+            it.summary = format!("not permitted: {permission} ({missing})");
+        }
         out.push(it);
     }
 }

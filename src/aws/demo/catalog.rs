@@ -215,6 +215,7 @@ pub fn generate(seed: u64, epoch: DateTime<Utc>) -> Catalog {
             description: Some(format!("Nightly load of the {stream} stream: ingest, fan out, converge, publish")),
             default_properties: defaults,
             last_run: runs.first().cloned(),
+            tags: BTreeMap::from([("stream".to_string(), stream.to_string())]),
         };
         workflows.push((wf, runs));
         let stale = stream == "customers";
@@ -241,6 +242,7 @@ pub fn generate(seed: u64, epoch: DateTime<Utc>) -> Catalog {
                 tables_deleted: 0,
                 time_left_s: 0.0,
             }),
+            tags: BTreeMap::from([("stream".to_string(), stream.to_string())]),
         });
     }
     Catalog { workflows, crawlers, bookmarks: BTreeMap::new() }

@@ -80,6 +80,7 @@ fn result_for(run: &PlannedRun, bad: bool) -> DqResult {
         started_on: Some(run.end - Duration::seconds(40)),
         completed_on: Some(run.end - Duration::seconds(5)),
         rules,
+        ruleset_tags: BTreeMap::new(),
     }
 }
 

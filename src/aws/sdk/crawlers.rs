@@ -77,5 +77,6 @@ fn map_crawler(c: &aws_sdk_glue::types::Crawler) -> Crawler {
             log_stream: l.log_stream().map(str::to_string),
         }),
         metrics: None,
+        tags: Default::default(),
     }
 }

@@ -201,5 +201,6 @@ fn map_result(r: &aws_sdk_glue::types::DataQualityResult) -> DqResult {
                     .unwrap_or_else(BTreeMap::new),
             })
             .collect(),
+        ruleset_tags: BTreeMap::new(),
     }
 }

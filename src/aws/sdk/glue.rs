@@ -126,8 +126,14 @@ impl SdkGlue {
     }
 
     async fn tags(&self, job_name: &str) -> AwsResult<BTreeMap<String, String>> {
+        self.arn_tags("job", job_name).await
+    }
+
+    /// GetTags on `arn:<partition>:glue:<region>:<account>:<arn_type>/<name>`.
+    async fn arn_tags(&self, arn_type: &str, name: &str) -> AwsResult<BTreeMap<String, String>> {
         let account = self.identity.account_id().await?;
-        let arn = format!("arn:{}:glue:{}:{account}:job/{job_name}", partition(&self.ctx.region), self.ctx.region);
+        let (partition, region) = (partition(&self.ctx.region), &self.ctx.region);
+        let arn = format!("arn:{partition}:glue:{region}:{account}:{arn_type}/{name}");
         let out = self.read("glue:GetTags", || self.client.get_tags().resource_arn(&arn).send()).await?;
         Ok(out.tags().map(|t| t.iter().map(|(k, v)| (k.clone(), v.clone())).collect()).unwrap_or_default())
     }
@@ -177,6 +183,16 @@ impl GlueRead for SdkGlue {
     }
     fn all_job_tags(&self) -> BoxFut<'_, AwsResult<Option<crate::aws::JobTags>>> {
         Box::pin(self.tags_of_all_jobs())
+    }
+    fn all_tags(&self, kind: crate::aws::Tagged) -> BoxFut<'_, AwsResult<Option<crate::aws::JobTags>>> {
+        Box::pin(self.tags_of_all(kind.arn_type()))
+    }
+    fn tags_of<'a>(
+        &'a self,
+        kind: crate::aws::Tagged,
+        name: &'a str,
+    ) -> BoxFut<'a, AwsResult<BTreeMap<String, String>>> {
+        Box::pin(self.arn_tags(kind.arn_type(), name))
     }
     fn scheduled_triggers(&self) -> BoxFut<'_, AwsResult<Vec<crate::model::ScheduledTrigger>>> {
         Box::pin(self.scheduled())

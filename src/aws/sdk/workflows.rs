@@ -85,6 +85,7 @@ fn map_workflow(w: &aws_sdk_glue::types::Workflow) -> Workflow {
         description: w.description().map(str::to_string),
         default_properties: props(w.default_run_properties()),
         last_run: w.last_run().map(|r| map_workflow_run(&name, r)),
+        tags: BTreeMap::new(),
         name,
     }
 }
