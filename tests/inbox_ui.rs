@@ -47,6 +47,10 @@ async fn open_critical_first_then_warnings_then_the_rest() {
     // The demo's failed workflow names the two jobs it kept from running.
     let wf = item(&s, "payments_pipeline");
     assert_eq!(wf.blocks, ["payments_curate → curated.payments_curate", "payments_publish → curated.payments_publish"]);
+    // Crawlers and Data Quality tables name their stream as the streams pane finds it.
+    assert_eq!(item(&s, "inventory_raw_crawler").stream.as_deref(), Some("inventory"));
+    let dq = s.inbox.items.iter().find(|i| i.resource.starts_with("curated.orders")).expect("orders DQ item");
+    assert_eq!(dq.stream.as_deref(), Some("orders"));
     assert_snapshot!("inbox_120x40", screen(&s));
     update(&mut s, Msg::Resize { width: 80, height: 24 });
     assert_snapshot!("inbox_80x24", screen(&s));

@@ -86,6 +86,12 @@ impl AppState {
                 }
             }
         }
+        // Items of a crawler, workflow or Data Quality table name their stream too (`db.table/ruleset`).
+        for it in self.inbox.items.iter_mut().filter(|i| i.stream.is_none()) {
+            let table = it.resource.split('/').next().unwrap_or_default().to_string();
+            let found = of.get(&(it.ctx, it.resource.clone())).or_else(|| of.get(&(it.ctx, table)));
+            it.stream = found.cloned();
+        }
         self.streams.rows = rows;
         self.streams.of = of;
     }
