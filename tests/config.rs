@@ -29,6 +29,8 @@ fn example_parses_and_matches_defaults() {
     assert_eq!(s.config.poll.crawlers, d.poll.crawlers);
     assert_eq!(s.config.crawlers.stale_after, d.crawlers.stale_after);
     assert_eq!(s.config.streams.tag_key, d.streams.tag_key);
+    assert_eq!(s.config.eventlog.reading(), d.eventlog.reading());
+    assert_eq!(s.config.eventlog.options(), d.eventlog.options());
     assert!(!s.config.read_only);
 }
 
@@ -60,6 +62,19 @@ fn example_documents_every_key() {
         "[eventlog]",
         "skew_floor",
         "skew_ratio",
+        "s3_part_size",
+        "s3_parallelism",
+        "[eventlog.findings]",
+        "min_slot_use",
+        "idle_slots_min_stage",
+        "small_partition",
+        "small_partition_min_tasks",
+        "large_broadcast",
+        "small_shuffle_partition",
+        "host_failures_min",
+        "host_failure_share",
+        "speculation_waste_share",
+        "speculation_waste_min",
         "[streams]",
         "tag_key",
         "name_regex",
