@@ -167,20 +167,22 @@ impl ObjectRead for SdkS3 {
                 return Ok(Vec::new());
             }
             let at = range.start;
-            let r = self
-                .reads
-                .call("s3:GetObject", || {
-                    let range = range.clone();
-                    async move {
-                        let mut counted = 0;
-                        let r = self.range_once((bucket, key), range, arrived, &mut counted).await;
-                        if r.is_err() {
-                            arrived.fetch_sub(counted, Ordering::Relaxed);
-                        }
-                        r
+            // Retries end at a deadline that leaves a part at least 1 MiB/s.
+            let until = tokio::time::Instant::now()
+                + crate::aws::deadline::DEFAULT
+                + std::time::Duration::from_secs((range.end - range.start) >> 20);
+            let reads = self.reads.call("s3:GetObject", || {
+                let range = range.clone();
+                async move {
+                    let mut counted = 0;
+                    let r = self.range_once((bucket, key), range, arrived, &mut counted).await;
+                    if r.is_err() {
+                        arrived.fetch_sub(counted, Ordering::Relaxed);
                     }
-                })
-                .await;
+                    r
+                }
+            });
+            let r = crate::aws::deadline::within(until, reads).await;
             r.map_err(|mut e| {
                 e.message = format!("reading s3://{bucket}/{key} at byte {at}: {}", e.message);
                 e
