@@ -1,5 +1,5 @@
-//! S3 through the SDK: listing a prefix and reading objects (event logs), by range. Ranged
-//! reads retry through `retry::Reads` (with the context's policy; none unless `with_reads`).
+//! S3 through the SDK: listing a prefix and reading objects (event logs, logs), by range. Every
+//! call retries through `retry::Reads` (with the context's policy; none unless `with_reads`).
 
 use std::ops::Range;
 use std::sync::Arc;
@@ -112,16 +112,19 @@ impl ObjectRead for SdkS3 {
             let mut out = Vec::new();
             let mut token: Option<String> = None;
             loop {
-                self.stats.record_call();
                 let page = self
-                    .client
-                    .list_objects_v2()
-                    .bucket(bucket)
-                    .prefix(prefix)
-                    .set_continuation_token(token.take())
-                    .send()
-                    .await
-                    .map_err(|e| self.fail("s3:ListObjectsV2", &e))?;
+                    .reads
+                    .call("s3:ListObjectsV2", || {
+                        let token = token.clone();
+                        async move {
+                            let req = self.client.list_objects_v2().bucket(bucket).prefix(prefix);
+                            req.set_continuation_token(token)
+                                .send()
+                                .await
+                                .map_err(|e| self.fail("s3:ListObjectsV2", &e))
+                        }
+                    })
+                    .await?;
                 out.extend(page.contents().iter().filter_map(|o| Some((o.key()?.to_string(), o.size().unwrap_or(0)))));
                 match page.next_continuation_token() {
                     Some(t) if page.is_truncated().unwrap_or(false) => token = Some(t.to_string()),
@@ -133,8 +136,7 @@ impl ObjectRead for SdkS3 {
     }
 
     fn get<'a>(&'a self, bucket: &'a str, key: &'a str, offset: u64) -> BoxFut<'a, AwsResult<Vec<u8>>> {
-        Box::pin(async move {
-            self.stats.record_call();
+        Box::pin(self.reads.call("s3:GetObject", move || async move {
             let out = self
                 .client
                 .get_object()
@@ -152,7 +154,7 @@ impl ObjectRead for SdkS3 {
                 )
             })?;
             Ok(bytes.into_bytes().to_vec())
-        })
+        }))
     }
 
     fn get_range<'a>(
