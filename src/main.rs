@@ -140,7 +140,8 @@ async fn eventlog_summary(
 ) -> Result<batchtop::eventlog::Summary, ExitCode> {
     let (source, session) = eventlog_source(cli, settings, path).await?;
     let objects = session.account().objects.clone();
-    batchtop::app::fetch::load(&source, objects, settings.config.eventlog.options(), None).await.map_err(|e| {
+    let (opts, reading) = (settings.config.eventlog.options(), settings.config.eventlog.reading());
+    batchtop::app::fetch::load_with(&source, objects, opts, None, reading, Default::default()).await.map_err(|e| {
         eprintln!("batchtop: {e}");
         ExitCode::FAILURE
     })

@@ -29,7 +29,32 @@ fn example_parses_and_matches_defaults() {
     assert_eq!(s.config.poll.crawlers, d.poll.crawlers);
     assert_eq!(s.config.crawlers.stale_after, d.crawlers.stale_after);
     assert_eq!(s.config.streams.tag_key, d.streams.tag_key);
+    assert_eq!(s.config.eventlog.reading(), d.eventlog.reading());
+    assert_eq!(s.config.eventlog.options(), d.eventlog.options());
     assert!(!s.config.read_only);
+}
+
+#[test]
+fn example_documents_the_event_log_keys() {
+    let text =
+        std::fs::read_to_string(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("config.example.toml")).expect("read");
+    for key in [
+        "s3_part_size",
+        "s3_parallelism",
+        "[eventlog.findings]",
+        "min_slot_use",
+        "idle_slots_min_stage",
+        "small_partition",
+        "small_partition_min_tasks",
+        "large_broadcast",
+        "small_shuffle_partition",
+        "host_failures_min",
+        "host_failure_share",
+        "speculation_waste_share",
+        "speculation_waste_min",
+    ] {
+        assert!(text.contains(key), "config.example.toml does not mention {key}");
+    }
 }
 
 #[test]

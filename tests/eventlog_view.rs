@@ -81,7 +81,7 @@ async fn tabs_sort_and_stage_distribution() {
     let summary = summarize(&path, &Options::default()).expect("fixture reads");
     update(&mut s, Msg::EventLogLoaded { source, result: Ok(Box::new(summary)) });
     let text = screen(&s);
-    assert!(text.contains("findings (5)") && text.contains("failed_stage"), "{text}");
+    assert!(text.contains("findings (6)") && text.contains("failed_stage"), "{text}");
     assert_snapshot!("eventlog_findings_120x40", text);
     update(&mut s, Msg::Key(KeyEvent::new(KeyCode::Tab, KeyModifiers::NONE)));
     update(&mut s, ch('s'));

@@ -162,9 +162,14 @@ impl Effects {
     ) {
         let objects = self.account(ctx).objects.clone();
         let opts = self.settings.config.eventlog.options();
+        let reading = self.settings.config.eventlog.reading();
         self.answer(async move {
-            let a = super::fetch::load(&failed.0, objects.clone(), opts.clone(), failed.1).await;
-            let b = super::fetch::load(&good.0, objects, opts, good.1).await;
+            let load = |(source, after): (crate::state::eventlog::EventLogSource, Option<i64>), objects| {
+                let opts = opts.clone();
+                async move { super::fetch::load_with(&source, objects, opts, after, reading, Default::default()).await }
+            };
+            let a = load(failed, objects.clone()).await;
+            let b = load(good, objects).await;
             let result = a.and_then(|a| b.map(|b| (Box::new(a), Box::new(b))));
             Msg::ChangesLogsLoaded { failed_id, result }
         });

@@ -69,6 +69,13 @@ fn event<'a>(sc: &mut Scanner<'a>, ops: &mut OpLog) -> Res<(Event<'a>, usize)> {
         "SparkListenerBlockManagerAdded" => Event::BlockManagerAdded(serde(sc)?),
         n if n.strip_prefix(SQL_UI) == Some("SparkListenerSQLExecutionStart") => Event::SqlStart(sql_start(sc)?),
         n if n.strip_prefix(SQL_UI) == Some("SparkListenerSQLExecutionEnd") => Event::SqlEnd(serde(sc)?),
+        n if n.strip_prefix(SQL_UI) == Some("SparkListenerSQLAdaptiveExecutionUpdate") => {
+            let (id, broadcast_accums) = super::plan::adaptive_update(sc)?;
+            Event::SqlPlan { id, broadcast_accums }
+        }
+        n if n.strip_prefix(SQL_UI) == Some("SparkListenerDriverAccumUpdates") => {
+            Event::DriverAccums(super::plan::driver_accums(sc)?)
+        }
         _ => {
             sc.skip()?;
             Event::Other
@@ -105,17 +112,18 @@ fn serde<'a, T: Deserialize<'a>>(sc: &mut Scanner<'a>) -> Res<T> {
 }
 
 fn sql_start<'a>(sc: &mut Scanner<'a>) -> Res<SqlStart<'a>> {
-    let (mut id, mut description, mut time_ms) = (None, None, None);
+    let (mut id, mut description, mut time_ms, mut broadcast_accums) = (None, None, None, Vec::new());
     sc.object(|sc, key| {
         match key {
             b"executionId" => id = sc.opt_int()?,
             b"description" => description = if sc.null()? { None } else { Some(sc.string()?) },
             b"time" => time_ms = sc.opt_int()?,
+            b"sparkPlanInfo" => broadcast_accums = super::plan::broadcast_accums(sc.raw_value()?),
             _ => sc.skip()?,
         }
         Ok(())
     })?;
-    Ok(SqlStart { id: id.ok_or(Malformed)?, description, time_ms })
+    Ok(SqlStart { id: id.ok_or(Malformed)?, description, time_ms, broadcast_accums })
 }
 
 #[cfg(test)]

@@ -50,6 +50,8 @@ pub(crate) struct TaskEnd<'a> {
     pub reason: Cow<'a, str>,
     /// The whole `Task End Reason` object, parsed further only for unsuccessful tasks.
     pub reason_raw: &'a [u8],
+    /// `Task Info` / `Host`: where the attempt ran.
+    pub host: Option<Cow<'a, str>>,
     pub metrics: Option<Metrics>,
 }
 
@@ -207,6 +209,8 @@ pub(crate) struct SqlStart<'a> {
     pub id: i64,
     pub description: Option<Cow<'a, str>>,
     pub time_ms: Option<i64>,
+    /// The accumulators of the `data size` metric of the plan's broadcast exchanges.
+    pub broadcast_accums: Vec<i64>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -278,6 +282,13 @@ pub(crate) enum Event<'a> {
     BlockManagerAdded(BlockManagerAdded<'a>),
     SqlStart(SqlStart<'a>),
     SqlEnd(SqlEnd<'a>),
+    /// An adaptive plan update: the SQL execution and its broadcast `data size` accumulators.
+    SqlPlan {
+        id: i64,
+        broadcast_accums: Vec<i64>,
+    },
+    /// Driver-side SQL metric values: (accumulator id, value).
+    DriverAccums(Vec<(i64, i64)>),
     /// A valid event of a type the analysis does not use.
     Other,
 }

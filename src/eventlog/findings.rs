@@ -16,6 +16,7 @@ pub(crate) fn findings(s: &Summary, opts: &Options) -> Vec<Finding> {
     for st in s.stages.iter().filter(|st| st.status != "SKIPPED") {
         stage_findings(st, opts, &mut out);
     }
+    super::usage::findings(s, opts, &mut out);
     out.sort_by(|a, b| {
         a.severity
             .cmp(&b.severity)

@@ -20,6 +20,7 @@ mod framing;
 mod lz4block;
 mod lzf;
 mod model;
+mod plan;
 mod reading;
 mod replay;
 mod report;
@@ -30,6 +31,7 @@ mod stream;
 mod tail;
 mod task;
 mod template;
+mod usage;
 mod words;
 
 use std::path::{Path, PathBuf};
@@ -37,7 +39,8 @@ use std::path::{Path, PathBuf};
 pub use analyzer::Analyzer;
 pub use compare::{Comparison, compare};
 pub use model::{
-    ExecutorSummary, FailureGroup, Finding, JobSummary, Quantiles, Severity, SqlExecution, StageSummary, Summary,
+    Broadcast, ExecutorSummary, FailureGroup, Finding, HostTasks, JobSummary, Quantiles, Severity, SqlExecution,
+    StageSummary, Summary,
 };
 pub use reading::{Reading, Seen};
 pub use stream::{Fed, Start, feed_part, is_marker, named_compressed, note_cut, order_names};

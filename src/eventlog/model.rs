@@ -36,6 +36,33 @@ pub struct Summary {
     pub unfinished_tasks: u64,
     /// Remarks about the input worth showing (cut-off compressed stream, ...).
     pub notes: Vec<String>,
+    /// Task attempts and failures per host (from task end events), most failures first.
+    pub hosts: Vec<HostTasks>,
+    /// Broadcast exchanges whose size the driver reported, largest first.
+    pub broadcasts: Vec<Broadcast>,
+    /// Attempts killed because another attempt of the same task succeeded (speculation) or
+    /// denied their commit: how many, and their time (finish − launch).
+    pub lost_attempts: u64,
+    pub lost_attempt_ms: i64,
+    /// The time of every finished task attempt (finish − launch), all added up.
+    pub task_time_ms: i64,
+}
+
+/// Task attempts that ran on one host.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HostTasks {
+    pub host: String,
+    pub tasks: u64,
+    /// Failures of the attempt itself (not killed, not resubmitted, not a fetch failure, which
+    /// is the other host's).
+    pub failed: u64,
+}
+
+/// One broadcast exchange of a SQL execution: its `data size` metric.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Broadcast {
+    pub sql_id: i64,
+    pub bytes: i64,
 }
 
 impl Summary {

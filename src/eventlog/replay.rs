@@ -9,6 +9,7 @@ use std::collections::hash_map::Entry;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hasher};
 
+mod extras;
 mod records;
 mod summary;
 
@@ -55,6 +56,7 @@ pub(crate) struct Replay {
     sql: BTreeMap<i64, SqlExecution>,
     failed: Failures,
     killed: Failures,
+    extras: extras::Extras,
 }
 
 impl Replay {
@@ -75,6 +77,8 @@ impl Replay {
             Event::ExecutorRemoved(e) => self.executor_removed(e),
             Event::SqlStart(q) => self.sql_start(q),
             Event::SqlEnd(q) => self.sql_end(q),
+            Event::SqlPlan { id, broadcast_accums } => self.extras.plan(id, broadcast_accums),
+            Event::DriverAccums(updates) => self.extras.driver(updates),
             Event::Other => {}
         }
     }
@@ -161,6 +165,7 @@ impl Replay {
     }
 
     fn sql_start(&mut self, q: events::SqlStart<'_>) {
+        self.extras.plan(q.id, q.broadcast_accums);
         let description = q.description.map(|d| d.into_owned()).filter(|d| !d.is_empty());
         self.sql.insert(q.id, SqlExecution { id: q.id, description, start_ms: q.time_ms, end_ms: None, error: None });
     }
@@ -218,6 +223,7 @@ impl Replay {
     }
 
     fn task_end(&mut self, t: TaskEnd<'_>) {
+        self.extras.task_end(&t);
         // Only a task that is still live (started, not yet ended) becomes a task record and
         // contributes metrics; e.g. `Resubmitted` ends of finished tasks do not.
         let mut delta = None;

@@ -433,6 +433,26 @@ impl<'a> Scanner<'a> {
         }
     }
 
+    /// Walk an array, calling `item` for each element; `item` must consume it.
+    pub(crate) fn array(&mut self, mut item: impl FnMut(&mut Self) -> Res<()>) -> Res<()> {
+        self.eat(b'[')?;
+        if self.peek()? == b']' {
+            self.i += 1;
+            return Ok(());
+        }
+        loop {
+            item(self)?;
+            match self.peek()? {
+                b',' => self.i += 1,
+                b']' => {
+                    self.i += 1;
+                    return Ok(());
+                }
+                _ => return Err(Malformed),
+            }
+        }
+    }
+
     /// Skip a value and return its raw bytes.
     pub(crate) fn raw_value(&mut self) -> Res<&'a [u8]> {
         self.ws();

@@ -21,6 +21,8 @@ pub(crate) enum Op {
     Finish,
     Failed,
     Killed,
+    /// `Task Info` / `Host` (a string, or null).
+    Host,
     /// Start of the `Task End Reason` object.
     ReasonFrom,
     Reason,
@@ -57,6 +59,7 @@ pub(crate) struct TaskFields<'a> {
     reason: Option<Cow<'a, str>>,
     reason_from: usize,
     reason_raw: &'a [u8],
+    host: Option<Cow<'a, str>>,
     metrics: Option<Metrics>,
     current: Metrics,
 }
@@ -74,6 +77,7 @@ impl<'a> TaskFields<'a> {
             Op::Finish => self.finish = sc.int()?,
             Op::Failed => self.failed = sc.bool()?,
             Op::Killed => self.killed = sc.bool()?,
+            Op::Host => self.host = if sc.null()? { None } else { Some(sc.string()?) },
             Op::ReasonFrom => {
                 sc.ws();
                 self.reason_from = sc.i;
@@ -120,6 +124,7 @@ impl<'a> TaskFields<'a> {
             Op::OutputBytes => m.output_bytes = v,
             Op::Failed
             | Op::Killed
+            | Op::Host
             | Op::ReasonFrom
             | Op::Reason
             | Op::ReasonTo
@@ -147,6 +152,7 @@ impl<'a> TaskFields<'a> {
             killed: self.killed,
             reason: self.reason.ok_or(Malformed)?,
             reason_raw: self.reason_raw,
+            host: self.host,
             metrics: self.metrics,
         }))
     }
@@ -210,6 +216,7 @@ pub(crate) fn task_end<'a>(sc: &mut Scanner<'a>, log: &mut OpLog) -> Res<Event<'
                     b"Finish Time" => Op::Finish,
                     b"Failed" => Op::Failed,
                     b"Killed" => Op::Killed,
+                    b"Host" => Op::Host,
                     _ => return sc.skip(),
                 };
                 p.op(op, sc)

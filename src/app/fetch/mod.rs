@@ -181,13 +181,8 @@ async fn follow_s3(mut log: S3Log, objects: Arc<dyn ObjectRead>, how: Following,
                 let _ = tx.send(Err(e)).await;
                 return;
             }
-            // Reported; the next round reads the log again.
-            Err(e) => {
-                tracing::warn!("event log follow: {e}");
-                if tx.send(Err(e)).await.is_err() {
-                    return;
-                }
-            }
+            // The summary shown stays; the next round reads the log again.
+            Err(e) => tracing::warn!("event log follow: {e}"),
         }
         first = false;
         tokio::time::sleep(how.every).await;

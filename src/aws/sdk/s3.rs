@@ -1,5 +1,5 @@
-//! S3 through the SDK: listing a prefix and reading objects (event logs), by range. Ranged
-//! reads retry through `retry::Reads` (with the context's policy; none unless `with_reads`).
+//! S3 through the SDK: listing a prefix and reading objects (event logs, logs), by range. Every
+//! call retries through `retry::Reads` (with the context's policy; none unless `with_reads`).
 
 use std::ops::Range;
 use std::sync::Arc;
@@ -112,16 +112,19 @@ impl ObjectRead for SdkS3 {
             let mut out = Vec::new();
             let mut token: Option<String> = None;
             loop {
-                self.stats.record_call();
                 let page = self
-                    .client
-                    .list_objects_v2()
-                    .bucket(bucket)
-                    .prefix(prefix)
-                    .set_continuation_token(token.take())
-                    .send()
-                    .await
-                    .map_err(|e| self.fail("s3:ListObjectsV2", &e))?;
+                    .reads
+                    .call("s3:ListObjectsV2", || {
+                        let token = token.clone();
+                        async move {
+                            let req = self.client.list_objects_v2().bucket(bucket).prefix(prefix);
+                            req.set_continuation_token(token)
+                                .send()
+                                .await
+                                .map_err(|e| self.fail("s3:ListObjectsV2", &e))
+                        }
+                    })
+                    .await?;
                 out.extend(page.contents().iter().filter_map(|o| Some((o.key()?.to_string(), o.size().unwrap_or(0)))));
                 match page.next_continuation_token() {
                     Some(t) if page.is_truncated().unwrap_or(false) => token = Some(t.to_string()),
@@ -133,8 +136,7 @@ impl ObjectRead for SdkS3 {
     }
 
     fn get<'a>(&'a self, bucket: &'a str, key: &'a str, offset: u64) -> BoxFut<'a, AwsResult<Vec<u8>>> {
-        Box::pin(async move {
-            self.stats.record_call();
+        Box::pin(self.reads.call("s3:GetObject", move || async move {
             let out = self
                 .client
                 .get_object()
@@ -152,7 +154,7 @@ impl ObjectRead for SdkS3 {
                 )
             })?;
             Ok(bytes.into_bytes().to_vec())
-        })
+        }))
     }
 
     fn get_range<'a>(
@@ -167,20 +169,22 @@ impl ObjectRead for SdkS3 {
                 return Ok(Vec::new());
             }
             let at = range.start;
-            let r = self
-                .reads
-                .call("s3:GetObject", || {
-                    let range = range.clone();
-                    async move {
-                        let mut counted = 0;
-                        let r = self.range_once((bucket, key), range, arrived, &mut counted).await;
-                        if r.is_err() {
-                            arrived.fetch_sub(counted, Ordering::Relaxed);
-                        }
-                        r
+            // Retries end at a deadline that leaves a part at least 1 MiB/s.
+            let until = tokio::time::Instant::now()
+                + crate::aws::deadline::DEFAULT
+                + std::time::Duration::from_secs((range.end - range.start) >> 20);
+            let reads = self.reads.call("s3:GetObject", || {
+                let range = range.clone();
+                async move {
+                    let mut counted = 0;
+                    let r = self.range_once((bucket, key), range, arrived, &mut counted).await;
+                    if r.is_err() {
+                        arrived.fetch_sub(counted, Ordering::Relaxed);
                     }
-                })
-                .await;
+                    r
+                }
+            });
+            let r = crate::aws::deadline::within(until, reads).await;
             r.map_err(|mut e| {
                 e.message = format!("reading s3://{bucket}/{key} at byte {at}: {}", e.message);
                 e

@@ -27,6 +27,7 @@ impl Replay {
         s.failed_tasks = self.failed.sorted();
         s.killed_tasks = self.killed.sorted();
         s.unfinished_tasks = self.live_tasks.len() as u64;
+        self.extras.fill(&mut s);
         s
     }
 }
