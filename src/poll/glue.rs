@@ -233,8 +233,10 @@ impl GlueCollector {
 
     /// GetJobs (every page).
     async fn list_jobs(&mut self, errors: &mut Vec<AwsError>) -> Result<(), AwsError> {
+        let t = Instant::now();
         match self.glue.jobs().await {
             Ok(jobs) => {
+                tracing::debug!(jobs = jobs.len(), ms = t.elapsed().as_millis() as u64, "GetJobs");
                 self.jobs = self.keep_tags(jobs);
                 self.jobs_fetched = Some(Instant::now());
             }
