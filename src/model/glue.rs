@@ -255,17 +255,27 @@ pub struct Loading {
     pub total: usize,
     pub runs: usize,
     pub history: usize,
+    /// The jobs are still being listed (`total` so far).
+    pub listing: bool,
 }
 
 impl Loading {
     /// Several contexts' loads as one.
     pub fn plus(self, other: Loading) -> Loading {
-        Loading { total: self.total + other.total, runs: self.runs + other.runs, history: self.history + other.history }
+        Loading {
+            total: self.total + other.total,
+            runs: self.runs + other.runs,
+            history: self.history + other.history,
+            listing: self.listing || other.listing,
+        }
     }
 
-    /// "loading 120/300" while newest runs come in, then "history 120/300".
+    /// "listing jobs (100)" while GetJobs pages come in, "loading 120/300" while newest runs
+    /// come in, then "history 120/300".
     pub fn note(self) -> String {
-        if self.runs < self.total {
+        if self.listing {
+            format!("listing jobs ({})", self.total)
+        } else if self.runs < self.total {
             format!("loading {}/{}", self.runs, self.total)
         } else {
             format!("history {}/{}", self.history, self.total)

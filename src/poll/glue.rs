@@ -78,6 +78,8 @@ pub struct GlueCollector {
     triggers: Vec<(crate::model::schedule::Cron, Vec<String>)>,
     /// The first load listed the jobs; their tags and the triggers come next.
     tags_pending: bool,
+    /// While the first load lists the jobs: the next page's token.
+    next_page: Option<String>,
 }
 
 impl GlueCollector {
@@ -99,6 +101,7 @@ impl GlueCollector {
             idle: None,
             triggers: Vec::new(),
             tags_pending: false,
+            next_page: None,
         }
     }
 
