@@ -68,9 +68,11 @@ fn start(account: &str, socket: &str, dir: &std::path::Path) -> String {
     let key = emu::control("/batchtop/access-key", &json!({"account_id": account}));
     let script = format!(
         "env -i HOME={d} XDG_STATE_HOME={d} XDG_CONFIG_HOME={d} TERM=xterm-256color AWS_EC2_METADATA_DISABLED=true \
-         AWS_ACCESS_KEY_ID={id} AWS_SECRET_ACCESS_KEY={secret} {wrap} {bin} --region {region} --endpoint-url {url}",
+         AWS_ACCESS_KEY_ID={id} AWS_SECRET_ACCESS_KEY={secret} BATCHTOP_LOG={log} {wrap} {bin} --region {region} --endpoint-url {url}",
         // BENCH_WRAP: a profiler to run the TUI under (e.g. `heaptrack -o /tmp/large`).
         wrap = std::env::var("BENCH_WRAP").unwrap_or_default(),
+        // BENCH_LOG: the TUI's log level (`batchtop=debug` logs slow updates and draws).
+        log = std::env::var("BENCH_LOG").unwrap_or_else(|_| "info".into()),
         d = dir.display(),
         id = key["access_key_id"].as_str().unwrap_or_default(),
         secret = key["secret_access_key"].as_str().unwrap_or_default(),

@@ -50,6 +50,10 @@ impl StreamMapper {
     }
 }
 
+/// Runs of each job whose arguments are kept (with the newest success and those in flight):
+/// at 3,000 jobs x 12 runs the argument maps were the largest part of the memory (20 MB).
+const KEEP_ARGUMENTS: usize = 2;
+
 type TagsResult = Result<BTreeMap<String, String>, AwsError>;
 type RunsResult = Result<Vec<JobRun>, AwsError>;
 
@@ -60,7 +64,8 @@ pub struct GlueCollector {
     /// The cap shared with every other context's pollers.
     gate: super::Gate,
     jobs_every: Duration,
-    jobs: Vec<Job>,
+    /// The job definitions, shared with the data handed out (`JobEntry::job`).
+    jobs: Vec<Arc<Job>>,
     jobs_fetched: Option<Instant>,
     tagged: HashSet<String>,
     /// Each job's runs, shared with the data handed out (`JobEntry::runs`).
@@ -191,7 +196,8 @@ impl GlueCollector {
                 self.history_tried.insert(name.clone());
             }
             match result {
-                Ok(runs) => {
+                Ok(mut runs) => {
+                    crate::model::glue::drop_older_arguments(&mut runs, KEEP_ARGUMENTS);
                     if whole {
                         self.history.insert(name.clone());
                         self.refreshed.insert(name.clone(), now);
@@ -215,7 +221,7 @@ impl GlueCollector {
                 ctx: 0,
                 stream: self.streams.stream_of(j),
                 runs: self.runs.get(&j.name).cloned().unwrap_or_default(),
-                job: j.clone(),
+                job: Arc::clone(j),
             })
             .collect();
         jobs.sort_by(|a, b| a.job.name.cmp(&b.job.name));
@@ -258,16 +264,17 @@ impl GlueCollector {
         self.tags_pending = false;
     }
 
-    /// GetJobs does not return tags: carry over the ones already fetched.
-    fn keep_tags(&self, jobs: Vec<Job>) -> Vec<Job> {
-        let old: HashMap<&str, &BTreeMap<String, String>> =
-            self.jobs.iter().map(|j| (j.name.as_str(), &j.tags)).collect();
+    /// GetJobs does not return tags: carry over the ones already fetched (and the shared
+    /// definition itself when nothing changed).
+    fn keep_tags(&self, jobs: Vec<Job>) -> Vec<Arc<Job>> {
+        let old: HashMap<&str, &Arc<Job>> = self.jobs.iter().map(|j| (j.name.as_str(), j)).collect();
         jobs.into_iter()
-            .map(|mut j| {
-                if let Some(t) = old.get(j.name.as_str()) {
-                    j.tags = (*t).clone();
+            .map(|mut j| match old.get(j.name.as_str()) {
+                Some(o) => {
+                    j.tags = o.tags.clone();
+                    if ***o == j { Arc::clone(o) } else { Arc::new(j) }
                 }
-                j
+                None => Arc::new(j),
             })
             .collect()
     }
@@ -281,7 +288,10 @@ impl GlueCollector {
         match self.glue.all_job_tags().await {
             Ok(Some(mut all)) => {
                 for j in &mut self.jobs {
-                    j.tags = all.remove(&j.name).unwrap_or_default();
+                    let tags = all.remove(&j.name).unwrap_or_default();
+                    if j.tags != tags {
+                        Arc::make_mut(j).tags = tags;
+                    }
                     self.tagged.insert(j.name.clone());
                 }
                 return;
@@ -317,7 +327,7 @@ impl GlueCollector {
             match r {
                 Ok(tags) => {
                     if let Some(j) = self.jobs.iter_mut().find(|j| j.name == name) {
-                        j.tags = tags;
+                        Arc::make_mut(j).tags = tags;
                     }
                     self.tagged.insert(name);
                 }

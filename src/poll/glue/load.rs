@@ -105,7 +105,7 @@ impl GlueCollector {
         if first {
             self.jobs.clear();
         }
-        self.jobs.extend(page.jobs);
+        self.jobs.extend(page.jobs.into_iter().map(std::sync::Arc::new));
         self.next_page = page.next;
         if self.next_page.is_none() {
             self.jobs_fetched = Some(std::time::Instant::now());
