@@ -85,6 +85,8 @@ pub struct GlueCollector {
     tags_pending: bool,
     /// While the first load lists the jobs: the next page's token.
     next_page: Option<String>,
+    /// The jobs of running workflow runs (from the workflows source): kept fast.
+    workflow_jobs: Option<super::WorkflowJobs>,
 }
 
 impl GlueCollector {
@@ -107,6 +109,7 @@ impl GlueCollector {
             triggers: Vec::new(),
             tags_pending: false,
             next_page: None,
+            workflow_jobs: None,
         }
     }
 
@@ -116,17 +119,33 @@ impl GlueCollector {
         self
     }
 
+    /// Keep the jobs of the running workflow runs that `jobs` tells at the fast cadence.
+    pub fn watching(mut self, jobs: super::WorkflowJobs) -> Self {
+        self.workflow_jobs = Some(jobs);
+        self
+    }
+
     /// Read jobs idle as `idle` says at its slower cadence.
     pub fn idling(mut self, idle: IdleCadence) -> Self {
         self.idle = Some(idle);
         self
     }
 
-    /// Jobs with a run in flight, as last seen, or that a SCHEDULED trigger starts before the
-    /// next full cycle: they are read at the fast cadence.
+    /// Jobs with a run in flight, as last seen, in a running workflow run, or that a SCHEDULED
+    /// trigger starts before the next full cycle: they are read at the fast cadence.
     pub fn active_jobs(&self) -> usize {
         let now = Utc::now();
-        self.jobs.iter().filter(|j| self.is_active(&j.name) || self.starts_soon(&j.name, now)).count()
+        self.jobs.iter().filter(|j| self.kept_fast(&j.name, now)).count()
+    }
+
+    /// In flight, in a running workflow run, or started by a trigger soon.
+    fn kept_fast(&self, job: &str, now: DateTime<Utc>) -> bool {
+        self.is_active(job) || self.in_running_workflow(job) || self.starts_soon(job, now)
+    }
+
+    /// A running workflow run has `job` in its graph.
+    fn in_running_workflow(&self, job: &str) -> bool {
+        self.workflow_jobs.as_ref().is_some_and(|rx| rx.borrow().contains(job))
     }
 
     /// One whole cycle. Fails as a whole only when there is no job list to work from, or the
@@ -139,12 +158,7 @@ impl GlueCollector {
         let cutoff = cutoff(now, history);
         let names: Vec<&str> = match scope {
             Scope::All => self.in_turn(now),
-            Scope::ActiveOnly => self
-                .jobs
-                .iter()
-                .map(|j| j.name.as_str())
-                .filter(|n| self.is_active(n) || self.starts_soon(n, now))
-                .collect(),
+            Scope::ActiveOnly => self.jobs.iter().map(|j| j.name.as_str()).filter(|n| self.kept_fast(n, now)).collect(),
         };
         let targets: Vec<(String, StopAt)> = names.iter().map(|n| (n.to_string(), self.stop_for(n, cutoff))).collect();
         let results = self.read_runs(targets, cutoff).await;

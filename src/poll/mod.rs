@@ -23,7 +23,9 @@ pub use emr::EmrCollector;
 pub use gate::Gate;
 pub use glue::{Cycle, GlueCollector, IdleCadence, Scope, StreamMapper};
 pub use source::{Batch, Every, Loaded, PollEvent, Source, SourceData, SourceId, run, run_in};
-pub use sources::{CrawlersSource, DataQualitySource, EmrSource, GlueSource, WorkflowsSource};
+pub use sources::{
+    CrawlersSource, DataQualitySource, EmrSource, GlueSource, WorkflowJobs, WorkflowsSource, workflow_jobs,
+};
 
 use crate::aws::Account;
 use crate::config::{PollSection, Settings};
@@ -112,6 +114,7 @@ impl Pollers {
         let p = &settings.config.poll;
         let every = |every: Duration| Every { every, max_backoff: p.max_backoff.0 };
         let mut pollers = Self::default();
+        let (running_jobs, workflow_jobs) = workflow_jobs();
         let glue = GlueCollector::new(
             account.glue.clone(),
             StreamMapper::new(settings.clone()),
@@ -119,11 +122,16 @@ impl Pollers {
             p.glue_jobs.0,
         )
         .gated(gate.clone())
-        .idling(IdleCadence::from(p));
+        .idling(IdleCadence::from(p))
+        .watching(workflow_jobs);
         let (names_tx, names) = streams::names();
         let glue = GlueSource::new(glue, GlueCadence::from(p)).publishing(names_tx);
         pollers.spawn(ctx, glue, clock.clone(), tx.clone());
-        let workflows = WorkflowsSource { read: account.workflows.clone(), every: every(p.workflows.0) };
+        let workflows = WorkflowsSource {
+            read: account.workflows.clone(),
+            every: every(p.workflows.0),
+            running_jobs: Some(running_jobs),
+        };
         pollers.spawn(ctx, workflows, clock.clone(), tx.clone());
         let crawlers = CrawlersSource { read: account.crawlers.clone(), every: every(p.crawlers.0) };
         pollers.spawn(ctx, crawlers, clock.clone(), tx.clone());

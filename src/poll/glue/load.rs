@@ -124,18 +124,21 @@ impl GlueCollector {
     pub(super) fn in_turn(&self, now: DateTime<Utc>) -> Vec<&str> {
         let mut due: Vec<&str> = self.jobs.iter().map(|j| j.name.as_str()).filter(|n| self.due(n, now)).collect();
         let Some(limit) = self.idle.map(|i| i.per_cycle.max(1)).filter(|l| due.len() > *l) else { return due };
-        due.sort_by_key(|n| (!(self.is_active(n) || self.starts_soon(n, now)), self.refreshed.get(*n).copied()));
+        due.sort_by_key(|n| (!self.kept_fast(n, now), self.refreshed.get(*n).copied()));
         due.truncate(limit);
         due
     }
 
     /// Whether a full cycle reads `job`'s runs: always, except an idle job read within its
-    /// slower cadence (and not started by a trigger before its next slow read).
+    /// slower cadence (and neither started by a trigger before its next slow read nor in a
+    /// running workflow run).
     pub(super) fn due(&self, job: &str, now: DateTime<Utc>) -> bool {
         let Some(idle) = self.idle else { return true };
         match self.refreshed.get(job) {
             Some(last) if last.elapsed() < idle.every => {
-                !self.is_idle(job, now, idle.after) || self.fires_within(job, now, idle.every)
+                !self.is_idle(job, now, idle.after)
+                    || self.fires_within(job, now, idle.every)
+                    || self.in_running_workflow(job)
             }
             _ => true,
         }
