@@ -23,7 +23,7 @@ fn data(jobs: usize, runs_per_job: usize) -> GlueData {
         jobs: (0..jobs)
             .map(|j| JobEntry {
                 ctx: 0,
-                job: Job { name: format!("stream{:03}_job_{j:05}", j % 37), ..Default::default() },
+                job: Job { name: format!("stream{:03}_job_{j:05}", j % 37), ..Default::default() }.into(),
                 stream: Some(format!("stream{:03}", j % 37)),
                 runs: (0..runs_per_job)
                     .map(|r| {

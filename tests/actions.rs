@@ -27,7 +27,9 @@ async fn on_runs_of(job: &str) -> batchtop::state::AppState {
 async fn rerun_asks_first_and_y_executes_with_the_runs_arguments() {
     let mut s = on_runs_of("orders_curate").await;
     let args = match s.stack.last() {
-        Some(batchtop::state::View::Runs(r)) => r.selected(&s.data).expect("a run").arguments.clone(),
+        Some(batchtop::state::View::Runs(r)) => {
+            r.selected(&s.data).expect("a run").arguments.kept().cloned().expect("kept")
+        }
         _ => panic!("runs view"),
     };
     let fx = update(&mut s, ch('r'));
@@ -218,7 +220,9 @@ fn add_arguments(s: &mut batchtop::state::AppState, extra: &[(&str, &str)]) -> S
         .flat_map(|j| std::sync::Arc::make_mut(&mut j.runs).iter_mut())
         .find(|r| r.id == id)
         .expect("the run");
-    run.arguments.extend(extra.iter().map(|(k, v)| (k.to_string(), v.to_string())));
+    let mut args = run.arguments.kept().cloned().unwrap_or_default();
+    args.extend(extra.iter().map(|(k, v)| (k.to_string(), v.to_string())));
+    run.arguments = args.into();
     id
 }
 

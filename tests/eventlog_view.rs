@@ -44,8 +44,9 @@ async fn e_on_a_glue_run_reads_its_spark_event_logs_path() {
             .flat_map(|j| std::sync::Arc::make_mut(&mut j.runs).iter_mut())
             .find(|x| x.id == id)
             .expect("run");
-        run.arguments
-            .insert("--spark-event-logs-path".into(), "s3://aws-glue-assets-1-eu-west-1/sparkHistoryLogs".into());
+        let mut args = run.arguments.kept().cloned().unwrap_or_default();
+        args.insert("--spark-event-logs-path".into(), "s3://aws-glue-assets-1-eu-west-1/sparkHistoryLogs".into());
+        run.arguments = args.into();
         run.started_on.map(|t| t.timestamp_millis())
     };
     let fx = update(&mut s, ch('E'));

@@ -79,7 +79,10 @@ async fn rerun_starts_a_run_with_the_same_arguments() {
         {"id": "jr_1", "state": "FAILED", "started_on": now() - 600.0, "completed_on": now() - 500.0, "arguments": args}]}]));
     let old = r.account.glue.job_run("orders_curate", "jr_1").await.expect("run");
     let out = r
-        .run(Command::RerunJob { job: "orders_curate".into(), arguments: old.arguments.clone() })
+        .run(Command::RerunJob {
+            job: "orders_curate".into(),
+            arguments: old.arguments.kept().cloned().unwrap_or_default(),
+        })
         .await
         .expect("rerun");
     let Outcome::Started { run_id } = out else { panic!("started") };

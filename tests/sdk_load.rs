@@ -169,10 +169,14 @@ async fn the_first_screen_has_every_job_before_the_history_of_300() {
     let account = emu::account_retrying(&acct, quick()).await;
     let mut c = collector(&account);
     let first = c.step(Utc::now(), WEEK).await.expect("first step");
-    assert_eq!(first.data.jobs.len(), 300, "every row at once");
+    assert_eq!(first.data.jobs.len(), 100, "a screenful of rows at once: a small first page");
+    assert_eq!(first.data.loading.map(|l| l.note()).as_deref(), Some("listing jobs (100)"));
     assert_eq!(calls_of(&acct, "GetJobs"), 1);
+    let listed = c.step(Utc::now(), WEEK).await.expect("second step: the other pages");
+    assert_eq!(listed.data.jobs.len(), 300, "every row");
+    assert_eq!(calls_of(&acct, "GetJobs"), 2, "then pages of 1,000");
     assert_eq!(calls_of(&acct, "GetResources") + calls_of(&acct, "GetJobRuns"), 0, "the rows come first");
-    let first = c.step(Utc::now(), WEEK).await.expect("second step: the tags");
+    let first = c.step(Utc::now(), WEEK).await.expect("third step: the tags");
     assert!(calls_of(&acct, "GetResources") <= 5, "{} tag calls", calls_of(&acct, "GetResources"));
     assert_eq!(calls_of(&acct, "GetTags"), 0);
     assert_eq!(calls_of(&acct, "GetJobRuns"), 0, "no run read before the rows are there");

@@ -115,8 +115,12 @@ async fn the_pollers_read_tags_once_and_tell_a_denial_as_one_warning() {
     seed(&acct).await;
     let account = emu::account_retrying(&acct, RetryPolicy::none()).await;
     let cache = |kind| Some(TagCache::new(account.glue.clone(), kind));
-    let mut workflows =
-        WorkflowsSource { read: account.workflows.clone(), every: every(), tags: cache(Tagged::Workflow) };
+    let mut workflows = WorkflowsSource {
+        read: account.workflows.clone(),
+        every: every(),
+        tags: cache(Tagged::Workflow),
+        running_jobs: None,
+    };
     let mut crawlers = CrawlersSource { read: account.crawlers.clone(), every: every(), tags: cache(Tagged::Crawler) };
     reset_calls(&acct);
     let batch = workflows.fetch(Utc::now()).await.expect("workflows");

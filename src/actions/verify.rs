@@ -68,9 +68,10 @@ pub async fn look(reads: &Reads, cmd: &Command, asked_at: DateTime<Utc>) -> AwsR
             let stop = StopAt { started_before: Some(since), ..StopAt::default() };
             let runs = reads.glue.job_runs(job, &stop).await?;
             // Newest first: the newest run with these arguments, if several.
-            let run = runs
-                .iter()
-                .find(|r| r.started_on.is_some_and(|s| s >= since) && same_arguments(arguments, &r.arguments));
+            let run = runs.iter().find(|r| {
+                r.started_on.is_some_and(|s| s >= since)
+                    && r.arguments.kept().is_some_and(|seen| same_arguments(arguments, seen))
+            });
             let checked = format!("GetJobRuns of {job}: runs with these arguments started since {at}");
             Ok(Look { checked, found: run.map_or(Found::Nothing, |r| Found::Run(r.id.clone())) })
         }

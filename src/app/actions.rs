@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-use super::msg::{Effect, SourceId};
+use super::msg::{AfterFetch, Effect, SourceId};
 use crate::actions::args::{WORKFLOW_NAME, WORKFLOW_RUN_ID, rerun_arguments};
 use crate::actions::{Command, Confirmed, Outcome};
 use crate::aws::{AwsError, ErrorKind};
@@ -180,8 +180,20 @@ fn rerun(state: &mut AppState) -> Vec<Effect> {
         state.flash = Some("no job selected".into());
         return vec![Effect::Redraw];
     };
-    let (arguments, workflow_run) = run.map(|r| rerun_arguments(&r.arguments)).unwrap_or_default();
-    let confirm = Confirm { workflow_run, ..Confirm::new(state.focus_ctx(), Command::RerunJob { job, arguments }) };
+    let ctx = state.focus_ctx();
+    if let Some(fetch) = run.and_then(|r| super::arguments::fetch_if_dropped(ctx, &job, r, AfterFetch::Rerun)) {
+        // An older run's arguments are not kept: read the run, then ask.
+        state.flash = Some("reading the run's arguments (GetJobRun)…".into());
+        return vec![fetch, Effect::Redraw];
+    }
+    let run = run.cloned();
+    open_rerun(state, ctx, job, run.as_ref())
+}
+
+/// The rerun overlay for `job` with `run`'s arguments (none without a run).
+pub fn open_rerun(state: &mut AppState, ctx: usize, job: String, run: Option<&crate::model::JobRun>) -> Vec<Effect> {
+    let (arguments, workflow_run) = run.and_then(|r| r.arguments.kept()).map(rerun_arguments).unwrap_or_default();
+    let confirm = Confirm { workflow_run, ..Confirm::new(ctx, Command::RerunJob { job, arguments }) };
     open(state, confirm);
     vec![Effect::Redraw]
 }

@@ -90,6 +90,7 @@ impl Effects {
             Effect::LoadWorkflowRuns { ctx, workflow } => self.load_workflow_runs(ctx, workflow),
             Effect::Execute { ctx, confirmed } => self.execute(ctx, confirmed),
             Effect::LoadBookmark { ctx, job } => self.load_bookmark(ctx, job),
+            Effect::FetchRun { ctx, job, run_id, then } => self.fetch_run(ctx, job, run_id, then),
             Effect::LookupIdentity { ctx } => {
                 let identity = self.account(ctx).identity.clone();
                 self.answer(async move { Msg::Identity { ctx, result: identity.caller_identity().await } });
@@ -311,6 +312,14 @@ impl Effects {
                 }),
             };
             Msg::ActionDone { command, result }
+        });
+    }
+
+    fn fetch_run(&self, ctx: usize, job: String, run_id: String, then: super::msg::AfterFetch) {
+        let glue = self.account(ctx).glue.clone();
+        self.answer(async move {
+            let result = glue.job_run(&job, &run_id).await.map(Box::new);
+            Msg::RunFetched { ctx, job, run_id, then, result }
         });
     }
 

@@ -19,9 +19,14 @@ pub fn open(state: &mut AppState) -> (Option<View>, Vec<Effect>) {
     let Some(it) = selected(state).cloned() else { return (None, Vec::new()) };
     let run_id = it.run_id.clone().unwrap_or_default();
     let view = match it.source {
-        ItemSource::GlueJob | ItemSource::LongRunning => {
-            Some(View::Detail(DetailPane { ctx: it.ctx, job: it.resource.clone(), run_id, scroll: 0, snapshot: None }))
-        }
+        ItemSource::GlueJob | ItemSource::LongRunning => Some(View::Detail(DetailPane {
+            ctx: it.ctx,
+            job: it.resource.clone(),
+            run_id,
+            scroll: 0,
+            snapshot: None,
+            full: None,
+        })),
         ItemSource::Workflow => state
             .workflows
             .iter()

@@ -1,6 +1,7 @@
 //! The event loop: input, messages and a frame tick; redraws only when state changed.
 
 mod actions;
+mod arguments;
 mod changes;
 mod contexts;
 pub mod effects;

@@ -5,7 +5,7 @@ use ratatui::crossterm::event::KeyEvent;
 
 use crate::actions::{Command, Confirmed, Outcome};
 use crate::aws::{AwsError, CallerIdentity, StatsSnapshot};
-use crate::model::{Bookmark, EmrAttempt, WorkflowRun};
+use crate::model::{Bookmark, EmrAttempt, JobRun, WorkflowRun};
 
 pub use crate::poll::{Batch, Loaded, SourceData, SourceId};
 
@@ -106,12 +106,29 @@ pub enum Msg {
         name: String,
         result: Result<PluginExit, String>,
     },
+    /// GetJobRun answered for a run whose arguments were not kept.
+    RunFetched {
+        ctx: usize,
+        job: String,
+        run_id: String,
+        then: AfterFetch,
+        result: Result<Box<JobRun>, AwsError>,
+    },
     /// GetJobBookmark answered.
     BookmarkLoaded {
         ctx: usize,
         job: String,
         result: Result<Bookmark, AwsError>,
     },
+}
+
+/// What a run read on demand is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AfterFetch {
+    /// The detail view shows it.
+    Detail,
+    /// The rerun overlay opens with its arguments.
+    Rerun,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -129,6 +146,13 @@ pub enum Effect {
     /// Ask again who context `ctx`'s caller is (its credentials work again after a failure).
     LookupIdentity {
         ctx: usize,
+    },
+    /// Read one run (GetJobRun): its arguments were not kept.
+    FetchRun {
+        ctx: usize,
+        job: String,
+        run_id: String,
+        then: AfterFetch,
     },
     /// Read a job's bookmark.
     LoadBookmark {

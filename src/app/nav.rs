@@ -100,13 +100,7 @@ pub fn open(state: &mut AppState) -> Vec<Effect> {
         | Active::View(View::Logs(_))
         | Active::View(View::Changes(_)) => None,
         Active::View(View::Runs(r)) => r.selected(&state.data).map(|run| {
-            View::Detail(DetailPane {
-                ctx: r.ctx,
-                job: r.job.clone(),
-                run_id: run.id.clone(),
-                scroll: 0,
-                snapshot: None,
-            })
+            View::Detail(DetailPane { ctx: r.ctx, job: r.job.clone(), run_id: run.id.clone(), ..Default::default() })
         }),
         Active::View(View::WorkflowRuns(w)) => {
             w.selected().map(|run| View::Graph(GraphPane::at_first_failure(w.ctx, run.clone())))
@@ -118,6 +112,7 @@ pub fn open(state: &mut AppState) -> Vec<Effect> {
                 run_id: run.id.clone(),
                 scroll: 0,
                 snapshot: Some(run),
+                full: None,
             })),
             None => {
                 state.flash = Some("only a job node that ran has a run to open".into());
@@ -129,6 +124,7 @@ pub fn open(state: &mut AppState) -> Vec<Effect> {
     if let Some(v) = next {
         state.stack.push(v);
         state.rebuild();
+        effects.extend(super::arguments::on_open(state));
     }
     effects
 }

@@ -116,7 +116,9 @@ pub async fn run_with(
     loop {
         let wait = last_draw.map(|t| FRAME.saturating_sub(t.elapsed())).unwrap_or_default();
         if dirty && wait.is_zero() {
+            let t = Instant::now();
             terminal.draw(|f| ui::render(f, &state))?;
+            slow("draw", t);
             dirty = false;
             last_draw = Some(Instant::now());
         }
@@ -139,6 +141,7 @@ pub async fn run_with(
             batch.push(m);
         }
         let mut effects: Vec<Effect> = std::mem::take(&mut pending);
+        let t = Instant::now();
         for m in batch {
             if let Msg::Identity { ctx, result: Ok(id) } = &m
                 && let Some(ex) = fx.contexts.get(*ctx).and_then(|c| c.executor.as_ref())
@@ -147,10 +150,19 @@ pub async fn run_with(
             }
             effects.extend(update(&mut state, m));
         }
+        slow("update", t);
         dirty |= carry_out(effects, &mut fx, (terminal, &mut events), &mut state, &mut pending).await;
         if state.quit {
             return Ok(());
         }
+    }
+}
+
+/// Log a step of the loop that took long (`BATCHTOP_LOG=debug`).
+fn slow(what: &str, since: Instant) {
+    let took = since.elapsed();
+    if took >= Duration::from_millis(20) {
+        tracing::debug!(ms = took.as_millis() as u64, "{what}");
     }
 }
 

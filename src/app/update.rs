@@ -88,6 +88,9 @@ pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
         Msg::EventLogLoaded { source, result } => super::eventlog::loaded(state, source, result),
         Msg::EventLogProgress { source, seen } => super::eventlog::progress(state, &source, seen),
         Msg::ActionDone { command, result } => super::actions::done(state, command, result),
+        Msg::RunFetched { ctx, job, run_id, then, result } => {
+            super::arguments::fetched(state, (ctx, job, run_id), then, result)
+        }
         Msg::BookmarkLoaded { ctx, job, result } => super::actions::bookmark_loaded(state, ctx, job, result),
         Msg::PluginDone { name, result } => super::plugins::done(state, name, result),
         Msg::ReportWritten(result) => super::report::written(state, result),

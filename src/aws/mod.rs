@@ -99,9 +99,27 @@ impl Tagged {
 }
 
 /// Read side of Glue.
+/// One page of GetJobs.
+#[derive(Debug, Clone, Default)]
+pub struct JobsPage {
+    pub jobs: Vec<Job>,
+    /// The next page's token (None: this was the last).
+    pub next: Option<String>,
+}
+
 pub trait GlueRead: Send + Sync {
     /// Every job definition (GetJobs, paginated).
     fn jobs(&self) -> BoxFut<'_, AwsResult<Vec<Job>>>;
+    /// One page of GetJobs after `token` (None: the first), at most `max` jobs (None: the
+    /// reader's page size), and the next page's token (None: that was the last). Readers
+    /// without pages answer every job on the first page.
+    fn jobs_page<'a>(&'a self, token: Option<&'a str>, max: Option<i32>) -> BoxFut<'a, AwsResult<JobsPage>> {
+        let _ = max;
+        Box::pin(async move {
+            let jobs = if token.is_none() { self.jobs().await? } else { Vec::new() };
+            Ok(JobsPage { jobs, next: None })
+        })
+    }
     /// Tags of one job (GetTags on its ARN).
     fn job_tags<'a>(&'a self, job_name: &'a str) -> BoxFut<'a, AwsResult<BTreeMap<String, String>>>;
     /// The tags of every tagged job by name, in a few calls (tag:GetResources); a job that is

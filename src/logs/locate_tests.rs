@@ -22,7 +22,7 @@ fn glue(log_group: Option<&str>, args: &[(&str, &str)]) -> JobRun {
         id: "jr_abc".into(),
         job_name: "orders".into(),
         log_group_name: log_group.map(Into::into),
-        arguments: args.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect::<BTreeMap<_, _>>(),
+        arguments: args.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect::<BTreeMap<_, _>>().into(),
         started_on: at(T0),
         completed_on: at(T0 + 30 * 60_000),
         ..Default::default()

@@ -1,6 +1,7 @@
 //! Glue jobs and job runs as batchtop sees them.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 /// The state of a Glue job run (JobRunState in the API model).
@@ -106,7 +107,7 @@ pub struct JobRun {
     pub started_on: Option<DateTime<Utc>>,
     pub last_modified_on: Option<DateTime<Utc>>,
     pub completed_on: Option<DateTime<Utc>>,
-    pub arguments: BTreeMap<String, String>,
+    pub arguments: Arguments,
     pub error_message: Option<String>,
     /// ExecutionTime in seconds, as reported by Glue.
     pub execution_time_s: i64,
@@ -119,6 +120,57 @@ pub struct JobRun {
     pub log_group_name: Option<String>,
     pub execution_class: Option<String>,
     pub security_configuration: Option<String>,
+}
+
+/// A run's arguments: kept, or dropped to keep memory small at thousands of jobs (the
+/// poller keeps them for each job's newest runs only; a dropped one is read again with
+/// GetJobRun when the run is opened or rerun).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Arguments {
+    Kept(Arc<BTreeMap<String, String>>),
+    Dropped,
+}
+
+impl Default for Arguments {
+    fn default() -> Self {
+        Arguments::Kept(Arc::default())
+    }
+}
+
+impl From<BTreeMap<String, String>> for Arguments {
+    fn from(map: BTreeMap<String, String>) -> Self {
+        Arguments::Kept(Arc::new(map))
+    }
+}
+
+impl FromIterator<(String, String)> for Arguments {
+    fn from_iter<I: IntoIterator<Item = (String, String)>>(iter: I) -> Self {
+        Arguments::from(iter.into_iter().collect::<BTreeMap<_, _>>())
+    }
+}
+
+impl Arguments {
+    /// The arguments, unless they were dropped.
+    pub fn kept(&self) -> Option<&BTreeMap<String, String>> {
+        match self {
+            Arguments::Kept(map) => Some(map),
+            Arguments::Dropped => None,
+        }
+    }
+
+    pub fn is_dropped(&self) -> bool {
+        matches!(self, Arguments::Dropped)
+    }
+
+    /// One argument (None when absent or dropped).
+    pub fn get(&self, key: &str) -> Option<&String> {
+        self.kept().and_then(|m| m.get(key))
+    }
+
+    /// Every argument (none when dropped).
+    pub fn iter(&self) -> impl Iterator<Item = (&String, &String)> {
+        self.kept().into_iter().flatten()
+    }
 }
 
 impl JobRun {
@@ -168,6 +220,21 @@ impl JobRun {
     }
 }
 
+/// Runs (newest first) whose arguments are kept: the `newest` newest, the newest failure and
+/// the newest success before it (what `c` compares), and every one in flight.
+pub fn drop_older_arguments(runs: &mut [JobRun], newest: usize) {
+    let bad = runs.iter().position(|r| r.state().is_failure());
+    let good_after =
+        |from: usize| runs.iter().skip(from).position(|r| r.state() == RunState::Succeeded).map(|i| i + from);
+    let (good, good_before_bad) = (good_after(0), bad.and_then(good_after));
+    for (i, r) in runs.iter_mut().enumerate() {
+        let kept = i < newest || Some(i) == bad || Some(i) == good || Some(i) == good_before_bad;
+        if !kept && !r.state().is_active() {
+            r.arguments = Arguments::Dropped;
+        }
+    }
+}
+
 /// DPUs per worker for Glue worker types (G.1X = 1 DPU, G.2X = 2, ...; Standard = 1; G.025X = 0.25).
 pub fn dpu_per_worker(worker_type: &str) -> f64 {
     match worker_type {
@@ -210,6 +277,32 @@ mod tests {
     }
 
     #[test]
+    fn older_runs_drop_their_arguments_but_the_last_success_and_runs_in_flight() {
+        let run = |id: &str, state| JobRun {
+            id: id.into(),
+            state: Some(state),
+            arguments: [("--day".to_string(), id.to_string())].into_iter().collect(),
+            ..Default::default()
+        };
+        use RunState::*;
+        let mut runs = vec![
+            run("a", Succeeded),
+            run("b", Succeeded),
+            run("c", Running),
+            run("d", Failed),
+            run("e", Failed),
+            run("f", Succeeded),
+            run("g", Succeeded),
+        ];
+        drop_older_arguments(&mut runs, 2);
+        let kept: Vec<&str> = runs.iter().filter(|r| !r.arguments.is_dropped()).map(|r| r.id.as_str()).collect();
+        assert_eq!(kept, ["a", "b", "c", "d", "f"], "newest two, in flight, newest failure, the success before it");
+        assert_eq!(runs[5].arguments.get("--day").map(String::as_str), Some("f"));
+        assert_eq!(runs[6].arguments.get("--day"), None, "dropped");
+        assert_eq!(runs[6].arguments.iter().count(), 0);
+    }
+
+    #[test]
     fn state_parse_round_trips() {
         for s in ["STARTING", "RUNNING", "FAILED", "TIMEOUT", "ERROR", "WAITING", "EXPIRED", "STOPPED"] {
             assert_eq!(RunState::parse(s).as_str(), s);
@@ -223,7 +316,8 @@ mod tests {
 pub struct JobEntry {
     /// The context (profile × Region) it was read from: an index into the app's contexts.
     pub ctx: usize,
-    pub job: Job,
+    /// Shared with the poller that listed it (a cycle hands over the same definition).
+    pub job: Arc<Job>,
     pub stream: Option<String>,
     /// Newest first (by start time); `last_run` is the first. Shared with the poller that
     /// read them (a cycle hands over the same runs, it does not copy them).
@@ -255,17 +349,27 @@ pub struct Loading {
     pub total: usize,
     pub runs: usize,
     pub history: usize,
+    /// The jobs are still being listed (`total` so far).
+    pub listing: bool,
 }
 
 impl Loading {
     /// Several contexts' loads as one.
     pub fn plus(self, other: Loading) -> Loading {
-        Loading { total: self.total + other.total, runs: self.runs + other.runs, history: self.history + other.history }
+        Loading {
+            total: self.total + other.total,
+            runs: self.runs + other.runs,
+            history: self.history + other.history,
+            listing: self.listing || other.listing,
+        }
     }
 
-    /// "loading 120/300" while newest runs come in, then "history 120/300".
+    /// "listing jobs (100)" while GetJobs pages come in, "loading 120/300" while newest runs
+    /// come in, then "history 120/300".
     pub fn note(self) -> String {
-        if self.runs < self.total {
+        if self.listing {
+            format!("listing jobs ({})", self.total)
+        } else if self.runs < self.total {
             format!("loading {}/{}", self.runs, self.total)
         } else {
             format!("history {}/{}", self.history, self.total)

@@ -12,7 +12,7 @@ pub mod workflow;
 pub use crawler::{Crawler, CrawlerMetrics, LastCrawl};
 pub use dq::{DqData, DqEvalRun, DqFilter, DqResult, DqRule, RuleOutcome};
 pub use emr::{EmrApp, EmrAttempt, EmrData, EmrRun, EmrState, Utilization};
-pub use glue::{Bookmark, GlueData, Job, JobEntry, JobRun, Loading, RunState};
+pub use glue::{Arguments, Bookmark, GlueData, Job, JobEntry, JobRun, Loading, RunState};
 pub use schedule::ScheduledTrigger;
 pub use streams::{
     CatalogPartition, CatalogTable, Landing, PartitionStats, StreamReads, TableState, Trigger, TriggerAction,

@@ -194,9 +194,73 @@ pub struct Workflow {
     pub tags: BTreeMap<String, String>,
 }
 
+/// The jobs in the graphs of workflow runs still going: a workflow run that started says its
+/// jobs are about to run (the Glue poller keeps them at the fast cadence).
+pub fn jobs_of_running(workflows: &[Workflow]) -> std::collections::BTreeSet<String> {
+    workflows
+        .iter()
+        .filter_map(|w| w.last_run.as_ref())
+        .filter(|r| r.status.is_active())
+        .filter_map(|r| r.graph.as_ref())
+        .flat_map(|g| &g.nodes)
+        .filter(|n| n.kind == Some(NodeKind::Job))
+        .map(|n| n.name.clone())
+        .collect()
+}
+
 /// A workflow and the runs read for it (newest first).
 #[derive(Debug, Clone, PartialEq)]
 pub struct WorkflowEntry {
     pub workflow: Workflow,
     pub runs: Vec<WorkflowRun>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn workflow(name: &str, status: WorkflowStatus, jobs: &[&str]) -> Workflow {
+        let mut nodes: Vec<Node> = jobs
+            .iter()
+            .map(|j| Node {
+                id: format!("n_{j}"),
+                name: j.to_string(),
+                kind: Some(NodeKind::Job),
+                ..Default::default()
+            })
+            .collect();
+        nodes.push(Node { id: "t".into(), name: "start".into(), kind: Some(NodeKind::Trigger), ..Default::default() });
+        let run = WorkflowRun {
+            workflow: name.into(),
+            id: format!("wr_{name}"),
+            previous_run_id: None,
+            status,
+            started_on: None,
+            completed_on: None,
+            error_message: None,
+            statistics: WorkflowStats::default(),
+            properties: BTreeMap::new(),
+            graph: Some(Graph { nodes, edges: Vec::new() }),
+        };
+        Workflow {
+            ctx: 0,
+            name: name.into(),
+            description: None,
+            default_properties: BTreeMap::new(),
+            last_run: Some(run),
+            tags: Default::default(),
+        }
+    }
+
+    #[test]
+    fn the_jobs_of_running_workflow_runs_and_no_others() {
+        let wfs = [
+            workflow("nightly", WorkflowStatus::Running, &["extract", "load"]),
+            workflow("done", WorkflowStatus::Completed, &["report"]),
+            Workflow { last_run: None, ..workflow("never", WorkflowStatus::Running, &["x"]) },
+        ];
+        let jobs: Vec<String> = jobs_of_running(&wfs).into_iter().collect();
+        assert_eq!(jobs, ["extract", "load"]);
+        assert!(jobs_of_running(&wfs[1..]).is_empty());
+    }
 }

@@ -50,6 +50,10 @@ impl StreamMapper {
     }
 }
 
+/// Runs of each job whose arguments are kept (with the newest success and those in flight):
+/// at 3,000 jobs x 12 runs the argument maps were the largest part of the memory (20 MB).
+const KEEP_ARGUMENTS: usize = 2;
+
 type TagsResult = Result<BTreeMap<String, String>, AwsError>;
 type RunsResult = Result<Vec<JobRun>, AwsError>;
 
@@ -60,7 +64,8 @@ pub struct GlueCollector {
     /// The cap shared with every other context's pollers.
     gate: super::Gate,
     jobs_every: Duration,
-    jobs: Vec<Job>,
+    /// The job definitions, shared with the data handed out (`JobEntry::job`).
+    jobs: Vec<Arc<Job>>,
     jobs_fetched: Option<Instant>,
     tagged: HashSet<String>,
     /// Each job's runs, shared with the data handed out (`JobEntry::runs`).
@@ -78,6 +83,10 @@ pub struct GlueCollector {
     triggers: Vec<(crate::model::schedule::Cron, Vec<String>)>,
     /// The first load listed the jobs; their tags and the triggers come next.
     tags_pending: bool,
+    /// While the first load lists the jobs: the next page's token.
+    next_page: Option<String>,
+    /// The jobs of running workflow runs (from the workflows source): kept fast.
+    workflow_jobs: Option<super::WorkflowJobs>,
 }
 
 impl GlueCollector {
@@ -99,6 +108,8 @@ impl GlueCollector {
             idle: None,
             triggers: Vec::new(),
             tags_pending: false,
+            next_page: None,
+            workflow_jobs: None,
         }
     }
 
@@ -108,17 +119,33 @@ impl GlueCollector {
         self
     }
 
+    /// Keep the jobs of the running workflow runs that `jobs` tells at the fast cadence.
+    pub fn watching(mut self, jobs: super::WorkflowJobs) -> Self {
+        self.workflow_jobs = Some(jobs);
+        self
+    }
+
     /// Read jobs idle as `idle` says at its slower cadence.
     pub fn idling(mut self, idle: IdleCadence) -> Self {
         self.idle = Some(idle);
         self
     }
 
-    /// Jobs with a run in flight, as last seen, or that a SCHEDULED trigger starts before the
-    /// next full cycle: they are read at the fast cadence.
+    /// Jobs with a run in flight, as last seen, in a running workflow run, or that a SCHEDULED
+    /// trigger starts before the next full cycle: they are read at the fast cadence.
     pub fn active_jobs(&self) -> usize {
         let now = Utc::now();
-        self.jobs.iter().filter(|j| self.is_active(&j.name) || self.starts_soon(&j.name, now)).count()
+        self.jobs.iter().filter(|j| self.kept_fast(&j.name, now)).count()
+    }
+
+    /// In flight, in a running workflow run, or started by a trigger soon.
+    fn kept_fast(&self, job: &str, now: DateTime<Utc>) -> bool {
+        self.is_active(job) || self.in_running_workflow(job) || self.starts_soon(job, now)
+    }
+
+    /// A running workflow run has `job` in its graph.
+    fn in_running_workflow(&self, job: &str) -> bool {
+        self.workflow_jobs.as_ref().is_some_and(|rx| rx.borrow().contains(job))
     }
 
     /// One whole cycle. Fails as a whole only when there is no job list to work from, or the
@@ -131,12 +158,7 @@ impl GlueCollector {
         let cutoff = cutoff(now, history);
         let names: Vec<&str> = match scope {
             Scope::All => self.in_turn(now),
-            Scope::ActiveOnly => self
-                .jobs
-                .iter()
-                .map(|j| j.name.as_str())
-                .filter(|n| self.is_active(n) || self.starts_soon(n, now))
-                .collect(),
+            Scope::ActiveOnly => self.jobs.iter().map(|j| j.name.as_str()).filter(|n| self.kept_fast(n, now)).collect(),
         };
         let targets: Vec<(String, StopAt)> = names.iter().map(|n| (n.to_string(), self.stop_for(n, cutoff))).collect();
         let results = self.read_runs(targets, cutoff).await;
@@ -188,7 +210,8 @@ impl GlueCollector {
                 self.history_tried.insert(name.clone());
             }
             match result {
-                Ok(runs) => {
+                Ok(mut runs) => {
+                    crate::model::glue::drop_older_arguments(&mut runs, KEEP_ARGUMENTS);
                     if whole {
                         self.history.insert(name.clone());
                         self.refreshed.insert(name.clone(), now);
@@ -212,7 +235,7 @@ impl GlueCollector {
                 ctx: 0,
                 stream: self.streams.stream_of(j),
                 runs: self.runs.get(&j.name).cloned().unwrap_or_default(),
-                job: j.clone(),
+                job: Arc::clone(j),
             })
             .collect();
         jobs.sort_by(|a, b| a.job.name.cmp(&b.job.name));
@@ -233,8 +256,10 @@ impl GlueCollector {
 
     /// GetJobs (every page).
     async fn list_jobs(&mut self, errors: &mut Vec<AwsError>) -> Result<(), AwsError> {
+        let t = Instant::now();
         match self.glue.jobs().await {
             Ok(jobs) => {
+                tracing::debug!(jobs = jobs.len(), ms = t.elapsed().as_millis() as u64, "GetJobs");
                 self.jobs = self.keep_tags(jobs);
                 self.jobs_fetched = Some(Instant::now());
             }
@@ -253,16 +278,17 @@ impl GlueCollector {
         self.tags_pending = false;
     }
 
-    /// GetJobs does not return tags: carry over the ones already fetched.
-    fn keep_tags(&self, jobs: Vec<Job>) -> Vec<Job> {
-        let old: HashMap<&str, &BTreeMap<String, String>> =
-            self.jobs.iter().map(|j| (j.name.as_str(), &j.tags)).collect();
+    /// GetJobs does not return tags: carry over the ones already fetched (and the shared
+    /// definition itself when nothing changed).
+    fn keep_tags(&self, jobs: Vec<Job>) -> Vec<Arc<Job>> {
+        let old: HashMap<&str, &Arc<Job>> = self.jobs.iter().map(|j| (j.name.as_str(), j)).collect();
         jobs.into_iter()
-            .map(|mut j| {
-                if let Some(t) = old.get(j.name.as_str()) {
-                    j.tags = (*t).clone();
+            .map(|mut j| match old.get(j.name.as_str()) {
+                Some(o) => {
+                    j.tags = o.tags.clone();
+                    if ***o == j { Arc::clone(o) } else { Arc::new(j) }
                 }
-                j
+                None => Arc::new(j),
             })
             .collect()
     }
@@ -276,7 +302,10 @@ impl GlueCollector {
         match self.glue.all_job_tags().await {
             Ok(Some(mut all)) => {
                 for j in &mut self.jobs {
-                    j.tags = all.remove(&j.name).unwrap_or_default();
+                    let tags = all.remove(&j.name).unwrap_or_default();
+                    if j.tags != tags {
+                        Arc::make_mut(j).tags = tags;
+                    }
                     self.tagged.insert(j.name.clone());
                 }
                 return;
@@ -312,7 +341,7 @@ impl GlueCollector {
             match r {
                 Ok(tags) => {
                     if let Some(j) = self.jobs.iter_mut().find(|j| j.name == name) {
-                        j.tags = tags;
+                        Arc::make_mut(j).tags = tags;
                     }
                     self.tagged.insert(name);
                 }

@@ -24,7 +24,9 @@ pub use emr::EmrCollector;
 pub use gate::Gate;
 pub use glue::{Cycle, GlueCollector, IdleCadence, Scope, StreamMapper};
 pub use source::{Batch, Every, Loaded, PollEvent, Source, SourceData, SourceId, run, run_in};
-pub use sources::{CrawlersSource, DataQualitySource, EmrSource, GlueSource, WorkflowsSource};
+pub use sources::{
+    CrawlersSource, DataQualitySource, EmrSource, GlueSource, WorkflowJobs, WorkflowsSource, workflow_jobs,
+};
 pub use tags::TagCache;
 
 use crate::aws::{Account, Tagged};
@@ -114,6 +116,7 @@ impl Pollers {
         let p = &settings.config.poll;
         let every = |every: Duration| Every { every, max_backoff: p.max_backoff.0 };
         let mut pollers = Self::default();
+        let (running_jobs, workflow_jobs) = workflow_jobs();
         let glue = GlueCollector::new(
             account.glue.clone(),
             StreamMapper::new(settings.clone()),
@@ -121,7 +124,8 @@ impl Pollers {
             p.glue_jobs.0,
         )
         .gated(gate.clone())
-        .idling(IdleCadence::from(p));
+        .idling(IdleCadence::from(p))
+        .watching(workflow_jobs);
         let (names_tx, names) = streams::names();
         let glue = GlueSource::new(glue, GlueCadence::from(p)).publishing(names_tx);
         pollers.spawn(ctx, glue, clock.clone(), tx.clone());
@@ -130,6 +134,7 @@ impl Pollers {
             read: account.workflows.clone(),
             every: every(p.workflows.0),
             tags: tags(Tagged::Workflow),
+            running_jobs: Some(running_jobs),
         };
         pollers.spawn(ctx, workflows, clock.clone(), tx.clone());
         let crawlers =

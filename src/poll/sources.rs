@@ -124,12 +124,22 @@ impl Source for EmrSource {
     }
 }
 
+/// The jobs of running workflow runs, from the workflows source to the Glue collector.
+pub type WorkflowJobs = tokio::sync::watch::Receiver<Arc<std::collections::BTreeSet<String>>>;
+
+/// A channel for [`WorkflowJobs`] (none to begin with).
+pub fn workflow_jobs() -> (tokio::sync::watch::Sender<Arc<std::collections::BTreeSet<String>>>, WorkflowJobs) {
+    tokio::sync::watch::channel(Arc::default())
+}
+
 /// Glue workflows with their last run (one call chain per cycle), and their tags (read when
 /// a workflow is new: see `tags.rs`).
 pub struct WorkflowsSource {
     pub read: Arc<dyn WorkflowRead>,
     pub every: Every,
     pub tags: Option<TagCache>,
+    /// Where the jobs of running workflow runs go (the Glue collector's fast cadence).
+    pub running_jobs: Option<tokio::sync::watch::Sender<Arc<std::collections::BTreeSet<String>>>>,
 }
 
 impl Source for WorkflowsSource {
@@ -139,6 +149,12 @@ impl Source for WorkflowsSource {
 
     async fn fetch(&mut self, _now: DateTime<Utc>) -> AwsResult<Batch> {
         let mut workflows = self.read.workflows().await?;
+        if let Some(tx) = &self.running_jobs {
+            let jobs = crate::model::workflow::jobs_of_running(&workflows);
+            if **tx.borrow() != jobs {
+                tx.send_replace(Arc::new(jobs));
+            }
+        }
         let mut errors = Vec::new();
         if let Some(t) = &mut self.tags {
             t.fill(&mut workflows, |w| &w.name, |w| &mut w.tags, &mut errors).await;

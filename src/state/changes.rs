@@ -84,6 +84,11 @@ fn opt<T: ToString>(v: Option<T>) -> String {
     v.map(|v| v.to_string()).unwrap_or_else(|| "-".into())
 }
 
+/// A side whose arguments the poller did not keep (older runs): said, not shown as absent.
+fn not_kept(r: &JobRun) -> String {
+    if r.arguments.is_dropped() { "(not kept for older runs: open the run)".into() } else { "(kept)".into() }
+}
+
 fn row(field: &str, failed: String, good: String) -> ChangeRow {
     ChangeRow { field: field.into(), failed, good }
 }
@@ -113,7 +118,11 @@ pub fn glue_rows(failed: &JobRun, good: &JobRun, now: DateTime<Utc>) -> Vec<Chan
         row("Duration", dur(failed), dur(good)),
         row("DPU-hours", dpu(failed), dpu(good)),
     ];
-    let keys: BTreeSet<&String> = failed.arguments.keys().chain(good.arguments.keys()).collect();
+    if failed.arguments.is_dropped() || good.arguments.is_dropped() {
+        rows.push(row("arguments", not_kept(failed), not_kept(good)));
+        return rows;
+    }
+    let keys: BTreeSet<&String> = failed.arguments.iter().chain(good.arguments.iter()).map(|(k, _)| k).collect();
     for k in keys {
         let shown =
             |r: &JobRun| r.arguments.get(k).map(|v| shown_value(k, v).to_string()).unwrap_or_else(|| "(absent)".into());

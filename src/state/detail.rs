@@ -54,12 +54,14 @@ pub fn fields(run: &JobRun, now: DateTime<Utc>) -> Vec<(String, String)> {
         }
         None => f.push(("Error".into(), "-".into())),
     }
-    if run.arguments.is_empty() {
-        f.push(("Arguments".into(), "-".into()));
-    } else {
-        f.push(("Arguments".into(), String::new()));
-        for (k, v) in &run.arguments {
-            f.push((String::new(), format!("{k} = {}", shown_value(k, v))));
+    match run.arguments.kept() {
+        None => f.push(("Arguments".into(), "(not kept for older runs: reading them with GetJobRun)".into())),
+        Some(args) if args.is_empty() => f.push(("Arguments".into(), "-".into())),
+        Some(args) => {
+            f.push(("Arguments".into(), String::new()));
+            for (k, v) in args {
+                f.push((String::new(), format!("{k} = {}", shown_value(k, v))));
+            }
         }
     }
     f
@@ -124,12 +126,10 @@ mod tests {
 
     #[test]
     fn secrets_are_masked_others_shown() {
-        let mut run = JobRun { id: "jr_1".into(), ..Default::default() };
-        for (k, v) in
-            [("--db_password", "hunter2"), ("--API_TOKEN", "abc"), ("--aws_secret", "s"), ("--source_path", "s3://b/")]
-        {
-            run.arguments.insert(k.into(), v.into());
-        }
+        let args =
+            [("--db_password", "hunter2"), ("--API_TOKEN", "abc"), ("--aws_secret", "s"), ("--source_path", "s3://b/")];
+        let arguments = args.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        let run = JobRun { id: "jr_1".into(), arguments, ..Default::default() };
         let text: Vec<String> = fields(&run, Utc::now()).into_iter().map(|(_, v)| v).collect();
         let all = text.join("\n");
         assert!(!all.contains("hunter2") && !all.contains("abc\n") && !all.contains("= s\n"), "{all}");

@@ -205,14 +205,21 @@ pub struct DetailPane {
     /// The run as it was when opened from elsewhere (a workflow graph node), shown when
     /// the jobs pane has not loaded it.
     pub snapshot: Option<JobRun>,
+    /// The run as read with GetJobRun when the poller had dropped its arguments.
+    pub full: Option<Box<JobRun>>,
 }
 
 impl DetailPane {
     pub fn run<'a>(&'a self, data: &'a GlueData) -> Option<&'a JobRun> {
-        data.jobs
+        let live = data
+            .jobs
             .iter()
             .find(|j| j.ctx == self.ctx && j.job.name == self.job)
-            .and_then(|j| j.runs.iter().find(|r| r.id == self.run_id))
-            .or(self.snapshot.as_ref())
+            .and_then(|j| j.runs.iter().find(|r| r.id == self.run_id));
+        match live {
+            Some(r) if r.arguments.is_dropped() => self.full.as_deref().or(Some(r)),
+            Some(r) => Some(r),
+            None => self.full.as_deref().or(self.snapshot.as_ref()),
+        }
     }
 }

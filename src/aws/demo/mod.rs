@@ -208,7 +208,7 @@ fn observe(p: &PlannedRun, now: DateTime<Utc>) -> Option<JobRun> {
         started_on: Some(p.start),
         last_modified_on: Some(end),
         completed_on: done.then_some(p.end),
-        arguments: p.arguments.clone(),
+        arguments: p.arguments.clone().into(),
         error_message: if done { p.error.clone() } else { None },
         execution_time_s: exec,
         timeout_min: Some(p.timeout_min),

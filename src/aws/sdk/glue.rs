@@ -111,18 +111,25 @@ impl SdkGlue {
         let mut jobs = Vec::new();
         let mut token: Option<String> = None;
         loop {
-            let out = self
-                .read("glue:GetJobs", || {
-                    self.client.get_jobs().max_results(self.pages.jobs).set_next_token(token.clone()).send()
-                })
-                .await?;
-            jobs.extend(out.jobs().iter().map(map_job));
-            match out.next_token() {
-                Some(t) if !t.is_empty() => token = Some(t.to_string()),
-                _ => break,
+            let page = self.jobs_at(token.as_deref(), None).await?;
+            jobs.extend(page.jobs);
+            match page.next {
+                Some(t) => token = Some(t),
+                None => break,
             }
         }
         Ok(jobs)
+    }
+
+    async fn jobs_at(&self, token: Option<&str>, max: Option<i32>) -> AwsResult<crate::aws::JobsPage> {
+        let max = max.unwrap_or(self.pages.jobs);
+        let out = self
+            .read("glue:GetJobs", || {
+                self.client.get_jobs().max_results(max).set_next_token(token.map(str::to_string)).send()
+            })
+            .await?;
+        let next = out.next_token().filter(|t| !t.is_empty()).map(str::to_string);
+        Ok(crate::aws::JobsPage { jobs: out.jobs().iter().map(map_job).collect(), next })
     }
 
     async fn tags(&self, job_name: &str) -> AwsResult<BTreeMap<String, String>> {
@@ -177,6 +184,13 @@ impl SdkGlue {
 impl GlueRead for SdkGlue {
     fn jobs(&self) -> BoxFut<'_, AwsResult<Vec<Job>>> {
         Box::pin(self.all_jobs())
+    }
+    fn jobs_page<'a>(
+        &'a self,
+        token: Option<&'a str>,
+        max: Option<i32>,
+    ) -> BoxFut<'a, AwsResult<crate::aws::JobsPage>> {
+        Box::pin(self.jobs_at(token, max))
     }
     fn job_tags<'a>(&'a self, job_name: &'a str) -> BoxFut<'a, AwsResult<BTreeMap<String, String>>> {
         Box::pin(self.tags(job_name))

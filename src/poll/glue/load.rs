@@ -20,6 +20,9 @@ const GLIMPSE_STEP: usize = 60;
 const HISTORY_STEP: usize = 30;
 /// Runs read per job at a first glimpse.
 const NEWEST: usize = 3;
+/// Jobs on the first page of GetJobs: a screenful comes back at once (a page of 1,000 took
+/// the emulator 0.7 s and a debug build as long again to read), the rest in full pages.
+const FIRST_PAGE: i32 = 100;
 
 /// Jobs idle for `after` (nothing in flight, the newest run ended that long ago, or no run
 /// at all) have their runs read every `every` instead of at every full cycle; a job that a
@@ -41,12 +44,13 @@ impl GlueCollector {
     /// How far the first load is (None: done).
     pub fn loading(&self) -> Option<Loading> {
         if self.jobs_fetched.is_none() {
-            return Some(Loading::default());
+            return Some(Loading { total: self.jobs.len(), listing: true, ..Loading::default() });
         }
         let count =
             |set: &std::collections::HashSet<String>| self.jobs.iter().filter(|j| set.contains(&j.name)).count();
         let total = self.jobs.len();
-        let loading = Loading { total, runs: count(&self.glimpsed), history: count(&self.history_tried) };
+        let loading =
+            Loading { total, runs: count(&self.glimpsed), history: count(&self.history_tried), listing: false };
         (loading.history < total).then_some(loading)
     }
 
@@ -54,8 +58,7 @@ impl GlueCollector {
     pub async fn step(&mut self, now: DateTime<Utc>, history: Duration) -> Result<Cycle, AwsError> {
         let mut errors = Vec::new();
         if self.jobs_fetched.is_none() {
-            self.list_jobs(&mut errors).await?;
-            self.tags_pending = true;
+            self.list_page().await?;
             return Ok(self.cycle(errors));
         }
         if self.tags_pending {
@@ -94,6 +97,23 @@ impl GlueCollector {
         Ok(self.cycle(errors))
     }
 
+    /// One page of the first listing: a small first page, so that rows come at once, then
+    /// full pages (a failed page is asked again at the next step).
+    async fn list_page(&mut self) -> Result<(), AwsError> {
+        let first = self.next_page.is_none();
+        let page = self.glue.jobs_page(self.next_page.as_deref(), first.then_some(FIRST_PAGE)).await?;
+        if first {
+            self.jobs.clear();
+        }
+        self.jobs.extend(page.jobs.into_iter().map(std::sync::Arc::new));
+        self.next_page = page.next;
+        if self.next_page.is_none() {
+            self.jobs_fetched = Some(std::time::Instant::now());
+            self.tags_pending = true;
+        }
+        Ok(())
+    }
+
     /// The newest run failed or is in flight.
     fn needs_attention(&self, job: &str) -> bool {
         self.runs.get(job).and_then(|rs| rs.first()).is_some_and(|r| r.state().is_failure() || r.state().is_active())
@@ -104,18 +124,21 @@ impl GlueCollector {
     pub(super) fn in_turn(&self, now: DateTime<Utc>) -> Vec<&str> {
         let mut due: Vec<&str> = self.jobs.iter().map(|j| j.name.as_str()).filter(|n| self.due(n, now)).collect();
         let Some(limit) = self.idle.map(|i| i.per_cycle.max(1)).filter(|l| due.len() > *l) else { return due };
-        due.sort_by_key(|n| (!(self.is_active(n) || self.starts_soon(n, now)), self.refreshed.get(*n).copied()));
+        due.sort_by_key(|n| (!self.kept_fast(n, now), self.refreshed.get(*n).copied()));
         due.truncate(limit);
         due
     }
 
     /// Whether a full cycle reads `job`'s runs: always, except an idle job read within its
-    /// slower cadence (and not started by a trigger before its next slow read).
+    /// slower cadence (and neither started by a trigger before its next slow read nor in a
+    /// running workflow run).
     pub(super) fn due(&self, job: &str, now: DateTime<Utc>) -> bool {
         let Some(idle) = self.idle else { return true };
         match self.refreshed.get(job) {
             Some(last) if last.elapsed() < idle.every => {
-                !self.is_idle(job, now, idle.after) || self.fires_within(job, now, idle.every)
+                !self.is_idle(job, now, idle.after)
+                    || self.fires_within(job, now, idle.every)
+                    || self.in_running_workflow(job)
             }
             _ => true,
         }

@@ -107,3 +107,39 @@ async fn more_jobs_than_a_cycle_allows_are_read_in_turns() {
     assert_eq!(stats.snapshot().total_calls - before, 30, "ten GetJobRuns a cycle");
     assert!(c.refreshed.values().all(|t| *t >= start), "every job had its turn");
 }
+
+#[tokio::test]
+async fn the_jobs_of_a_running_workflow_run_keep_the_fast_cadence() {
+    let d = DemoAccount::fixed();
+    d.advance(chrono::Duration::hours(3));
+    // Idle after a minute: every job whose runs ended is idle, read once an hour.
+    let idle = IdleCadence {
+        after: Duration::from_secs(60),
+        every: Duration::from_secs(3600),
+        soon: Duration::from_secs(30),
+        per_cycle: 100,
+    };
+    let (tx, rx) = crate::poll::workflow_jobs();
+    let mut c = collector(&d).idling(idle).watching(rx);
+    let window = Duration::from_secs(48 * 3600);
+    while c.loading().is_some() {
+        c.step(d.now(), window).await.expect("a step");
+    }
+    let now = d.now();
+    let job = c.jobs.iter().map(|j| j.name.clone()).find(|n| !c.due(n, now)).expect("an idle job");
+    let (fast, stats) = (c.active_jobs(), d.account().stats);
+    assert!(!c.in_turn(now).contains(&job.as_str()));
+
+    tx.send_replace(Arc::new([job.clone()].into()));
+    assert!(c.due(&job, now), "a workflow run started it");
+    assert!(c.in_turn(now).contains(&job.as_str()));
+    assert_eq!(c.active_jobs(), fast + 1);
+    let before = stats.snapshot().total_calls;
+    let cycle = c.poll(Scope::ActiveOnly, now, window).await.expect("a fast cycle");
+    assert!(cycle.errors.is_empty());
+    assert_eq!(stats.snapshot().total_calls - before, (fast + 1) as u64, "the workflow's job is read too");
+
+    tx.send_replace(Arc::default());
+    assert!(!c.due(&job, now), "the workflow run ended: idle again");
+    assert_eq!(c.active_jobs(), fast);
+}

@@ -33,7 +33,7 @@ fn job(name: &str, ended: Option<DateTime<Utc>>) -> JobEntry {
         .collect();
     JobEntry {
         ctx: 0,
-        job: Job { name: name.into(), ..Default::default() },
+        job: std::sync::Arc::new(Job { name: name.into(), ..Default::default() }),
         stream: Some("orders".into()),
         runs: Arc::new(runs),
     }
