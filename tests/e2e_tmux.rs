@@ -92,8 +92,10 @@ fn standalone_event_log_viewer() {
         bin = env!("CARGO_BIN_EXE_batchtop")
     );
     tmux.run(&["new-session", "-d", "-s", "e2e", "-x", "120", "-y", "40", &script]);
-    let s = tmux.wait_for("the findings tab", |s| s.contains("findings (5)"));
+    // Six: the failed stage and job, two lost executors, GC, and shuffle partitions left at 200.
+    let s = tmux.wait_for("the findings tab", |s| s.contains("findings (6)"));
     assert!(s.contains("application_1603128018386_7846"), "{s}");
+    assert!(s.contains("spark.sql.shuffle.partitions left at its default of 200"), "{s}");
     tmux.keys(&["Tab"]);
     tmux.wait_for("the stages tab", |s| s.contains("stages (enter: task durations)"));
     tmux.keys(&["Escape"]);
