@@ -92,7 +92,7 @@ fn standalone_event_log_viewer() {
         bin = env!("CARGO_BIN_EXE_batchtop")
     );
     tmux.run(&["new-session", "-d", "-s", "e2e", "-x", "120", "-y", "40", &script]);
-    let s = tmux.wait_for("the findings tab", |s| s.contains("findings (5)"));
+    let s = tmux.wait_for("the findings tab", |s| s.contains("findings (6)"));
     assert!(s.contains("application_1603128018386_7846"), "{s}");
     tmux.keys(&["Tab"]);
     tmux.wait_for("the stages tab", |s| s.contains("stages (enter: task durations)"));
