@@ -82,7 +82,7 @@ async fn main() {
         let body = grown_log(mb * 1_000_000);
         std::fs::write(&local, &body).expect("write");
         let acct = "900000000200";
-        let s3 = emu::s3_client(acct).await;
+        let s3 = emu::s3_client_patient(acct).await;
         let _ = s3.create_bucket().bucket("bench-eventlog-s3").send().await;
         let started = Instant::now();
         s3.put_object()
@@ -106,7 +106,11 @@ async fn main() {
     report("local file", size, started.elapsed().as_secs_f64(), peak_mib());
     let acct = "900000000200";
     emu::reset_calls(acct);
-    let objects = emu::objects(acct).await;
+    // The test reader, with minutes to answer: the emulator copies the whole object per range.
+    let loaded = batchtop::aws::sdk::load(&emu::options(&emu::url())).await.expect("sdk config");
+    let stats = Arc::new(batchtop::aws::ApiStats::new());
+    let objects: Arc<dyn batchtop::aws::ObjectRead> =
+        Arc::new(batchtop::aws::sdk::s3::SdkS3::new(emu::s3_client_patient(acct).await, loaded.ctx, stats));
     let reading = Reading { part_size: part_mib << 20, parallelism };
     let source = EventLogSource::S3("s3://bench-eventlog-s3/logs/".into());
     reset_peak();

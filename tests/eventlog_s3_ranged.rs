@@ -48,7 +48,7 @@ fn grown_log(target: usize) -> Vec<u8> {
 }
 
 async fn put(acct: &str, bucket: &str, key: &str, body: Vec<u8>) {
-    let s3 = emu::s3_client(acct).await;
+    let s3 = emu::s3_client_patient(acct).await;
     s3.create_bucket().bucket(bucket).send().await.expect("CreateBucket");
     s3.put_object().bucket(bucket).key(key).body(body.into()).send().await.expect("PutObject");
 }

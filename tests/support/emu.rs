@@ -310,6 +310,17 @@ pub async fn s3_client(account_id: &str) -> aws_sdk_s3::Client {
     aws_sdk_s3::Client::from_conf(conf)
 }
 
+/// As `s3_client`, with minutes rather than seconds to answer (putting tens of MB on a busy
+/// machine).
+pub async fn s3_client_patient(account_id: &str) -> aws_sdk_s3::Client {
+    let client = s3_client(account_id).await;
+    let timeouts = aws_sdk_s3::config::timeout::TimeoutConfig::builder()
+        .operation_attempt_timeout(Duration::from_secs(300))
+        .operation_timeout(Duration::from_secs(300))
+        .build();
+    aws_sdk_s3::Client::from_conf(client.config().to_builder().timeout_config(timeouts).build())
+}
+
 /// batchtop's S3 reader over `s3_client`.
 pub async fn objects(account_id: &str) -> std::sync::Arc<dyn batchtop::aws::ObjectRead> {
     let loaded = sdk::load(&options(&url())).await.expect("sdk config");
