@@ -50,15 +50,27 @@ fn tmux(socket: &str, args: &[&str]) -> String {
     out.map(|o| String::from_utf8_lossy(&o.stdout).into_owned()).unwrap_or_default()
 }
 
-fn rss_mb(pid: &str) -> f64 {
+/// A `/proc/<pid>/status` field in MB.
+fn status_mb(pid: &str, field: &str) -> f64 {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
     let kb: f64 = status
         .lines()
-        .find(|l| l.starts_with("VmRSS:"))
+        .find(|l| l.starts_with(field))
         .and_then(|l| l.split_whitespace().nth(1))
         .and_then(|v| v.parse().ok())
         .unwrap_or(0.0);
     kb / 1024.0
+}
+
+/// Resident memory, and how much of it is the program's own (anonymous: heap, stacks) and
+/// how much the binary's mapped pages (file: 117 MB on disk for a debug build).
+fn rss(pid: &str) -> String {
+    format!(
+        "{:.0} MB ({:.0} MB anonymous, {:.0} MB file-backed)",
+        status_mb(pid, "VmRSS:"),
+        status_mb(pid, "RssAnon:"),
+        status_mb(pid, "RssFile:")
+    )
 }
 
 /// Start the TUI in tmux (jobs pane first); its pid.
@@ -115,7 +127,7 @@ fn main() {
     }
     std::thread::sleep(Duration::from_secs(120).saturating_sub(t0.elapsed()));
     let at_two = calls(&acct);
-    println!("resident memory after 2 min: {:.0} MB ({} calls so far)", rss_mb(&pid), at_two);
+    println!("resident memory after 2 min: {} ({} calls so far)", rss(&pid), at_two);
     if std::env::var("BENCH_WRAP").is_ok() {
         // Under a profiler: quit now, so that it writes its report.
         tmux(&socket, &["send-keys", "-t", "b", "q"]);
@@ -127,10 +139,7 @@ fn main() {
     let late: u64 = std::env::var("BENCH_LATE_MIN").ok().and_then(|m| m.parse().ok()).unwrap_or(8).max(3);
     std::thread::sleep(Duration::from_secs(late * 60).saturating_sub(t0.elapsed()));
     let per_min = (calls(&acct) - at_two) as f64 / (late - 2) as f64;
-    println!(
-        "resident memory after {late} min: {:.0} MB; calls a minute from minute 2 to {late}: {per_min:.0}",
-        rss_mb(&pid)
-    );
+    println!("resident memory after {late} min: {}; calls a minute from minute 2 to {late}: {per_min:.0}", rss(&pid));
     println!("by operation: {}", emu::calls(&acct));
     tmux(&socket, &["kill-server"]);
     let _ = std::fs::remove_dir_all(&dir);

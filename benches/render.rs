@@ -30,7 +30,7 @@ fn data(jobs: usize, runs_per_job: usize) -> GlueData {
                         let state = states[(j + r) % states.len()];
                         JobRun {
                             id: format!("jr_{:064x}", j * runs_per_job + r),
-                            job_name: format!("job_{j}"),
+                            job_name: format!("job_{j}").into(),
                             state: Some(state),
                             started_on: Some(t0 - chrono::Duration::minutes((r * 30 + j) as i64)),
                             completed_on: (!state.is_active())

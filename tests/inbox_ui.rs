@@ -140,7 +140,7 @@ async fn a_generic_failure_is_classified_once_its_driver_log_is_read() {
     assert_eq!(generic.class.category.as_str(), "unknown");
     // Its driver log was asked for when the Glue data arrived (once: it is not wanted again).
     assert!(s.inbox.asked.contains(generic.run_id.as_deref().expect("run")));
-    assert!(!s.logs_wanted(10).iter().any(|(_, run)| run.job_name == generic.resource));
+    assert!(!s.logs_wanted(10).iter().any(|(_, run)| *run.job_name == *generic.resource));
     let excerpt = batchtop::triage::LogExcerpt::new(
         "/aws-glue/jobs/error/jr_x",
         [": java.lang.OutOfMemoryError: Java heap space"],

@@ -39,7 +39,15 @@ async fn open_failed(
     update(&mut s, ch('/'));
     typed(&mut s, error_part);
     update(&mut s, key(KeyCode::Enter));
-    let fx = update(&mut s, ch('l'));
+    let mut fx = update(&mut s, ch('l'));
+    // An older run's arguments (where its logs are) are read first, as the loop would.
+    if let Some(Effect::FetchRun { ctx, job, run_id, then }) =
+        fx.iter().find(|e| matches!(e, Effect::FetchRun { .. })).cloned()
+    {
+        use batchtop::aws::GlueRead;
+        let result = demo.job_run(&job, &run_id).await.map(Box::new);
+        fx = update(&mut s, batchtop::app::msg::Msg::RunFetched { ctx, job, run_id, then, result });
+    }
     let Some(Effect::StartTail { id, plan, pattern: None, .. }) =
         fx.into_iter().find(|e| matches!(e, Effect::StartTail { .. }))
     else {

@@ -50,5 +50,6 @@ pub fn fetched(
             state.flash = None;
             super::actions::open_rerun(state, ctx, job, Some(&run))
         }
+        AfterFetch::Logs => super::logs::open_run(state, ctx, &run),
     }
 }

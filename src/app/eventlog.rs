@@ -28,6 +28,9 @@ pub fn open_for_run(state: &mut AppState) -> Vec<Effect> {
 
 pub(super) fn glue(run: Option<&crate::model::JobRun>) -> Result<(EventLogSource, Option<i64>), String> {
     let run = run.ok_or("no run selected")?;
+    if run.arguments.is_dropped() {
+        return Err("the arguments of older runs are not kept: open the run (enter), then E".into());
+    }
     let path = run.arguments.get("--spark-event-logs-path").ok_or(
         "this run wrote no Spark event logs: its job needs --enable-spark-ui true and --spark-event-logs-path s3://…",
     )?;

@@ -39,14 +39,45 @@ fn plan_for_selection(state: &AppState) -> Result<Plan, String> {
     Ok(plan)
 }
 
+/// The selected Glue run of a run history or detail when its arguments were not kept (where
+/// its logs are depends on them): read it first.
+fn fetch_first(state: &AppState) -> Option<Effect> {
+    let (ctx, job, run) = match state.active() {
+        Active::View(View::Runs(r)) => (r.ctx, &r.job, r.selected(&state.data)?),
+        Active::View(View::Detail(d)) => (d.ctx, &d.job, d.run(&state.data)?),
+        _ => return None,
+    };
+    super::arguments::fetch_if_dropped(ctx, job, run, super::msg::AfterFetch::Logs)
+}
+
 /// `l`: open the logs of what is selected.
 pub fn open(state: &mut AppState) -> Vec<Effect> {
-    match plan_for_selection(state) {
+    if let Some(fetch) = fetch_first(state) {
+        state.flash = Some("reading the run's arguments (GetJobRun)…".into());
+        return vec![fetch, Effect::Redraw];
+    }
+    let ctx = state.focus_ctx();
+    open_plan(state, ctx, plan_for_selection(state))
+}
+
+/// The logs of `run` (read again because its arguments were not kept).
+pub fn open_run(state: &mut AppState, ctx: usize, run: &crate::model::JobRun) -> Vec<Effect> {
+    state.flash = None;
+    let plan = locate::glue_run(run, &state.settings.config.logs.layouts);
+    let plan = if plan.places.is_empty() {
+        Err(format!("{}: no log destination is configured for this run", plan.title))
+    } else {
+        Ok(plan)
+    };
+    open_plan(state, ctx, plan)
+}
+
+fn open_plan(state: &mut AppState, ctx: usize, plan: Result<Plan, String>) -> Vec<Effect> {
+    match plan {
         Ok(plan) => {
             state.next_view_id += 1;
             let id = state.next_view_id;
             let capacity = state.settings.config.logs.ring_lines;
-            let ctx = state.focus_ctx();
             let mut pane = LogViewPane::new(id, plan.clone(), capacity);
             pane.ctx = ctx;
             state.stack.push(View::Logs(Box::new(pane)));

@@ -129,6 +129,8 @@ pub enum AfterFetch {
     Detail,
     /// The rerun overlay opens with its arguments.
     Rerun,
+    /// Its log view opens (where its logs are depends on its arguments).
+    Logs,
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -108,7 +108,7 @@ pub fn open(state: &mut AppState) -> Vec<Effect> {
         Active::View(View::Graph(g)) => match g.selected_node().and_then(|n| n.job_run.clone()) {
             Some(run) => Some(View::Detail(DetailPane {
                 ctx: g.ctx,
-                job: run.job_name.clone(),
+                job: run.job_name.to_string(),
                 run_id: run.id.clone(),
                 scroll: 0,
                 snapshot: Some(run),

@@ -99,27 +99,28 @@ pub struct Job {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct JobRun {
     pub id: String,
-    pub job_name: String,
+    /// Shared strings (`model::intern`): the same text is one allocation per context.
+    pub job_name: Arc<str>,
     pub attempt: i32,
     pub previous_run_id: Option<String>,
-    pub trigger_name: Option<String>,
+    pub trigger_name: Option<Arc<str>>,
     pub state: Option<RunState>,
     pub started_on: Option<DateTime<Utc>>,
     pub last_modified_on: Option<DateTime<Utc>>,
     pub completed_on: Option<DateTime<Utc>>,
     pub arguments: Arguments,
-    pub error_message: Option<String>,
+    pub error_message: Option<Arc<str>>,
     /// ExecutionTime in seconds, as reported by Glue.
     pub execution_time_s: i64,
     pub timeout_min: Option<i32>,
     pub max_capacity: Option<f64>,
-    pub worker_type: Option<String>,
+    pub worker_type: Option<Arc<str>>,
     pub number_of_workers: Option<i32>,
     pub dpu_seconds: Option<f64>,
-    pub glue_version: Option<String>,
-    pub log_group_name: Option<String>,
-    pub execution_class: Option<String>,
-    pub security_configuration: Option<String>,
+    pub glue_version: Option<Arc<str>>,
+    pub log_group_name: Option<Arc<str>>,
+    pub execution_class: Option<Arc<str>>,
+    pub security_configuration: Option<Arc<str>>,
 }
 
 /// A run's arguments: kept, or dropped to keep memory small at thousands of jobs (the

@@ -5,6 +5,7 @@ pub mod crawler;
 pub mod dq;
 pub mod emr;
 pub mod glue;
+pub mod intern;
 pub mod schedule;
 pub mod streams;
 pub mod workflow;

@@ -87,6 +87,8 @@ pub struct GlueCollector {
     next_page: Option<String>,
     /// The jobs of running workflow runs (from the workflows source): kept fast.
     workflow_jobs: Option<super::WorkflowJobs>,
+    /// The runs' repeated texts, shared.
+    texts: crate::model::intern::Interner,
 }
 
 impl GlueCollector {
@@ -110,6 +112,7 @@ impl GlueCollector {
             tags_pending: false,
             next_page: None,
             workflow_jobs: None,
+            texts: Default::default(),
         }
     }
 
@@ -212,6 +215,7 @@ impl GlueCollector {
             match result {
                 Ok(mut runs) => {
                     crate::model::glue::drop_older_arguments(&mut runs, KEEP_ARGUMENTS);
+                    runs.iter_mut().for_each(|r| self.texts.run(r));
                     if whole {
                         self.history.insert(name.clone());
                         self.refreshed.insert(name.clone(), now);
@@ -220,6 +224,10 @@ impl GlueCollector {
                 }
                 Err(e) => errors.push(e),
             }
+        }
+        // Texts of runs that left the window (or were replaced) are let go of now and then.
+        if self.texts.len() > 1024 && self.texts.len() > 2 * self.runs.len() {
+            self.texts.prune();
         }
     }
 

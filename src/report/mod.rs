@@ -176,7 +176,7 @@ pub fn failed_runs(src: &Sources<'_>, since: DateTime<Utc>, ctx_name: &dyn Fn(us
                 state: r.state.map(|s| s.as_str()).unwrap_or("?").to_string(),
                 started: r.started_on.map(utc),
                 ended: r.completed_on.map(utc),
-                error: r.error_message.clone(),
+                error: r.error_message.as_deref().map(str::to_string),
                 first_exception: evidence(&r.id),
             };
             out.push((r.started_on, run));

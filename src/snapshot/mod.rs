@@ -245,15 +245,15 @@ fn run_json(r: &JobRun, prices: &Prices) -> Value {
         "state": r.state.map(|s| s.as_str()),
         "attempt": r.attempt,
         "previous_run_id": r.previous_run_id,
-        "trigger_name": r.trigger_name,
+        "trigger_name": r.trigger_name.as_deref(),
         "started_on": ts(r.started_on),
         "completed_on": ts(r.completed_on),
         "execution_time_s": r.execution_time_s,
         "dpu_seconds": r.dpu_seconds,
         "dpu_hours_estimate": r.dpu_hours(),
-        "worker_type": r.worker_type,
+        "worker_type": r.worker_type.as_deref(),
         "number_of_workers": r.number_of_workers,
-        "error_message": r.error_message,
+        "error_message": r.error_message.as_deref(),
     })
 }
 

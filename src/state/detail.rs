@@ -18,7 +18,7 @@ fn opt<T: ToString>(v: Option<T>) -> String {
 /// (label, value) rows; an empty label continues the previous value.
 pub fn fields(run: &JobRun, now: DateTime<Utc>) -> Vec<(String, String)> {
     let mut f: Vec<(String, String)> = vec![
-        ("Job".into(), run.job_name.clone()),
+        ("Job".into(), run.job_name.to_string()),
         ("Run ID".into(), run.id.clone()),
         ("State".into(), run.state().to_string()),
         ("Attempt".into(), run.attempt.to_string()),

@@ -64,7 +64,7 @@ fn dq_marks(glue: &GlueData, dq: &DqData) -> HashMap<String, DqMark> {
     }
     for run in glue.jobs.iter().flat_map(|j| j.runs.iter()) {
         let Some(results) = by_run.get(run.id.as_str()) else { continue };
-        let mine = results.iter().filter(|r| r.job_name.as_deref().is_none_or(|j| j == run.job_name));
+        let mine = results.iter().filter(|r| r.job_name.as_deref().is_none_or(|j| j == &*run.job_name));
         let mut any = false;
         let mut mark = None;
         for r in mine {

@@ -161,7 +161,7 @@ fn jobs(state: &AppState, s: &Stream) -> Vec<Step> {
             }
             None => step("jobs", &j.job.name, "no runs", Tone::Dim, None),
         };
-        st.detail = j.runs.first().and_then(|r| r.error_message.clone()).unwrap_or_default();
+        st.detail = j.runs.first().and_then(|r| r.error_message.as_deref()).unwrap_or_default().to_string();
         if s.final_step.as_deref() == Some(j.job.name.as_str()) {
             st.detail = format!("final step {}", st.detail).trim_end().to_string();
         }

@@ -128,7 +128,11 @@ fn failed_workflow(inputs: &Inputs<'_>, w: &Workflow) -> Option<Item> {
     let graph = run.graph.as_ref()?;
     let failed: Vec<&crate::model::Node> = graph.nodes.iter().filter(|n| n.state.is_failure()).collect();
     let first = *failed.first()?;
-    let message = first.job_run.as_ref().and_then(|r| r.error_message.clone()).or_else(|| first.error.clone());
+    let message = first
+        .job_run
+        .as_ref()
+        .and_then(|r| r.error_message.as_deref().map(str::to_string))
+        .or_else(|| first.error.clone());
     let state = first.state.label().to_string();
     let logs: Vec<super::LogExcerpt> =
         first.job_run.as_ref().and_then(|r| inputs.logs.get(&r.id)).cloned().into_iter().collect();

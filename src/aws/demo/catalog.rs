@@ -81,7 +81,7 @@ fn job_run(rng: &mut Rng, name: &str, start: DateTime<Utc>, mins: i64, state: Ru
         worker_type: Some("G.1X".into()),
         number_of_workers: Some(10),
         error_message: (state == RunState::Failed).then(|| {
-            "An error occurred while calling o85.pyWriteDynamicFrame. error while calling spill() on org.apache.spark.util.collection.unsafe.sort.UnsafeExternalSorter@5f4bb34a : No space left on device".to_string()
+            "An error occurred while calling o85.pyWriteDynamicFrame. error while calling spill() on org.apache.spark.util.collection.unsafe.sort.UnsafeExternalSorter@5f4bb34a : No space left on device".into()
         }),
         glue_version: Some("4.0".into()),
         log_group_name: Some("/aws-glue/jobs".into()),
@@ -110,7 +110,7 @@ fn pipeline_run(
         }
         if let Some(n) = g.nodes.iter_mut().find(|n| n.id == id) {
             n.state = NodeState::Job(state);
-            n.error = run.error_message.clone();
+            n.error = run.error_message.as_deref().map(str::to_string);
             n.job_run = Some(run);
         }
     };

@@ -155,7 +155,7 @@ fn map_node(n: &aws_sdk_glue::types::Node) -> Node {
     };
     let error = newest_job
         .as_ref()
-        .and_then(|r| r.error_message.clone())
+        .and_then(|r| r.error_message.as_deref().map(str::to_string))
         .or_else(|| newest_crawl.and_then(|c| c.error_message()).map(str::to_string));
     Node {
         id: n.unique_id().unwrap_or_default().to_string(),
