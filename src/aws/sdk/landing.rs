@@ -1,5 +1,6 @@
 //! Landing zones through the SDK: one partition prefix per listing (ListObjectsV2 with that
-//! prefix, every page), and the names one level below a root (with Delimiter `/`).
+//! prefix, every page), and the names one level below a root (with Delimiter `/`); the pages
+//! come from `SdkS3::each_page`, as every S3 listing does.
 
 use chrono::DateTime;
 
@@ -11,18 +12,7 @@ impl LandingRead for SdkS3 {
     fn partition<'a>(&'a self, bucket: &'a str, prefix: &'a str) -> BoxFut<'a, AwsResult<PartitionStats>> {
         Box::pin(async move {
             let mut stats = PartitionStats { uri: format!("s3://{bucket}/{prefix}"), ..Default::default() };
-            let mut token: Option<String> = None;
-            loop {
-                self.stats().record_call();
-                let page = self
-                    .client()
-                    .list_objects_v2()
-                    .bucket(bucket)
-                    .prefix(prefix)
-                    .set_continuation_token(token.take())
-                    .send()
-                    .await
-                    .map_err(|e| self.fail("s3:ListObjectsV2", &e))?;
+            self.each_page(bucket, prefix, None, |page| {
                 for o in page.contents() {
                     stats.objects += 1;
                     stats.bytes += u64::try_from(o.size().unwrap_or(0)).unwrap_or(0);
@@ -30,11 +20,8 @@ impl LandingRead for SdkS3 {
                     stats.newest = stats.newest.max(modified);
                     stats.success_marker |= o.key().is_some_and(|k| k.rsplit('/').next() == Some("_SUCCESS"));
                 }
-                match page.next_continuation_token() {
-                    Some(t) if page.is_truncated().unwrap_or(false) => token = Some(t.to_string()),
-                    _ => break,
-                }
-            }
+            })
+            .await?;
             Ok(stats)
         })
     }
@@ -42,19 +29,7 @@ impl LandingRead for SdkS3 {
     fn children<'a>(&'a self, bucket: &'a str, prefix: &'a str) -> BoxFut<'a, AwsResult<Vec<String>>> {
         Box::pin(async move {
             let mut out = Vec::new();
-            let mut token: Option<String> = None;
-            loop {
-                self.stats().record_call();
-                let page = self
-                    .client()
-                    .list_objects_v2()
-                    .bucket(bucket)
-                    .prefix(prefix)
-                    .delimiter("/")
-                    .set_continuation_token(token.take())
-                    .send()
-                    .await
-                    .map_err(|e| self.fail("s3:ListObjectsV2", &e))?;
+            self.each_page(bucket, prefix, Some("/"), |page| {
                 for p in page.common_prefixes() {
                     let name = p.prefix().unwrap_or_default().strip_prefix(prefix).unwrap_or_default();
                     let name = name.trim_end_matches('/');
@@ -62,11 +37,8 @@ impl LandingRead for SdkS3 {
                         out.push(name.to_string());
                     }
                 }
-                match page.next_continuation_token() {
-                    Some(t) if page.is_truncated().unwrap_or(false) => token = Some(t.to_string()),
-                    _ => break,
-                }
-            }
+            })
+            .await?;
             Ok(out)
         })
     }

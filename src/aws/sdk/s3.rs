@@ -14,14 +14,13 @@ use crate::aws::{ApiStats, AwsError, AwsResult, BoxFut, ErrorKind, ObjectRead};
 pub struct SdkS3 {
     client: aws_sdk_s3::Client,
     ctx: ErrorContext,
-    stats: Arc<ApiStats>,
     reads: Arc<Reads>,
 }
 
 impl SdkS3 {
     pub fn new(client: aws_sdk_s3::Client, ctx: ErrorContext, stats: Arc<ApiStats>) -> Self {
         let reads = Arc::new(Reads::new(RetryPolicy::none(), stats.clone()));
-        Self { client: client.counting_throttles(&stats), ctx, stats, reads }
+        Self { client: client.counting_throttles(&stats), ctx, reads }
     }
 
     /// Ranged reads retry as `reads` says (give the client no SDK retries of its own then).
@@ -80,12 +79,37 @@ impl SdkS3 {
         Ok(bytes)
     }
 
-    pub(super) fn client(&self) -> &aws_sdk_s3::Client {
-        &self.client
-    }
-
-    pub(super) fn stats(&self) -> &ApiStats {
-        &self.stats
+    /// Every page of ListObjectsV2 under `prefix` (grouped by `delimiter` when given), each
+    /// call through the read policy.
+    pub(super) async fn each_page(
+        &self,
+        bucket: &str,
+        prefix: &str,
+        delimiter: Option<&str>,
+        mut each: impl FnMut(&aws_sdk_s3::operation::list_objects_v2::ListObjectsV2Output),
+    ) -> AwsResult<()> {
+        let mut token: Option<String> = None;
+        loop {
+            let page = self
+                .reads
+                .call("s3:ListObjectsV2", || {
+                    let token = token.clone();
+                    async move {
+                        let req = self.client.list_objects_v2().bucket(bucket).prefix(prefix);
+                        req.set_delimiter(delimiter.map(str::to_string))
+                            .set_continuation_token(token)
+                            .send()
+                            .await
+                            .map_err(|e| self.fail("s3:ListObjectsV2", &e))
+                    }
+                })
+                .await?;
+            each(&page);
+            match page.next_continuation_token() {
+                Some(t) if page.is_truncated().unwrap_or(false) => token = Some(t.to_string()),
+                _ => return Ok(()),
+            }
+        }
     }
 
     pub(super) fn fail<E>(
@@ -110,27 +134,10 @@ impl ObjectRead for SdkS3 {
     fn list<'a>(&'a self, bucket: &'a str, prefix: &'a str) -> BoxFut<'a, AwsResult<Vec<(String, i64)>>> {
         Box::pin(async move {
             let mut out = Vec::new();
-            let mut token: Option<String> = None;
-            loop {
-                let page = self
-                    .reads
-                    .call("s3:ListObjectsV2", || {
-                        let token = token.clone();
-                        async move {
-                            let req = self.client.list_objects_v2().bucket(bucket).prefix(prefix);
-                            req.set_continuation_token(token)
-                                .send()
-                                .await
-                                .map_err(|e| self.fail("s3:ListObjectsV2", &e))
-                        }
-                    })
-                    .await?;
+            self.each_page(bucket, prefix, None, |page| {
                 out.extend(page.contents().iter().filter_map(|o| Some((o.key()?.to_string(), o.size().unwrap_or(0)))));
-                match page.next_continuation_token() {
-                    Some(t) if page.is_truncated().unwrap_or(false) => token = Some(t.to_string()),
-                    _ => break,
-                }
-            }
+            })
+            .await?;
             Ok(out)
         })
     }
