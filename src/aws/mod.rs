@@ -9,10 +9,12 @@ pub mod deadline;
 pub mod demo;
 mod error;
 pub mod hold;
+mod logs;
 pub mod offline;
 pub mod rate;
 pub mod sdk;
 mod stats;
+mod storage;
 
 use std::collections::{BTreeMap, HashSet};
 use std::future::Future;
@@ -21,12 +23,14 @@ use std::pin::Pin;
 use chrono::{DateTime, Utc};
 
 pub use error::{AwsError, ErrorKind};
+pub use logs::{EventPage, LiveTail, LiveUpdate, LogEvent, LogQuery, LogStreamInfo, LogsRead, NoLogs};
 pub use stats::{ApiStats, StatsSnapshot};
+pub use storage::{CatalogRead, LandingRead, NoCatalog, NoLanding, NoObjects, ObjectRead};
 
 use crate::model::cost::{CostQuery, RawDay};
 use crate::model::{
-    Bookmark, CatalogPartition, CatalogTable, Crawler, DqData, DqFilter, DqResult, EmrApp, EmrAttempt, EmrRun,
-    EmrState, Job, JobRun, PartitionStats, Trigger, Workflow, WorkflowRun,
+    Bookmark, Crawler, DqData, DqFilter, DqResult, EmrApp, EmrAttempt, EmrRun, EmrState, Job, JobRun, Workflow,
+    WorkflowRun,
 };
 
 /// A boxed future, so the traits stay object safe (`Arc<dyn GlueRead>`).
@@ -210,108 +214,6 @@ impl CostRead for NoCost {
     }
 }
 
-/// A CloudWatch Logs stream (DescribeLogStreams).
-#[derive(Debug, Clone, PartialEq)]
-pub struct LogStreamInfo {
-    pub group: String,
-    pub name: String,
-    pub first_event_ms: Option<i64>,
-    pub last_event_ms: Option<i64>,
-}
-
-/// One log event, from FilterLogEvents, GetLogEvents or Live Tail (which has no id).
-#[derive(Debug, Clone, PartialEq)]
-pub struct LogEvent {
-    pub id: Option<String>,
-    pub ts_ms: i64,
-    pub ingestion_ms: Option<i64>,
-    pub group: String,
-    pub stream: String,
-    pub message: String,
-}
-
-/// What to read from one log group.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct LogQuery {
-    pub group: String,
-    /// Exact stream names (at most 100), or else `stream_prefix`.
-    pub streams: Vec<String>,
-    pub stream_prefix: Option<String>,
-    /// A CloudWatch filter pattern.
-    pub pattern: Option<String>,
-    pub start_ms: Option<i64>,
-    pub end_ms: Option<i64>,
-}
-
-/// One page of events and the token of the next.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct EventPage {
-    pub events: Vec<LogEvent>,
-    pub next: Option<String>,
-}
-
-/// A Live Tail update: the events of about one second, and whether the service sampled them.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct LiveUpdate {
-    pub events: Vec<LogEvent>,
-    pub sampled: bool,
-}
-
-/// An open Live Tail session. Dropping it ends the session.
-pub trait LiveTail: Send {
-    /// The next update; None when the session ended (timed out after 3 hours, or closed).
-    fn next(&mut self) -> BoxFut<'_, AwsResult<Option<LiveUpdate>>>;
-}
-
-/// Read side of CloudWatch Logs. Every call goes through the account's API budget.
-pub trait LogsRead: Send + Sync {
-    /// The ARN of a log group (Live Tail wants ARNs), None when the group does not exist.
-    fn group_arn<'a>(&'a self, group: &'a str) -> BoxFut<'a, AwsResult<Option<String>>>;
-    /// Streams of `group` whose names start with `prefix` (DescribeLogStreams, paginated);
-    /// an absent group has none.
-    fn streams<'a>(&'a self, group: &'a str, prefix: &'a str) -> BoxFut<'a, AwsResult<Vec<LogStreamInfo>>>;
-    /// One page of FilterLogEvents (oldest first).
-    fn filter<'a>(&'a self, query: &'a LogQuery, token: Option<String>) -> BoxFut<'a, AwsResult<EventPage>>;
-    /// StartLiveTail on these groups (ARNs); stream name prefixes only with one group.
-    fn live_tail<'a>(
-        &'a self,
-        group_arns: &'a [String],
-        stream_prefixes: &'a [String],
-        pattern: Option<&'a str>,
-    ) -> BoxFut<'a, AwsResult<Box<dyn LiveTail>>>;
-}
-
-/// No CloudWatch Logs client (the standalone viewer, offline).
-pub struct NoLogs;
-
-fn no_logs(op: &str) -> AwsError {
-    AwsError {
-        kind: ErrorKind::Other,
-        operation: op.into(),
-        message: "no CloudWatch Logs access in this session".into(),
-    }
-}
-
-impl LogsRead for NoLogs {
-    fn group_arn<'a>(&'a self, _: &'a str) -> BoxFut<'a, AwsResult<Option<String>>> {
-        Box::pin(async { Err(no_logs("logs:DescribeLogGroups")) })
-    }
-    fn streams<'a>(&'a self, _: &'a str, _: &'a str) -> BoxFut<'a, AwsResult<Vec<LogStreamInfo>>> {
-        Box::pin(async { Err(no_logs("logs:DescribeLogStreams")) })
-    }
-    fn filter<'a>(&'a self, _: &'a LogQuery, _: Option<String>) -> BoxFut<'a, AwsResult<EventPage>> {
-        Box::pin(async { Err(no_logs("logs:FilterLogEvents")) })
-    }
-    fn live_tail<'a>(
-        &'a self,
-        _: &'a [String],
-        _: &'a [String],
-        _: Option<&'a str>,
-    ) -> BoxFut<'a, AwsResult<Box<dyn LiveTail>>> {
-        Box::pin(async { Err(no_logs("logs:StartLiveTail")) })
-    }
-}
-
 /// Read side of EMR Serverless.
 pub trait EmrRead: Send + Sync {
     /// Every application with its configuration (ListApplications + GetApplication).
@@ -350,109 +252,6 @@ pub trait EmrWrite: Send + Sync {
         run_id: &'a str,
         attempt: Option<i32>,
     ) -> BoxFut<'a, AwsResult<String>>;
-}
-
-/// Objects in S3 (event logs): list a prefix, read an object.
-pub trait ObjectRead: Send + Sync {
-    /// (key, size) of every object under `s3://bucket/prefix` (ListObjectsV2, paginated).
-    fn list<'a>(&'a self, bucket: &'a str, prefix: &'a str) -> BoxFut<'a, AwsResult<Vec<(String, i64)>>>;
-    /// The bytes of one object from `offset` on (GetObject with a Range when offset > 0).
-    fn get<'a>(&'a self, bucket: &'a str, key: &'a str, offset: u64) -> BoxFut<'a, AwsResult<Vec<u8>>>;
-    /// Bytes `range` of one object, exactly (GetObject with `Range: bytes=start-(end-1)`), each
-    /// arrival added to `arrived` as it comes (taken back if the attempt fails). This default
-    /// reads from `range.start` on and cuts.
-    fn get_range<'a>(
-        &'a self,
-        bucket: &'a str,
-        key: &'a str,
-        range: std::ops::Range<u64>,
-        arrived: &'a std::sync::atomic::AtomicU64,
-    ) -> BoxFut<'a, AwsResult<Vec<u8>>> {
-        Box::pin(async move {
-            let mut bytes = self.get(bucket, key, range.start).await?;
-            bytes.truncate(usize::try_from(range.end - range.start).unwrap_or(usize::MAX));
-            arrived.fetch_add(bytes.len() as u64, std::sync::atomic::Ordering::Relaxed);
-            Ok(bytes)
-        })
-    }
-}
-
-/// No S3 at hand (accounts assembled without an S3 client, the offline event log viewer).
-pub struct NoObjects;
-
-impl ObjectRead for NoObjects {
-    fn list<'a>(&'a self, bucket: &'a str, _prefix: &'a str) -> BoxFut<'a, AwsResult<Vec<(String, i64)>>> {
-        Box::pin(async move { Err(no_s3(bucket)) })
-    }
-    fn get<'a>(&'a self, bucket: &'a str, _key: &'a str, _offset: u64) -> BoxFut<'a, AwsResult<Vec<u8>>> {
-        Box::pin(async move { Err(no_s3(bucket)) })
-    }
-}
-
-fn no_s3(bucket: &str) -> AwsError {
-    AwsError {
-        kind: ErrorKind::Other,
-        operation: "s3:GetObject".into(),
-        message: format!(
-            "no S3 access in this session (bucket {bucket}); copy the log locally and open it with batchtop eventlog PATH"
-        ),
-    }
-}
-
-/// Landing zones in S3, read one partition prefix at a time (never a whole stream's prefix).
-pub trait LandingRead: Send + Sync {
-    /// Objects under `s3://bucket/prefix` (ListObjectsV2, every page of that prefix only):
-    /// their number and bytes, the newest LastModified, whether a `_SUCCESS` object is there.
-    fn partition<'a>(&'a self, bucket: &'a str, prefix: &'a str) -> BoxFut<'a, AwsResult<PartitionStats>>;
-    /// The names one level below `s3://bucket/prefix` (ListObjectsV2 with Delimiter `/`:
-    /// common prefixes only, nothing deeper is listed).
-    fn children<'a>(&'a self, bucket: &'a str, prefix: &'a str) -> BoxFut<'a, AwsResult<Vec<String>>>;
-}
-
-/// The Glue Data Catalog and the triggers that schedule the pipelines.
-pub trait CatalogRead: Send + Sync {
-    /// Tables of `database` whose names match the regex `pattern` (GetTables with Expression).
-    fn tables<'a>(&'a self, database: &'a str, pattern: &'a str) -> BoxFut<'a, AwsResult<Vec<CatalogTable>>>;
-    /// Partitions of a table that match `expression` (GetPartitions with Expression, every page).
-    fn partitions<'a>(
-        &'a self,
-        database: &'a str,
-        table: &'a str,
-        expression: &'a str,
-    ) -> BoxFut<'a, AwsResult<Vec<CatalogPartition>>>;
-    /// Every trigger (GetTriggers, every page).
-    fn triggers(&self) -> BoxFut<'_, AwsResult<Vec<Trigger>>>;
-}
-
-fn unavailable(op: &str, what: &str) -> AwsError {
-    AwsError { kind: ErrorKind::Other, operation: op.into(), message: format!("no {what} client in this session") }
-}
-
-/// No landing reads (accounts assembled without an S3 client).
-pub struct NoLanding;
-
-impl LandingRead for NoLanding {
-    fn partition<'a>(&'a self, _: &'a str, _: &'a str) -> BoxFut<'a, AwsResult<PartitionStats>> {
-        Box::pin(async { Err(unavailable("s3:ListObjectsV2", "S3")) })
-    }
-    fn children<'a>(&'a self, _: &'a str, _: &'a str) -> BoxFut<'a, AwsResult<Vec<String>>> {
-        Box::pin(async { Err(unavailable("s3:ListObjectsV2", "S3")) })
-    }
-}
-
-/// No catalog reads (the offline viewer).
-pub struct NoCatalog;
-
-impl CatalogRead for NoCatalog {
-    fn tables<'a>(&'a self, _: &'a str, _: &'a str) -> BoxFut<'a, AwsResult<Vec<CatalogTable>>> {
-        Box::pin(async { Err(unavailable("glue:GetTables", "Glue")) })
-    }
-    fn partitions<'a>(&'a self, _: &'a str, _: &'a str, _: &'a str) -> BoxFut<'a, AwsResult<Vec<CatalogPartition>>> {
-        Box::pin(async { Err(unavailable("glue:GetPartitions", "Glue")) })
-    }
-    fn triggers(&self) -> BoxFut<'_, AwsResult<Vec<Trigger>>> {
-        Box::pin(async { Err(unavailable("glue:GetTriggers", "Glue")) })
-    }
 }
 
 /// What BatchStopJobRun accepted and refused.
