@@ -16,6 +16,23 @@ use serde_json::Value;
 
 pub const REGION: &str = "us-east-1";
 
+/// The config of SDK crate `$sdk` from `$loaded`, in emulator account `$account` (static dummy
+/// credentials: the tests never depend on the machine's AWS setup).
+macro_rules! conf_in {
+    ($sdk:ident, $loaded:expr, $account:expr) => {
+        $sdk::config::Builder::from(&$loaded.sdk)
+            .credentials_provider(aws_sdk_glue::config::Credentials::new(
+                "testing",
+                "testing",
+                None,
+                None,
+                "batchtop-tests",
+            ))
+            .interceptor(AccountHeader($account.to_string()))
+            .build()
+    };
+}
+
 /// `http://127.0.0.1:<port>` of the running emulator.
 pub fn url() -> String {
     std::env::var("BATCHTOP_EMULATOR_URL")
@@ -116,11 +133,7 @@ pub async fn account_retrying(account_id: &str, reads: sdk::RetryPolicy) -> Acco
 /// A raw Glue client in `account_id` (static dummy credentials, no retries), to set things up.
 pub async fn glue_client(account_id: &str) -> aws_sdk_glue::Client {
     let loaded = sdk::load(&options(&url())).await.expect("sdk config");
-    let creds = aws_sdk_glue::config::Credentials::new("testing", "testing", None, None, "batchtop-tests");
-    let conf = aws_sdk_glue::config::Builder::from(&loaded.sdk)
-        .credentials_provider(creds)
-        .interceptor(AccountHeader(account_id.to_string()))
-        .build();
+    let conf = conf_in!(aws_sdk_glue, loaded, account_id);
     aws_sdk_glue::Client::from_conf(conf)
 }
 
@@ -163,22 +176,14 @@ fn account_over(loaded: sdk::Loaded, account_id: &str, pages: sdk::Pages) -> Acc
 /// The Glue write side in `account_id`, static dummy credentials.
 pub async fn glue_writer(account_id: &str) -> std::sync::Arc<dyn batchtop::aws::GlueWrite> {
     let loaded = sdk::load(&options(&url())).await.expect("sdk config");
-    let creds = aws_sdk_glue::config::Credentials::new("testing", "testing", None, None, "batchtop-tests");
-    let conf = aws_sdk_glue::config::Builder::from(&loaded.sdk)
-        .credentials_provider(creds)
-        .interceptor(AccountHeader(account_id.to_string()))
-        .build();
+    let conf = conf_in!(aws_sdk_glue, loaded, account_id);
     let stats = std::sync::Arc::new(batchtop::aws::ApiStats::new());
     std::sync::Arc::new(sdk::SdkGlueWrite::new(aws_sdk_glue::Client::from_conf(conf), loaded.ctx, stats))
 }
 
 /// An EMR Serverless client in `account_id`, static dummy credentials.
 pub fn emr_client(loaded: &sdk::Loaded, account_id: &str) -> aws_sdk_emrserverless::Client {
-    let creds = aws_sdk_glue::config::Credentials::new("testing", "testing", None, None, "batchtop-tests");
-    let conf = aws_sdk_emrserverless::config::Builder::from(&loaded.sdk)
-        .credentials_provider(creds)
-        .interceptor(AccountHeader(account_id.to_string()))
-        .build();
+    let conf = conf_in!(aws_sdk_emrserverless, loaded, account_id);
     aws_sdk_emrserverless::Client::from_conf(conf)
 }
 
@@ -269,14 +274,7 @@ fn dechunk(mut body: &str) -> String {
 
 /// The write side over a real SDK client in `account_id` (what `actions` holds).
 pub async fn writer(account_id: &str) -> std::sync::Arc<dyn batchtop::aws::GlueWrite> {
-    let loaded = sdk::load(&options(&url())).await.expect("sdk config");
-    let creds = aws_sdk_glue::config::Credentials::new("testing", "testing", None, None, "batchtop-tests");
-    let conf = aws_sdk_glue::config::Builder::from(&loaded.sdk)
-        .credentials_provider(creds)
-        .interceptor(AccountHeader(account_id.to_string()))
-        .build();
-    let stats = std::sync::Arc::new(batchtop::aws::ApiStats::new());
-    std::sync::Arc::new(sdk::SdkGlueWrite::new(aws_sdk_glue::Client::from_conf(conf), loaded.ctx, stats))
+    glue_writer(account_id).await
 }
 
 /// The write side in `account_id` over a client configured for `attempts` SDK attempts per call
@@ -287,11 +285,7 @@ pub async fn writer_with_retries(account_id: &str, attempts: u32) -> std::sync::
     let mut loaded = sdk::load(&opts).await.expect("sdk config");
     let retry = loaded.sdk.retry_config().cloned().expect("load sets a retry config");
     loaded.sdk = loaded.sdk.into_builder().retry_config(retry.with_initial_backoff(Duration::from_millis(1))).build();
-    let creds = aws_sdk_glue::config::Credentials::new("testing", "testing", None, None, "batchtop-tests");
-    let conf = aws_sdk_glue::config::Builder::from(&loaded.sdk)
-        .credentials_provider(creds)
-        .interceptor(AccountHeader(account_id.to_string()))
-        .build();
+    let conf = conf_in!(aws_sdk_glue, loaded, account_id);
     let stats = std::sync::Arc::new(batchtop::aws::ApiStats::new());
     let writer = sdk::SdkGlueWrite::new(aws_sdk_glue::Client::from_conf(conf), loaded.ctx, stats);
     assert_eq!(writer.max_attempts(), (attempts, 1), "the token-less starts get one attempt");
@@ -367,11 +361,7 @@ pub fn run_as(account_id: &str, args: &[&str]) -> std::process::Output {
 /// batchtop's Cost Explorer reader in `account_id` (static dummy credentials).
 pub async fn cost_reader(account_id: &str) -> std::sync::Arc<dyn batchtop::aws::CostRead> {
     let loaded = sdk::load(&options(&url())).await.expect("sdk config");
-    let creds = aws_sdk_glue::config::Credentials::new("testing", "testing", None, None, "batchtop-tests");
-    let conf = aws_sdk_costexplorer::config::Builder::from(&loaded.sdk)
-        .credentials_provider(creds)
-        .interceptor(AccountHeader(account_id.to_string()))
-        .build();
+    let conf = conf_in!(aws_sdk_costexplorer, loaded, account_id);
     std::sync::Arc::new(sdk::SdkCost::new(
         aws_sdk_costexplorer::Client::from_conf(conf),
         loaded.ctx,
@@ -382,11 +372,7 @@ pub async fn cost_reader(account_id: &str) -> std::sync::Arc<dyn batchtop::aws::
 /// A raw CloudWatch Logs client in `account_id` (to create groups and put events).
 pub async fn logs_client(account_id: &str) -> aws_sdk_cloudwatchlogs::Client {
     let loaded = sdk::load(&options(&url())).await.expect("sdk config");
-    let creds = aws_sdk_glue::config::Credentials::new("testing", "testing", None, None, "batchtop-tests");
-    let conf = aws_sdk_cloudwatchlogs::config::Builder::from(&loaded.sdk)
-        .credentials_provider(creds)
-        .interceptor(AccountHeader(account_id.to_string()))
-        .build();
+    let conf = conf_in!(aws_sdk_cloudwatchlogs, loaded, account_id);
     aws_sdk_cloudwatchlogs::Client::from_conf(conf)
 }
 
