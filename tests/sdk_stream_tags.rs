@@ -120,8 +120,10 @@ async fn the_pollers_read_tags_once_and_tell_a_denial_as_one_warning() {
         every: every(),
         tags: cache(Tagged::Workflow),
         running_jobs: None,
+        names: None,
     };
-    let mut crawlers = CrawlersSource { read: account.crawlers.clone(), every: every(), tags: cache(Tagged::Crawler) };
+    let mut crawlers =
+        CrawlersSource { read: account.crawlers.clone(), every: every(), tags: cache(Tagged::Crawler), names: None };
     reset_calls(&acct);
     let batch = workflows.fetch(Utc::now()).await.expect("workflows");
     assert!(batch.errors.is_empty(), "{:?}", batch.errors);

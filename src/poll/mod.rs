@@ -8,6 +8,7 @@ mod gate;
 pub mod glue;
 pub mod logs;
 mod logs_s3;
+pub mod names;
 pub mod source;
 pub mod sources;
 pub mod streams;
@@ -31,6 +32,7 @@ pub use tags::TagCache;
 
 use crate::aws::{Account, Tagged};
 use crate::config::{PollSection, Settings};
+use names::{AllNames, Publisher};
 
 /// A clock shared by pollers and the app (the demo's is simulated).
 pub type Clock = Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>;
@@ -126,8 +128,13 @@ impl Pollers {
         .gated(gate.clone())
         .idling(IdleCadence::from(p))
         .watching(workflow_jobs);
-        let (names_tx, names) = streams::names();
-        let glue = GlueSource::new(glue, GlueCadence::from(p)).publishing(names_tx);
+        let mut names = Vec::new();
+        let mut publish = || {
+            let (tx, rx) = Publisher::new(settings.clone());
+            names.push(rx);
+            tx
+        };
+        let glue = GlueSource::new(glue, GlueCadence::from(p)).publishing(publish());
         pollers.spawn(ctx, glue, clock.clone(), tx.clone());
         let tags = |kind| Some(TagCache::new(account.glue.clone(), kind).gated(gate.clone(), p.max_concurrency));
         let workflows = WorkflowsSource {
@@ -135,20 +142,22 @@ impl Pollers {
             every: every(p.workflows.0),
             tags: tags(Tagged::Workflow),
             running_jobs: Some(running_jobs),
+            names: Some(publish()),
         };
         pollers.spawn(ctx, workflows, clock.clone(), tx.clone());
-        let crawlers =
-            CrawlersSource { read: account.crawlers.clone(), every: every(p.crawlers.0), tags: tags(Tagged::Crawler) };
+        let (read, every_c, tags_c) = (account.crawlers.clone(), every(p.crawlers.0), tags(Tagged::Crawler));
+        let crawlers = CrawlersSource { read, every: every_c, tags: tags_c, names: Some(publish()) };
         pollers.spawn(ctx, crawlers, clock.clone(), tx.clone());
         let emr = EmrCollector::new(account.emr.clone(), p.max_concurrency, p.emr.0 * 4).gated(gate.clone());
-        pollers.spawn(ctx, EmrSource::new(emr, EmrCadence::from(p)), clock.clone(), tx.clone());
+        pollers.spawn(ctx, EmrSource::new(emr, EmrCadence::from(p)).publishing(publish()), clock.clone(), tx.clone());
         let dq = &settings.config.data_quality;
         let (history, dq_every) = (dq.history.0, every(dq.poll.0));
-        let dq = DataQualitySource { read: account.dq.clone(), history, every: dq_every, tags: tags(Tagged::Ruleset) };
+        let (read, tags_dq, names_dq) = (account.dq.clone(), tags(Tagged::Ruleset), Some(publish()));
+        let dq = DataQualitySource { read, history, every: dq_every, tags: tags_dq, names: names_dq };
         pollers.spawn(ctx, dq, clock.clone(), tx.clone());
         let sec = &settings.config.streams;
         let poll = crate::duration::parse(&sec.poll).unwrap_or(Duration::from_secs(120));
-        let landing = streams::LandingSource::new(account, sec.clone(), names, every(poll)).gated(gate);
+        let landing = streams::LandingSource::new(account, sec.clone(), AllNames::new(names), every(poll)).gated(gate);
         pollers.spawn(ctx, landing, clock.clone(), tx.clone());
         let triggers = streams::TriggersSource { catalog: account.catalog.clone(), every: every(p.glue_jobs.0) };
         pollers.spawn(ctx, triggers, clock.clone(), tx.clone());

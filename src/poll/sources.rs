@@ -6,6 +6,7 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use tokio::time::Instant;
 
+use super::names::Publisher;
 use super::source::{Batch, Every, Source, SourceData, SourceId};
 use super::tags::{TagCache, is_tag_read};
 use super::{EmrCadence, EmrCollector, GlueCadence, GlueCollector, Scope};
@@ -18,7 +19,7 @@ pub struct GlueSource {
     cadence: GlueCadence,
     next_full: Instant,
     /// Where the jobs' stream names go (for the landing source).
-    names: Option<tokio::sync::watch::Sender<Arc<std::collections::BTreeSet<String>>>>,
+    names: Option<Publisher>,
 }
 
 impl GlueSource {
@@ -26,10 +27,19 @@ impl GlueSource {
         Self { collector, cadence, next_full: Instant::now(), names: None }
     }
 
-    /// Tell the stream names of every cycle to `tx`.
-    pub fn publishing(mut self, tx: tokio::sync::watch::Sender<Arc<std::collections::BTreeSet<String>>>) -> Self {
-        self.names = Some(tx);
+    /// Tell the stream names of every cycle to `names`.
+    pub fn publishing(mut self, names: Publisher) -> Self {
+        self.names = Some(names);
         self
+    }
+}
+
+impl GlueSource {
+    /// Tell the jobs' streams, once their tags are read.
+    fn publish(&mut self, cycle: &super::Cycle) {
+        if let Some(names) = self.names.as_mut().filter(|_| self.collector.tags_known()) {
+            names.send(cycle.data.jobs.iter().filter_map(|j| j.stream.clone()).collect());
+        }
     }
 }
 
@@ -50,6 +60,7 @@ impl Source for GlueSource {
             if self.collector.loading().is_none() {
                 self.next_full = Instant::now() + self.cadence.all;
             }
+            self.publish(&cycle);
             return Ok(Batch::from(cycle));
         }
         let scope = if Instant::now() >= self.next_full { Scope::All } else { Scope::ActiveOnly };
@@ -57,13 +68,7 @@ impl Source for GlueSource {
         if scope == Scope::All && !cycle.errors.iter().any(glue_backs_off) {
             self.next_full = Instant::now() + self.cadence.all;
         }
-        if let Some(tx) = &self.names {
-            let names: std::collections::BTreeSet<String> =
-                cycle.data.jobs.iter().filter_map(|j| j.stream.clone()).collect();
-            if !names.is_empty() && **tx.borrow() != names {
-                tx.send_replace(Arc::new(names));
-            }
-        }
+        self.publish(&cycle);
         Ok(Batch::from(cycle))
     }
 
@@ -98,11 +103,19 @@ impl Source for GlueSource {
 pub struct EmrSource {
     collector: EmrCollector,
     cadence: EmrCadence,
+    /// Where the streams of applications and runs go (for the landing source).
+    names: Option<Publisher>,
 }
 
 impl EmrSource {
     pub fn new(collector: EmrCollector, cadence: EmrCadence) -> Self {
-        Self { collector, cadence }
+        Self { collector, cadence, names: None }
+    }
+
+    /// Tell the streams of every cycle's applications and runs to `names`.
+    pub fn publishing(mut self, names: Publisher) -> Self {
+        self.names = Some(names);
+        self
     }
 }
 
@@ -112,7 +125,13 @@ impl Source for EmrSource {
     }
 
     async fn fetch(&mut self, now: DateTime<Utc>) -> AwsResult<Batch> {
-        Ok(Batch::from(self.collector.poll(now, self.cadence.history).await?))
+        let (data, errors) = self.collector.poll(now, self.cadence.history).await?;
+        if let Some(names) = &mut self.names {
+            let apps = data.apps.iter().map(|a| (a.name.as_str(), &a.tags));
+            let runs = data.runs.iter().map(|r| (r.name.as_deref().unwrap_or_default(), &r.tags));
+            names.send_of(apps.chain(runs));
+        }
+        Ok(Batch::from((data, errors)))
     }
 
     fn cadence(&self) -> Duration {
@@ -140,6 +159,8 @@ pub struct WorkflowsSource {
     pub tags: Option<TagCache>,
     /// Where the jobs of running workflow runs go (the Glue collector's fast cadence).
     pub running_jobs: Option<tokio::sync::watch::Sender<Arc<std::collections::BTreeSet<String>>>>,
+    /// Where the workflows' streams go (for the landing source).
+    pub names: Option<Publisher>,
 }
 
 impl Source for WorkflowsSource {
@@ -159,6 +180,9 @@ impl Source for WorkflowsSource {
         if let Some(t) = &mut self.tags {
             t.fill(&mut workflows, |w| &w.name, |w| &mut w.tags, &mut errors).await;
         }
+        if let Some(names) = &mut self.names {
+            names.send_of(workflows.iter().map(|w| (w.name.as_str(), &w.tags)));
+        }
         Ok(Batch { data: SourceData::Workflows(workflows), errors })
     }
 
@@ -176,6 +200,8 @@ pub struct CrawlersSource {
     pub read: Arc<dyn CrawlerRead>,
     pub every: Every,
     pub tags: Option<TagCache>,
+    /// Where the crawlers' streams go (for the landing source).
+    pub names: Option<Publisher>,
 }
 
 impl Source for CrawlersSource {
@@ -188,6 +214,9 @@ impl Source for CrawlersSource {
         let mut errors = Vec::new();
         if let Some(t) = &mut self.tags {
             t.fill(&mut crawlers, |c| &c.name, |c| &mut c.tags, &mut errors).await;
+        }
+        if let Some(names) = &mut self.names {
+            names.send_of(crawlers.iter().map(|c| (c.name.as_str(), &c.tags)));
         }
         Ok(Batch { data: SourceData::Crawlers(crawlers), errors })
     }
@@ -208,6 +237,8 @@ pub struct DataQualitySource {
     pub history: Duration,
     pub every: Every,
     pub tags: Option<TagCache>,
+    /// Where the streams of the rulesets (or tables) go (for the landing source).
+    pub names: Option<Publisher>,
 }
 
 impl Source for DataQualitySource {
@@ -221,6 +252,9 @@ impl Source for DataQualitySource {
         let mut errors = Vec::new();
         if let Some(t) = &mut self.tags {
             t.fill_rulesets(&mut dq.results, &mut errors).await;
+        }
+        if let Some(names) = &mut self.names {
+            names.send_of(dq.results.iter().map(|r| (r.table.as_deref().unwrap_or_default(), &r.ruleset_tags)));
         }
         Ok(Batch { data: SourceData::DataQuality(dq), errors })
     }

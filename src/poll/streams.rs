@@ -1,6 +1,7 @@
 //! The streams' own reads: landing partitions and catalog partitions (today's and
 //! yesterday's only, bounded concurrency, a cadence of their own), and Glue triggers.
-//! Stream names come from the Glue poller (the jobs' streams), the config and, when asked,
+//! Stream names come from the other pollers (the streams of jobs, workflows, crawlers, Data
+//! Quality rulesets and EMR Serverless applications: `names.rs`), the config and, when asked,
 //! the prefixes one level below the landing root.
 
 use std::collections::BTreeSet;
@@ -9,37 +10,29 @@ use std::time::Duration;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use futures_util::{StreamExt, stream};
-use tokio::sync::watch;
 
+use super::names::AllNames;
 use super::source::{Batch, Every, Source, SourceData, SourceId};
 use crate::aws::{AwsError, AwsResult, CatalogRead, LandingRead};
 use crate::model::{Landing, StreamReads, TableState, Trigger};
 use crate::streams::StreamsSection;
 use crate::streams::spec::{Spec, discovery_root};
 
-/// Stream names the Glue poller saw, for the landing source.
-pub type Names = watch::Receiver<Arc<BTreeSet<String>>>;
-
-/// A channel for them (the Glue source holds the sender).
-pub fn names() -> (watch::Sender<Arc<BTreeSet<String>>>, Names) {
-    watch::channel(Arc::new(BTreeSet::new()))
-}
-
 /// Landing partitions and catalog partitions of every stream.
 pub struct LandingSource {
     pub landing: Arc<dyn LandingRead>,
     pub catalog: Arc<dyn CatalogRead>,
     pub section: StreamsSection,
-    pub names: Names,
+    pub names: AllNames,
     pub every: Every,
-    /// Cycles so far (the first waits a little for the Glue poller's names).
+    /// Cycles so far (the first waits a little for the other pollers' names).
     pub cycles: u64,
     /// The cap on calls in flight shared with every context's pollers.
     pub gate: super::Gate,
 }
 
 impl LandingSource {
-    pub fn new(account: &crate::aws::Account, section: StreamsSection, names: Names, every: Every) -> Self {
+    pub fn new(account: &crate::aws::Account, section: StreamsSection, names: AllNames, every: Every) -> Self {
         let (landing, catalog) = (account.landing.clone(), account.catalog.clone());
         Self { landing, catalog, section, names, every, cycles: 0, gate: super::Gate::default() }
     }
@@ -61,10 +54,10 @@ impl Source for LandingSource {
         if !self.section.configured() {
             return Ok(Batch::whole(SourceData::Landing(StreamReads::default())));
         }
-        if self.cycles == 1 && self.names.borrow().is_empty() {
-            let _ = tokio::time::timeout(Duration::from_secs(20), self.names.changed()).await;
+        if self.cycles == 1 {
+            self.names.settle(Duration::from_secs(20)).await;
         }
-        let known: BTreeSet<String> = self.names.borrow().iter().cloned().collect();
+        let known = self.names.union();
         let reads = Reads { landing: self.landing.as_ref(), catalog: self.catalog.as_ref(), gate: &self.gate };
         Ok(read(reads, &self.section, known, now).await)
     }

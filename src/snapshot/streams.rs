@@ -43,6 +43,19 @@ pub async fn tag(
     }
 }
 
+/// The streams every resource names (its stream tag, or the name regex), as the pollers tell
+/// them to the landing source: a stream of only a tagged workflow or crawler is read too.
+fn stream_names(s: &Snapshot) -> BTreeSet<String> {
+    let of = |name: &str, tags: &std::collections::BTreeMap<String, String>| s.settings.stream_of(name, tags);
+    let jobs = s.glue.jobs.iter().filter_map(|j| j.stream.clone());
+    let workflows = s.workflows.iter().filter_map(|(w, _)| of(&w.name, &w.tags));
+    let crawlers = s.crawlers.iter().filter_map(|c| of(&c.name, &c.tags));
+    let dq = s.data_quality.iter().filter_map(|r| of(r.table.as_deref().unwrap_or_default(), &r.ruleset_tags));
+    let apps = s.emr.apps.iter().filter_map(|a| of(&a.name, &a.tags));
+    let runs = s.emr.runs.iter().filter_map(|r| of(r.name.as_deref().unwrap_or_default(), &r.tags));
+    jobs.chain(workflows).chain(crawlers).chain(dq).chain(apps).chain(runs).collect()
+}
+
 /// Read the landing zones, the catalog and the triggers once.
 pub async fn read(
     account: &Account,
@@ -53,7 +66,7 @@ pub async fn read(
     let section = &s.settings.config.streams;
     let mut out = Reads::default();
     if section.configured() {
-        let names: BTreeSet<String> = s.glue.jobs.iter().filter_map(|j| j.stream.clone()).collect();
+        let names = stream_names(s);
         let through =
             crate::poll::streams::Reads { landing: account.landing.as_ref(), catalog: account.catalog.as_ref(), gate };
         let batch = crate::poll::streams::read(through, section, names, s.generated_at).await;

@@ -54,6 +54,11 @@ impl GlueCollector {
         (loading.history < total).then_some(loading)
     }
 
+    /// The jobs are listed and their tags read (or there are none): their streams are known.
+    pub fn tags_known(&self) -> bool {
+        self.jobs_fetched.is_some() && (!self.tags_pending || self.jobs.is_empty())
+    }
+
     /// One step of the first load (see the module documentation); a whole cycle once loaded.
     pub async fn step(&mut self, now: DateTime<Utc>, history: Duration) -> Result<Cycle, AwsError> {
         let mut errors = Vec::new();
