@@ -1,7 +1,7 @@
 //! Which resources belong to which stream: jobs by their tag (or the name regex); workflows,
 //! crawlers, Data Quality results (their ruleset's tag) and EMR Serverless applications and
-//! runs by their tag, else their name, else by the jobs they run or check; triggers by their
-//! workflow or the jobs and crawlers they start.
+//! runs by their tag, else their name, else by the jobs they run or check (a run: its
+//! application's); triggers by their workflow or the jobs and crawlers they start.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -91,17 +91,29 @@ impl Members {
             let stream = stream.or_else(|| r.table.as_deref().and_then(|t| (s.name_stream)(t)));
             add(&mut m.tables, r.ctx, stream, &r.data_source());
         }
+        m.emr_of(s);
+        m
+    }
+
+    /// EMR Serverless: an application by its tag, else its name; a run by its tag, else its
+    /// name, else its application's own stream (a run of an application tagged `orders` is
+    /// orders'); an application also belongs to the streams of its runs (one shared by several).
+    fn emr_of(&mut self, s: &Sources<'_>) {
+        let mut own = BTreeMap::new();
+        for a in &s.emr.apps {
+            let stream = a.tags.get(s.tag_key).cloned().or_else(|| (s.name_stream)(&a.name));
+            if let Some(st) = &stream {
+                own.insert((a.ctx, a.id.as_str()), st.clone());
+            }
+            add(&mut self.apps, a.ctx, stream, &a.id);
+        }
         for r in &s.emr.runs {
             let stream = r.tags.get(s.tag_key).cloned();
             let stream = stream.or_else(|| r.name.as_deref().and_then(|n| (s.name_stream)(n)));
-            add(&mut m.emr_runs, r.ctx, stream.clone(), &r.id);
-            add(&mut m.apps, r.ctx, stream, &r.app_id);
+            let stream = stream.or_else(|| own.get(&(r.ctx, r.app_id.as_str())).cloned());
+            add(&mut self.emr_runs, r.ctx, stream.clone(), &r.id);
+            add(&mut self.apps, r.ctx, stream, &r.app_id);
         }
-        for a in &s.emr.apps {
-            let stream = a.tags.get(s.tag_key).cloned().or_else(|| (s.name_stream)(&a.name));
-            add(&mut m.apps, a.ctx, stream, &a.id);
-        }
-        m
     }
 
     /// Crawlers: by tag, else by name, else a crawler node of a stream's workflow, else a trigger of the

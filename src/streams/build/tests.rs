@@ -166,3 +166,39 @@ fn workflows_crawlers_and_rulesets_join_by_their_tag() {
     assert_eq!(s.dq_tables, ["curated.sales_daily"]);
     assert_eq!(s.dq_score, Some(0.5));
 }
+
+#[test]
+fn an_emr_run_belongs_to_its_tag_else_its_applications_stream() {
+    use crate::model::{EmrApp, EmrRun};
+    use crate::streams::members::Members;
+    let tagged = |s: &str| BTreeMap::from([("stream".to_string(), s.to_string())]);
+    let app = |id: &str, tags| EmrApp { id: id.into(), name: format!("{id}-app"), tags, ..Default::default() };
+    let run =
+        |id: &str, app_id: &str, tags| EmrRun { id: id.into(), app_id: app_id.into(), tags, ..Default::default() };
+    let emr = EmrData {
+        apps: vec![app("a1", tagged("orders")), app("a2", BTreeMap::new())],
+        runs: vec![
+            run("r1", "a1", BTreeMap::new()),
+            run("r2", "a1", tagged("clicks")),
+            run("r3", "a2", BTreeMap::new()),
+        ],
+    };
+    let none = |_: &str| None;
+    let sources = Sources {
+        tag_key: "stream",
+        name_stream: &none,
+        jobs: &[],
+        workflows: &[],
+        crawlers: &[],
+        dq: &[],
+        emr: &emr,
+        triggers: &[],
+    };
+    let m = Members::of(&sources);
+    assert_eq!(Members::names(&m.emr_runs, 0, "orders"), ["r1"], "untagged: its application's stream");
+    assert_eq!(Members::names(&m.emr_runs, 0, "clicks"), ["r2"], "its own tag wins");
+    assert_eq!(Members::names(&m.apps, 0, "clicks"), ["a1"], "a shared application is in both");
+    assert_eq!(Members::names(&m.apps, 0, "orders"), ["a1"]);
+    let all: usize = m.emr_runs.values().map(|v| v.len()).sum();
+    assert_eq!(all, 2, "a run of an untagged application names no stream");
+}
