@@ -6,8 +6,11 @@
 //! what is new; jobs idle for a while are read at a slower cadence.
 
 mod load;
+mod tags;
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+pub use tags::REREAD_EVERY as TAGS_REREAD_EVERY;
+
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -54,7 +57,6 @@ impl StreamMapper {
 /// at 3,000 jobs x 12 runs the argument maps were the largest part of the memory (20 MB).
 const KEEP_ARGUMENTS: usize = 2;
 
-type TagsResult = Result<BTreeMap<String, String>, AwsError>;
 type RunsResult = Result<Vec<JobRun>, AwsError>;
 
 pub struct GlueCollector {
@@ -67,7 +69,8 @@ pub struct GlueCollector {
     /// The job definitions, shared with the data handed out (`JobEntry::job`).
     jobs: Vec<Arc<Job>>,
     jobs_fetched: Option<Instant>,
-    tagged: HashSet<String>,
+    /// Whose tags are known, when they were read whole, whether GetTags is denied.
+    tags: tags::JobTags,
     /// Each job's runs, shared with the data handed out (`JobEntry::runs`).
     runs: HashMap<String, Arc<Vec<JobRun>>>,
     /// Jobs whose newest runs were asked for (answered or not), while loading.
@@ -101,7 +104,7 @@ impl GlueCollector {
             jobs_every,
             jobs: Vec::new(),
             jobs_fetched: None,
-            tagged: HashSet::new(),
+            tags: Default::default(),
             runs: HashMap::new(),
             glimpsed: HashSet::new(),
             history: HashSet::new(),
@@ -299,64 +302,6 @@ impl GlueCollector {
                 None => Arc::new(j),
             })
             .collect()
-    }
-
-    /// Tags of the jobs not tagged yet: every job's in a few calls (tag:GetResources) when
-    /// the reader can, else (or when that is denied) one GetTags per job.
-    async fn fetch_missing_tags(&mut self, errors: &mut Vec<AwsError>) {
-        if self.jobs.iter().all(|j| self.tagged.contains(&j.name)) {
-            return;
-        }
-        match self.glue.all_job_tags().await {
-            Ok(Some(mut all)) => {
-                for j in &mut self.jobs {
-                    let tags = all.remove(&j.name).unwrap_or_default();
-                    if j.tags != tags {
-                        Arc::make_mut(j).tags = tags;
-                    }
-                    self.tagged.insert(j.name.clone());
-                }
-                return;
-            }
-            Ok(None) => {}
-            Err(e) if e.kind == crate::aws::ErrorKind::AccessDenied => {
-                tracing::info!(error = %e, "tag:GetResources denied: reading tags job by job");
-            }
-            Err(e) => return errors.push(e),
-        }
-        self.fetch_tags_one_by_one(errors).await;
-    }
-
-    async fn fetch_tags_one_by_one(&mut self, errors: &mut Vec<AwsError>) {
-        let missing: Vec<String> =
-            self.jobs.iter().filter(|j| !self.tagged.contains(&j.name)).map(|j| j.name.clone()).collect();
-        let glue = self.glue.clone();
-        let gate = &self.gate;
-        let fetched: Vec<(String, TagsResult)> = stream::iter(missing)
-            .map(|name| {
-                let glue = glue.clone();
-                async move {
-                    let _place = gate.pass().await;
-                    let r = glue.job_tags(&name).await;
-                    (name, r)
-                }
-            })
-            .buffer_unordered(self.max_concurrency)
-            .collect()
-            .await;
-        let mut tag_error = None;
-        for (name, r) in fetched {
-            match r {
-                Ok(tags) => {
-                    if let Some(j) = self.jobs.iter_mut().find(|j| j.name == name) {
-                        Arc::make_mut(j).tags = tags;
-                    }
-                    self.tagged.insert(name);
-                }
-                Err(e) => tag_error = Some(e),
-            }
-        }
-        errors.extend(tag_error);
     }
 }
 

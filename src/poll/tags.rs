@@ -1,8 +1,9 @@
 //! The tags of workflows, crawlers and Data Quality rulesets, which name their streams: read
-//! as the jobs' are, when a resource appears whose tags are not known yet (so at rest no call
-//! at all): every resource of the kind in a few calls (tag:GetResources with
-//! ResourceTypeFilters `glue:<kind>`, 100 a page), or, where that is denied or there is no
-//! tagging client, one GetTags per new resource.
+//! as the jobs' are, when a resource appears whose tags are not known yet: every resource of
+//! the kind in a few calls (tag:GetResources with ResourceTypeFilters `glue:<kind>`, 100 a
+//! page), or, where that is denied or there is no tagging client, one GetTags per new
+//! resource. The whole read is repeated every 15 minutes, so that a changed tag is seen
+//! without a restart (one call a kind; none when reading one by one).
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
@@ -26,11 +27,30 @@ pub struct TagCache {
     gate: super::Gate,
     /// Both ways were denied: the error and when.
     denied: Option<(AwsError, Instant)>,
+    /// When every resource's tags were last read in one go, and how often to again.
+    read_whole_at: Option<Instant>,
+    reread_every: Duration,
 }
 
 impl TagCache {
     pub fn new(glue: Arc<dyn GlueRead>, kind: Tagged) -> Self {
-        Self { glue, kind, known: HashMap::new(), max_concurrency: 4, gate: super::Gate::default(), denied: None }
+        let (max_concurrency, gate, reread_every) = (4, super::Gate::default(), crate::poll::glue::TAGS_REREAD_EVERY);
+        Self {
+            glue,
+            kind,
+            known: HashMap::new(),
+            max_concurrency,
+            gate,
+            denied: None,
+            read_whole_at: None,
+            reread_every,
+        }
+    }
+
+    /// Read every resource's tags whole again after `every` (instead of 15 minutes).
+    pub fn rereading(mut self, every: Duration) -> Self {
+        self.reread_every = every;
+        self
     }
 
     /// Pass the per-resource fallback through `gate`, at most `max` at once.
@@ -75,11 +95,13 @@ impl TagCache {
         }
     }
 
-    /// Make the tags of every one of `names` known, reading only when one is new. A failure
-    /// goes to `errors` (one per cycle) and the names it left unknown are asked next time.
+    /// Make the tags of every one of `names` known, reading only when one is new or the last
+    /// whole read is stale. A failure goes to `errors` (one per cycle) and the names it left
+    /// unknown are asked next time.
     pub async fn learn(&mut self, names: &[String], errors: &mut Vec<AwsError>) {
         let missing: Vec<String> = names.iter().filter(|n| !self.known.contains_key(*n)).cloned().collect();
-        if missing.is_empty() {
+        let stale = self.read_whole_at.is_some_and(|t| t.elapsed() >= self.reread_every);
+        if missing.is_empty() && !stale {
             return;
         }
         if let Some((e, at)) = &self.denied {
@@ -90,10 +112,9 @@ impl TagCache {
         }
         match self.glue.all_tags(self.kind).await {
             Ok(Some(mut all)) => {
-                for n in names {
-                    let t = all.remove(n).unwrap_or_default();
-                    self.known.insert(n.clone(), t);
-                }
+                // Those no longer listed are forgotten.
+                self.known = names.iter().map(|n| (n.clone(), all.remove(n).unwrap_or_default())).collect();
+                self.read_whole_at = Some(Instant::now());
                 return;
             }
             Ok(None) => {}
@@ -102,7 +123,10 @@ impl TagCache {
             }
             Err(e) => return errors.push(e),
         }
-        self.one_by_one(missing, errors).await;
+        self.read_whole_at = None;
+        if !missing.is_empty() {
+            self.one_by_one(missing, errors).await;
+        }
     }
 
     async fn one_by_one(&mut self, missing: Vec<String>, errors: &mut Vec<AwsError>) {

@@ -138,3 +138,22 @@ async fn fill_keeps_the_tags_a_reader_told() {
     assert_eq!(items[0].1, orders());
     assert_eq!(items[1].1, orders(), "the listing's own tags stay");
 }
+
+#[tokio::test]
+async fn stale_whole_reads_are_repeated_and_one_by_one_reads_are_not() {
+    let f = fake(Ok(true), Ok(()));
+    let mut c = TagCache::new(f.clone(), Tagged::Workflow).rereading(std::time::Duration::ZERO);
+    let mut errors = Vec::new();
+    c.learn(&names(&["orders_wf", "gone"]), &mut errors).await;
+    c.learn(&names(&["orders_wf"]), &mut errors).await;
+    assert_eq!(calls(&f), (2, 0), "stale: every resource's tags read again in one call");
+    assert!(!c.known.contains_key("gone"), "one no longer listed is forgotten");
+    assert_eq!(c.get("orders_wf"), orders());
+
+    let f = fake(Err(ErrorKind::AccessDenied), Ok(()));
+    let mut c = TagCache::new(f.clone(), Tagged::Crawler).rereading(std::time::Duration::ZERO);
+    c.learn(&names(&["orders_wf", "misc"]), &mut errors).await;
+    c.learn(&names(&["orders_wf", "misc"]), &mut errors).await;
+    assert_eq!(calls(&f), (1, 2), "one by one: only new resources are asked");
+    assert!(errors.is_empty(), "{errors:?}");
+}
