@@ -103,10 +103,27 @@ impl EventLogSource {
     }
 }
 
+/// One log to read: where, and (Glue) the run's start, which picks its application among the
+/// logs of all the job's runs under one prefix. A read's messages name both, so two logs under
+/// one prefix (the open run and its reference) never take each other's summary.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LogRef {
+    pub source: EventLogSource,
+    pub after_ms: Option<i64>,
+}
+
+impl LogRef {
+    pub fn new(source: EventLogSource, after_ms: Option<i64>) -> Self {
+        LogRef { source, after_ms }
+    }
+}
+
 /// `C`: the open log (B) against another one (A, the reference: e.g. the job's last good run).
 #[derive(Debug, Clone)]
 pub struct CompareView {
-    pub other: EventLogSource,
+    pub other: LogRef,
+    /// What A is, for the header: the reference run, or the path as typed.
+    pub label: String,
     /// The other log's summary; None while reading.
     pub other_summary: Option<Result<Box<Summary>, String>>,
     /// The comparison as text, a line each: made when either log arrives, never per frame.
@@ -116,9 +133,9 @@ pub struct CompareView {
 }
 
 impl CompareView {
-    pub fn new(other: EventLogSource) -> Self {
-        let lines = vec![format!("reading {} …", other.label())];
-        CompareView { other, other_summary: None, lines, scroll: 0 }
+    pub fn new(other: LogRef, label: String) -> Self {
+        let lines = vec![format!("reading {label} …")];
+        CompareView { other, label, other_summary: None, lines, scroll: 0 }
     }
 }
 
@@ -167,13 +184,23 @@ impl EventLogPane {
         }
     }
 
+    /// This log, as its reads are keyed.
+    pub fn log(&self) -> LogRef {
+        LogRef::new(self.source.clone(), self.after_ms)
+    }
+
+    /// Whether a read of `log` is this view's own log.
+    pub fn is(&self, log: &LogRef) -> bool {
+        self.source == log.source && self.after_ms == log.after_ms
+    }
+
     /// Redo the comparison's text from both summaries (after either one arrived).
     pub fn refresh_compare(&mut self) {
         let Some(cv) = self.compare.as_mut() else { return };
         let text = match (&cv.other_summary, &self.summary) {
             (Some(Ok(a)), Some(Ok(b))) => crate::eventlog::compare(a, b).to_text(),
             (Some(Err(e)), _) => format!("cannot compare: {e}"),
-            (None, _) => format!("reading {} …", cv.other.label()),
+            (None, _) => format!("reading {} …", cv.label),
             (_, Some(Err(e))) => format!("cannot compare: this log did not read: {e}"),
             (_, None) => "reading this log …".into(),
         };

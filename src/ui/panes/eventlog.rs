@@ -211,7 +211,7 @@ fn sql(frame: &mut Frame<'_>, area: Rect, s: &Summary, pane: &EventLogPane, them
 
 /// The comparison's report (B: this log, A: the other), only the lines in view.
 fn comparison(frame: &mut Frame<'_>, area: Rect, cv: &CompareView, theme: &Theme) {
-    let title = format!(" B: this log · A: {} · ↑↓ scroll · esc closes ", cv.other.label());
+    let title = format!(" B: this log · A: {} · ↑↓ scroll · C another log · esc closes ", cv.label);
     let block =
         Block::default().borders(Borders::ALL).border_style(theme.border).title(Span::styled(title, theme.title));
     let rows = usize::from(block.inner(area).height);
