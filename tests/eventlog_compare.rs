@@ -269,6 +269,9 @@ async fn c_in_the_event_log_view_compares_with_another_log() {
     assert!(s.flash.as_deref().is_some_and(|f| f.contains("not read yet")), "{:?}", s.flash);
     update(&mut s, Msg::EventLogLoaded { log: LogRef::new(this, None), result: Ok(Box::new(b)) });
     update(&mut s, ch('C'));
+    // Opened by its path: no run to compare with, and the flash says so.
+    let why = "this log was opened by its path, not from a run: type the path or s3:// URI";
+    assert!(s.flash.as_deref().is_some_and(|f| f.contains(why)), "{:?}", s.flash);
     assert_eq!(event_log_view(&s).compare_prompt.as_deref(), Some("fixtures/"));
     assert!(screen(&s).contains("compare with (path or s3://…; enter reads, esc cancels): fixtures/"));
     update(&mut s, key(KeyCode::Esc));

@@ -140,7 +140,14 @@ async fn help_lists_the_event_log_keys_with_compare() {
     let text = screen(&s);
     let at = text.find("Event log view (E on a run)").unwrap_or_else(|| panic!("{text}"));
     let section = &text[at..];
-    for want in ["C ", "compare with another log", "paired by name and call site", "ctrl-r", "stop reading"] {
+    for want in [
+        "C ",
+        "compare with the job's last successful run",
+        "C again (or no such run): another log",
+        "paired by name and call site",
+        "ctrl-r",
+        "stop reading",
+    ] {
         assert!(section.contains(want), "{want}: {section}");
     }
 }

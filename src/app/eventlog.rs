@@ -1,5 +1,7 @@
 //! The update side of the event log view: opening it from a run, tabs, sorting, a stage;
-//! `C` compares the open log (B) with another one (A) typed as a path or s3:// URI.
+//! `C` compares the open log (B) with another one (A): the same job's last successful run
+//! when the view was opened from a run, else (and on a second `C`) one typed as a path or
+//! s3:// URI.
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
@@ -8,10 +10,16 @@ use crate::keymap::Action;
 use crate::state::eventlog::{CompareView, EventLogPane, EventLogSource, LogRef, Tab};
 use crate::state::{AppState, View};
 
-/// `E`: the event log of the run under the cursor.
+/// `E`: the event log of the run under the cursor, with its reference for `C`.
 pub fn open_for_run(state: &mut AppState) -> Vec<Effect> {
     match super::eventlog_runs::for_run(state) {
-        Ok(log) => open(state, log.source, log.after_ms),
+        Ok((log, reference)) => {
+            let fx = open(state, log.source, log.after_ms);
+            if let Some(View::EventLog(e)) = state.stack.last_mut() {
+                e.reference = reference;
+            }
+            fx
+        }
         Err(why) => {
             state.flash = Some(why);
             vec![Effect::Redraw]
@@ -116,16 +124,41 @@ pub fn on_key(state: &mut AppState, key: KeyEvent) -> Option<Vec<Effect>> {
     }
     if e.summary().is_none() {
         state.flash = Some("this log is not read yet: compare it once it is".into());
-    } else {
-        e.compare_prompt = Some(e.source.sibling_prompt());
+        return Some(vec![Effect::Redraw]);
     }
+    // The reference first; while any comparison is shown, another log.
+    match (&e.reference, &e.compare) {
+        (Ok(_), None) => return Some(compare_with_reference(state)),
+        (Err(why), None) => state.flash = Some(format!("{why}: type the path or s3:// URI of the log to compare with")),
+        (_, Some(_)) => {}
+    }
+    let Some(View::EventLog(e)) = state.stack.last_mut() else { return None };
+    e.compare_prompt = Some(e.source.sibling_prompt());
     Some(vec![Effect::Redraw])
+}
+
+/// `C` in a view opened from a run: compare with the job's last successful run (its summary
+/// kept from an earlier `C`, or read now).
+fn compare_with_reference(state: &mut AppState) -> Vec<Effect> {
+    let Some(View::EventLog(e)) = state.stack.last_mut() else { return Vec::new() };
+    let Ok(r) = e.reference.as_mut() else { return Vec::new() };
+    let mut cv = CompareView::new(r.log.clone(), r.label.clone());
+    let mut fx = vec![Effect::Redraw];
+    match r.summary.take() {
+        Some(kept) => cv.other_summary = Some(Ok(kept)),
+        None => fx.insert(0, Effect::LoadEventLog { ctx: e.ctx, log: cv.other.clone(), follow: None }),
+    }
+    state.flash = Some(format!("A: {} · C again compares with another log", cv.label));
+    e.compare = Some(cv);
+    e.refresh_compare();
+    fx
 }
 
 /// Enter in the prompt: read the other log (A) and show the comparison when it arrives.
 fn start_compare(e: &mut EventLogPane) -> Vec<Effect> {
     let typed = e.compare_prompt.take().unwrap_or_default();
     let other = LogRef::new(EventLogSource::parse(&typed), None);
+    e.close_compare();
     e.compare = Some(CompareView::new(other.clone(), other.source.label()));
     vec![Effect::LoadEventLog { ctx: e.ctx, log: other, follow: None }, Effect::Redraw]
 }
@@ -136,12 +169,12 @@ fn on_compare_action(e: &mut EventLogPane, action: Action, rows: usize) -> Optio
     let last = cv.lines.len().saturating_sub(1);
     cv.scroll = match action {
         Action::Back => {
-            e.compare = None;
+            e.close_compare();
             return Some(vec![Effect::Redraw]);
         }
         // Another tab: the comparison closes and the tab opens.
         Action::NextTab | Action::PrevTab => {
-            e.compare = None;
+            e.close_compare();
             return None;
         }
         Action::Up => cv.scroll.saturating_sub(1),

@@ -118,6 +118,17 @@ impl LogRef {
     }
 }
 
+/// What `C` compares the open log with at once: the same job's last successful run before the
+/// open one (found as the triage `c` view finds it).
+#[derive(Debug, Clone)]
+pub struct Reference {
+    pub log: LogRef,
+    /// Which run, for the comparison's header: `jr_0123abcd… (last successful run, <start>)`.
+    pub label: String,
+    /// Its summary once read, kept when the comparison closes so `C` shows it again at once.
+    pub summary: Option<Box<Summary>>,
+}
+
 /// `C`: the open log (B) against another one (A, the reference: e.g. the job's last good run).
 #[derive(Debug, Clone)]
 pub struct CompareView {
@@ -163,6 +174,8 @@ pub struct EventLogPane {
     pub compare: Option<CompareView>,
     /// How far the read under way is (None: no read, or no byte count yet).
     pub loading: Option<crate::eventlog::Seen>,
+    /// The log `C` compares with at once; Err: why there is none (then `C` asks for a path).
+    pub reference: Result<Reference, String>,
 }
 
 impl EventLogPane {
@@ -181,6 +194,7 @@ impl EventLogPane {
             compare_prompt: None,
             compare: None,
             loading: None,
+            reference: Err("this log was opened by its path, not from a run".into()),
         }
     }
 
@@ -194,10 +208,29 @@ impl EventLogPane {
         self.source == log.source && self.after_ms == log.after_ms
     }
 
+    /// Close the comparison; the reference's summary stays for the next `C`.
+    pub fn close_compare(&mut self) {
+        let Some(cv) = self.compare.take() else { return };
+        if let (Ok(r), Some(Ok(summary))) = (self.reference.as_mut(), cv.other_summary)
+            && r.log == cv.other
+        {
+            r.summary = Some(summary);
+        }
+    }
+
     /// Redo the comparison's text from both summaries (after either one arrived).
     pub fn refresh_compare(&mut self) {
         let Some(cv) = self.compare.as_mut() else { return };
         let text = match (&cv.other_summary, &self.summary) {
+            // A log picked by start time that is this very application: the reference run
+            // left no log of its own under the prefix, and the nearest one is this one.
+            (Some(Ok(a)), Some(Ok(b))) if cv.other.after_ms.is_some() && a.app_id.is_some() && a.app_id == b.app_id => {
+                format!(
+                    "cannot compare: the log found for {} is this log itself\n(that run left no log of its own under {})",
+                    cv.label,
+                    cv.other.source.label()
+                )
+            }
             (Some(Ok(a)), Some(Ok(b))) => crate::eventlog::compare(a, b).to_text(),
             (Some(Err(e)), _) => format!("cannot compare: {e}"),
             (None, _) => format!("reading {} …", cv.label),
