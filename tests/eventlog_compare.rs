@@ -11,7 +11,7 @@ use batchtop::app::msg::{Effect, Msg};
 use batchtop::app::update::update;
 use batchtop::eventlog::{self, Comparison, Options, StageSummary, Summary};
 use batchtop::state::View;
-use batchtop::state::eventlog::{EventLogPane, EventLogSource};
+use batchtop::state::eventlog::{EventLogPane, EventLogSource, LogRef};
 use ratatui::crossterm::event::KeyCode;
 use serde_json::{Value, json};
 use support::{ch, key, loaded_state, screen, typed};
@@ -267,8 +267,11 @@ async fn c_in_the_event_log_view_compares_with_another_log() {
     update(&mut s, ch('C'));
     assert!(event_log_view(&s).compare_prompt.is_none(), "nothing to compare before the log is read");
     assert!(s.flash.as_deref().is_some_and(|f| f.contains("not read yet")), "{:?}", s.flash);
-    update(&mut s, Msg::EventLogLoaded { source: this, result: Ok(Box::new(b)) });
+    update(&mut s, Msg::EventLogLoaded { log: LogRef::new(this, None), result: Ok(Box::new(b)) });
     update(&mut s, ch('C'));
+    // Opened by its path: no run to compare with, and the flash says so.
+    let why = "this log was opened by its path, not from a run: type the path or s3:// URI";
+    assert!(s.flash.as_deref().is_some_and(|f| f.contains(why)), "{:?}", s.flash);
     assert_eq!(event_log_view(&s).compare_prompt.as_deref(), Some("fixtures/"));
     assert!(screen(&s).contains("compare with (path or s3://…; enter reads, esc cancels): fixtures/"));
     update(&mut s, key(KeyCode::Esc));
@@ -281,11 +284,11 @@ async fn c_in_the_event_log_view_compares_with_another_log() {
     let fx = update(&mut s, key(KeyCode::Enter));
     let other = EventLogSource::Local("fixtures/run-a".into());
     assert!(
-        fx.iter().any(|e| matches!(e, Effect::LoadEventLog { source, follow: None, .. } if *source == other)),
+        fx.iter().any(|e| matches!(e, Effect::LoadEventLog { log, follow: None, .. } if log.source == other)),
         "{fx:?}"
     );
     assert!(screen(&s).contains("reading fixtures/run-a"));
-    update(&mut s, Msg::EventLogLoaded { source: other, result: Ok(Box::new(a)) });
+    update(&mut s, Msg::EventLogLoaded { log: LogRef::new(other, None), result: Ok(Box::new(a)) });
     let text = screen(&s);
     assert!(text.contains("B: this log · A: fixtures/run-a"), "{text}");
     assert!(text.contains("spark.sql.shuffle.partitions changed 64 → 8"), "{text}");
@@ -303,7 +306,39 @@ async fn c_in_the_event_log_view_compares_with_another_log() {
     let gone = EventLogSource::Local("fixtures/gone".into());
     update(
         &mut s,
-        Msg::EventLogLoaded { source: gone, result: Err("fixtures/gone: no such file or directory".into()) },
+        Msg::EventLogLoaded {
+            log: LogRef::new(gone, None),
+            result: Err("fixtures/gone: no such file or directory".into()),
+        },
     );
     assert!(screen(&s).contains("cannot compare: fixtures/gone: no such file or directory"));
+}
+
+/// Two logs under one prefix (a Glue job's runs share it), told apart by start time only:
+/// each read lands on its own side.
+#[tokio::test]
+async fn two_logs_under_one_prefix_keep_their_own_summaries() {
+    let (a, b) = runs();
+    let (a_id, b_id) = (a.app_id.clone(), b.app_id.clone());
+    let (mut s, _) = loaded_state(120, 40).await;
+    let prefix = EventLogSource::S3("s3://b/sparkHistoryLogs/".into());
+    let mut pane = EventLogPane::new(prefix.clone());
+    pane.after_ms = Some(1_796_605_568_000);
+    s.stack.push(View::EventLog(Box::new(pane)));
+    let this = LogRef::new(prefix.clone(), Some(1_796_605_568_000));
+    update(&mut s, Msg::EventLogLoaded { log: this.clone(), result: Ok(Box::new(b.clone())) });
+    update(&mut s, ch('C'));
+    let fx = update(&mut s, key(KeyCode::Enter));
+    let other = LogRef::new(prefix, None);
+    assert!(fx.iter().any(|e| matches!(e, Effect::LoadEventLog { log, .. } if *log == other)), "{fx:?}");
+    let sides = |s: &batchtop::state::AppState| {
+        let e = event_log_view(s);
+        let a = e.compare.as_ref().and_then(|cv| cv.other_summary.as_ref()?.as_ref().ok()).map(|x| x.app_id.clone());
+        (a, e.summary().map(|x| x.app_id.clone()))
+    };
+    update(&mut s, Msg::EventLogLoaded { log: other, result: Ok(Box::new(a)) });
+    assert_eq!(sides(&s), (Some(a_id.clone()), Some(b_id.clone())), "A's read leaves this log alone");
+    update(&mut s, Msg::EventLogLoaded { log: this, result: Ok(Box::new(b)) });
+    assert_eq!(sides(&s), (Some(a_id), Some(b_id)), "this log's read leaves A alone");
+    assert!(screen(&s).contains("spark.sql.shuffle.partitions changed 64 → 8"));
 }

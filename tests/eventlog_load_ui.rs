@@ -14,7 +14,7 @@ use batchtop::app::msg::{Effect, Msg};
 use batchtop::app::update::update;
 use batchtop::aws::{AwsResult, BoxFut, ObjectRead};
 use batchtop::eventlog::Seen;
-use batchtop::state::eventlog::{EventLogPane, EventLogSource};
+use batchtop::state::eventlog::{EventLogPane, EventLogSource, LogRef};
 use batchtop::state::{AppState, View};
 use insta::assert_snapshot;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -84,7 +84,8 @@ async fn a_load_shows_its_progress_and_esc_stops_it() {
     let (tx, mut rx) = tokio::sync::mpsc::channel(64);
     let clock: batchtop::poll::Clock = Arc::new(move || demo.now());
     let mut effects = Effects::new(vec![(account, None)], clock, s.settings.clone(), tx);
-    effects.apply(Effect::LoadEventLog { ctx: 0, source: source.clone(), after_ms: None, follow: Some(7000) });
+    let log = LogRef::new(source.clone(), None);
+    effects.apply(Effect::LoadEventLog { ctx: 0, log: log.clone(), follow: Some(7000) });
     // The read reports how far it is while the parts arrive.
     let first = tokio::time::timeout(Duration::from_secs(10), async {
         loop {
@@ -100,7 +101,7 @@ async fn a_load_shows_its_progress_and_esc_stops_it() {
     assert!(first.read < first.total);
     // Shown as a bar (fixed numbers for the picture).
     let seen = Seen { read: 45_200_000, total: 210_000_000, elapsed: Duration::from_millis(1500) };
-    update(&mut s, Msg::EventLogProgress { source: source.clone(), seen });
+    update(&mut s, Msg::EventLogProgress { log: log.clone(), seen });
     assert_snapshot!("eventlog_loading_100x12", screen(&s));
     // esc stops the read; the view stays and says so.
     let fx = update(&mut s, key(KeyCode::Esc));
@@ -124,7 +125,7 @@ async fn a_load_shows_its_progress_and_esc_stops_it() {
     // viewer has no other).
     let fx = update(&mut s, Msg::Key(KeyEvent::new(KeyCode::Char('r'), KeyModifiers::CONTROL)));
     assert!(fx.iter().any(|e| matches!(e, Effect::LoadEventLog { follow: Some(7000), .. })), "{fx:?}");
-    update(&mut s, Msg::EventLogProgress { source: source.clone(), seen });
+    update(&mut s, Msg::EventLogProgress { log: log.clone(), seen });
     let fx = update(&mut s, key(KeyCode::Esc));
     assert!(fx.contains(&Effect::StopTail(7000)), "{fx:?}");
     let fx = update(&mut s, key(KeyCode::Esc));
@@ -139,7 +140,14 @@ async fn help_lists_the_event_log_keys_with_compare() {
     let text = screen(&s);
     let at = text.find("Event log view (E on a run)").unwrap_or_else(|| panic!("{text}"));
     let section = &text[at..];
-    for want in ["C ", "compare with another log", "paired by name and call site", "ctrl-r", "stop reading"] {
+    for want in [
+        "C ",
+        "compare with the job's last successful run",
+        "C again (or no such run): another log",
+        "paired by name and call site",
+        "ctrl-r",
+        "stop reading",
+    ] {
         assert!(section.contains(want), "{want}: {section}");
     }
 }

@@ -7,7 +7,7 @@ use batchtop::app::msg::{Effect, Msg};
 use batchtop::app::update::update;
 use batchtop::eventlog::{Options, summarize};
 use batchtop::state::View;
-use batchtop::state::eventlog::{EventLogSource, Tab};
+use batchtop::state::eventlog::{EventLogSource, LogRef, Tab};
 use insta::assert_snapshot;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use support::{ch, key, loaded_state, screen, typed};
@@ -18,7 +18,7 @@ fn fixture(name: &str) -> std::path::PathBuf {
 
 fn load_effect(fx: &[Effect]) -> Option<(EventLogSource, Option<i64>)> {
     fx.iter().find_map(|e| match e {
-        Effect::LoadEventLog { source, after_ms, .. } => Some((source.clone(), *after_ms)),
+        Effect::LoadEventLog { log, .. } => Some((log.source.clone(), log.after_ms)),
         _ => None,
     })
 }
@@ -80,7 +80,7 @@ async fn tabs_sort_and_stage_distribution() {
     s.stack.push(View::EventLog(Box::new(batchtop::state::eventlog::EventLogPane::new(source.clone()))));
     assert!(screen(&s).contains("reading"));
     let summary = summarize(&path, &Options::default()).expect("fixture reads");
-    update(&mut s, Msg::EventLogLoaded { source, result: Ok(Box::new(summary)) });
+    update(&mut s, Msg::EventLogLoaded { log: LogRef::new(source, None), result: Ok(Box::new(summary)) });
     let text = screen(&s);
     assert!(text.contains("findings (6)") && text.contains("failed_stage"), "{text}");
     assert_snapshot!("eventlog_findings_120x40", text);
@@ -116,7 +116,8 @@ async fn a_log_that_cannot_be_read_says_why() {
     let (mut s, _) = loaded_state(80, 24).await;
     let source = EventLogSource::S3("s3://b/none/".into());
     s.stack.push(View::EventLog(Box::new(batchtop::state::eventlog::EventLogPane::new(source.clone()))));
-    update(&mut s, Msg::EventLogLoaded { source, result: Err("no Spark event log under s3://b/none/".into()) });
+    let log = LogRef::new(source, None);
+    update(&mut s, Msg::EventLogLoaded { log, result: Err("no Spark event log under s3://b/none/".into()) });
     assert!(screen(&s).contains("no Spark event log under s3://b/none/"));
 }
 
@@ -124,8 +125,7 @@ async fn a_log_that_cannot_be_read_says_why() {
 async fn refresh_reads_a_growing_log_again() {
     let (mut s, _) = loaded_state(120, 40).await;
     let source = EventLogSource::S3("s3://b/logs/".into());
-    let fx =
-        batchtop::app::msg::Effect::LoadEventLog { ctx: 0, source: source.clone(), after_ms: Some(42), follow: None };
+    let fx = Effect::LoadEventLog { ctx: 0, log: LogRef::new(source.clone(), Some(42)), follow: None };
     let mut pane = batchtop::state::eventlog::EventLogPane::new(source.clone());
     pane.after_ms = Some(42);
     s.stack.push(View::EventLog(Box::new(pane)));

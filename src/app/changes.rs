@@ -2,6 +2,7 @@
 
 use super::msg::Effect;
 use crate::state::changes::{self, ChangesPane};
+use crate::state::eventlog::LogRef;
 use crate::state::{Active, AppState, Pane, View};
 use crate::triage::inbox::ItemSource;
 
@@ -69,16 +70,14 @@ fn emr(state: &AppState, run_id: &str) -> Result<ChangesPane, String> {
     })
 }
 
-type LogAt = (crate::state::eventlog::EventLogSource, Option<i64>);
-
 /// Where both runs' Spark event logs are, when both wrote one.
-fn spark_logs(state: &AppState, p: &ChangesPane) -> Option<(LogAt, LogAt)> {
+fn spark_logs(state: &AppState, p: &ChangesPane) -> Option<(LogRef, LogRef)> {
     let glue_run =
         |id: &str| state.data.jobs.iter().filter(|j| j.ctx == p.ctx).flat_map(|j| j.runs.iter()).find(|r| r.id == id);
     let emr_run = |id: &str| state.emr.runs.iter().find(|r| r.ctx == p.ctx && r.id == id);
     let one = |id: &str| match glue_run(id) {
-        Some(r) => super::eventlog::glue(Some(r)).ok(),
-        None => super::eventlog::emr(emr_run(id)).ok(),
+        Some(r) => super::eventlog_runs::glue(r).ok(),
+        None => super::eventlog_runs::emr(emr_run(id)?).ok(),
     };
     Some((one(&p.failed_id)?, one(&p.good_id)?))
 }

@@ -13,6 +13,7 @@ use crate::actions::{Confirmed, Executor};
 use crate::aws::Account;
 use crate::config::Settings;
 use crate::poll::{Clock, Pollers};
+use crate::state::eventlog::LogRef;
 
 /// Runs of a workflow read for its history view.
 const WORKFLOW_RUNS: usize = 50;
@@ -75,9 +76,7 @@ impl Effects {
             Effect::LoadCost { ctx, force, account } => self.load_cost(ctx, force, account),
             Effect::PeekCost { account } => self.peek_cost(account),
             Effect::LoadEmrAttempts { ctx, app_id, run_id } => self.load_emr_attempts(ctx, app_id, run_id),
-            Effect::LoadEventLog { ctx, source, after_ms, follow } => {
-                self.load_event_log(ctx, source, after_ms, follow);
-            }
+            Effect::LoadEventLog { ctx, log, follow } => self.load_event_log(ctx, log, follow),
             Effect::WriteReport { report, audit, path } => self.write_report(*report, audit, path),
             Effect::RunPlugin(run) if run.background => self.answer(super::spawn::background(run)),
             // A foreground plugin needs the terminal: the loop runs it (run.rs).
@@ -154,20 +153,16 @@ impl Effects {
         });
     }
 
-    fn load_changes_logs(
-        &self,
-        ctx: usize,
-        failed_id: String,
-        failed: (crate::state::eventlog::EventLogSource, Option<i64>),
-        good: (crate::state::eventlog::EventLogSource, Option<i64>),
-    ) {
+    fn load_changes_logs(&self, ctx: usize, failed_id: String, failed: LogRef, good: LogRef) {
         let objects = self.account(ctx).objects.clone();
         let opts = self.settings.config.eventlog.options();
         let reading = self.settings.config.eventlog.reading();
         self.answer(async move {
-            let load = |(source, after): (crate::state::eventlog::EventLogSource, Option<i64>), objects| {
+            let load = |log: LogRef, objects| {
                 let opts = opts.clone();
-                async move { super::fetch::load_with(&source, objects, opts, after, reading, Default::default()).await }
+                async move {
+                    super::fetch::load_with(&log.source, objects, opts, log.after_ms, reading, Default::default()).await
+                }
             };
             let a = load(failed, objects.clone()).await;
             let b = load(good, objects).await;
@@ -238,22 +233,18 @@ impl Effects {
         });
     }
 
-    fn load_event_log(
-        &mut self,
-        ctx: usize,
-        source: crate::state::eventlog::EventLogSource,
-        after_ms: Option<i64>,
-        follow: Option<u64>,
-    ) {
+    /// Read `log`; its messages name it (source and start: a Glue job's runs share one prefix).
+    fn load_event_log(&mut self, ctx: usize, log: LogRef, follow: Option<u64>) {
         let objects = self.account(ctx).objects.clone();
         let opts = self.settings.config.eventlog.options();
         let reading = self.settings.config.eventlog.reading();
         let Some(id) = follow else {
             self.answer(async move {
-                let result = super::fetch::load_with(&source, objects, opts, after_ms, reading, Default::default())
-                    .await
-                    .map(Box::new);
-                Msg::EventLogLoaded { source, result }
+                let result =
+                    super::fetch::load_with(&log.source, objects, opts, log.after_ms, reading, Default::default())
+                        .await
+                        .map(Box::new);
+                Msg::EventLogLoaded { log, result }
             });
             return;
         };
@@ -266,18 +257,18 @@ impl Effects {
             progress: progress.clone(),
             every: self.settings.config.eventlog.follow_every.0,
         };
-        let task = tokio::spawn(super::fetch::follow(source.clone(), objects, opts, after_ms, how, ftx));
+        let task = tokio::spawn(super::fetch::follow(log.source.clone(), objects, opts, log.after_ms, how, ftx));
         let tx = self.tx.clone();
         let forward = tokio::spawn(async move {
             let mut tick = tokio::time::interval(std::time::Duration::from_millis(250));
             loop {
                 let msg = tokio::select! {
                     r = frx.recv() => match r {
-                        Some(r) => Msg::EventLogLoaded { source: source.clone(), result: r.map(Box::new) },
+                        Some(r) => Msg::EventLogLoaded { log: log.clone(), result: r.map(Box::new) },
                         None => return,
                     },
                     _ = tick.tick() => match progress.seen() {
-                        Some(seen) => Msg::EventLogProgress { source: source.clone(), seen },
+                        Some(seen) => Msg::EventLogProgress { log: log.clone(), seen },
                         None => continue,
                     },
                 };

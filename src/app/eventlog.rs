@@ -1,51 +1,30 @@
 //! The update side of the event log view: opening it from a run, tabs, sorting, a stage;
-//! `C` compares the open log (B) with another one (A) typed as a path or s3:// URI.
+//! `C` compares the open log (B) with another one (A): the same job's last successful run
+//! when the view was opened from a run, else (and on a second `C`) one typed as a path or
+//! s3:// URI.
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::msg::Effect;
 use crate::keymap::Action;
-use crate::state::eventlog::{CompareView, EventLogPane, EventLogSource, Tab};
-use crate::state::{Active, AppState, Pane, View};
+use crate::state::eventlog::{CompareView, EventLogPane, EventLogSource, LogRef, Tab};
+use crate::state::{AppState, View};
 
-/// `E`: the event log of the run under the cursor.
+/// `E`: the event log of the run under the cursor, with its reference for `C`.
 pub fn open_for_run(state: &mut AppState) -> Vec<Effect> {
-    let found: Result<(EventLogSource, Option<i64>), String> = match state.active() {
-        Active::View(View::Runs(r)) => glue(r.selected(&state.data)),
-        Active::View(View::Detail(d)) => glue(d.run(&state.data)),
-        Active::Pane(Pane::Emr) => emr(state.emr_pane.selected().and_then(|i| state.emr.runs.get(i))),
-        Active::View(View::EmrDetail(d)) => emr(d.run(&state.emr)),
-        _ => Err("select a Glue run (enter on a job) or an EMR Serverless run (:emr) first".into()),
-    };
-    match found {
-        Ok((source, after_ms)) => open(state, source, after_ms),
+    match super::eventlog_runs::for_run(state) {
+        Ok((log, reference)) => {
+            let fx = open(state, log.source, log.after_ms);
+            if let Some(View::EventLog(e)) = state.stack.last_mut() {
+                e.reference = reference;
+            }
+            fx
+        }
         Err(why) => {
             state.flash = Some(why);
             vec![Effect::Redraw]
         }
     }
-}
-
-pub(super) fn glue(run: Option<&crate::model::JobRun>) -> Result<(EventLogSource, Option<i64>), String> {
-    let run = run.ok_or("no run selected")?;
-    if run.arguments.is_dropped() {
-        return Err("the arguments of older runs are not kept: open the run (enter), then E".into());
-    }
-    let path = run.arguments.get("--spark-event-logs-path").ok_or(
-        "this run wrote no Spark event logs: its job needs --enable-spark-ui true and --spark-event-logs-path s3://…",
-    )?;
-    let prefix = if path.ends_with('/') { path.clone() } else { format!("{path}/") };
-    Ok((EventLogSource::S3(prefix), run.started_on.map(|t| t.timestamp_millis())))
-}
-
-pub(super) fn emr(run: Option<&crate::model::EmrRun>) -> Result<(EventLogSource, Option<i64>), String> {
-    let run = run.ok_or("no run selected")?;
-    let uri =
-        run.monitoring.s3_log_uri.as_deref().ok_or(
-            "this run sends its logs to managed storage only: open its Spark UI with the dashboard action (d)",
-        )?;
-    let base = uri.trim_end_matches('/');
-    Ok((EventLogSource::S3(format!("{base}/applications/{}/jobs/{}/sparklogs/", run.app_id, run.id)), None))
 }
 
 /// Push the view and ask the loop to read `source`.
@@ -58,24 +37,22 @@ pub fn open(state: &mut AppState, source: EventLogSource, after_ms: Option<i64>)
     pane.follow = state.next_view_id * 1000;
     let follow = Some(pane.follow);
     state.stack.push(View::EventLog(Box::new(pane)));
-    vec![Effect::LoadEventLog { ctx, source, after_ms, follow }, Effect::Redraw]
+    vec![Effect::LoadEventLog { ctx, log: LogRef::new(source, after_ms), follow }, Effect::Redraw]
 }
 
-pub fn loaded(
-    state: &mut AppState,
-    source: EventLogSource,
-    result: Result<Box<crate::eventlog::Summary>, String>,
-) -> Vec<Effect> {
+/// A read ended: its summary goes to the views whose own log it is, and to the comparisons
+/// reading it as A (by source and start: a Glue job's runs share one prefix).
+pub fn loaded(state: &mut AppState, log: LogRef, result: Result<Box<crate::eventlog::Summary>, String>) -> Vec<Effect> {
     for v in &mut state.stack {
         let View::EventLog(e) = v else { continue };
         let mut changed = false;
-        if e.source == source {
+        if e.is(&log) {
             e.loading = None;
             e.summary = Some(result.clone());
             e.sort_stages();
             changed = true;
         }
-        if let Some(cv) = e.compare.as_mut().filter(|cv| cv.other == source) {
+        if let Some(cv) = e.compare.as_mut().filter(|cv| cv.other == log) {
             cv.other_summary = Some(result.clone());
             changed = true;
         }
@@ -86,12 +63,12 @@ pub fn loaded(
     vec![Effect::Redraw]
 }
 
-/// How far the read of `source` is: shown by the views reading it.
-pub fn progress(state: &mut AppState, source: &EventLogSource, seen: crate::eventlog::Seen) -> Vec<Effect> {
+/// How far the read of `log` is: shown by the views reading it.
+pub fn progress(state: &mut AppState, log: &LogRef, seen: crate::eventlog::Seen) -> Vec<Effect> {
     let mut shown = false;
     for v in &mut state.stack {
         if let View::EventLog(e) = v
-            && e.source == *source
+            && e.is(log)
             && e.follow != 0
         {
             e.loading = Some(seen);
@@ -147,18 +124,43 @@ pub fn on_key(state: &mut AppState, key: KeyEvent) -> Option<Vec<Effect>> {
     }
     if e.summary().is_none() {
         state.flash = Some("this log is not read yet: compare it once it is".into());
-    } else {
-        e.compare_prompt = Some(e.source.sibling_prompt());
+        return Some(vec![Effect::Redraw]);
     }
+    // The reference first; while any comparison is shown, another log.
+    match (&e.reference, &e.compare) {
+        (Ok(_), None) => return Some(compare_with_reference(state)),
+        (Err(why), None) => state.flash = Some(format!("{why}: type the path or s3:// URI of the log to compare with")),
+        (_, Some(_)) => {}
+    }
+    let Some(View::EventLog(e)) = state.stack.last_mut() else { return None };
+    e.compare_prompt = Some(e.source.sibling_prompt());
     Some(vec![Effect::Redraw])
+}
+
+/// `C` in a view opened from a run: compare with the job's last successful run (its summary
+/// kept from an earlier `C`, or read now).
+fn compare_with_reference(state: &mut AppState) -> Vec<Effect> {
+    let Some(View::EventLog(e)) = state.stack.last_mut() else { return Vec::new() };
+    let Ok(r) = e.reference.as_mut() else { return Vec::new() };
+    let mut cv = CompareView::new(r.log.clone(), r.label.clone());
+    let mut fx = vec![Effect::Redraw];
+    match r.summary.take() {
+        Some(kept) => cv.other_summary = Some(Ok(kept)),
+        None => fx.insert(0, Effect::LoadEventLog { ctx: e.ctx, log: cv.other.clone(), follow: None }),
+    }
+    state.flash = Some(format!("A: {} · C again compares with another log", cv.label));
+    e.compare = Some(cv);
+    e.refresh_compare();
+    fx
 }
 
 /// Enter in the prompt: read the other log (A) and show the comparison when it arrives.
 fn start_compare(e: &mut EventLogPane) -> Vec<Effect> {
     let typed = e.compare_prompt.take().unwrap_or_default();
-    let other = EventLogSource::parse(&typed);
-    e.compare = Some(CompareView::new(other.clone()));
-    vec![Effect::LoadEventLog { ctx: e.ctx, source: other, after_ms: None, follow: None }, Effect::Redraw]
+    let other = LogRef::new(EventLogSource::parse(&typed), None);
+    e.close_compare();
+    e.compare = Some(CompareView::new(other.clone(), other.source.label()));
+    vec![Effect::LoadEventLog { ctx: e.ctx, log: other, follow: None }, Effect::Redraw]
 }
 
 /// Keys while the comparison is shown: scrolling, esc closes it; None: not ours.
@@ -167,12 +169,12 @@ fn on_compare_action(e: &mut EventLogPane, action: Action, rows: usize) -> Optio
     let last = cv.lines.len().saturating_sub(1);
     cv.scroll = match action {
         Action::Back => {
-            e.compare = None;
+            e.close_compare();
             return Some(vec![Effect::Redraw]);
         }
         // Another tab: the comparison closes and the tab opens.
         Action::NextTab | Action::PrevTab => {
-            e.compare = None;
+            e.close_compare();
             return None;
         }
         Action::Up => cv.scroll.saturating_sub(1),
@@ -218,12 +220,12 @@ pub fn on_action(state: &mut AppState, action: Action) -> Option<Vec<Effect>> {
         // Read the log again (and follow it again: the read shows its progress, esc stops it).
         Action::Refresh => {
             state.flash = Some("reading the event log again…".into());
-            let (ctx, source, after_ms) = (e.ctx, e.source.clone(), e.after_ms);
+            let (ctx, log) = (e.ctx, e.log());
             let follow = (e.follow != 0).then_some(e.follow);
             if matches!(&e.summary, Some(Err(_))) {
                 e.summary = None;
             }
-            return Some(vec![Effect::LoadEventLog { ctx, source, after_ms, follow }, Effect::Redraw]);
+            return Some(vec![Effect::LoadEventLog { ctx, log, follow }, Effect::Redraw]);
         }
         Action::Up | Action::Down | Action::PageUp | Action::PageDown | Action::Top | Action::Bottom => {
             let len = e.len();

@@ -6,6 +6,7 @@ mod changes;
 mod contexts;
 pub mod effects;
 mod eventlog;
+mod eventlog_runs;
 pub mod fetch;
 mod inbox;
 pub mod logs;

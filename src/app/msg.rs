@@ -63,12 +63,12 @@ pub enum Msg {
     },
     /// How far the read of an event log is (while it lasts).
     EventLogProgress {
-        source: crate::state::eventlog::EventLogSource,
+        log: crate::state::eventlog::LogRef,
         seen: crate::eventlog::Seen,
     },
     /// An event log was read (or could not be).
     EventLogLoaded {
-        source: crate::state::eventlog::EventLogSource,
+        log: crate::state::eventlog::LogRef,
         result: Result<Box<crate::eventlog::Summary>, String>,
     },
     /// The cost report arrived (from the cache or Cost Explorer), or could not.
@@ -176,8 +176,7 @@ pub enum Effect {
     /// With `follow`, keep reading what the log gains (a running application) under that id.
     LoadEventLog {
         ctx: usize,
-        source: crate::state::eventlog::EventLogSource,
-        after_ms: Option<i64>,
+        log: crate::state::eventlog::LogRef,
         follow: Option<u64>,
     },
     /// Load the cost report: the fresh cache if any, else Cost Explorer (`force`: always
@@ -214,8 +213,8 @@ pub enum Effect {
     LoadChangesLogs {
         ctx: usize,
         failed_id: String,
-        failed: (crate::state::eventlog::EventLogSource, Option<i64>),
-        good: (crate::state::eventlog::EventLogSource, Option<i64>),
+        failed: crate::state::eventlog::LogRef,
+        good: crate::state::eventlog::LogRef,
     },
     /// Save the inbox's acknowledgements and mutes (mode 0600, atomically).
     SaveMarks {

@@ -85,8 +85,8 @@ pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
             }
             vec![Effect::Redraw]
         }
-        Msg::EventLogLoaded { source, result } => super::eventlog::loaded(state, source, result),
-        Msg::EventLogProgress { source, seen } => super::eventlog::progress(state, &source, seen),
+        Msg::EventLogLoaded { log, result } => super::eventlog::loaded(state, log, result),
+        Msg::EventLogProgress { log, seen } => super::eventlog::progress(state, &log, seen),
         Msg::ActionDone { command, result } => super::actions::done(state, command, result),
         Msg::RunFetched { ctx, job, run_id, then, result } => {
             super::arguments::fetched(state, (ctx, job, run_id), then, result)

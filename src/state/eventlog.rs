@@ -103,10 +103,38 @@ impl EventLogSource {
     }
 }
 
+/// One log to read: where, and (Glue) the run's start, which picks its application among the
+/// logs of all the job's runs under one prefix. A read's messages name both, so two logs under
+/// one prefix (the open run and its reference) never take each other's summary.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LogRef {
+    pub source: EventLogSource,
+    pub after_ms: Option<i64>,
+}
+
+impl LogRef {
+    pub fn new(source: EventLogSource, after_ms: Option<i64>) -> Self {
+        LogRef { source, after_ms }
+    }
+}
+
+/// What `C` compares the open log with at once: the same job's last successful run before the
+/// open one (found as the triage `c` view finds it).
+#[derive(Debug, Clone)]
+pub struct Reference {
+    pub log: LogRef,
+    /// Which run, for the comparison's header: `jr_0123abcd… (last successful run, <start>)`.
+    pub label: String,
+    /// Its summary once read, kept when the comparison closes so `C` shows it again at once.
+    pub summary: Option<Box<Summary>>,
+}
+
 /// `C`: the open log (B) against another one (A, the reference: e.g. the job's last good run).
 #[derive(Debug, Clone)]
 pub struct CompareView {
-    pub other: EventLogSource,
+    pub other: LogRef,
+    /// What A is, for the header: the reference run, or the path as typed.
+    pub label: String,
     /// The other log's summary; None while reading.
     pub other_summary: Option<Result<Box<Summary>, String>>,
     /// The comparison as text, a line each: made when either log arrives, never per frame.
@@ -116,9 +144,9 @@ pub struct CompareView {
 }
 
 impl CompareView {
-    pub fn new(other: EventLogSource) -> Self {
-        let lines = vec![format!("reading {} …", other.label())];
-        CompareView { other, other_summary: None, lines, scroll: 0 }
+    pub fn new(other: LogRef, label: String) -> Self {
+        let lines = vec![format!("reading {label} …")];
+        CompareView { other, label, other_summary: None, lines, scroll: 0 }
     }
 }
 
@@ -146,6 +174,8 @@ pub struct EventLogPane {
     pub compare: Option<CompareView>,
     /// How far the read under way is (None: no read, or no byte count yet).
     pub loading: Option<crate::eventlog::Seen>,
+    /// The log `C` compares with at once; Err: why there is none (then `C` asks for a path).
+    pub reference: Result<Reference, String>,
 }
 
 impl EventLogPane {
@@ -164,6 +194,27 @@ impl EventLogPane {
             compare_prompt: None,
             compare: None,
             loading: None,
+            reference: Err("this log was opened by its path, not from a run".into()),
+        }
+    }
+
+    /// This log, as its reads are keyed.
+    pub fn log(&self) -> LogRef {
+        LogRef::new(self.source.clone(), self.after_ms)
+    }
+
+    /// Whether a read of `log` is this view's own log.
+    pub fn is(&self, log: &LogRef) -> bool {
+        self.source == log.source && self.after_ms == log.after_ms
+    }
+
+    /// Close the comparison; the reference's summary stays for the next `C`.
+    pub fn close_compare(&mut self) {
+        let Some(cv) = self.compare.take() else { return };
+        if let (Ok(r), Some(Ok(summary))) = (self.reference.as_mut(), cv.other_summary)
+            && r.log == cv.other
+        {
+            r.summary = Some(summary);
         }
     }
 
@@ -171,9 +222,18 @@ impl EventLogPane {
     pub fn refresh_compare(&mut self) {
         let Some(cv) = self.compare.as_mut() else { return };
         let text = match (&cv.other_summary, &self.summary) {
+            // A log picked by start time that is this very application: the reference run
+            // left no log of its own under the prefix, and the nearest one is this one.
+            (Some(Ok(a)), Some(Ok(b))) if cv.other.after_ms.is_some() && a.app_id.is_some() && a.app_id == b.app_id => {
+                format!(
+                    "cannot compare: the log found for {} is this log itself\n(that run left no log of its own under {})",
+                    cv.label,
+                    cv.other.source.label()
+                )
+            }
             (Some(Ok(a)), Some(Ok(b))) => crate::eventlog::compare(a, b).to_text(),
             (Some(Err(e)), _) => format!("cannot compare: {e}"),
-            (None, _) => format!("reading {} …", cv.other.label()),
+            (None, _) => format!("reading {} …", cv.label),
             (_, Some(Err(e))) => format!("cannot compare: this log did not read: {e}"),
             (_, None) => "reading this log …".into(),
         };

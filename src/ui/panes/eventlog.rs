@@ -1,6 +1,6 @@
 //! A Spark event log in tabs: findings, stages (sortable), jobs, executors, SQL; a stage's
 //! task duration distribution (min, p50, p75, max as Spark's history server reports them);
-//! `C`: the prompt for another log and the comparison with it.
+//! `C`: the comparison with the job's last successful run, or with a log typed at the prompt.
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -119,6 +119,9 @@ fn tabs_and_body(
     if pane.tab == Tab::Stages {
         spans.push(Span::styled(format!(" sort:{}", pane.sort.label()), theme.dim));
     }
+    if pane.reference.is_ok() && pane.compare.is_none() {
+        spans.push(Span::styled("  C compares with the last successful run", theme.dim));
+    }
     let tab_line = match &pane.compare_prompt {
         Some(input) => Line::from(vec![
             Span::styled(" compare with (path or s3://…; enter reads, esc cancels): ", theme.title),
@@ -211,7 +214,7 @@ fn sql(frame: &mut Frame<'_>, area: Rect, s: &Summary, pane: &EventLogPane, them
 
 /// The comparison's report (B: this log, A: the other), only the lines in view.
 fn comparison(frame: &mut Frame<'_>, area: Rect, cv: &CompareView, theme: &Theme) {
-    let title = format!(" B: this log · A: {} · ↑↓ scroll · esc closes ", cv.other.label());
+    let title = format!(" B: this log · A: {} · ↑↓ scroll · C another log · esc closes ", cv.label);
     let block =
         Block::default().borders(Borders::ALL).border_style(theme.border).title(Span::styled(title, theme.title));
     let rows = usize::from(block.inner(area).height);
