@@ -186,4 +186,16 @@ async fn what_changed_adds_what_the_two_spark_event_logs_say() {
     assert_eq!(c.rows.len(), before + 5);
     assert_eq!(c.spark, batchtop::state::changes::Spark::Loaded);
     assert!(screen(&s).contains("Slowest stage"));
+    // The good run's log, found by its start under the failed run's prefix, was the failed
+    // run's own (the good run left none): said so, not compared with itself.
+    update(&mut s, key(KeyCode::Esc));
+    update(&mut s, ch('c'));
+    let Some(View::Changes(c)) = s.stack.last_mut() else { panic!("no comparison") };
+    c.spark = batchtop::state::changes::Spark::Loading;
+    let id = c.failed_id.clone();
+    let same = batchtop::eventlog::summarize(&dir.join("run-b"), &opts).expect("run-b");
+    update(&mut s, Msg::ChangesLogsLoaded { failed_id: id, result: Ok((Box::new(same.clone()), Box::new(same))) });
+    let Some(View::Changes(c)) = s.stack.last() else { panic!("no comparison") };
+    let want = "the last good run left no Spark event log of its own";
+    assert_eq!(c.spark, batchtop::state::changes::Spark::Failed(want.into()));
 }

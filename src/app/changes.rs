@@ -79,7 +79,15 @@ fn spark_logs(state: &AppState, p: &ChangesPane) -> Option<(LogRef, LogRef)> {
         Some(r) => super::eventlog_runs::glue(r).ok(),
         None => super::eventlog_runs::emr(emr_run(id)?).ok(),
     };
-    Some((one(&p.failed_id)?, one(&p.good_id)?))
+    let failed = one(&p.failed_id)?;
+    // A job's runs share one log prefix: a good run whose arguments name none (older runs keep
+    // none) is found under the failed run's by its start.
+    let under_failed = || {
+        let started = glue_run(&p.good_id)?.started_on?;
+        Some(LogRef::new(failed.source.clone(), Some(started.timestamp_millis())))
+    };
+    let good = one(&p.good_id).or_else(under_failed)?;
+    Some((failed, good))
 }
 
 fn state_failed_id(state: &AppState) -> String {
@@ -101,6 +109,10 @@ pub fn logs_loaded(
             continue;
         }
         match &result {
+            // Picked by its start, the good run's log was the failed run's own: it left none.
+            Ok((a, b)) if a.app_id.is_some() && a.app_id == b.app_id => {
+                c.spark = changes::Spark::Failed("the last good run left no Spark event log of its own".into());
+            }
             Ok((a, b)) => {
                 let mut rows = changes::spark_rows(a, b);
                 rows.sort_by_key(|r| !r.changed());
