@@ -12,6 +12,7 @@ mod inbox;
 pub mod logs;
 pub mod msg;
 mod nav;
+mod overlay_keys;
 mod plugins;
 mod quality;
 pub mod report;

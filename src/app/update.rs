@@ -158,7 +158,7 @@ fn on_key(state: &mut AppState, key: KeyEvent) -> Vec<Effect> {
     // The user is driving: the start pane no longer moves by itself.
     state.start_auto = false;
     if state.overlay.is_some() {
-        return super::actions::on_overlay_key(state, key);
+        return super::overlay_keys::on_overlay_key(state, key);
     }
     let mut effects = match state.mode.clone() {
         Mode::Normal => on_normal_key(state, key),
