@@ -198,12 +198,15 @@ pub fn generate(seed: u64, epoch: DateTime<Utc>) -> Catalog {
     for stream in STREAMS {
         let mut runs = Vec::new();
         for day in (0..3).rev() {
-            let start = epoch - Duration::days(day) - Duration::minutes(if day == 0 { 40 } else { 600 });
             let outcome = match (stream, day) {
                 ("payments", 0) => Outcome::FanOutFailed,
                 ("orders", 0) => Outcome::RunningNow,
                 _ => Outcome::Succeeded,
             };
+            // Today's runs: the one still running began 40 minutes ago; one that is done
+            // (about 80 minutes end to end) began early enough to have ended by now.
+            let today = if outcome == Outcome::Succeeded { 100 } else { 40 };
+            let start = epoch - Duration::days(day) - Duration::minutes(if day == 0 { today } else { 600 });
             runs.push(pipeline_run(&mut rng, stream, start, outcome, epoch));
         }
         runs.reverse();

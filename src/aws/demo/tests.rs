@@ -57,3 +57,18 @@ fn failure_injection_makes_reads_fail() {
     d.set_failure(None);
     assert!(block(d.jobs()).is_ok());
 }
+
+#[test]
+fn nothing_in_the_demo_ends_after_its_now() {
+    let epoch = chrono::TimeZone::with_ymd_and_hms(&chrono::Utc, 2026, 11, 24, 12, 0, 0).single().expect("valid");
+    let catalog = super::catalog::generate(7, epoch);
+    for (w, runs) in &catalog.workflows {
+        for r in runs {
+            assert!(r.completed_on.is_none_or(|t| t <= epoch), "{} {} ends at {:?}", w.name, r.id, r.completed_on);
+            let nodes = r.graph.iter().flat_map(|g| &g.nodes);
+            for run in nodes.filter_map(|n| n.job_run.as_ref()) {
+                assert!(run.completed_on.is_none_or(|t| t <= epoch), "{} ends at {:?}", run.job_name, run.completed_on);
+            }
+        }
+    }
+}
