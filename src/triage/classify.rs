@@ -55,6 +55,19 @@ impl Rules {
     /// the state (stopped, timed out, waited too long) when it says what happened; otherwise
     /// the most specific match in the message or any log line; otherwise `unknown`.
     pub fn classify(&self, state: &str, message: Option<&str>, logs: &[LogExcerpt]) -> Classification {
+        if !logs.is_empty() {
+            return self.classify_afresh(state, message, logs);
+        }
+        let text = message.unwrap_or_default();
+        if let Some(known) = self.memo.get(state, text) {
+            return known;
+        }
+        let class = self.classify_afresh(state, message, logs);
+        self.memo.put(state, text, &class);
+        class
+    }
+
+    fn classify_afresh(&self, state: &str, message: Option<&str>, logs: &[LogExcerpt]) -> Classification {
         let message = message.map(str::trim).filter(|m| !m.is_empty());
         let from_message = message.and_then(|m| self.search(MESSAGE_SOURCE, m.lines(), None));
         if let Some(hit) = from_message.as_ref().filter(|h| self.rank(h.rule) >= CONCLUSIVE) {
@@ -148,6 +161,25 @@ pub(crate) fn excerpt(line: &str, at: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_message_is_classified_once_and_logs_always_afresh() {
+        let rules = Rules::with_user(&[]).expect("rules");
+        let oom = "Container killed by YARN for exceeding memory limits";
+        let first = rules.classify("FAILED", Some(oom), &[]);
+        assert_eq!(rules.classify("FAILED", Some(oom), &[]), first);
+        assert_eq!(rules.memo.len(), 1, "the second answer came from the memo");
+        assert_eq!(first.category.as_str(), "out_of_memory");
+        let generic = rules.classify("FAILED", Some("Command Failed with Exit Code 1"), &[]);
+        assert_eq!(generic.category.as_str(), "unknown");
+        let logs = [LogExcerpt::new("driver", ["java.lang.OutOfMemoryError: Java heap space"])];
+        let with_logs = rules.classify("FAILED", Some("Command Failed with Exit Code 1"), &logs);
+        assert_eq!(with_logs.category.as_str(), "out_of_memory", "the log decides, not the memo");
+        assert_eq!(rules.memo.len(), 2);
+        // A state that says what happened is its own key.
+        assert_eq!(rules.classify("TIMEOUT", Some(oom), &[]).category, first.category, "the message is conclusive");
+        assert_eq!(rules.memo.len(), 3);
+    }
 
     #[test]
     fn short_lines_are_kept_whole() {

@@ -1,8 +1,9 @@
 //! The compiled rules: the built-in table plus user rules, ordered so that the first rule that
 //! matches a line is the best one for that line.
 
+use std::collections::HashMap;
 use std::ops::Range;
-use std::sync::LazyLock;
+use std::sync::{Arc, LazyLock, Mutex};
 
 use regex::{Regex, RegexSet};
 
@@ -36,6 +37,37 @@ pub struct Rules {
     /// All patterns at once, so a log line is scanned once; `None` if the set would not compile
     /// (too large), in which case each rule is tried in turn.
     set: Option<RegexSet>,
+    /// What (state, message) with no log lines came to: the inbox is rebuilt whenever data
+    /// arrives, and thousands of runs repeat a few messages (shared by clones of these rules).
+    pub(super) memo: Memo,
+}
+
+/// Classifications by (state, error message), for failures with no log lines read.
+#[derive(Debug, Clone, Default)]
+pub(super) struct Memo(Arc<Mutex<HashMap<(String, String), super::Classification>>>);
+
+/// Distinct (state, message) pairs kept before the memo starts again.
+const MEMO_MAX: usize = 10_000;
+
+impl Memo {
+    pub(super) fn get(&self, state: &str, message: &str) -> Option<super::Classification> {
+        let memo = self.0.lock().ok()?;
+        memo.get(&(state.to_string(), message.to_string())).cloned()
+    }
+
+    pub(super) fn put(&self, state: &str, message: &str, class: &super::Classification) {
+        if let Ok(mut memo) = self.0.lock() {
+            if memo.len() >= MEMO_MAX {
+                memo.clear();
+            }
+            memo.insert((state.to_string(), message.to_string()), class.clone());
+        }
+    }
+
+    #[cfg(test)]
+    pub(super) fn len(&self) -> usize {
+        self.0.lock().map(|m| m.len()).unwrap_or_default()
+    }
 }
 
 static BUILTIN_RULES: LazyLock<Rules> = LazyLock::new(|| {
@@ -88,7 +120,7 @@ impl Rules {
     fn assemble(mut rules: Vec<Rule>) -> Rules {
         rules.sort_by_key(|r| std::cmp::Reverse(r.rank));
         let set = RegexSet::new(rules.iter().map(|r| r.regex.as_str())).ok();
-        Rules { rules, set }
+        Rules { rules, set, memo: Memo::default() }
     }
 
     /// The best rule among the first `limit` that matches `line`, with the match's byte range.
