@@ -199,3 +199,35 @@ async fn what_changed_adds_what_the_two_spark_event_logs_say() {
     let want = "the last good run left no Spark event log of its own";
     assert_eq!(c.spark, batchtop::state::changes::Spark::Failed(want.into()));
 }
+
+#[tokio::test]
+async fn what_changed_finds_the_good_runs_spark_log_under_the_failed_runs_prefix() {
+    use batchtop::app::msg::Effect;
+    use batchtop::model::Arguments;
+    use batchtop::state::eventlog::EventLogSource;
+    let (mut s, _) = loaded_state(120, 40).await;
+    let failed_id = item(&s, "inventory_ingest_raw").run_id.clone().expect("a failed run");
+    // The failed run keeps its arguments (with the event log path); the older ones keep none.
+    let entry = s.data.jobs.iter_mut().find(|j| j.job.name == "inventory_ingest_raw").expect("job");
+    for r in std::sync::Arc::make_mut(&mut entry.runs) {
+        r.arguments = if r.id == failed_id {
+            let args = [("--spark-event-logs-path".to_string(), "s3://logs/inventory".to_string())];
+            Arguments::Kept(std::sync::Arc::new(args.into()))
+        } else {
+            Arguments::Dropped
+        };
+    }
+    let runs = entry.runs.clone();
+    let failed = runs.iter().find(|r| r.id == failed_id).expect("failed run");
+    let good = batchtop::state::changes::last_good(&runs, failed).expect("an earlier good run");
+    select(&mut s, "inventory_ingest_raw");
+    let fx = update(&mut s, ch('c'));
+    let logs = fx.iter().find_map(|e| match e {
+        Effect::LoadChangesLogs { failed, good, .. } => Some((failed.clone(), good.clone())),
+        _ => None,
+    });
+    let (a, b) = logs.expect("both runs' logs are read");
+    let prefix = EventLogSource::S3("s3://logs/inventory/".into());
+    assert_eq!((&a.source, a.after_ms), (&prefix, failed.started_on.map(|t| t.timestamp_millis())));
+    assert_eq!((&b.source, b.after_ms), (&prefix, good.started_on.map(|t| t.timestamp_millis())));
+}
