@@ -86,9 +86,45 @@ fn every_stage_is_matched_and_the_write_stage_shows_the_change() {
         stage.message
     );
     assert!(stage.message.ends_with(": tasks 64 → 8"), "{}", stage.message);
-    // Findings: the whole run's time, then the stage, then the setting.
+    // Findings: the whole run's time, then the stage, then the setting, then B's own finding.
     let kinds: Vec<&str> = c.findings.iter().map(|f| f.kind.as_str()).collect();
-    assert_eq!(kinds, ["duration", "stage_time", "config"]);
+    assert_eq!(kinds, ["duration", "stage_time", "config", "new_finding"]);
+}
+
+/// B's write stage (8 tasks instead of 64) spent 11% of its run time in GC, which its analysis
+/// flags and A's does not: reported as only in B, and the other way round as gone in B.
+#[test]
+fn a_finding_only_b_has_is_reported_and_one_it_lost_is_noted() {
+    let (a, b) = runs();
+    let gc = "stage 4.0 (parquet at NativeMethodAccessorImpl.java:0): GC took ";
+    assert!(!a.findings.iter().any(|f| f.kind == "gc") && b.findings.iter().any(|f| f.message.starts_with(gc)));
+    let c = eventlog::compare(&a, &b);
+    let new: Vec<_> = c.new_in_b.iter().map(|f| (f.kind.as_str(), f.a_stage_id, f.b_stage_id)).collect();
+    assert_eq!(new, [("gc", Some(4), Some(4))]);
+    assert!(c.gone_in_b.is_empty(), "{:?}", c.gone_in_b);
+    let last = c.findings.last().expect("findings");
+    assert_eq!(last.kind, "new_finding");
+    assert!(last.message.starts_with(&format!("only in B: {gc}")), "{}", last.message);
+    let back = eventlog::compare(&b, &a);
+    assert!(back.new_in_b.is_empty(), "{:?}", back.new_in_b);
+    let notes: Vec<&str> = back.findings.iter().filter(|f| f.kind == "gone_in_b").map(|f| f.message.as_str()).collect();
+    assert_eq!(notes, ["gone in B: GC time in stage 4 'parquet at NativeMethodAccessorImpl.java:0'"]);
+    assert!(!back.findings.iter().any(|f| f.kind == "new_finding"));
+    // Two attempts of one application that failed the same way: nothing new, nothing gone.
+    let (one, two) = (
+        read(&shared().join("application_1713000000000_0001_1.zstd")),
+        read(&shared().join("application_1713000000000_0001_2.zstd")),
+    );
+    assert!(
+        one.findings.iter().any(|f| f.kind == "failed_stage") && two.findings.iter().any(|f| f.kind == "failed_stage")
+    );
+    let c = eventlog::compare(&one, &two);
+    assert!(c.new_in_b.is_empty() && c.gone_in_b.is_empty(), "{:?} {:?}", c.new_in_b, c.gone_in_b);
+    // A clean run against one with failures: its failed job and stage are new in B.
+    let clean = read(&shared().join("local-1532512550423"));
+    let c = eventlog::compare(&clean, &two);
+    let kinds: Vec<&str> = c.new_in_b.iter().map(|f| f.kind.as_str()).collect();
+    assert!(kinds.contains(&"failed_job") && kinds.contains(&"failed_stage"), "{kinds:?}");
 }
 
 #[test]
@@ -141,7 +177,7 @@ fn cli_json_has_the_keys_and_one_stage_field_by_field() {
     let out = batchtop(&["eventlog", "compare", path_str(&fixture("run-a")), path_str(&fixture("run-b")), "--json"]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let v: Value = serde_json::from_slice(&out.stdout).expect("JSON");
-    for k in ["a", "b", "config_changes", "stages", "only_in_a", "only_in_b", "findings"] {
+    for k in ["a", "b", "config_changes", "stages", "only_in_a", "only_in_b", "new_in_b", "gone_in_b", "findings"] {
         assert!(v.get(k).is_some(), "missing {k}");
     }
     for (side, s) in [("a", &a), ("b", &b)] {
@@ -156,6 +192,13 @@ fn cli_json_has_the_keys_and_one_stage_field_by_field() {
     assert!(
         v["findings"].as_array().is_some_and(|f| f.iter().all(|f| f["kind"].is_string() && f["message"].is_string()))
     );
+    let new = &v["new_in_b"][0];
+    assert_eq!(
+        (&new["kind"], &new["severity"], &new["a_stage_id"], &new["b_stage_id"]),
+        (&json!("gc"), &json!("warning"), &json!(4), &json!(4))
+    );
+    assert!(new["message"].is_string() && new["advice"].is_string() && new["impact_ms"].is_i64(), "{new}");
+    assert_eq!(v["gone_in_b"], json!([]));
     let pair = v["stages"].as_array().expect("stages").iter().find(|p| p["a_stage_id"] == 4).expect("stage 4");
     assert_eq!(pair["b_stage_id"], 4);
     assert_eq!(pair["name"], "parquet at NativeMethodAccessorImpl.java:0");
@@ -230,6 +273,7 @@ fn public_logs_of_different_programs() {
             assert_eq!(listed, stage_ids(a), "{name_a} {name_b}");
             if name_a == name_b {
                 assert!(c.findings.is_empty() && c.config_changes.is_empty(), "{name_a}: {:?}", c.findings);
+                assert!(c.new_in_b.is_empty() && c.gone_in_b.is_empty(), "{name_a}");
             }
         }
     }

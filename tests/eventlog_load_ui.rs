@@ -145,6 +145,7 @@ async fn help_lists_the_event_log_keys_with_compare() {
         "compare with the job's last successful run",
         "C again (or no such run): another log",
         "paired by name and call site",
+        "own findings A lacks, and A's gone in B",
         "ctrl-r",
         "stop reading",
     ] {

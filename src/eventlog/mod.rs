@@ -42,7 +42,7 @@ pub use model::{
     Broadcast, ExecutorSummary, FailureGroup, Finding, HostTasks, JobSummary, Quantiles, Severity, SqlExecution,
     StageSummary, Summary,
 };
-pub use reading::{Reading, Seen};
+pub use reading::{Reading, Seen, Unwatched, Watch};
 pub use stream::{Fed, Start, feed_part, is_marker, named_compressed, note_cut, order_names};
 pub use tail::Tail;
 
@@ -120,6 +120,9 @@ pub enum EventLogError {
         .path.display()
     )]
     Corrupt { path: PathBuf, message: String },
+    /// The [`Watch`] of the read said stop.
+    #[error("{}: the read was stopped", .0.display())]
+    Stopped(PathBuf),
     #[error("{}: {source}", .path.display())]
     Io {
         path: PathBuf,
@@ -147,10 +150,18 @@ pub fn decoded(path: &Path) -> Result<Box<dyn std::io::Read + Send>, EventLogErr
 
 /// Read the whole event log at `path` (file or directory) and analyse it.
 pub fn summarize(path: &Path, opts: &Options) -> Result<Summary, EventLogError> {
+    summarize_watched(path, opts, &Unwatched)
+}
+
+/// [`summarize`], telling `watch` the size on disk of the log's files, then each read from
+/// them; it ends early with [`EventLogError::Stopped`] once `watch` says stop.
+pub fn summarize_watched(path: &Path, opts: &Options, watch: &dyn Watch) -> Result<Summary, EventLogError> {
     let parts = source::parts(path)?;
+    let total = parts.iter().map(|p| source::disk_size(&p.path)).sum();
+    let _ending = reading::Ending::begin(watch, total);
     let mut analyzer = Analyzer::new(opts.clone());
     for (i, part) in parts.iter().enumerate() {
-        let out = source::read_part(part, 0, &mut analyzer)?;
+        let out = source::read_part(part, 0, &mut analyzer, watch)?;
         if let Some(why) = out.cut {
             note_cut(&mut analyzer, &part.path, &why);
         }

@@ -10,6 +10,7 @@ use super::EventLogError;
 use super::analyzer::Analyzer;
 use super::detect;
 use super::framing::Blocks;
+use super::reading::Watch;
 use super::{lz4block::Lz4Block, lzf::Lzf, snappy::Snappy};
 
 pub(crate) use super::detect::Codec;
@@ -109,14 +110,32 @@ pub struct ReadOutcome {
     pub cut: Option<String>,
 }
 
-/// Feed `part` to `analyzer`, leaving out its first `skip` decoded bytes (already fed earlier).
-pub(crate) fn read_part(part: &Part, skip: u64, analyzer: &mut Analyzer) -> Result<ReadOutcome, EventLogError> {
+/// Feed `part` to `analyzer`, leaving out its first `skip` decoded bytes (already fed earlier);
+/// each read from disk is told to `watch`, which may stop the read.
+pub(crate) fn read_part(
+    part: &Part,
+    skip: u64,
+    analyzer: &mut Analyzer,
+    watch: &dyn Watch,
+) -> Result<ReadOutcome, EventLogError> {
+    let out = read_watched(part, skip, analyzer, watch);
+    // A decoder may take the stop for the end of its data: the flag says what it was.
+    if watch.stop() { Err(EventLogError::Stopped(part.path.clone())) } else { out }
+}
+
+fn read_watched(
+    part: &Part,
+    skip: u64,
+    analyzer: &mut Analyzer,
+    watch: &dyn Watch,
+) -> Result<ReadOutcome, EventLogError> {
     let mut file = File::open(&part.path).map_err(|e| io_error(&part.path, e))?;
+    if part.codec == Codec::Plain && skip > 0 {
+        file.seek(SeekFrom::Start(skip)).map_err(|e| io_error(&part.path, e))?;
+    }
+    let mut file = Watched { file, watch };
     match part.codec {
         Codec::Plain => {
-            if skip > 0 {
-                file.seek(SeekFrom::Start(skip)).map_err(|e| io_error(&part.path, e))?;
-            }
             let bytes = pump(&mut file, 0, analyzer).map_err(|(_, e)| io_error(&part.path, e))?;
             Ok(ReadOutcome { bytes, cut: None })
         }
@@ -131,6 +150,28 @@ pub(crate) fn read_part(part: &Part, skip: u64, analyzer: &mut Analyzer) -> Resu
             }
         }
     }
+}
+
+/// A file whose reads are told to a [`Watch`], and fail once it says stop.
+struct Watched<'w> {
+    file: File,
+    watch: &'w dyn Watch,
+}
+
+impl Read for Watched<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if self.watch.stop() {
+            return Err(std::io::Error::other("the read was stopped"));
+        }
+        let n = self.file.read(buf)?;
+        self.watch.read(n as u64);
+        Ok(n)
+    }
+}
+
+/// The size on disk of `path` (0 when it cannot be read: the read says why).
+pub(crate) fn disk_size(path: &Path) -> u64 {
+    std::fs::metadata(path).map_or(0, |m| m.len())
 }
 
 /// The decoded bytes of one file of an event log.

@@ -4,6 +4,7 @@ use std::path::{Path, PathBuf};
 
 use super::analyzer::Analyzer;
 use super::model::Summary;
+use super::reading::{Ending, Unwatched, Watch};
 use super::source::{self, Codec};
 use super::{EventLogError, Options};
 
@@ -21,6 +22,8 @@ pub struct Tail {
     part: usize,
     offset: u64,
     part_count: usize,
+    /// The size and modification time on disk of the part being read when it was last read.
+    read_size: Option<Stamp>,
 }
 
 impl Tail {
@@ -32,11 +35,19 @@ impl Tail {
             part: 0,
             offset: 0,
             part_count: 0,
+            read_size: None,
         }
     }
 
     /// Read what was appended since the last call; returns the number of new bytes.
     pub fn poll(&mut self) -> Result<u64, EventLogError> {
+        self.poll_watched(&Unwatched)
+    }
+
+    /// [`Tail::poll`], telling `watch` the bytes on disk this poll reads (what plain parts
+    /// gained, compressed parts that changed whole), then each read; a compressed part whose
+    /// size on disk did not change is not decoded again. Stops when `watch` says so.
+    pub fn poll_watched(&mut self, watch: &dyn Watch) -> Result<u64, EventLogError> {
         let parts = source::parts(&self.path)?;
         let current_shrank = parts.get(self.part).is_some_and(|p| {
             p.codec == Codec::Plain && std::fs::metadata(&p.path).is_ok_and(|m| m.len() < self.offset)
@@ -45,15 +56,23 @@ impl Tail {
             self.restart();
         }
         self.part_count = parts.len();
+        let stamps: Vec<Stamp> = parts.iter().map(|p| stamp(&p.path)).collect();
+        let total = (self.part..parts.len()).map(|i| self.to_read(&parts[i], i, stamps[i])).sum();
+        let _ending = (total > 0).then(|| Ending::begin(watch, total));
         let mut fed = 0;
         while let Some(part) = parts.get(self.part) {
             let last = self.part + 1 == parts.len();
-            let out = match source::read_part(part, self.offset, &mut self.analyzer) {
-                // The start of a compressed part still being written may not decode yet.
-                Err(EventLogError::Corrupt { .. }) if last => source::ReadOutcome::default(),
-                other => other?,
+            let stamp = stamps[self.part];
+            let out = match self.to_read(part, self.part, stamp) {
+                0 => source::ReadOutcome::default(),
+                _ => match source::read_part(part, self.offset, &mut self.analyzer, watch) {
+                    // The start of a compressed part still being written may not decode yet.
+                    Err(EventLogError::Corrupt { .. }) if last => source::ReadOutcome::default(),
+                    other => other?,
+                },
             };
             self.offset += out.bytes;
+            self.read_size = Some(stamp);
             fed += out.bytes;
             if last {
                 break;
@@ -62,8 +81,19 @@ impl Tail {
             self.analyzer.end_part();
             self.part += 1;
             self.offset = 0;
+            self.read_size = None;
         }
         Ok(fed)
+    }
+
+    /// The bytes on disk to read of part `i` to catch up.
+    fn to_read(&self, part: &source::Part, i: usize, now: Stamp) -> u64 {
+        match (i == self.part, part.codec) {
+            (false, _) => now.0,
+            (true, Codec::Plain) => now.0.saturating_sub(self.offset),
+            (true, _) if self.read_size == Some(now) => 0,
+            (true, _) => now.0,
+        }
     }
 
     /// The summary so far (a line still being written is left out).
@@ -80,7 +110,15 @@ impl Tail {
         self.analyzer = Analyzer::new(self.opts.clone());
         self.part = 0;
         self.offset = 0;
+        self.read_size = None;
     }
+}
+
+/// A file's size and modification time: a compressed part with the same is not read again.
+type Stamp = (u64, Option<std::time::SystemTime>);
+
+fn stamp(path: &Path) -> Stamp {
+    std::fs::metadata(path).map_or((0, None), |m| (m.len(), m.modified().ok()))
 }
 
 #[cfg(test)]
@@ -114,6 +152,57 @@ mod tests {
         let s = tail.finish();
         assert_eq!(s.jobs.len(), 3);
         assert_eq!(s.skipped_lines, 0);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    /// Records what a poll tells its watch: the totals begun and the bytes read.
+    #[derive(Default)]
+    struct Record(std::sync::Mutex<(Vec<u64>, u64)>);
+
+    impl Watch for Record {
+        fn begin(&self, total: u64) {
+            self.0.lock().unwrap().0.push(total);
+        }
+        fn read(&self, bytes: u64) {
+            self.0.lock().unwrap().1 += bytes;
+        }
+        fn end(&self) {}
+        fn stop(&self) -> bool {
+            false
+        }
+    }
+
+    impl Record {
+        fn take(&self) -> (Vec<u64>, u64) {
+            std::mem::take(&mut *self.0.lock().unwrap())
+        }
+    }
+
+    #[test]
+    fn a_poll_tells_the_bytes_on_disk_it_reads() {
+        let dir = crate::eventlog::scratch("tail-watch");
+        let line = "{\"Event\":\"SparkListenerJobStart\",\"Job ID\":1,\"Stage Infos\":[],\"Stage IDs\":[]}\n";
+        let (plain, zst) = (dir.join("events_1_app"), dir.join("events_2_app.zstd"));
+        std::fs::write(&plain, line.repeat(3)).unwrap();
+        let mut tail = Tail::new(&dir, &Options::default());
+        let watch = Record::default();
+        tail.poll_watched(&watch).unwrap();
+        assert_eq!(watch.take(), (vec![3 * line.len() as u64], 3 * line.len() as u64));
+        std::fs::OpenOptions::new().append(true).open(&plain).unwrap().write_all(line.as_bytes()).unwrap();
+        tail.poll_watched(&watch).unwrap();
+        assert_eq!(watch.take(), (vec![line.len() as u64], line.len() as u64), "only what was appended");
+        let z = zstd::encode_all(line.repeat(2).as_bytes(), 1).unwrap();
+        std::fs::write(&zst, &z).unwrap();
+        assert_eq!(tail.poll_watched(&watch).unwrap(), 2 * line.len() as u64);
+        assert_eq!(watch.take(), (vec![z.len() as u64], z.len() as u64), "the new compressed part, whole");
+        assert_eq!(tail.poll_watched(&watch).unwrap(), 0);
+        assert_eq!(watch.take(), (vec![], 0), "an unchanged compressed part is not read again");
+        let more = line.replace(":1,", ":2,").repeat(3);
+        let z = zstd::encode_all(format!("{}{more}", line.repeat(2)).as_bytes(), 1).unwrap();
+        std::fs::write(&zst, &z).unwrap();
+        assert_eq!(tail.poll_watched(&watch).unwrap(), more.len() as u64);
+        assert_eq!(watch.take(), (vec![z.len() as u64], z.len() as u64), "a grown compressed part, whole");
+        assert_eq!(tail.finish().lines, 9);
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }

@@ -1,18 +1,18 @@
-//! Getting a Spark event log to read: a local path read by `eventlog` on a blocking thread,
-//! or the objects under an S3 prefix read by parallel ranged GETs and parsed as the bytes
-//! arrive (`s3log`, `ranged`).
+//! Getting a Spark event log to read: a local path read by `eventlog` on a blocking thread
+//! (`local`), or the objects under an S3 prefix read by parallel ranged GETs and parsed as the
+//! bytes arrive (`s3log`, `ranged`). Either way `Progress` says how far a read is.
 
+mod local;
 mod ranged;
 mod s3log;
 
-use std::path::Path;
 use std::sync::Arc;
 
 pub use ranged::{Progress, Reading, Seen};
 use s3log::S3Log;
 
 use crate::aws::ObjectRead;
-use crate::eventlog::{self, Options, Summary};
+use crate::eventlog::{Options, Summary};
 use crate::state::eventlog::EventLogSource;
 
 pub use crate::logs::locate::parse_s3_uri as parse_s3;
@@ -56,7 +56,8 @@ pub async fn load(
 }
 
 /// Read the log named by `source` and summarise it: a local path on a blocking thread, an S3
-/// one by ranged GETs as `reading` says, its progress in `progress`.
+/// one by ranged GETs as `reading` says; its progress in `progress` (bytes on disk for a local
+/// log, bytes arrived for S3). Dropping the future stops the read.
 pub async fn load_with(
     source: &EventLogSource,
     objects: Arc<dyn ObjectRead>,
@@ -66,12 +67,7 @@ pub async fn load_with(
     progress: Arc<Progress>,
 ) -> Result<Summary, String> {
     match source {
-        EventLogSource::Local(p) => {
-            let path = p.clone();
-            tokio::task::spawn_blocking(move || eventlog::summarize(&path, &opts).map_err(|e| e.to_string()))
-                .await
-                .map_err(|e| format!("reading the event log stopped: {e}"))?
-        }
+        EventLogSource::Local(p) => local::summarize(p.clone(), opts, &progress).await,
         EventLogSource::S3(uri) => {
             let mut log = S3Log::new(uri, after_ms, opts)?;
             log.round(&objects, reading, &progress).await?;
@@ -87,41 +83,7 @@ fn no_log_under(uri: &str) -> String {
 
 type SummarySender = tokio::sync::mpsc::Sender<Result<Summary, String>>;
 
-/// Feed what the log at `path` gained to the analyser (on a blocking thread) and send the
-/// updated summary, always on the `first` round; false when following stops.
-async fn read_new(
-    tail: &mut Option<eventlog::Tail>,
-    path: &Path,
-    opts: &Options,
-    first: bool,
-    tx: &SummarySender,
-) -> bool {
-    let mut t = tail.take().unwrap_or_else(|| eventlog::Tail::new(path, opts));
-    let polled = tokio::task::spawn_blocking(move || {
-        let r = t.poll().map_err(|e| e.to_string());
-        let summary = r.as_ref().ok().filter(|n| **n > 0).map(|_| t.summary());
-        (t, r, summary)
-    })
-    .await;
-    match polled {
-        Ok((t, Ok(n), summary)) => {
-            *tail = Some(t);
-            !((n > 0 || first)
-                && tx
-                    .send(Ok(summary.unwrap_or_else(|| tail.as_mut().map(|t| t.summary()).unwrap_or_default())))
-                    .await
-                    .is_err())
-        }
-        // A bad first read ends following; a later one is reported and the next round tries again.
-        Ok((_, Err(e), _)) => tx.send(Err(e)).await.is_ok() && !first,
-        Err(e) => {
-            let _ = tx.send(Err(format!("reading the event log stopped: {e}"))).await;
-            false
-        }
-    }
-}
-
-/// How a followed log is read: S3 parts and the progress of each read.
+/// How a followed log is read: S3 parts and the progress of each read (local or S3).
 #[derive(Debug, Clone, Default)]
 pub struct Following {
     pub reading: Reading,
@@ -142,28 +104,13 @@ pub async fn follow(
     tx: SummarySender,
 ) {
     match &source {
-        EventLogSource::Local(path) => follow_local(path, &opts, how.every, &tx).await,
+        EventLogSource::Local(path) => local::follow(path, &opts, how.every, &how.progress, &tx).await,
         EventLogSource::S3(uri) => match S3Log::new(uri, after_ms, opts) {
             Ok(log) => follow_s3(log, objects, how, &tx).await,
             Err(e) => {
                 let _ = tx.send(Err(e)).await;
             }
         },
-    }
-}
-
-async fn follow_local(path: &Path, opts: &Options, every: std::time::Duration, tx: &SummarySender) {
-    let mut tail: Option<eventlog::Tail> = None;
-    let mut first = true;
-    loop {
-        if !read_new(&mut tail, path, opts, first, tx).await {
-            return;
-        }
-        first = false;
-        tokio::time::sleep(every).await;
-        if tx.is_closed() {
-            return;
-        }
     }
 }
 

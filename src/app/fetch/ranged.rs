@@ -31,14 +31,14 @@ pub struct Progress {
 }
 
 impl Progress {
-    fn begin(&self, total: u64) {
+    pub(super) fn begin(&self, total: u64) {
         self.read.store(0, Ordering::Relaxed);
         self.total.store(total, Ordering::Relaxed);
         *self.started.lock().unwrap_or_else(|e| e.into_inner()) = Some(Instant::now());
         self.active.store(true, Ordering::Release);
     }
 
-    fn end(&self) {
+    pub(super) fn end(&self) {
         self.active.store(false, Ordering::Release);
     }
 

@@ -29,6 +29,8 @@ pub(super) fn findings(c: &Comparison) -> Vec<CompareFinding> {
     config(c, &mut out);
     only_in("A", &c.only_in_a, &mut out);
     only_in("B", &c.only_in_b, &mut out);
+    super::analysis::findings(c, &mut out);
+    super::analysis::rank_by_impact(&mut out, MIN_STAGE_DELTA_MS);
     out
 }
 

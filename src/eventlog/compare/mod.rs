@@ -10,7 +10,10 @@
 //! - **findings**, ranked, in words: the outcome first (a run that failed or did not finish),
 //!   then changes of time (the whole run, then stages, by the time gained or lost), then failed
 //!   tasks, lost executors and executor counts, then the Spark version and configuration
-//!   changes, then the stages of only one run. A run compared with itself has none.
+//!   changes, then the stages of only one run, then the analysis findings (each summary's own)
+//!   only B has ("only in B: …", moved up among the stage times when their time at stake is
+//!   larger), then a short "gone in B" note for those only A had (see `analysis`). A run
+//!   compared with itself has none.
 //!
 //! # How stages are matched
 //! A stage is all attempts of one stage id (see [`StageRun`]). Its key is the first line of its
@@ -25,6 +28,7 @@
 //!
 //! Pairs are listed in A's stage order.
 
+mod analysis;
 mod findings;
 mod matching;
 mod report;
@@ -33,7 +37,7 @@ mod tests;
 
 use std::collections::BTreeSet;
 
-use super::model::{StageSummary, Summary};
+use super::model::{Severity, StageSummary, Summary};
 
 pub use matching::{MatchRule, StageKey};
 pub use report::render;
@@ -47,6 +51,10 @@ pub struct Comparison {
     pub stages: Vec<StagePair>,
     pub only_in_a: Vec<StageRun>,
     pub only_in_b: Vec<StageRun>,
+    /// The analysis findings of B that A has not (by kind, and by matched stage for a stage's).
+    pub new_in_b: Vec<FindingChange>,
+    /// The analysis findings of A that B has no more.
+    pub gone_in_b: Vec<FindingChange>,
     pub findings: Vec<CompareFinding>,
 }
 
@@ -114,11 +122,25 @@ pub struct StagePair {
     pub matched_by: MatchRule,
 }
 
+/// An analysis finding (see `eventlog::findings`) of one run that the other has not.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FindingChange {
+    /// The finding's own kind: skew, spill, lost_executor, ...
+    pub kind: String,
+    pub severity: Severity,
+    /// Its stage in A and in B (both when matched), for a stage's finding.
+    pub a_stage_id: Option<i64>,
+    pub b_stage_id: Option<i64>,
+    pub message: String,
+    pub advice: String,
+    pub impact_ms: i64,
+}
+
 /// One difference that matters, in words.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CompareFinding {
     /// outcome, duration, stage_time, failed_tasks, lost_executors, executors, spark_version,
-    /// config, only_in_a, only_in_b.
+    /// config, only_in_a, only_in_b, new_finding, gone_in_b.
     pub kind: String,
     pub message: String,
     /// Time gained or lost (ms, absolute) where it is known; ranks findings of the same kind.
@@ -141,8 +163,11 @@ pub fn compare(a: &Summary, b: &Summary) -> Comparison {
         stages,
         only_in_a: matched.only_a.iter().map(|&i| stages_a[i].clone()).collect(),
         only_in_b: matched.only_b.iter().map(|&j| stages_b[j].clone()).collect(),
+        new_in_b: Vec::new(),
+        gone_in_b: Vec::new(),
         findings: Vec::new(),
     };
+    (cmp.new_in_b, cmp.gone_in_b) = analysis::changes(a, b, &cmp.stages);
     cmp.findings = findings::findings(&cmp);
     cmp
 }

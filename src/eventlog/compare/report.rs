@@ -4,7 +4,7 @@ use std::fmt::Write as _;
 
 use serde_json::{Value, json};
 
-use super::{Comparison, RunInfo, StagePair, StageRun};
+use super::{Comparison, FindingChange, RunInfo, StagePair, StageRun};
 use crate::eventlog::Summary;
 use crate::eventlog::report::{fmt_bytes, fmt_ms};
 
@@ -46,6 +46,8 @@ impl Comparison {
             "only_in_b": ids(&self.only_in_b),
             "only_in_a_stages": named(&self.only_in_a),
             "only_in_b_stages": named(&self.only_in_b),
+            "new_in_b": self.new_in_b.iter().map(change_json).collect::<Vec<_>>(),
+            "gone_in_b": self.gone_in_b.iter().map(change_json).collect::<Vec<_>>(),
             "findings": self.findings.iter().map(|f| json!({
                 "kind": f.kind,
                 "message": f.message,
@@ -153,6 +155,18 @@ fn run_json(r: &RunInfo) -> Value {
         "failed_tasks": r.failed_tasks,
         "lost_executors": r.lost_executors,
         "executors": r.executors,
+    })
+}
+
+fn change_json(f: &FindingChange) -> Value {
+    json!({
+        "kind": f.kind,
+        "severity": f.severity.as_str(),
+        "a_stage_id": f.a_stage_id,
+        "b_stage_id": f.b_stage_id,
+        "message": f.message,
+        "advice": f.advice,
+        "impact_ms": f.impact_ms,
     })
 }
 

@@ -136,7 +136,7 @@ fn failures_lost_executors_and_outcome() {
         severity: Severity::High,
         stage_id: None,
         attempt: None,
-        message: String::new(),
+        message: "executor 3 lost: Container killed, 12 tasks failed with it".into(),
         advice: String::new(),
         impact_ms: 0,
     }];
@@ -150,8 +150,77 @@ fn failures_lost_executors_and_outcome() {
             "B failed tasks: 12 (A: 0)",
             "executors lost only in B: 1",
             "B ran 1 executor (A: 0)",
+            "only in B: executor 3 lost: Container killed, 12 tasks failed with it",
         ]
     );
+}
+
+fn warning(kind: &str, stage_id: Option<i64>, impact_ms: i64) -> Finding {
+    Finding {
+        kind: kind.into(),
+        severity: Severity::Warning,
+        stage_id,
+        attempt: stage_id.map(|_| 0),
+        message: format!("{kind} at {stage_id:?}"),
+        advice: "advice".into(),
+        impact_ms,
+    }
+}
+
+#[test]
+fn analysis_findings_by_kind_and_matched_stage() {
+    let mut a = run("app-1", 60_000);
+    let mut b = run("app-1", 60_000);
+    // B ran one more stage first: its stage ids are one more than A's, matched by name.
+    b.stages.insert(0, stage(0, 0, "count at x.py:1", 100, 0));
+    for st in &mut b.stages[1..] {
+        st.stage_id += 1;
+    }
+    a.findings = vec![warning("skew", Some(1), 500), warning("gc", Some(0), 300), warning("lost_executor", Some(0), 0)];
+    b.findings = vec![
+        warning("skew", Some(2), 900),
+        warning("spill", Some(2), 400),
+        warning("lost_executor", Some(3), 0),
+        warning("idle_slots", Some(0), 50),
+    ];
+    let c = compare(&a, &b);
+    let new: Vec<(&str, Option<i64>, Option<i64>)> =
+        c.new_in_b.iter().map(|f| (f.kind.as_str(), f.a_stage_id, f.b_stage_id)).collect();
+    assert_eq!(new, [("spill", Some(1), Some(2)), ("idle_slots", None, Some(0))], "skew and lost executors in both");
+    let gone: Vec<&str> = c.gone_in_b.iter().map(|f| f.kind.as_str()).collect();
+    assert_eq!(gone, ["gc"]);
+    let messages: Vec<&str> = c.findings.iter().map(|f| f.message.as_str()).collect();
+    assert_eq!(
+        messages,
+        [
+            "1 stage only in B: 0 'count at x.py:1'",
+            "only in B: spill at Some(2)",
+            "only in B: idle_slots at Some(0)",
+            "gone in B: GC time in stage 0 (B: 1) 'parquet at NativeMethodAccessorImpl.java:0'",
+        ]
+    );
+    assert_eq!(kinds(&c)[1..], ["new_finding", "new_finding", "gone_in_b"]);
+    let v = c.to_json();
+    assert_eq!(v["new_in_b"][0]["kind"], "spill");
+    assert_eq!((&v["new_in_b"][0]["a_stage_id"], &v["new_in_b"][0]["b_stage_id"]), (&1.into(), &2.into()));
+    assert_eq!(v["gone_in_b"][0]["severity"], "warning");
+    let same = compare(&b, &b);
+    assert!(same.findings.is_empty() && same.new_in_b.is_empty() && same.gone_in_b.is_empty());
+}
+
+#[test]
+fn a_new_finding_with_more_time_at_stake_ranks_among_the_stage_times() {
+    let a = run("app-1", 60_000);
+    let mut b = run("app-2", 60_000);
+    b.stages[1] = stage(1, 0, "save at /tmp/a/curate.py:88", 6_000, 100 * MIB);
+    b.findings = vec![warning("skew", Some(1), 10_000), warning("gc", Some(0), 3_000), warning("spill", Some(2), 999)];
+    let c = compare(&a, &b);
+    let messages: Vec<&str> = c.findings.iter().map(|f| f.message.as_str()).collect();
+    // The skew (10 s at stake) before the stage that took 4 s longer; GC and spill stay last.
+    assert_eq!(kinds(&c), ["new_finding", "stage_time", "new_finding", "new_finding"], "{messages:#?}");
+    assert!(messages[0].starts_with("only in B: skew"), "{messages:#?}");
+    assert!(messages[1].starts_with("stage 1 'save at /tmp/a/curate.py:88' took 3.0x longer"), "{messages:#?}");
+    assert_eq!(&messages[2..], ["only in B: gc at Some(0)", "only in B: spill at Some(2)"]);
 }
 
 #[test]

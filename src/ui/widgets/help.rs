@@ -90,7 +90,8 @@ fn event_log_keys(state: &AppState, theme: &Theme) -> Vec<Line<'static>> {
         (String::new(), "C again (or no such run): another log, typed".into()),
         (String::new(), "as a path or s3://...".into()),
         (String::new(), "stages paired by name and call site, n-th with".into()),
-        (String::new(), "n-th, then by name and file if a line moved".into()),
+        (String::new(), "n-th, then by name and file if a line moved;".into()),
+        (String::new(), "B's own findings A lacks, and A's gone in B".into()),
         (km.hint(Action::Refresh), "read the log again (it is followed anyway)".into()),
         ("esc".into(), "stop reading (under the progress bar); close".into()),
     ];
