@@ -131,15 +131,18 @@ fn main() {
     std::thread::sleep(Duration::from_secs(120).saturating_sub(t0.elapsed()));
     let at_two = calls(&acct);
     println!("resident memory after 2 min: {} ({} calls so far)", rss(&pid), at_two);
+    // BENCH_LATE_MIN: when to measure the second time (8 minutes unless shortened).
+    let late: u64 = std::env::var("BENCH_LATE_MIN").ok().and_then(|m| m.parse().ok()).unwrap_or(8).max(3);
     if std::env::var("BENCH_WRAP").is_ok() {
-        // Under a profiler: quit now, so that it writes its report.
+        // Under a profiler: quit at the late mark (at 2 minutes unless BENCH_LATE_MIN says),
+        // so that it writes its report with what is held then.
+        let quit_at = if std::env::var("BENCH_LATE_MIN").is_ok() { late } else { 2 };
+        std::thread::sleep(Duration::from_secs(quit_at * 60).saturating_sub(t0.elapsed()));
         tmux(&socket, &["send-keys", "-t", "b", "q"]);
-        std::thread::sleep(Duration::from_secs(20));
+        std::thread::sleep(Duration::from_secs(60));
         tmux(&socket, &["kill-server"]);
         return;
     }
-    // BENCH_LATE_MIN: when to measure the second time (8 minutes unless shortened).
-    let late: u64 = std::env::var("BENCH_LATE_MIN").ok().and_then(|m| m.parse().ok()).unwrap_or(8).max(3);
     std::thread::sleep(Duration::from_secs(late * 60).saturating_sub(t0.elapsed()));
     let per_min = (calls(&acct) - at_two) as f64 / (late - 2) as f64;
     println!("resident memory after {late} min: {}; calls a minute from minute 2 to {late}: {per_min:.0}", rss(&pid));
