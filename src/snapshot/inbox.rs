@@ -6,7 +6,8 @@ use std::collections::HashMap;
 
 use serde_json::{Value, json};
 
-use super::{Snapshot, ts};
+use super::Snapshot;
+use super::json::ts;
 use crate::aws::Account;
 use crate::model::{DqData, GlueData};
 use crate::triage::inbox::{self, Inputs, Item, ItemSource, SourceTrouble};

@@ -6,7 +6,8 @@ use std::collections::BTreeSet;
 
 use serde_json::{Value, json};
 
-use super::{Snapshot, ts};
+use super::Snapshot;
+use super::json::ts;
 use crate::aws::{Account, AwsError};
 use crate::model::{StreamReads, Trigger};
 use crate::streams::{Inputs, Sla, Sources, Stream};
