@@ -1,5 +1,6 @@
 //! batchtop's own types. Nothing in here knows about the AWS SDK or the terminal.
 
+pub mod arguments;
 pub mod cost;
 pub mod crawler;
 pub mod dq;
