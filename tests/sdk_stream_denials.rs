@@ -5,18 +5,11 @@
 
 mod support;
 
-use chrono::Utc;
 use serde_json::{Value, json};
-use support::emu::{self, control, fault, fresh_account};
+use support::emu::{self, fault, fresh_account};
 
 fn seed(acct: &str) {
-    let now = Utc::now().timestamp() as f64;
-    control(
-        "/batchtop/glue/seed",
-        &json!({"account_id": acct, "region": emu::REGION, "jobs": [{"name": "orders_publish",
-                "tags": {"stream": "orders"},
-                "runs": [{"state": "SUCCEEDED", "started_on": now - 600.0, "completed_on": now - 300.0}]}]}),
-    );
+    emu::seed_tagged_job(acct, "orders_publish", "orders");
 }
 
 fn run(acct: &str, cmd: &[&str]) -> (i32, Value) {

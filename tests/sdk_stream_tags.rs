@@ -25,12 +25,7 @@ fn tags(stream: &str) -> std::collections::HashMap<String, String> {
 /// on a table whose name says nothing.
 async fn seed(acct: &str) {
     let now = Utc::now().timestamp() as f64;
-    control(
-        "/batchtop/glue/seed",
-        &json!({"account_id": acct, "region": emu::REGION, "jobs": [{"name": "orders_publish",
-                "tags": {"stream": "orders"},
-                "runs": [{"state": "SUCCEEDED", "started_on": now - 600.0, "completed_on": now - 300.0}]}]}),
-    );
+    emu::seed_tagged_job(acct, "orders_publish", "orders");
     let glue = emu::glue_client(acct).await;
     for (name, t) in [("nightly_load", Some(tags("orders"))), ("housekeeping", None)] {
         glue.create_workflow().name(name).set_tags(t).send().await.expect("CreateWorkflow");

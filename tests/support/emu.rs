@@ -210,6 +210,14 @@ pub fn control(path: &str, body: &Value) -> Value {
     serde_json::from_str(&text).unwrap_or(Value::Null)
 }
 
+/// One job tagged `stream=<stream>` with one successful run that ended five minutes ago.
+pub fn seed_tagged_job(account_id: &str, name: &str, stream: &str) {
+    let now = chrono::Utc::now().timestamp() as f64;
+    let run = serde_json::json!({"state": "SUCCEEDED", "started_on": now - 600.0, "completed_on": now - 300.0});
+    let job = serde_json::json!({"name": name, "tags": {"stream": stream}, "runs": [run]});
+    control("/batchtop/glue/seed", &serde_json::json!({"account_id": account_id, "region": REGION, "jobs": [job]}));
+}
+
 pub fn get(path: &str) -> Value {
     let (status, text) = http("GET", path, None);
     assert!((200..300).contains(&status), "GET {path} -> {status}: {text}");
